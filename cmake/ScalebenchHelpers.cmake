@@ -1,0 +1,39 @@
+# scalebench_add_theory(<family>/<variant>): adds theories/<family>/<variant>.cc to the OBJECT
+# library of theory plug-ins and counts it, so that a test can check that the linker kept every
+# registration (SCALEBENCH_EXPECTED_THEORY_COUNT).
+set_property(GLOBAL PROPERTY SCALEBENCH_THEORY_SOURCES "")
+function(scalebench_add_theory path)
+  set(file "${PROJECT_SOURCE_DIR}/theories/${path}.cc")
+  if(NOT EXISTS "${file}")
+    message(FATAL_ERROR "scalebench_add_theory(${path}): ${file} does not exist")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY SCALEBENCH_THEORY_SOURCES "${file}")
+endfunction()
+
+# scalebench_add_readme_theory(<readme> <output>): extracts the C++ block between the markers
+# "<!-- theory-example:begin -->" and "<!-- theory-example:end -->" of the README and compiles it
+# as a theory, so that the README's "Add a theory" example is real, registered, tested code.
+function(scalebench_add_readme_theory readme output)
+  file(READ "${readme}" text)
+  string(FIND "${text}" "<!-- theory-example:begin -->" begin)
+  string(FIND "${text}" "<!-- theory-example:end -->" end)
+  if(begin EQUAL -1 OR end EQUAL -1)
+    message(FATAL_ERROR "${readme}: theory-example markers not found")
+  endif()
+  math(EXPR len "${end} - ${begin}")
+  string(SUBSTRING "${text}" ${begin} ${len} block)
+  string(REGEX REPLACE "^[^\n]*\n```cpp\n" "" block "${block}")
+  string(REGEX REPLACE "```[ \n]*$" "" block "${block}")
+  file(WRITE "${output}.tmp" "// Generated from ${readme}; edit the README, not this file.\n${block}")
+  configure_file("${output}.tmp" "${output}" COPYONLY)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${readme}")
+  set_property(GLOBAL APPEND PROPERTY SCALEBENCH_THEORY_SOURCES "${output}")
+endfunction()
+
+# scalebench_link_all(<target>): links everything an executable needs. The OBJECT libraries of
+# theory and target plug-ins are linked directly, so their objects (and registrations) are kept.
+function(scalebench_link_all target)
+  target_link_libraries(${target} PRIVATE
+    scalebench_theories scalebench_targets scalebench_harness scalebench_fit
+    scalebench_datasets scalebench_core)
+endfunction()

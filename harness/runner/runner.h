@@ -1,0 +1,34 @@
+// The suite runner: for each selected target, measure its profile (probes), train or load from
+// the cache its learning curves, fit them, run every selected theory on the profile, score,
+// report, and record the run in the history database.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace scalebench {
+
+struct RunOptions {
+  std::string suite = "default";          // which targets when `targets` is empty
+  std::vector<std::string> theories;      // empty: every registered theory
+  std::vector<std::string> targets;       // empty: the suite's targets
+  int seeds = 0;                          // 0: each design's own seed count
+  int threads = 2;
+  int bootstrap_resamples = 1000;
+  bool quiet = false;                     // no progress lines
+  bool use_cache = true;                  // reuse cached curves and profiles
+  std::string results_dir = "results";    // LEADERBOARD.md and leaderboard.json go here
+  std::string cache_dir = "results/cache";
+  std::string db_path = "results/history.sqlite";
+  std::string command_line;               // recorded with the run
+
+  bool IsValid(std::string* error) const;
+};
+
+// Returns the process exit code: 0 success, 2 usage error (unknown theory/target/suite, invalid
+// option), 1 run-time failure (e.g. unwritable output). Progress and the leaderboard go to `out`
+// (progress only unless quiet); errors are described in *error.
+int RunSuite(const RunOptions& options, std::ostream& out, std::string* error);
+
+}  // namespace scalebench

@@ -1,0 +1,47 @@
+#include "harness/targets/target.h"
+
+#include <algorithm>
+
+namespace scalebench {
+
+TargetRegistry& TargetRegistry::Global() {
+  static TargetRegistry registry;
+  return registry;
+}
+
+void TargetRegistry::Add(const std::string& name, Factory factory) {
+  if (factories_.count(name) > 0) {
+    startup_errors_.push_back("target '" + name + "' registered twice");
+    return;
+  }
+  factories_[name] = std::move(factory);
+}
+
+std::vector<std::string> TargetRegistry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : factories_) names.push_back(name);
+  return names;
+}
+
+std::unique_ptr<Target> TargetRegistry::Create(const std::string& name, std::string* error) const {
+  auto it = factories_.find(name);
+  if (it == factories_.end()) {
+    if (error != nullptr) {
+      *error = "Unknown target '" + name + "'. Registered targets:";
+      for (const auto& n : Names()) *error += " " + n;
+    }
+    return nullptr;
+  }
+  return it->second();
+}
+
+std::vector<std::string> TargetRegistry::Suite(const std::string& suite) const {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : factories_) {
+    const auto suites = factory()->Describe().suites;
+    if (std::find(suites.begin(), suites.end(), suite) != suites.end()) names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace scalebench

@@ -1,0 +1,89 @@
+// A target: a data source plus learners trained on it at many sizes and seeds (the ground truth),
+// and the probes that measure its profile from a data sample (the theories' input).
+//
+// Targets register by name in TargetRegistry; a name may carry parameters, e.g.
+// "gaussian_spectrum/a2.0_b1.5". Each target tells which suites it belongs to ("default", "full").
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datasets/profile.h"
+#include "harness/learning_curve.h"
+#include "theories/learner_spec.h"
+
+namespace scalebench {
+
+// One swept axis of a target: the learner's declared spec, the size grid and the seed count.
+struct AxisDesign {
+  Axis axis = Axis::kData;
+  LearnerSpec learner;
+  std::vector<double> sizes;
+  int seeds = 5;
+  // Fit form for the measured curve: true for noiseless exact targets whose loss tends to 0
+  // (pure power law), false to fit E + A x^-alpha with E >= 0.
+  bool zero_offset = false;
+};
+
+struct TargetInfo {
+  std::string name;     // "<kind>/<variant>"
+  std::string summary;  // one line
+  std::vector<std::string> suites;  // e.g. {"default", "full"}
+  // Exponents known analytically (exact targets only); used by tests and shown in reports.
+  std::map<Axis, double> exact_exponents;
+  // Bump when the code that produces the curves or the profile changes: part of the cache key.
+  int version = 1;
+};
+
+// Passed to long-running work so it can report progress ("seed 3/5 of size 512").
+using ProgressFn = std::function<void(const std::string& message)>;
+
+class Target {
+ public:
+  Target() = default;
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+  virtual ~Target() = default;
+
+  virtual TargetInfo Describe() const = 0;
+  virtual std::vector<AxisDesign> Designs() const = 0;
+  // Measures the profile from a data sample drawn independently of the training runs.
+  virtual Profile MeasureProfile(const ProgressFn& progress) const = 0;
+  // Trains the learner of `design` at every size and seed. Deterministic given the design.
+  virtual LearningCurve Train(const AxisDesign& design, const ProgressFn& progress) const = 0;
+  // Everything that determines the curves and profile besides the design (parameters of the
+  // data source), as a canonical string; hashed into the cache key with the design and version.
+  virtual std::string CacheKeyMaterial() const = 0;
+};
+
+class TargetRegistry {
+ public:
+  using Factory = std::function<std::unique_ptr<Target>()>;
+  static TargetRegistry& Global();
+  void Add(const std::string& name, Factory factory);
+  std::vector<std::string> Names() const;  // sorted
+  // nullptr + "Unknown target 'x'. Registered targets: ..." for an unknown name.
+  std::unique_ptr<Target> Create(const std::string& name, std::string* error) const;
+  // Names of the targets whose Describe().suites contains `suite`.
+  std::vector<std::string> Suite(const std::string& suite) const;
+  const std::vector<std::string>& StartupErrors() const { return startup_errors_; }
+
+ private:
+  std::map<std::string, Factory> factories_;
+  std::vector<std::string> startup_errors_;
+};
+
+// Registers a target factory under `name` at static-initialisation time.
+class TargetRegistrar {
+ public:
+  TargetRegistrar(const std::string& name, TargetRegistry::Factory factory) {
+    TargetRegistry::Global().Add(name, std::move(factory));
+  }
+};
+
+}  // namespace scalebench

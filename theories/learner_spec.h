@@ -1,0 +1,51 @@
+// What a learner declares before it is trained: the scaling axis being swept and the knobs that
+// are fixed (ridge, feature count, train size, optimizer). Theories may read all of it; it holds no
+// outcome of training.
+#pragma once
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace scalebench {
+
+// The size variable a learning curve is swept over.
+enum class Axis {
+  kData,     // P: number of training samples
+  kParams,   // N: number of parameters / features
+  kWidth,    // m: hidden width
+  kSteps,    // t: optimizer steps
+  kCompute,  // C: training compute
+};
+
+const char* ToString(Axis axis);
+// Returns false for an unknown name; `valid` (if non-null) receives the list of valid names.
+bool FromString(const std::string& name, Axis* out, std::string* valid = nullptr);
+std::vector<Axis> AllAxes();
+
+inline constexpr double kInfinite = std::numeric_limits<double>::infinity();
+
+struct LearnerSpec {
+  // Learner family, e.g. "linear_ridge" (regression on the raw inputs) or
+  // "projected_linear_ridge" (regression on N Gaussian random projections of the inputs).
+  std::string kind;
+  // Definition of the loss on the learning curve, e.g. "excess_mse" (population MSE minus the
+  // irreducible part), "mse", "cross_entropy_nats".
+  std::string loss = "excess_mse";
+  // Explicit ridge (L2) strength on the normal equations; 0 means ridgeless (min-norm).
+  double ridge = 0.0;
+  // Number of features held fixed while another axis is swept; kInfinite: the learner sees the
+  // raw inputs (no feature bottleneck).
+  double features = kInfinite;
+  // Number of training samples held fixed while another axis is swept; kInfinite: the
+  // population (infinite-data) limit is solved exactly.
+  double train_size = kInfinite;
+  // Optimizer knobs, empty / zero for closed-form learners.
+  std::string optimizer;
+  double learning_rate = 0.0;
+  double weight_decay = 0.0;
+  int batch_size = 0;
+  long steps = 0;
+};
+
+}  // namespace scalebench
