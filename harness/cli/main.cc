@@ -1,1 +1,162 @@
-int main() { return 0; }
+// The scalebench command line: parses arguments with CLI11 (only here) and dispatches to
+// RunSuite (run) or the functions of harness/cli/commands.h. Exit codes: 0 success, 1 run-time
+// failure, 2 usage error (bad option, unknown name, bad number).
+#include <cstdint>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/cli/commands.h"
+#include "harness/runner/runner.h"
+
+namespace scalebench {
+namespace {
+
+std::string JoinArguments(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    // Quote what a shell would split, so the recorded command reproduces the run.
+    if (arg.find_first_of(" \t\"'$") != std::string::npos) arg = "'" + arg + "'";
+    line += (i == 0 ? "" : " ") + arg;
+  }
+  return line;
+}
+
+struct Parsed {
+  RunOptions run;
+  std::string list_what;
+  FitCommandOptions fit;
+  PredictCommandOptions predict;
+  std::string db = RunOptions().db_path;
+  std::string history_theory;
+  std::int64_t show_id = 0;
+};
+
+void AddRun(CLI::App& app, Parsed& p) {
+  CLI::App* run = app.add_subcommand("run", "Run the suite: measure, train, fit, predict, score, record");
+  RunOptions& o = p.run;
+  run->add_option("--suite", o.suite, "Targets to run when no --target is given")
+      ->check(CLI::IsMember({"default", "full"}))->capture_default_str();
+  run->add_option("--theory", o.theories, "Theory to score (repeatable; default: all)");
+  run->add_option("--target", o.targets, "Target to run (repeatable; default: the suite's)");
+  run->add_option("--seeds", o.seeds, "Seeds per size (0: each design's own)")
+      ->capture_default_str();
+  run->add_option("--threads", o.threads, "Worker threads")->capture_default_str();
+  // Ranges are checked by RunOptions::IsValid, the one place that knows them.
+  run->add_option("--bootstrap", o.bootstrap_resamples, "Bootstrap resamples per fit")
+      ->capture_default_str();
+  run->add_flag("--no-cache", [&o](std::int64_t) { o.use_cache = false; }, "Retrain instead of reusing cached curves");
+  run->add_flag("--quiet", o.quiet, "No progress lines");
+  run->add_option("--results-dir", o.results_dir, "Where LEADERBOARD.md and leaderboard.json go")->capture_default_str();
+  run->add_option("--cache-dir", o.cache_dir, "Cache of curves and profiles")->capture_default_str();
+  run->add_option("--db", o.db_path, "History database")->capture_default_str();
+}
+
+void AddList(CLI::App& app, Parsed& p) {
+  CLI::App* list = app.add_subcommand("list", "List theories, targets, probes or properties");
+  list->add_option("what", p.list_what, "theories | targets | probes | properties (default: all)")
+      ->check(CLI::IsMember({"theories", "targets", "probes", "properties"}));
+}
+
+void AddFit(CLI::App& app, Parsed& p) {
+  CLI::App* fit = app.add_subcommand("fit", "Fit a learning curve CSV (size,seed,loss or N,D,loss[,seed])");
+  FitCommandOptions& o = p.fit;
+  fit->add_option("file", o.file, "The CSV file")->required();
+  fit->add_option("--form", o.form, "offset_power_law (E + A x^-alpha) or power_law (A x^-alpha)")
+      ->check(CLI::IsMember({"offset_power_law", "power_law"}));
+  fit->add_option("--fixed-offset", o.fixed_offset, "Fix E to this value");
+  fit->add_option("--min-size", o.min_size, "Fit only sizes >= this");
+  fit->add_option("--max-size", o.max_size, "Fit only sizes <= this");
+  fit->add_option("--bootstrap", o.bootstrap, "Bootstrap resamples (0: no interval)")->capture_default_str();
+  fit->add_option("--seed", o.seed, "Seed of the bootstrap")->capture_default_str();
+  fit->add_option("--huber-delta", o.huber_delta, "Huber threshold on log-loss residuals");
+  fit->add_option("--threads", o.threads, "Threads for the bootstrap")->capture_default_str();
+  fit->add_flag("--json", o.json, "Print the fit as JSON");
+}
+
+void AddPredict(CLI::App& app, Parsed& p) {
+  CLI::App* predict = app.add_subcommand("predict", "Run theories on a profile JSON file");
+  PredictCommandOptions& o = p.predict;
+  predict->add_option("--profile", o.profile, "Profile JSON file")->required();
+  predict->add_option("--theory", o.theories, "Theory to run (repeatable; default: all)");
+  predict->add_option("--axis", o.axis, "data | params | width | steps | compute (default: the file's, else data)");
+  predict->add_option("--sizes", o.sizes, "Sizes for predicted curves, e.g. 100,200,400")->delimiter(',');
+}
+
+void AddHistory(CLI::App& app, Parsed& p) {
+  CLI::App* history = app.add_subcommand("history", "Runs over time and each theory's error trend");
+  history->add_option("--db", p.db, "History database")->capture_default_str();
+  history->add_option("--theory", p.history_theory, "Only this theory's trend");
+}
+
+void AddShow(CLI::App& app, Parsed& p) {
+  CLI::App* show = app.add_subcommand("show", "The stored leaderboard of one run");
+  show->add_option("run_id", p.show_id, "Run id (see `scalebench history`)")->required();
+  show->add_option("--db", p.db, "History database")->capture_default_str();
+}
+
+int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
+  const std::string name = app.get_subcommands().front()->get_name();
+  if (name == "run") {
+    p.run.command_line = command_line;
+    std::string error;
+    const int code = RunSuite(p.run, std::cout, &error);
+    if (code != 0) std::cerr << "scalebench run: " << (error.empty() ? "failed" : error) << "\n";
+    return code;
+  }
+  if (name == "list") return ListCommand(p.list_what, std::cout, std::cerr);
+  if (name == "fit") return FitCommand(p.fit, std::cout, std::cerr);
+  if (name == "predict") return PredictCommand(p.predict, std::cout, std::cerr);
+  if (name == "history") return HistoryCommand(p.db, p.history_theory, std::cout, std::cerr);
+  return ShowCommand(p.db, p.show_id, std::cout, std::cerr);
+}
+
+const char* const kSubcommands[] = {"run", "list", "fit", "predict", "history", "show"};
+
+// CLI11 reports a mistyped subcommand as "A subcommand is required"; name it instead.
+bool CheckSubcommand(int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return true;
+  for (const char* name : kSubcommands) {
+    if (std::string(argv[1]) == name) return true;
+  }
+  std::cerr << "scalebench: unknown subcommand '" << argv[1] << "'. Valid subcommands:";
+  for (const char* name : kSubcommands) std::cerr << " " << name;
+  std::cerr << "\n";
+  return false;
+}
+
+int Main(int argc, char** argv) {
+  if (!CheckSubcommand(argc, argv)) return kExitUsage;
+  CLI::App app{"scalebench: scores theories of neural scaling laws against measured learning curves"};
+  app.name("scalebench");
+  app.require_subcommand(1, 1);
+  Parsed parsed;
+  AddRun(app, parsed);
+  AddList(app, parsed);
+  AddFit(app, parsed);
+  AddPredict(app, parsed);
+  AddHistory(app, parsed);
+  AddShow(app, parsed);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a ParseError with exit code 0; every other one is a usage error.
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  const std::vector<std::string> startup = StartupErrors();
+  if (!startup.empty()) {
+    std::cerr << "scalebench: plug-in registration failed:\n";
+    for (const auto& line : startup) std::cerr << "  " << line << "\n";
+    return kExitFailure;
+  }
+  return Dispatch(app, parsed, JoinArguments(argc, argv));
+}
+
+}  // namespace
+}  // namespace scalebench
+
+int main(int argc, char** argv) { return scalebench::Main(argc, argv); }

@@ -3,6 +3,26 @@
 // fitted on log-loss with a Huber loss (delta 1e-3, as in the paper and Besiroglu et al. 2024)
 // through the log-sum-exp parametrisation log L = LSE(logA - a log N, logB - b log D, logE),
 // multi-started from the paper's grid, with a bootstrap over points for 95% intervals.
+//
+// Method, pinned down:
+// - Objective: the SUM (not the mean, peers.md 1.6 pitfall 3) over points of Huber(delta) of
+//   r = log L_obs - LSE(...), minimised by Ceres LM with analytic derivatives.
+// - Internally the log-amplitudes are centred, a' = a - alpha log N0 and b' = b - beta log D0
+//   (N0, D0: geometric means of the data), which removes most of the amplitude-exponent
+//   correlation that makes Approach 3 ill-conditioned (peers.md 1.3); a, b are reported.
+//   alpha, beta are bounded to [0, 10].
+// - Starts: the paper's 4,500-point grid (alpha, beta in {0, .5, 1, 1.5, 2}; e in {-1, -.5, 0,
+//   .5, 1}; a, b in {0, 5, ..., 25}). The objective is evaluated at every grid point (cheap: no
+//   derivatives) and only the 32 best are refined with Ceres (instead of 4,500 Ceres solves);
+//   the lowest converged objective wins. `starts` is the grid size, `starts_refined` those
+//   refined.
+// - Intervals: bootstrap over points (multinomial weights on the points, refits warm-started
+//   from the point estimate, relative tolerances 1e-8); percentile intervals, as in Epoch's
+//   replication, since with tens of points the small-sample correction of the curve fit is not
+//   needed.
+// - kNotIdentifiable: an exponent within 1e-3 of a bound, an exponent interval wider than the
+//   exponent, or more than half of the bootstrap refits failing. kFailed: invalid options,
+//   fewer than 6 points, non-positive or non-finite inputs, or no refined start converging.
 #pragma once
 
 #include <cstdint>
@@ -41,8 +61,13 @@ struct JointFitSummary {
   Interval offset_ci, params_exponent_ci, data_exponent_ci;
   int bootstrap_resamples = 0;
   int bootstrap_failures = 0;
+  Interval params_amplitude_ci, data_amplitude_ci;
   int num_points = 0;
-  int starts = 0;
+  int starts = 0;           // grid points evaluated
+  int starts_refined = 0;   // best grid points refined with Ceres
+  int starts_at_best = 0;   // refined starts that reached the best objective (1e-6 relative)
+  double huber_delta = 0.0;
+  double objective = std::numeric_limits<double>::quiet_NaN();  // summed Huber at the optimum
   double rms_log_residual = std::numeric_limits<double>::quiet_NaN();
   double seconds = 0.0;
   bool usable() const { return status == FitStatus::kConverged; }

@@ -1,0 +1,51 @@
+// The `scalebench` subcommands other than `run` (which is RunSuite), one function each, kept
+// apart from main.cc so that CLI11 (slow to compile) stays in one translation unit. Each takes
+// its parsed options, writes results to `out` and problems to `err`, and returns the exit code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace scalebench {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // run-time failure: unreadable file, failed fit, ...
+inline constexpr int kExitUsage = 2;    // bad command line: unknown names, invalid values
+
+// Registration problems of theories and targets, one per line; empty when all is well.
+std::vector<std::string> StartupErrors();
+
+// `list [theories|targets|probes|properties]`; an empty `what` lists everything.
+int ListCommand(const std::string& what, std::ostream& out, std::ostream& err);
+
+struct FitCommandOptions {
+  std::string file;
+  std::optional<std::string> form;   // single-axis only
+  std::optional<double> fixed_offset;
+  std::optional<double> min_size;
+  std::optional<double> max_size;
+  int bootstrap = 1000;
+  std::uint64_t seed = 1;
+  std::optional<double> huber_delta;  // unset: the form's default (FitOptions / JointFitOptions)
+  int threads = 1;
+  bool json = false;
+};
+int FitCommand(const FitCommandOptions& options, std::ostream& out, std::ostream& err);
+
+struct PredictCommandOptions {
+  std::string profile;
+  std::vector<std::string> theories;  // empty: all
+  std::optional<std::string> axis;    // unset: the file's "axis", else data
+  std::vector<double> sizes;          // empty: the file's "sizes"
+};
+int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std::ostream& err);
+
+int HistoryCommand(const std::string& db, const std::string& theory, std::ostream& out,
+                   std::ostream& err);
+int ShowCommand(const std::string& db, std::int64_t run_id, std::ostream& out, std::ostream& err);
+
+}  // namespace scalebench

@@ -1,0 +1,127 @@
+#include "harness/fit/internal_fit_util.h"
+
+#include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <limits>
+#include <thread>
+
+namespace scalebench::internal {
+
+void WeightedHuberLoss::Evaluate(double s, double rho[3]) const {
+  const double w = *weight_;
+  if (w == 0.0) {  // the functor zeroed the residual; stay the identity so that
+                   // rho' > 0
+    rho[0] = s;
+    rho[1] = 1.0;
+    rho[2] = 0.0;
+    return;
+  }
+  const double b = delta_ * delta_;
+  if (s > b) {  // outlier region: linear in |r|
+    const double r = std::sqrt(s);
+    rho[0] = w * (2.0 * delta_ * r - b);
+    rho[1] = w * std::max(std::numeric_limits<double>::min(), delta_ / r);
+    rho[2] = -rho[1] / (2.0 * s);
+  } else {  // inlier region: least squares
+    rho[0] = w * s;
+    rho[1] = w;
+    rho[2] = 0.0;
+  }
+}
+
+ceres::Solver::Options SmallProblemSolverOptions(Precision precision) {
+  ceres::Solver::Options options;
+  options.linear_solver_type = ceres::DENSE_QR;
+  options.logging_type = ceres::SILENT;
+  options.minimizer_progress_to_stdout = false;
+  options.num_threads = 1;
+  options.max_num_iterations = 500;
+  // Tight tolerances: an early stop on a relative cost test is the classic
+  // failure of scaling-law fits (peers.md 1.6, pitfall 3).
+  options.function_tolerance = 1e-12;
+  options.gradient_tolerance = 1e-14;
+  options.parameter_tolerance = 1e-12;
+  if (precision == Precision::kWarmRefit) {
+    // Under a Huber loss with many residuals past delta (the joint fit), LM
+    // creeps towards the kinks; these tolerances halve the refit's steps and
+    // leave the intervals unchanged to 4 significant digits.
+    options.function_tolerance = 1e-8;
+    options.parameter_tolerance = 1e-8;
+    options.gradient_tolerance = 1e-10;
+  }
+  return options;
+}
+
+std::uint64_t ResampleSeed(std::uint64_t seed, std::uint64_t index) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (index + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+void ParallelFor(int num_tasks,
+                 int threads,
+                 const std::function<void(int, int)>& body) {
+  threads = std::max(1, std::min(threads, num_tasks));
+  auto run = [&](int thread) {
+    for (int task = thread; task < num_tasks; task += threads)
+      body(thread, task);
+  };
+  if (threads == 1) {
+    run(0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (int t = 1; t < threads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (std::thread& thread : pool) thread.join();
+}
+
+double SampleStdDev(const std::vector<double>& values) {
+  const std::size_t n = values.size();
+  if (n < 2) return std::numeric_limits<double>::quiet_NaN();
+  double mean = 0.0;
+  for (double v : values) mean += v;
+  mean /= static_cast<double>(n);
+  double ss = 0.0;
+  for (double v : values) ss += (v - mean) * (v - mean);
+  return std::sqrt(ss / static_cast<double>(n - 1));
+}
+
+double Quantile(std::vector<double> values, double q) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  const double pos = q * static_cast<double>(values.size() - 1);
+  const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, values.size() - 1);
+  const double frac = pos - static_cast<double>(lo);
+  return values[lo] + frac * (values[hi] - values[lo]);
+}
+
+double StudentTQuantile(double dof, double confidence) {
+  boost::math::students_t distribution(dof);
+  return boost::math::quantile(distribution, 0.5 + 0.5 * confidence);
+}
+
+std::string Format(const char* format, ...) {
+  char buffer[512];
+  va_list args;
+  va_start(args, format);
+  const int n = std::vsnprintf(buffer, sizeof(buffer), format, args);
+  va_end(args);
+  if (n < 0) return {};
+  if (static_cast<std::size_t>(n) < sizeof(buffer))
+    return std::string(buffer, n);
+  std::string out(static_cast<std::size_t>(n) + 1, '\0');
+  va_start(args, format);
+  std::vsnprintf(out.data(), out.size(), format, args);
+  va_end(args);
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+}  // namespace scalebench::internal

@@ -1,0 +1,716 @@
+#include "harness/fit/power_law_fit.h"
+
+#include <ceres/ceres.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <sstream>
+
+#include "harness/fit/internal_fit_util.h"
+
+namespace scalebench {
+namespace {
+
+using internal::Format;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kAlphaStarts[] = {0.1, 0.25, 0.5, 1.0, 2.0, 4.0};
+constexpr double kOffsetStartFractions[] = {0.0, 0.25, 0.5, 0.75, 0.9};
+// The flatness threshold, in standard errors of the difference of two sizes'
+// mean log-loss.
+constexpr double kFlatnessSigmas = 3.0;
+
+// The curve restricted to the fit range, in log space.
+struct LogCurve {
+  std::vector<double> sizes;  // sizes with at least one run in range
+  std::vector<double> u;      // log(size) - log_x0
+  double log_x0 = 0.0;
+  std::vector<std::vector<double>>
+      log_values;  // [size][seed column], NaN = missing
+  int num_points = 0;
+  int num_seeds() const {
+    return log_values.empty() ? 0 : int(log_values[0].size());
+  }
+};
+
+// Per-size data that a CurveProblem's residuals read through pointers, so that
+// a refit on a bootstrap resample only overwrites these numbers.
+struct SizeData {
+  std::vector<double>
+      mean_log;  // mean log-loss over the (resampled) seeds present
+  std::vector<double>
+      weight;  // 1 if the size has a run in the resample, 0 otherwise
+  int present = 0;
+};
+
+struct Params {
+  double offset = 0.0;     // E
+  double log_scale = 0.0;  // c: log of the power-law term at x0
+  double exponent = 0.0;   // alpha
+};
+
+// r = mean log L_obs - log(E + exp(c - alpha u)), analytic derivatives in (E,
+// c, alpha).
+class LogResidual final : public ceres::SizedCostFunction<1, 1, 1, 1> {
+ public:
+  LogResidual(double u, const double* mean_log, const double* weight)
+      : u_(u), mean_log_(mean_log), weight_(weight) {}
+
+  bool Evaluate(double const* const* parameters,
+                double* residuals,
+                double** jacobians) const override {
+    if (*weight_ == 0.0) return Zero(residuals, jacobians);
+    const double p = std::exp(parameters[1][0] - parameters[2][0] * u_);
+    const double m = parameters[0][0] + p;
+    if (!(m > 0.0) || !std::isfinite(m))
+      return false;  // Ceres rejects the step
+    residuals[0] = *mean_log_ - std::log(m);
+    if (jacobians != nullptr) {
+      if (jacobians[0] != nullptr) jacobians[0][0] = -1.0 / m;
+      if (jacobians[1] != nullptr) jacobians[1][0] = -p / m;
+      if (jacobians[2] != nullptr) jacobians[2][0] = p * u_ / m;
+    }
+    return true;
+  }
+
+ private:
+  static bool Zero(double* residuals, double** jacobians) {
+    residuals[0] = 0.0;
+    if (jacobians != nullptr) {
+      for (int k = 0; k < 3; ++k) {
+        if (jacobians[k] != nullptr) jacobians[k][0] = 0.0;
+      }
+    }
+    return true;
+  }
+
+  const double u_;
+  const double* mean_log_;
+  const double* weight_;
+};
+
+// A ceres::Problem over (E, c, alpha), built once and solved many times: the
+// multi-start and every bootstrap refit of one thread reuse it, which avoids
+// rebuilding the problem per solve.
+class CurveProblem {
+ public:
+  CurveProblem(const LogCurve& curve, const FitOptions& options) {
+    const std::size_t n = curve.u.size();
+    data_.mean_log.assign(n, 0.0);
+    data_.weight.assign(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      problem_.AddResidualBlock(
+          new LogResidual(curve.u[i], &data_.mean_log[i], &data_.weight[i]),
+          new internal::WeightedHuberLoss(options.huber_delta,
+                                          &data_.weight[i]),
+          &params_.offset,
+          &params_.log_scale,
+          &params_.exponent);
+    }
+    problem_.SetParameterLowerBound(
+        &params_.exponent, 0, internal::kMinExponent);
+    problem_.SetParameterUpperBound(
+        &params_.exponent, 0, internal::kMaxExponent);
+    if (options.form == CurveForm::kPowerLaw ||
+        options.fixed_offset.has_value()) {
+      problem_.SetParameterBlockConstant(&params_.offset);
+    } else {
+      problem_.SetParameterLowerBound(&params_.offset, 0, 0.0);
+    }
+  }
+
+  SizeData& data() { return data_; }
+
+  // Solves from `start`; true if Ceres converged. The solution and cost are
+  // returned either way.
+  bool Solve(const Params& start,
+             internal::Precision precision,
+             Params* solution,
+             double* cost) {
+    params_ = start;
+    ceres::Solver::Summary summary;
+    ceres::Solve(precision == internal::Precision::kFull ? full_ : refit_,
+                 &problem_,
+                 &summary);
+    *solution = params_;
+    *cost = summary.final_cost;
+    return summary.termination_type == ceres::CONVERGENCE &&
+           std::isfinite(summary.final_cost);
+  }
+
+ private:
+  SizeData data_;
+  Params params_;
+  ceres::Problem problem_;
+  const ceres::Solver::Options full_ =
+      internal::SmallProblemSolverOptions(internal::Precision::kFull);
+  const ceres::Solver::Options refit_ =
+      internal::SmallProblemSolverOptions(internal::Precision::kWarmRefit);
+};
+
+// Means of log-loss per size over the seed columns, each counted `counts[j]`
+// times.
+void Aggregate(const LogCurve& curve,
+               const std::vector<int>& counts,
+               SizeData* data) {
+  data->present = 0;
+  for (std::size_t i = 0; i < curve.log_values.size(); ++i) {
+    double sum = 0.0;
+    int n = 0;
+    for (std::size_t j = 0; j < counts.size(); ++j) {
+      const double v = curve.log_values[i][j];
+      if (counts[j] == 0 || std::isnan(v)) continue;
+      sum += counts[j] * v;
+      n += counts[j];
+    }
+    data->mean_log[i] = n > 0 ? sum / n : 0.0;
+    data->weight[i] = n > 0 ? 1.0 : 0.0;
+    data->present += n > 0 ? 1 : 0;
+  }
+}
+
+// Restricts to the fit range, drops empty sizes and seeds, takes logs. Empty
+// string: success.
+std::string BuildLogCurve(const FitOptions& options,
+                          const LearningCurve& curve,
+                          LogCurve* out) {
+  std::string error;
+  if (!curve.IsValid(&error)) return "invalid curve: " + error;
+  std::vector<bool> seed_used(curve.num_seeds(), false);
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < curve.num_sizes(); ++i) {
+    const double x = curve.sizes[i];
+    if (x < options.min_size || x > options.max_size) continue;
+    bool any = false;
+    for (std::size_t j = 0; j < curve.num_seeds(); ++j) {
+      const double v = curve.values[i][j];
+      if (std::isnan(v)) continue;
+      if (!(v > 0.0)) {
+        return Format(
+            "loss %g at size %g, seed %llu is not positive; the fit is on "
+            "log-loss",
+            v,
+            x,
+            static_cast<unsigned long long>(curve.seeds[j]));
+      }
+      seed_used[j] = any = true;
+    }
+    if (any) rows.push_back(i);
+  }
+  double sum_log_x = 0.0;
+  for (std::size_t i : rows) sum_log_x += std::log(curve.sizes[i]);
+  out->log_x0 = rows.empty() ? 0.0 : sum_log_x / rows.size();
+  for (std::size_t i : rows) {
+    out->sizes.push_back(curve.sizes[i]);
+    out->u.push_back(std::log(curve.sizes[i]) - out->log_x0);
+    std::vector<double> row;
+    for (std::size_t j = 0; j < curve.num_seeds(); ++j) {
+      if (!seed_used[j]) continue;
+      const double v = curve.values[i][j];
+      row.push_back(std::isnan(v) ? kNaN : std::log(v));
+      out->num_points += std::isnan(v) ? 0 : 1;
+    }
+    out->log_values.push_back(std::move(row));
+  }
+  return {};
+}
+
+// The least-squares log scale c given (E, alpha): the mean of log(y - E) +
+// alpha u.
+double StartLogScale(const LogCurve& curve,
+                     const SizeData& data,
+                     double offset,
+                     double alpha) {
+  double sum = 0.0;
+  int n = 0;
+  for (std::size_t i = 0; i < curve.u.size(); ++i) {
+    if (data.weight[i] == 0.0) continue;
+    const double excess = std::exp(data.mean_log[i]) - offset;
+    // An offset above the data (a fixed E) leaves no excess: start from the
+    // pure power law.
+    sum += (excess > 0.0 ? std::log(excess) : data.mean_log[i]) +
+           alpha * curve.u[i];
+    ++n;
+  }
+  return sum / n;
+}
+
+std::vector<Params> StartGrid(const FitOptions& options,
+                              const LogCurve& curve,
+                              const SizeData& data) {
+  std::vector<double> offsets;
+  if (options.form == CurveForm::kPowerLaw) {
+    offsets = {0.0};
+  } else if (options.fixed_offset.has_value()) {
+    offsets = {*options.fixed_offset};
+  } else {
+    const double min_log =
+        *std::min_element(data.mean_log.begin(), data.mean_log.end());
+    for (double f : kOffsetStartFractions)
+      offsets.push_back(f * std::exp(min_log));
+  }
+  std::vector<Params> starts;
+  for (double e : offsets) {
+    for (double alpha : kAlphaStarts) {
+      starts.push_back({e, StartLogScale(curve, data, e, alpha), alpha});
+    }
+  }
+  return starts;
+}
+
+struct PointFit {
+  bool ok = false;
+  Params params;
+  double cost = kNaN;
+  int starts = 0;
+  int starts_at_best = 0;
+};
+
+PointFit MultiStart(const FitOptions& options,
+                    const LogCurve& curve,
+                    CurveProblem* problem) {
+  PointFit best;
+  std::vector<double> costs;
+  const std::vector<Params> starts = StartGrid(options, curve, problem->data());
+  best.starts = static_cast<int>(starts.size());
+  for (const Params& start : starts) {
+    Params solution;
+    double cost = kNaN;
+    if (!problem->Solve(start, internal::Precision::kFull, &solution, &cost))
+      continue;
+    costs.push_back(cost);
+    if (!best.ok || cost < best.cost) {
+      best.ok = true;
+      best.params = solution;
+      best.cost = cost;
+    }
+  }
+  for (double cost : costs) {
+    if (cost - best.cost <= 1e-6 * best.cost + 1e-15) ++best.starts_at_best;
+  }
+  return best;
+}
+
+void FillResidualDiagnostics(const LogCurve& curve,
+                             const SizeData& data,
+                             const Params& p,
+                             FitSummary* summary) {
+  std::vector<double> r;
+  for (std::size_t i = 0; i < curve.u.size(); ++i) {
+    r.push_back(
+        data.mean_log[i] -
+        std::log(p.offset + std::exp(p.log_scale - p.exponent * curve.u[i])));
+  }
+  double ss = 0.0, max_abs = 0.0, mean = 0.0;
+  for (double v : r) {
+    ss += v * v;
+    max_abs = std::max(max_abs, std::abs(v));
+    mean += v;
+  }
+  mean /= r.size();
+  summary->rms_log_residual = std::sqrt(ss / r.size());
+  summary->max_abs_log_residual = max_abs;
+  double num = 0.0, den = 0.0;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    den += (r[i] - mean) * (r[i] - mean);
+    if (i + 1 < r.size()) num += (r[i] - mean) * (r[i + 1] - mean);
+  }
+  summary->residual_autocorrelation =
+      (r.size() >= 3 && den > 0.0) ? num / den : kNaN;
+}
+
+// Standard error of one size's mean log-loss: the within-size spread pooled
+// over sizes divided by sqrt(runs per size); with a single seed there is no
+// spread, so the fit's rms residual.
+double LogLossNoise(const LogCurve& curve,
+                    const SizeData& data,
+                    double rms_residual) {
+  double ss = 0.0, runs = 0.0;
+  int dof = 0;
+  for (std::size_t i = 0; i < curve.log_values.size(); ++i) {
+    int n = 0;
+    for (double v : curve.log_values[i]) {
+      if (std::isnan(v)) continue;
+      ss += (v - data.mean_log[i]) * (v - data.mean_log[i]);
+      ++n;
+    }
+    dof += n - 1;
+    runs += n;
+  }
+  if (dof == 0) return rms_residual;
+  return std::sqrt(ss / dof) / std::sqrt(runs / curve.log_values.size());
+}
+
+struct BootstrapResult {
+  std::vector<double> exponents, offsets;
+  int failures = 0;
+};
+
+BootstrapResult Bootstrap(const FitOptions& options,
+                          const LogCurve& curve,
+                          const Params& start) {
+  const int resamples = options.bootstrap_resamples;
+  const int seeds = curve.num_seeds();
+  std::vector<Params> solutions(resamples);
+  std::vector<char> ok(resamples, 0);
+  const int threads = std::max(1, std::min(options.threads, resamples));
+  std::vector<std::unique_ptr<CurveProblem>> problems(threads);
+  internal::ParallelFor(resamples, threads, [&](int thread, int r) {
+    if (!problems[thread])
+      problems[thread] = std::make_unique<CurveProblem>(curve, options);
+    CurveProblem& problem = *problems[thread];
+    std::mt19937_64 rng(internal::ResampleSeed(options.seed, r));
+    std::uniform_int_distribution<int> pick(0, seeds - 1);
+    std::vector<int> counts(seeds, 0);
+    for (int k = 0; k < seeds; ++k) ++counts[pick(rng)];
+    Aggregate(curve, counts, &problem.data());
+    if (problem.data().present < 3) return;  // missing runs left too few sizes
+    double cost = kNaN;
+    ok[r] = problem.Solve(
+        start, internal::Precision::kWarmRefit, &solutions[r], &cost);
+  });
+  BootstrapResult result;
+  for (int r = 0; r < resamples; ++r) {
+    if (!ok[r]) {
+      ++result.failures;
+      continue;
+    }
+    result.exponents.push_back(solutions[r].exponent);
+    result.offsets.push_back(solutions[r].offset);
+  }
+  return result;
+}
+
+// Fills the intervals from the bootstrap (see the header for the small-sample
+// correction).
+void FillIntervals(const FitOptions& options,
+                   const BootstrapResult& boot,
+                   int seeds,
+                   FitSummary* summary) {
+  summary->bootstrap_failures = boot.failures;
+  if (boot.exponents.size() < 2) return;
+  const double inflation = std::sqrt(seeds / (seeds - 1.0));
+  const double t = internal::StudentTQuantile(seeds - 1.0, options.confidence);
+  summary->exponent_std_error =
+      inflation * internal::SampleStdDev(boot.exponents);
+  const double half = t * summary->exponent_std_error;
+  summary->exponent_ci = {summary->exponent - half, summary->exponent + half};
+  if (summary->offset_fixed || options.form == CurveForm::kPowerLaw) {
+    // E is known (fixed or absent), not estimated.
+    summary->offset_ci = {summary->offset, summary->offset};
+    return;
+  }
+  summary->offset_std_error = inflation * internal::SampleStdDev(boot.offsets);
+  const double offset_half = t * summary->offset_std_error;
+  summary->offset_ci = {std::max(0.0, summary->offset - offset_half),
+                        summary->offset + offset_half};
+}
+
+// Applies the identifiability rules of the header; returns an empty string when
+// identifiable.
+std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s) {
+  if (!(s.log_loss_drop >
+        kFlatnessSigmas * std::sqrt(2.0) * s.log_loss_noise)) {
+    return Format(
+        "curve too flat: mean log-loss falls by %.3g across [%g, %g], not "
+        "more than %.0f standard errors (%.3g) of that difference",
+        s.log_loss_drop,
+        s.fit_min_size,
+        s.fit_max_size,
+        kFlatnessSigmas,
+        s.log_loss_noise * std::sqrt(2.0));
+  }
+  const bool at_lower =
+      s.exponent <= internal::kMinExponent + internal::kBoundTolerance;
+  const bool at_upper =
+      s.exponent >= internal::kMaxExponent - internal::kBoundTolerance;
+  if (at_lower || at_upper) {
+    std::string message =
+        Format("exponent %.4g ran to the bound of its search range [%g, %g]",
+               s.exponent,
+               internal::kMinExponent,
+               internal::kMaxExponent);
+    const double min_loss =
+        std::exp(*std::min_element(data.mean_log.begin(), data.mean_log.end()));
+    if (!s.offset_fixed && s.form == CurveForm::kOffsetPowerLaw &&
+        s.offset >= 0.9 * min_loss) {
+      message += Format(
+          "; E = %.4g is close to the smallest loss %.4g: E and alpha are "
+          "degenerate (fix E or extend the range)",
+          s.offset,
+          min_loss);
+    }
+    return message;
+  }
+  if (s.exponent_ci.upper - s.exponent_ci.lower > std::abs(s.exponent)) {
+    return Format(
+        "%.0f%% interval [%.4g, %.4g] is wider than the exponent %.4g itself",
+        100 * s.confidence,
+        s.exponent_ci.lower,
+        s.exponent_ci.upper,
+        s.exponent);
+  }
+  if (2 * s.bootstrap_failures > s.bootstrap_resamples &&
+      s.bootstrap_resamples > 0) {
+    return Format("%d of %d bootstrap refits failed",
+                  s.bootstrap_failures,
+                  s.bootstrap_resamples);
+  }
+  return {};
+}
+
+void Fit(const FitOptions& options,
+         const LearningCurve& input,
+         FitSummary* summary) {
+  std::string error;
+  if (!options.IsValid(&error)) {
+    summary->message = error;
+    return;
+  }
+  LogCurve curve;
+  error = BuildLogCurve(options, input, &curve);
+  if (!error.empty()) {
+    summary->message = error;
+    return;
+  }
+  summary->num_sizes = static_cast<int>(curve.sizes.size());
+  summary->num_seeds = curve.num_seeds();
+  summary->num_points = curve.num_points;
+  if (curve.sizes.size() < 3) {
+    summary->message = Format(
+        "%zu sizes with data in the fit range [%g, %g]; at least 3 are "
+        "needed",
+        curve.sizes.size(),
+        options.min_size,
+        options.max_size);
+    return;
+  }
+  summary->fit_min_size = curve.sizes.front();
+  summary->fit_max_size = curve.sizes.back();
+
+  CurveProblem problem(curve, options);
+  Aggregate(curve, std::vector<int>(curve.num_seeds(), 1), &problem.data());
+  const SizeData& data = problem.data();
+  const PointFit point = MultiStart(options, curve, &problem);
+  summary->starts = point.starts;
+  summary->starts_at_best = point.starts_at_best;
+  if (!point.ok) {
+    summary->message = Format("no start of %d converged", point.starts);
+    return;
+  }
+  summary->offset = point.params.offset;
+  summary->exponent = point.params.exponent;
+  summary->amplitude =
+      std::exp(point.params.log_scale + point.params.exponent * curve.log_x0);
+  FillResidualDiagnostics(curve, data, point.params, summary);
+  summary->log_loss_drop = data.mean_log.front() - data.mean_log.back();
+  summary->log_loss_noise =
+      LogLossNoise(curve, data, summary->rms_log_residual);
+
+  std::string note;
+  if (curve.num_seeds() < 2) {
+    note =
+        "; no interval: the bootstrap over seeds needs >= 2 seeds, the curve "
+        "has 1";
+  } else if (options.bootstrap_resamples == 0) {
+    note = "; no interval: bootstrap disabled (bootstrap_resamples = 0)";
+  } else {
+    FillIntervals(options,
+                  Bootstrap(options, curve, point.params),
+                  curve.num_seeds(),
+                  summary);
+    if (summary->bootstrap_failures > 0) {
+      note = Format("; %d of %d bootstrap refits failed (excluded)",
+                    summary->bootstrap_failures,
+                    options.bootstrap_resamples);
+    }
+  }
+  const std::string problem_text = IdentifiabilityProblem(data, *summary);
+  summary->status = problem_text.empty() ? FitStatus::kConverged
+                                         : FitStatus::kNotIdentifiable;
+  summary->message =
+      problem_text.empty()
+          ? Format("converged: %d of %d starts reached the best objective",
+                   point.starts_at_best,
+                   point.starts) +
+                note
+          : problem_text + note;
+}
+
+std::string FormatInterval(const Interval& interval) {
+  if (std::isnan(interval.lower)) return "[n/a]";
+  return Format("[%.4g, %.4g]", interval.lower, interval.upper);
+}
+
+}  // namespace
+
+const char* ToString(CurveForm form) {
+  switch (form) {
+    case CurveForm::kOffsetPowerLaw:
+      return "offset_power_law";
+    case CurveForm::kPowerLaw:
+      return "power_law";
+  }
+  return "unknown";
+}
+
+bool FromString(const std::string& name, CurveForm* out) {
+  if (name == "offset_power_law") {
+    *out = CurveForm::kOffsetPowerLaw;
+  } else if (name == "power_law") {
+    *out = CurveForm::kPowerLaw;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* ToString(FitStatus status) {
+  switch (status) {
+    case FitStatus::kConverged:
+      return "converged";
+    case FitStatus::kNotIdentifiable:
+      return "not_identifiable";
+    case FitStatus::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+bool FitOptions::IsValid(std::string* error) const {
+  auto fail = [error](const std::string& message) {
+    if (error != nullptr) *error = message;
+    return false;
+  };
+  if (form != CurveForm::kOffsetPowerLaw && form != CurveForm::kPowerLaw) {
+    return fail(Format("FitOptions.form = %d is not a CurveForm",
+                       static_cast<int>(form)));
+  }
+  if (fixed_offset.has_value()) {
+    if (form == CurveForm::kPowerLaw) {
+      return fail(
+          Format("FitOptions.fixed_offset = %g is set but form = power_law has "
+                 "no offset",
+                 *fixed_offset));
+    }
+    if (!(*fixed_offset >= 0.0) || !std::isfinite(*fixed_offset)) {
+      return fail(Format("FitOptions.fixed_offset = %g must be finite and >= 0",
+                         *fixed_offset));
+    }
+  }
+  if (!(huber_delta > 0.0) || !std::isfinite(huber_delta)) {
+    return fail(Format("FitOptions.huber_delta = %g must be finite and > 0",
+                       huber_delta));
+  }
+  if (bootstrap_resamples < 0 || bootstrap_resamples == 1) {
+    return fail(Format(
+        "FitOptions.bootstrap_resamples = %d must be 0 (no bootstrap) or >= 2",
+        bootstrap_resamples));
+  }
+  if (!(confidence > 0.0 && confidence < 1.0)) {
+    return fail(
+        Format("FitOptions.confidence = %g must be in (0, 1)", confidence));
+  }
+  if (!(min_size >= 0.0) || !std::isfinite(min_size)) {
+    return fail(
+        Format("FitOptions.min_size = %g must be finite and >= 0", min_size));
+  }
+  if (!(max_size > min_size)) {
+    return fail(
+        Format("FitOptions.max_size = %g must be > FitOptions.min_size = %g",
+               max_size,
+               min_size));
+  }
+  if (threads < 1)
+    return fail(Format("FitOptions.threads = %d must be >= 1", threads));
+  return true;
+}
+
+std::string FitSummary::BriefReport() const {
+  std::string out = Format(
+      "%s: alpha = %.4g %s, E = %.4g, A = %.4g (%s, %d sizes x %d seeds "
+      "in [%g, %g])",
+      ToString(status),
+      exponent,
+      FormatInterval(exponent_ci).c_str(),
+      offset,
+      amplitude,
+      ToString(form),
+      num_sizes,
+      num_seeds,
+      fit_min_size,
+      fit_max_size);
+  if (status != FitStatus::kConverged) out += " - " + message;
+  return out;
+}
+
+std::string FitSummary::FullReport() const {
+  std::ostringstream out;
+  out << "status:     " << ToString(status) << "\n"
+      << "message:    " << message << "\n"
+      << "form:       " << ToString(form) << (offset_fixed ? " (E fixed)" : "")
+      << "\n"
+      << Format("exponent:   %.6g, %.0f%% CI %s, std error %.3g\n",
+                exponent,
+                100 * confidence,
+                FormatInterval(exponent_ci).c_str(),
+                exponent_std_error)
+      << Format("offset E:   %.6g, %.0f%% CI %s\n",
+                offset,
+                100 * confidence,
+                FormatInterval(offset_ci).c_str())
+      << Format("amplitude:  %.6g\n", amplitude)
+      << Format(
+             "fit range:  [%g, %g] (requested [%g, %g]); %d sizes, %d seeds, "
+             "%d points\n",
+             fit_min_size,
+             fit_max_size,
+             requested_min_size,
+             requested_max_size,
+             num_sizes,
+             num_seeds,
+             num_points)
+      << Format("starts:     %d, %d at the best objective\n",
+                starts,
+                starts_at_best)
+      << Format(
+             "residuals:  rms %.3g, max |r| %.3g, lag-1 autocorrelation %.3g "
+             "(log-loss)\n",
+             rms_log_residual,
+             max_abs_log_residual,
+             residual_autocorrelation)
+      << Format("flatness:   log-loss drop %.3g vs noise %.3g per size\n",
+                log_loss_drop,
+                log_loss_noise)
+      << Format("loss:       Huber, delta %g on log-loss residuals\n",
+                huber_delta)
+      << Format("bootstrap:  %d resamples over seeds, %d failed\n",
+                bootstrap_resamples,
+                bootstrap_failures)
+      << Format("time:       %.3f s\n", seconds);
+  return out.str();
+}
+
+void FitCurve(const FitOptions& options,
+              const LearningCurve& curve,
+              FitSummary* summary) {
+  const auto begin = std::chrono::steady_clock::now();
+  *summary = FitSummary();
+  summary->form = options.form;
+  summary->offset_fixed = options.form == CurveForm::kOffsetPowerLaw &&
+                          options.fixed_offset.has_value();
+  summary->confidence = options.confidence;
+  summary->huber_delta = options.huber_delta;
+  summary->bootstrap_resamples = options.bootstrap_resamples;
+  summary->requested_min_size = options.min_size;
+  summary->requested_max_size = options.max_size;
+  Fit(options, curve, summary);
+  summary->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
+          .count();
+}
+
+}  // namespace scalebench

@@ -1,0 +1,164 @@
+#include "harness/report/reporter.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <utility>
+
+#include "harness/report/reporters_internal.h"
+
+namespace scalebench {
+namespace {
+
+using Factory = std::unique_ptr<LeaderboardReporter> (*)();
+
+// The built-ins are listed by hand (Catch2's choice for core reporters): there are three.
+const std::vector<std::pair<std::string, Factory>>& Reporters() {
+  static const std::vector<std::pair<std::string, Factory>> reporters = {
+      {"console", &internal::MakeConsoleReporter},
+      {"json", &internal::MakeJsonReporter},
+      {"markdown", &internal::MakeMarkdownReporter},
+  };
+  return reporters;
+}
+
+std::string RunCommand(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return output;
+  std::array<char, 256> buffer;
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
+  if (::pclose(pipe) != 0) return "";
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+  return output;
+}
+
+std::string UtcTimestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+std::string SourceGitCommit() {
+  const std::string commit =
+      RunCommand(std::string("git -C '") + SCALEBENCH_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null");
+  if (commit.empty()) return "unknown";
+  // A dirty tree is not the commit: say so, since the results may differ from the commit's.
+  const std::string dirty = RunCommand(std::string("git -C '") + SCALEBENCH_SOURCE_DIR +
+                                       "' status --porcelain --untracked-files=no 2>/dev/null");
+  return dirty.empty() ? commit : commit + "-dirty";
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
+
+}  // namespace
+
+ReportContext CurrentReportContext() {
+  ReportContext context;
+  context.date = UtcTimestamp();
+  context.host = HostName();
+  context.git_commit = SourceGitCommit();
+#ifdef NDEBUG
+  context.build_type = "release";
+#else
+  context.build_type = "debug";
+#endif
+  return context;
+}
+
+std::vector<std::string> ReporterNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : Reporters()) names.push_back(name);
+  return names;
+}
+
+std::unique_ptr<LeaderboardReporter> CreateReporter(const std::string& name, std::string* error) {
+  for (const auto& [known, factory] : Reporters()) {
+    if (known == name) return factory();
+  }
+  *error = "Unknown reporter '" + name + "'. Valid reporters:";
+  for (const auto& known : ReporterNames()) *error += " " + known;
+  return nullptr;
+}
+
+bool WriteReport(const std::string& format, const ReportContext& context, const Leaderboard& board,
+                 std::ostream& out) {
+  std::string error;
+  auto reporter = CreateReporter(format, &error);
+  return reporter != nullptr && reporter->Report(context, board, out);
+}
+
+bool WriteReportFile(const std::string& reporter_name, const std::string& path,
+                     const ReportContext& context, const Leaderboard& board, std::string* error) {
+  namespace fs = std::filesystem;
+  auto reporter = CreateReporter(reporter_name, error);
+  if (!reporter) return false;
+  std::error_code ec;
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  if (ec) {
+    *error = "cannot write " + path + ": cannot create directory " + parent.string() + ": " + ec.message();
+    return false;
+  }
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    if (!out) {
+      *error = "cannot write " + path + ": " + std::strerror(errno);
+      return false;
+    }
+    if (!reporter->Report(context, board, out) || !out.flush()) {
+      *error = "cannot write " + path + ": write failed";
+      std::remove(temp.c_str());
+      return false;
+    }
+  }
+  fs::rename(temp, path, ec);
+  if (ec) {
+    *error = "cannot write " + path + ": " + ec.message();
+    std::remove(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+Table internal::RankTable(const Leaderboard& board) {
+  Table table({"rank", "theory", "family", "MAE", "coverage", "inside CI", "skill", "curve err",
+               "failed"});
+  for (const TheoryRow& r : board.rows) {
+    table.AddRow({r.rank > 0 ? std::to_string(r.rank) : "-", r.theory, r.family,
+                  FormatNumber(r.mean_abs_error), FormatFraction(r.cells_applicable, r.cells_total),
+                  FormatShare(r.inside_ci_share), FormatNumber(r.skill, 2),
+                  FormatNumber(r.mean_curve_error), std::to_string(r.cells_failed)});
+  }
+  return table;
+}
+
+std::string CellStatusText(const Cell& cell) {
+  switch (cell.status) {
+    case PredictionStatus::kNotApplicable:
+      return "n/a: " + cell.message;
+    case PredictionStatus::kFailed:
+      return "FAILED: " + cell.message;
+    case PredictionStatus::kPredicted:
+      break;
+  }
+  if (!cell.scored()) return std::string("unscored: fit ") + ToString(cell.fit_status);
+  return "ok";
+}
+
+}  // namespace scalebench

@@ -1,0 +1,199 @@
+#include "harness/store/curve_cache.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/io/profile_json.h"
+
+namespace scalebench {
+namespace {
+
+using nlohmann::json;
+
+// Bumped when the layout of an entry changes, so old entries become misses.
+constexpr int kCacheFormat = 1;
+
+std::string Canonical(double x) { return fmt::format("{:.17g}", x); }
+
+json NumberOrNull(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+json CurveToJson(const LearningCurve& curve) {
+  json values = json::array();
+  for (const auto& row : curve.values) {
+    json r = json::array();
+    for (double v : row) r.push_back(NumberOrNull(v));  // NaN (missing run) -> null
+    values.push_back(r);
+  }
+  return {{"axis", ToString(curve.axis)}, {"loss", curve.loss}, {"sizes", curve.sizes},
+          {"seeds", curve.seeds},         {"values", values}};
+}
+
+// Throws nlohmann exceptions on a wrong shape; the caller turns them into a miss.
+LearningCurve CurveFromJson(const json& j) {
+  LearningCurve curve;
+  const std::string axis = j.at("axis").get<std::string>();
+  if (!FromString(axis, &curve.axis)) throw std::runtime_error("unknown axis '" + axis + "'");
+  curve.loss = j.at("loss").get<std::string>();
+  curve.sizes = j.at("sizes").get<std::vector<double>>();
+  curve.seeds = j.at("seeds").get<std::vector<std::uint64_t>>();
+  for (const json& row : j.at("values")) {
+    std::vector<double> r;
+    for (const json& v : row) r.push_back(v.is_null() ? std::nan("") : v.get<double>());
+    curve.values.push_back(std::move(r));
+  }
+  return curve;
+}
+
+// Reads and parses `path`; false with an empty *warning when the file does not exist.
+bool ReadEntry(const std::string& path, const std::string& key, json* out, std::string* warning) {
+  warning->clear();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return false;
+  std::ifstream in(path);
+  if (!in) {
+    *warning = "cache entry " + path + " is unreadable (" + std::strerror(errno) + "); recomputing";
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    *out = json::parse(text.str());
+    if (out->at("format").get<int>() != kCacheFormat || out->at("key").get<std::string>() != key) {
+      *warning = "cache entry " + path + " has another format or key; recomputing";
+      return false;
+    }
+  } catch (const std::exception& e) {
+    *warning = "cache entry " + path + " is corrupt (" + e.what() + "); recomputing";
+    return false;
+  }
+  return true;
+}
+
+// Writes to a temporary file in the same directory, then renames it over `path` (atomic on
+// POSIX), so readers see either the old entry or the complete new one.
+bool WriteAtomically(const std::string& path, const std::string& text, std::string* error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec) {
+    *error = "cannot create cache directory " + fs::path(path).parent_path().string() + ": " + ec.message();
+    return false;
+  }
+  static std::atomic<int> counter{0};
+  const std::string temp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      *error = "cannot write cache entry " + temp + ": " + std::strerror(errno);
+      std::remove(temp.c_str());
+      return false;
+    }
+  }
+  fs::rename(temp, path, ec);
+  if (ec) {
+    *error = "cannot rename " + temp + " to " + path + ": " + ec.message();
+    std::remove(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string Fnv1aHex(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64-bit offset basis
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;  // FNV-1a 64-bit prime
+  }
+  return fmt::format("{:016x}", hash);
+}
+
+std::string CanonicalDesign(const AxisDesign& design) {
+  std::string sizes;
+  for (double s : design.sizes) sizes += Canonical(s) + ",";
+  return fmt::format("axis={};learner={};sizes={};seeds={};zero_offset={}", ToString(design.axis),
+                     LearnerSpecToJson(design.learner).dump(), sizes, design.seeds,
+                     design.zero_offset ? 1 : 0);
+}
+
+std::string CurveCacheKey(const TargetInfo& info, const std::string& material,
+                          const AxisDesign& design) {
+  return Fnv1aHex(fmt::format("curve;target={};version={};material={};{}", info.name, info.version,
+                              material, CanonicalDesign(design)));
+}
+
+std::string ProfileCacheKey(const TargetInfo& info, const std::string& material) {
+  return Fnv1aHex(
+      fmt::format("profile;target={};version={};material={}", info.name, info.version, material));
+}
+
+std::string CurveCache::CurvePath(const std::string& key) const {
+  return (std::filesystem::path(directory_) / ("curve-" + key + ".json")).string();
+}
+
+std::string CurveCache::ProfilePath(const std::string& key) const {
+  return (std::filesystem::path(directory_) / ("profile-" + key + ".json")).string();
+}
+
+bool CurveCache::LoadCurve(const std::string& key, LearningCurve* curve, std::string* warning) const {
+  const std::string path = CurvePath(key);
+  json j;
+  if (!ReadEntry(path, key, &j, warning)) return false;
+  LearningCurve loaded;
+  std::string invalid;
+  try {
+    loaded = CurveFromJson(j.at("curve"));
+  } catch (const std::exception& e) {
+    *warning = "cache entry " + path + " is corrupt (" + e.what() + "); recomputing";
+    return false;
+  }
+  if (!loaded.IsValid(&invalid)) {
+    *warning = "cache entry " + path + " holds an invalid curve (" + invalid + "); recomputing";
+    return false;
+  }
+  *curve = std::move(loaded);
+  return true;
+}
+
+bool CurveCache::LoadProfile(const std::string& key, Profile* profile, std::string* warning) const {
+  const std::string path = ProfilePath(key);
+  json j;
+  if (!ReadEntry(path, key, &j, warning)) return false;
+  ProfileFile file;
+  std::string invalid;
+  if (!j.contains("profile") || !ProfileFromJson(j["profile"], path, &file, &invalid)) {
+    *warning = "cache entry " + path + " is corrupt (" +
+               (invalid.empty() ? std::string("no profile") : invalid) + "); recomputing";
+    return false;
+  }
+  *profile = std::move(file.profile);
+  return true;
+}
+
+bool CurveCache::StoreCurve(const std::string& key, const LearningCurve& curve, std::string* error) const {
+  const json j = {{"format", kCacheFormat}, {"key", key}, {"curve", CurveToJson(curve)}};
+  return WriteAtomically(CurvePath(key), j.dump(1) + "\n", error);
+}
+
+bool CurveCache::StoreProfile(const std::string& key, const Profile& profile, std::string* error) const {
+  ProfileFile file;
+  file.profile = profile;
+  const json j = {{"format", kCacheFormat}, {"key", key}, {"profile", ProfileToJson(file)}};
+  return WriteAtomically(ProfilePath(key), j.dump(1) + "\n", error);
+}
+
+}  // namespace scalebench

@@ -1,0 +1,133 @@
+#include "harness/io/profile_json.h"
+
+#include <cmath>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace scalebench {
+namespace {
+
+using Catch::Matchers::Contains;
+
+std::string ParseError(const std::string& text) {
+  ProfileFile file;
+  std::string error;
+  if (ParseProfileJson(text, "p.json", &file, &error)) return "";
+  return error;
+}
+
+TEST_CASE("ReadProfileJson: the good fixture") {
+  ProfileFile file;
+  std::string error;
+  REQUIRE(ReadProfileJson(testing::DataPath("good_profile.json"), &file, &error));
+  CHECK(file.profile.Get(Property::kSpectrumDecay).value == 1.5);
+  CHECK(file.profile.Get(Property::kSpectrumDecay).std_error == 0.02);
+  CHECK(file.profile.Get(Property::kSpectrumDecay).method == "exact");
+  CHECK(std::isnan(file.profile.Get(Property::kTotalTargetPower).std_error));  // absent: unknown
+  CHECK(file.profile.Get(Series::kEigenvalues).size() == 20);
+  CHECK(file.profile.Get(Series::kTargetPower)[1] == Approx(0.25));
+  REQUIRE(file.learner.has_value());
+  CHECK(file.learner->kind == "linear_ridge");
+  CHECK(std::isinf(file.learner->features));
+  CHECK(file.axis == Axis::kData);
+  CHECK(file.sizes == std::vector<double>{100, 200, 400});
+}
+
+TEST_CASE("Profile JSON round trip") {
+  ProfileFile file;
+  file.profile.source = "round trip";
+  file.profile.Set(Property::kTaskPowerDecay, {2.25, 0.125, "tail fit"});
+  file.profile.Set(Property::kLabelNoiseVariance, {0.0, std::nan(""), ""});
+  file.profile.Set(Series::kEigenvalues, {1.0, 0.5, 0.25});
+  LearnerSpec spec;
+  spec.kind = "projected_linear_ridge";
+  spec.ridge = 1e-3;
+  spec.features = 256;
+  spec.batch_size = 32;
+  spec.steps = 1000;
+  file.learner = spec;
+  file.axis = Axis::kParams;
+  ProfileFile back;
+  std::string error;
+  REQUIRE(ParseProfileJson(WriteProfileJson(file), "rt.json", &back, &error));
+  CHECK(back.profile.source == "round trip");
+  CHECK(back.profile.Get(Property::kTaskPowerDecay).value == 2.25);
+  CHECK(back.profile.Get(Property::kTaskPowerDecay).method == "tail fit");
+  CHECK(std::isnan(back.profile.Get(Property::kLabelNoiseVariance).std_error));
+  CHECK(back.profile.Get(Series::kEigenvalues) == std::vector<double>{1.0, 0.5, 0.25});
+  REQUIRE(back.learner.has_value());
+  CHECK(back.learner->kind == "projected_linear_ridge");
+  CHECK(back.learner->features == 256);
+  CHECK(std::isinf(back.learner->train_size));
+  CHECK(back.learner->steps == 1000);
+  CHECK(back.axis == Axis::kParams);
+}
+
+TEST_CASE("ParseProfileJson: errors name the file and JSON path") {
+  SECTION("malformed JSON carries line and column") {
+    CHECK_THAT(ParseError("{\n  \"properties\": {,}\n}"),
+               Contains("p.json: malformed JSON: ") && Contains("line 2"));
+    ProfileFile file;
+    std::string error;
+    CHECK_FALSE(ReadProfileJson(testing::DataPath("bad_profile_malformed.json"), &file, &error));
+    CHECK_THAT(error, Contains("bad_profile_malformed.json: malformed JSON") && Contains("line 4"));
+  }
+  SECTION("unknown property lists the valid names") {
+    CHECK_THAT(ParseError(R"({"properties": {"spectrum_dekay": {"value": 1}}})"),
+               Contains("p.json: properties.spectrum_dekay: unknown property; valid properties: "
+                        "spectrum_decay, task_power_decay, total_target_power"));
+    CHECK_THAT(ParseError(R"({"series": {"eigen": [1]}})"),
+               Contains("series.eigen: unknown series; valid series: eigenvalues, target_power"));
+  }
+  SECTION("wrong types and missing value") {
+    CHECK(ParseError(R"({"properties": {"spectrum_decay": {"value": "1.5"}}})") ==
+          "p.json: properties.spectrum_decay.value: expected a number, found string");
+    CHECK(ParseError(R"({"properties": {"spectrum_decay": {"std_error": 0.1}}})") ==
+          "p.json: properties.spectrum_decay: missing \"value\"");
+    CHECK_THAT(ParseError(R"({"series": {"eigenvalues": [1, "x"]}})"),
+               Contains("series.eigenvalues[1]: expected a number, found string"));
+    CHECK_THAT(ParseError(R"({"learner": {"ridge": "big"}})"), Contains("p.json: learner.ridge: expected a number"));
+    CHECK_THAT(ParseError(R"({"learner": {"features": true}})"), Contains("learner.features: expected a number or \"inf\""));
+    CHECK_THAT(ParseError(R"({"axis": "tokens"})"), Contains("axis: unknown axis 'tokens'; valid axes: "));
+    CHECK_THAT(ParseError(R"({"sizes": [100, -1]})"), Contains("sizes[1]: must be positive"));
+    CHECK_THAT(ParseError(R"({"propertys": {}})"), Contains("propertys: unknown key; valid keys: source, properties"));
+    CHECK(ParseError(R"({"properties": {"spectrum_decay": {"value": 1e999}}})") ==
+          "p.json: malformed JSON: number overflow parsing '1e999'");
+    CHECK_THAT(ParseError("[1, 2]"), Contains("p.json: expected an object, found array"));
+  }
+  SECTION("series length mismatch") {
+    CHECK_THAT(ParseError(R"({"series": {"eigenvalues": [1, 0.5], "target_power": [1]}})"),
+               Contains("p.json: series: eigenvalues has 2 entries but target_power has 1"));
+  }
+  SECTION("fixtures") {
+    for (const auto& [name, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"bad_profile_unknown_property.json", "unknown property; valid properties: spectrum_decay"},
+             {"bad_profile_wrong_type.json", "properties.spectrum_decay.value: expected a number"},
+             {"bad_profile_series_mismatch.json", "eigenvalues has 20 entries but target_power has 19"}}) {
+      ProfileFile file;
+      std::string error;
+      CHECK_FALSE(ReadProfileJson(testing::DataPath(name), &file, &error));
+      CHECK_THAT(error, Contains(name) && Contains(expected));
+    }
+  }
+}
+
+TEST_CASE("LearnerSpec JSON is canonical: every field in a fixed order") {
+  LearnerSpec spec;
+  spec.kind = "linear_ridge";
+  const std::string text = LearnerSpecToJson(spec).dump();
+  CHECK(text == R"({"batch_size":0,"features":"inf","kind":"linear_ridge","learning_rate":0.0,)"
+                R"("loss":"excess_mse","optimizer":"","ridge":0.0,"steps":0,"train_size":"inf",)"
+                R"("weight_decay":0.0})");
+  LearnerSpec back;
+  std::string error;
+  REQUIRE(LearnerSpecFromJson(LearnerSpecToJson(spec), "spec", &back, &error));
+  CHECK(back.kind == "linear_ridge");
+  CHECK(std::isinf(back.features));
+}
+
+}  // namespace
+}  // namespace scalebench

@@ -1,0 +1,161 @@
+#include "harness/report/reporter.h"
+
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "harness/report/table.h"
+#include "test_util.h"
+
+namespace scalebench {
+namespace {
+
+using Catch::Matchers::Contains;
+
+Leaderboard SmallBoard() {
+  std::vector<Cell> cells;
+  auto add = [&](const std::string& theory, PredictionStatus status, double predicted,
+                 const std::string& message) {
+    Cell c;
+    c.theory = theory;
+    c.family = theory.substr(0, theory.find('/'));
+    c.target = "gaussian/a2_b1.5";
+    c.status = status;
+    c.message = message;
+    c.predicted = {predicted, predicted - 0.05, predicted + 0.05};
+    c.fit_status = FitStatus::kConverged;
+    c.measured = 1.0;
+    c.measured_ci = {0.96, 1.04};
+    c.exact = 1.0;
+    ScoreCell({}, &c);
+    cells.push_back(c);
+  };
+  add("kernel/sgw", PredictionStatus::kPredicted, 1.02, "a - 1");
+  add("baseline/const", PredictionStatus::kPredicted, 0.5, "");
+  add("rf/mrs", PredictionStatus::kNotApplicable, 0, "needs spectrum_decay > 1");
+  add("rf/broken", PredictionStatus::kFailed, 0, "root finder diverged");
+  return BuildLeaderboard(cells, "baseline/const");
+}
+
+ReportContext SmallContext() {
+  ReportContext context = CurrentReportContext();
+  context.suite = "default";
+  context.command = "scalebench run --suite default";
+  context.config_hash = "00ff00ff00ff00ff";
+  context.seconds = 12.5;
+  return context;
+}
+
+std::string Render(const std::string& name) {
+  std::string error;
+  auto reporter = CreateReporter(name, &error);
+  REQUIRE(reporter != nullptr);
+  std::ostringstream out;
+  REQUIRE(reporter->Report(SmallContext(), SmallBoard(), out));
+  return out.str();
+}
+
+TEST_CASE("CreateReporter: an unknown name lists the valid ones") {
+  std::string error;
+  CHECK(CreateReporter("csv", &error) == nullptr);
+  CHECK(error == "Unknown reporter 'csv'. Valid reporters: console json markdown");
+}
+
+TEST_CASE("CurrentReportContext fills the environment") {
+  const ReportContext context = CurrentReportContext();
+  CHECK(context.date.size() == 20);  // 2024-05-01T12:00:00Z
+  CHECK(context.date.back() == 'Z');
+  CHECK_FALSE(context.host.empty());
+  CHECK_FALSE(context.git_commit.empty());
+  CHECK((context.build_type == "release" || context.build_type == "debug"));
+}
+
+TEST_CASE("Console reporter: ranked table and per-cell table") {
+  const std::string text = Render("console");
+  CHECK_THAT(text, Contains("rank  theory"));
+  CHECK_THAT(text, Contains("1     kernel/sgw      kernel    0.020  1/1"));
+  CHECK_THAT(text, Contains("2     baseline/const  baseline  0.500  1/1"));
+  CHECK_THAT(text, Contains("-     rf/broken"));
+  CHECK_THAT(text, Contains("1.020 [0.970, 1.070]"));
+  CHECK_THAT(text, Contains("1.000 [0.960, 1.040]"));
+  CHECK_THAT(text, Contains("n/a: needs spectrum_decay > 1"));
+  CHECK_THAT(text, Contains("FAILED: root finder diverged"));
+  CHECK_THAT(text, Contains("0.96"));  // skill of kernel/sgw: 1 - 0.02 / 0.5
+}
+
+TEST_CASE("Markdown reporter: provenance, ranking, per-target cells") {
+  const std::string text = Render("markdown");
+  CHECK_THAT(text, Contains("# scalebench leaderboard"));
+  CHECK_THAT(text, Contains("- Suite: default"));
+  CHECK_THAT(text, Contains("- Reproduce: `scalebench run --suite default`"));
+  CHECK_THAT(text, Contains("- Config hash: `00ff00ff00ff00ff`"));
+  CHECK_THAT(text, Contains("| rank | theory | family | MAE |"));
+  CHECK_THAT(text, Contains("| 1 | kernel/sgw | kernel | 0.020 | 1/1 | 100% | 0.96 |"));
+  CHECK_THAT(text, Contains("### gaussian/a2_b1.5 (data axis)"));
+  CHECK_THAT(text, Contains("Measured exponent: 1.000 [0.960, 1.040] (95% CI), fit converged; exact exponent: 1.000"));
+  CHECK_THAT(text, Contains("| rf/mrs | - | - | - | n/a: needs spectrum_decay > 1 |"));
+  CHECK_THAT(text, Contains("| rf/broken | - | - | - | FAILED: root finder diverged |"));
+  CHECK_THAT(text, Contains("ok (a - 1)"));
+}
+
+TEST_CASE("JSON reporter: context first, rows, cells with n/a apart from failed") {
+  const std::string text = Render("json");
+  CHECK(text.rfind("{\n  \"context\"", 0) == 0);  // the context block opens the file
+  const auto j = nlohmann::json::parse(text);
+  CHECK(j["context"]["json_schema_version"] == 1);
+  CHECK(j["context"]["suite"] == "default");
+  CHECK(j["context"]["config_hash"] == "00ff00ff00ff00ff");
+  CHECK(j["context"]["seconds"] == 12.5);
+  CHECK(j["context"].contains("git_commit"));
+  CHECK(j["context"].contains("host"));
+  CHECK(j["context"].contains("build_type"));
+  CHECK(j["baseline_theory"] == "baseline/const");
+  REQUIRE(j["leaderboard"].size() == 4);
+  CHECK(j["leaderboard"][0]["theory"] == "kernel/sgw");
+  CHECK(j["leaderboard"][0]["rank"] == 1);
+  CHECK(j["leaderboard"][0]["mean_abs_error"].get<double>() == Approx(0.02));
+  CHECK(j["leaderboard"][0]["skill"].get<double>() == Approx(0.96));
+  CHECK(j["leaderboard"][3]["rank"].is_null());
+  REQUIRE(j["cells"].size() == 4);
+  for (const auto& cell : j["cells"]) {
+    if (cell["theory"] == "rf/mrs") {
+      CHECK(cell["status"] == "not_applicable");
+      CHECK(cell["not_applicable_reason"] == "needs spectrum_decay > 1");
+      CHECK_FALSE(cell.contains("error"));
+      CHECK_FALSE(cell.contains("predicted"));
+    } else if (cell["theory"] == "rf/broken") {
+      CHECK(cell["status"] == "failed");
+      CHECK(cell["error"] == "root finder diverged");
+      CHECK_FALSE(cell.contains("not_applicable_reason"));
+    } else if (cell["theory"] == "kernel/sgw") {
+      CHECK(cell["predicted"]["value"].get<double>() == Approx(1.02));
+      CHECK(cell["inside_ci"] == true);
+      CHECK(cell["measured_ci"]["lower"].get<double>() == Approx(0.96));
+      CHECK(cell["exact"] == 1.0);
+      CHECK(cell["curve_error"].is_null());
+    }
+  }
+}
+
+TEST_CASE("WriteReportFile: writes atomically; an unwritable path is named") {
+  testing::ScratchDir dir;
+  std::string error;
+  REQUIRE(WriteReportFile("markdown", dir / "out/LEADERBOARD.md", SmallContext(), SmallBoard(), &error));
+  CHECK_THAT(testing::ReadFile(dir / "out/LEADERBOARD.md"), Contains("# scalebench leaderboard"));
+  CHECK_FALSE(WriteReportFile("json", "/proc/x/leaderboard.json", SmallContext(), SmallBoard(), &error));
+  CHECK_THAT(error, Contains("/proc/x/leaderboard.json"));
+}
+
+TEST_CASE("Table: aligned columns") {
+  Table table({"a", "long header"});
+  table.AddRow({"wide cell", "x"});
+  std::ostringstream out;
+  table.Print(out);
+  CHECK(out.str() == "a          long header\n---------  -----------\nwide cell  x\n");
+  CHECK(FormatNumber(std::nan("")) == "-");
+  CHECK(FormatShare(0.5) == "50%");
+}
+
+}  // namespace
+}  // namespace scalebench

@@ -1,0 +1,125 @@
+// The suite runner end to end on one small exact target: reports and history are written, a
+// second run reuses the cached curves and profile, bad names are usage errors, and an
+// unwritable output path is reported without losing the run's record.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "harness/runner/runner.h"
+#include "harness/store/history_store.h"
+
+namespace scalebench {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunOptions SmallRun(const fs::path& dir) {
+  RunOptions options;
+  options.targets = {"gaussian_spectrum/a2.0_b1.5"};
+  options.seeds = 2;
+  options.bootstrap_resamples = 50;
+  options.quiet = true;
+  options.results_dir = (dir / "results").string();
+  options.cache_dir = (dir / "cache").string();
+  options.db_path = (dir / "history.sqlite").string();
+  options.command_line = "runner_test";
+  return options;
+}
+
+fs::path FreshDir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("scalebench_runner_test_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+RunRecord LastRun(const std::string& db_path) {
+  std::string error;
+  auto store = HistoryStore::Open(db_path, HistoryStore::Mode::kReadOnly, &error);
+  REQUIRE(store != nullptr);
+  std::vector<RunInfo> runs;
+  REQUIRE(store->ListRuns(&runs, &error));
+  REQUIRE(!runs.empty());
+  RunRecord run;
+  REQUIRE(store->LoadRun(runs.front().id, &run, &error));
+  return run;
+}
+
+TEST_CASE("runner: writes reports and history, then reuses the cache", "[suite][runner]") {
+  const fs::path dir = FreshDir("cache");
+  RunOptions options = SmallRun(dir);
+  std::ostringstream out;
+  std::string error;
+  REQUIRE(RunSuite(options, out, &error) == 0);
+  INFO(error);
+  CHECK(fs::exists(dir / "results" / "LEADERBOARD.md"));
+  CHECK(fs::exists(dir / "results" / "leaderboard.json"));
+  CHECK(out.str().find("baseline/constant_exponent") != std::string::npos);
+
+  RunRecord first = LastRun(options.db_path);
+  REQUIRE(first.fits.size() == 2);  // data and params axes
+  for (const FitRecord& fit : first.fits) CHECK_FALSE(fit.from_cache);
+  CHECK(!first.cells.empty());
+
+  std::ostringstream again;
+  REQUIRE(RunSuite(options, again, &error) == 0);
+  RunRecord second = LastRun(options.db_path);
+  CHECK(second.info.id == first.info.id + 1);
+  REQUIRE(second.fits.size() == 2);
+  for (std::size_t i = 0; i < second.fits.size(); ++i) {
+    CHECK(second.fits[i].from_cache);
+    // Same curve and same bootstrap seed: the same measured exponent.
+    CHECK(second.fits[i].summary.exponent == first.fits[i].summary.exponent);
+  }
+  // No training or probing happened the second time.
+  for (const RuntimeRecord& runtime : second.runtimes) {
+    CHECK(runtime.stage != "train");
+    CHECK(runtime.stage != "probe");
+  }
+}
+
+TEST_CASE("runner: unknown names are usage errors listing the valid ones", "[suite][runner]") {
+  const fs::path dir = FreshDir("names");
+  RunOptions options = SmallRun(dir);
+  options.theories = {"kernel/no_such_theory"};
+  std::ostringstream out;
+  std::string error;
+  CHECK(RunSuite(options, out, &error) == 2);
+  CHECK(error.find("Unknown theory 'kernel/no_such_theory'") != std::string::npos);
+  CHECK(error.find("baseline/constant_exponent") != std::string::npos);
+
+  options = SmallRun(dir);
+  options.targets = {"no_such_target"};
+  error.clear();
+  CHECK(RunSuite(options, out, &error) == 2);
+  CHECK(error.find("gaussian_spectrum/a2.0_b1.5") != std::string::npos);
+
+  options = SmallRun(dir);
+  options.threads = 0;
+  error.clear();
+  CHECK(RunSuite(options, out, &error) == 2);
+  CHECK(error.find("threads") != std::string::npos);
+}
+
+TEST_CASE("runner: an unwritable results directory fails loudly but keeps the record",
+          "[suite][runner]") {
+  const fs::path dir = FreshDir("unwritable");
+  RunOptions options = SmallRun(dir);
+  // A regular file where the results directory should be: nothing can be created under it.
+  std::ofstream(dir / "blocker") << "not a directory";
+  options.results_dir = (dir / "blocker" / "results").string();
+  std::ostringstream out;
+  std::string error;
+  CHECK(RunSuite(options, out, &error) == 1);
+  CHECK(error.find((dir / "blocker").string()) != std::string::npos);
+  // The history record and the cache were still written.
+  RunRecord run = LastRun(options.db_path);
+  CHECK(run.fits.size() == 2);
+  CHECK(fs::exists(dir / "cache"));
+}
+
+}  // namespace
+}  // namespace scalebench
