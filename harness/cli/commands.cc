@@ -331,7 +331,7 @@ int HistoryCommand(const std::string& db, const std::string& theory, std::ostrea
   }
   out << "Runs in " << db << " (newest first)\n";
   table.Print(out);
-  Table trend_table({"theory", "run", "date", "commit", "MAE", "change", "coverage"});
+  Table trend_table({"theory", "run", "date", "commit", "MAE", "change", "coverage", "predict ms"});
   const TrendPoint* previous = nullptr;
   for (const auto& p : trend) {
     if (previous != nullptr && previous->theory != p.theory) previous = nullptr;
@@ -339,7 +339,8 @@ int HistoryCommand(const std::string& db, const std::string& theory, std::ostrea
     trend_table.AddRow({p.theory, std::to_string(p.run_id), p.date, p.git_commit.substr(0, 12),
                         FormatNumber(p.mean_abs_error),
                         comparable ? fmt::format("{:+.3f}", p.mean_abs_error - previous->mean_abs_error) : "-",
-                        FormatFraction(p.cells_applicable, p.cells_total)});
+                        FormatFraction(p.cells_applicable, p.cells_total),
+                        FormatNumber(1e3 * p.predict_seconds, 2)});
     previous = &p;
   }
   out << "\nError trend per theory (oldest run first)\n";

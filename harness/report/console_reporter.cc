@@ -26,13 +26,14 @@ class ConsoleReporter final : public LeaderboardReporter {
  private:
   static Table CellTable(const Leaderboard& board) {
     Table table({"theory", "target", "axis", "predicted", "measured [CI]", "|err|", "inside",
-                 "status"});
+                 "curve err", "status"});
     for (const Cell& c : board.cells) {
       const bool predicted = c.status == PredictionStatus::kPredicted;
       table.AddRow({c.theory, c.target, ToString(c.axis),
                     predicted ? FormatEstimate(c.predicted) : "-",
                     FormatWithInterval(c.measured, c.measured_ci), FormatNumber(c.abs_error),
-                    c.scored() ? (c.inside_ci ? "yes" : "no") : "-", CellStatusText(c)});
+                    c.scored() ? (c.inside_ci ? "yes" : "no") : "-", FormatNumber(c.curve_error),
+                    CellStatusText(c)});
     }
     return table;
   }

@@ -50,7 +50,7 @@ class MarkdownReporter final : public LeaderboardReporter {
           << " (95% CI), fit " << ToString(first.fit_status);
       if (first.exact) out << "; exact exponent: " << FormatNumber(*first.exact);
       out << "\n\n";
-      Table table({"theory", "predicted [interval]", "|err|", "inside CI", "status"});
+      Table table({"theory", "predicted [interval]", "|err|", "inside CI", "curve err", "status"});
       for (; i < board.cells.size() && board.cells[i].target == first.target &&
              board.cells[i].axis == first.axis;
            ++i) {
@@ -60,7 +60,7 @@ class MarkdownReporter final : public LeaderboardReporter {
         if (c.scored() && !c.message.empty()) status += " (" + c.message + ")";
         table.AddRow({c.theory, predicted ? FormatEstimate(c.predicted) : "-",
                       FormatNumber(c.abs_error), c.scored() ? (c.inside_ci ? "yes" : "no") : "-",
-                      status});
+                      FormatNumber(c.curve_error), status});
       }
       table.PrintMarkdown(out);
     }

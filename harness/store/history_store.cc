@@ -472,10 +472,13 @@ bool HistoryStore::ErrorTrend(const std::string& theory, std::vector<TrendPoint>
       return false;
     }
     // The aggregates come from the one place that defines them.
+    std::map<std::string, double> predict_seconds;
+    for (const Cell& cell : cells) predict_seconds[cell.theory] += cell.predict_seconds;
     const Leaderboard board = BuildLeaderboard(std::move(cells), info.baseline_theory);
     for (const TheoryRow& row : board.rows) {
       trend->push_back({row.theory, info.id, info.started_at, info.git_commit, row.mean_abs_error,
-                        row.coverage, row.cells_applicable, row.cells_scored, row.cells_total});
+                        row.coverage, row.cells_applicable, row.cells_scored, row.cells_total,
+                        predict_seconds[row.theory]});
     }
   }
   std::stable_sort(trend->begin(), trend->end(), [](const TrendPoint& a, const TrendPoint& b) {

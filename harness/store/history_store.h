@@ -83,6 +83,7 @@ struct TrendPoint {
   int cells_applicable = 0;
   int cells_scored = 0;
   int cells_total = 0;
+  double predict_seconds = 0.0;  // total wall time of the theory's Predict calls in the run
 };
 
 class HistoryStore {

@@ -94,8 +94,8 @@ TEST_CASE("Markdown reporter: provenance, ranking, per-target cells") {
   CHECK_THAT(text, Contains("| 1 | kernel/sgw | kernel | 0.020 | 1/1 | 100% | 0.96 |"));
   CHECK_THAT(text, Contains("### gaussian/a2_b1.5 (data axis)"));
   CHECK_THAT(text, Contains("Measured exponent: 1.000 [0.960, 1.040] (95% CI), fit converged; exact exponent: 1.000"));
-  CHECK_THAT(text, Contains("| rf/mrs | - | - | - | n/a: needs spectrum_decay > 1 |"));
-  CHECK_THAT(text, Contains("| rf/broken | - | - | - | FAILED: root finder diverged |"));
+  CHECK_THAT(text, Contains("| rf/mrs | - | - | - | - | n/a: needs spectrum_decay > 1 |"));
+  CHECK_THAT(text, Contains("| rf/broken | - | - | - | - | FAILED: root finder diverged |"));
   CHECK_THAT(text, Contains("ok (a - 1)"));
 }
 
