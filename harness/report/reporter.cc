@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <sstream>
 #include <utility>
 
+#include "harness/io/atomic_file.h"
 #include "harness/report/reporters_internal.h"
 
 namespace scalebench {
@@ -104,36 +106,14 @@ bool WriteReport(const std::string& format, const ReportContext& context, const 
 
 bool WriteReportFile(const std::string& reporter_name, const std::string& path,
                      const ReportContext& context, const Leaderboard& board, std::string* error) {
-  namespace fs = std::filesystem;
   auto reporter = CreateReporter(reporter_name, error);
   if (!reporter) return false;
-  std::error_code ec;
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent, ec);
-  if (ec) {
-    *error = "cannot write " + path + ": cannot create directory " + parent.string() + ": " + ec.message();
+  std::ostringstream text;
+  if (!reporter->Report(context, board, text)) {
+    *error = "cannot write " + path + ": the " + reporter_name + " reporter failed";
     return false;
   }
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    if (!out) {
-      *error = "cannot write " + path + ": " + std::strerror(errno);
-      return false;
-    }
-    if (!reporter->Report(context, board, out) || !out.flush()) {
-      *error = "cannot write " + path + ": write failed";
-      std::remove(temp.c_str());
-      return false;
-    }
-  }
-  fs::rename(temp, path, ec);
-  if (ec) {
-    *error = "cannot write " + path + ": " + ec.message();
-    std::remove(temp.c_str());
-    return false;
-  }
-  return true;
+  return WriteFileAtomically(path, text.str(), error);
 }
 
 Table internal::RankTable(const Leaderboard& board) {

@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/io/atomic_file.h"
 #include "harness/io/profile_json.h"
 
 namespace scalebench {
@@ -80,36 +81,6 @@ bool ReadEntry(const std::string& path, const std::string& key, json* out, std::
   return true;
 }
 
-// Writes to a temporary file in the same directory, then renames it over `path` (atomic on
-// POSIX), so readers see either the old entry or the complete new one.
-bool WriteAtomically(const std::string& path, const std::string& text, std::string* error) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  if (ec) {
-    *error = "cannot create cache directory " + fs::path(path).parent_path().string() + ": " + ec.message();
-    return false;
-  }
-  static std::atomic<int> counter{0};
-  const std::string temp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      *error = "cannot write cache entry " + temp + ": " + std::strerror(errno);
-      std::remove(temp.c_str());
-      return false;
-    }
-  }
-  fs::rename(temp, path, ec);
-  if (ec) {
-    *error = "cannot rename " + temp + " to " + path + ": " + ec.message();
-    std::remove(temp.c_str());
-    return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -186,14 +157,14 @@ bool CurveCache::LoadProfile(const std::string& key, Profile* profile, std::stri
 
 bool CurveCache::StoreCurve(const std::string& key, const LearningCurve& curve, std::string* error) const {
   const json j = {{"format", kCacheFormat}, {"key", key}, {"curve", CurveToJson(curve)}};
-  return WriteAtomically(CurvePath(key), j.dump(1) + "\n", error);
+  return WriteFileAtomically(CurvePath(key), j.dump(1) + "\n", error);
 }
 
 bool CurveCache::StoreProfile(const std::string& key, const Profile& profile, std::string* error) const {
   ProfileFile file;
   file.profile = profile;
   const json j = {{"format", kCacheFormat}, {"key", key}, {"profile", ProfileToJson(file)}};
-  return WriteAtomically(ProfilePath(key), j.dump(1) + "\n", error);
+  return WriteFileAtomically(ProfilePath(key), j.dump(1) + "\n", error);
 }
 
 }  // namespace scalebench
