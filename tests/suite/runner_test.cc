@@ -3,6 +3,8 @@
 // unwritable output path is reported without losing the run's record.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -30,7 +32,9 @@ RunOptions SmallRun(const fs::path& dir) {
 }
 
 fs::path FreshDir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("scalebench_runner_test_" + name);
+  // The process id keeps concurrent test runs (several build folders) out of each other's way.
+  fs::path dir = fs::temp_directory_path() /
+                 ("scalebench_runner_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
