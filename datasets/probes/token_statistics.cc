@@ -1,0 +1,489 @@
+// Implementation of datasets/probes/token_statistics.h.
+#include "datasets/probes/token_statistics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <unordered_map>
+
+#include "datasets/generators/random.h"
+#include "datasets/tokenizers/char_tokenizer.h"
+
+namespace scalebench {
+namespace {
+
+bool Fail(const std::string& message, std::string* error) {
+  if (error != nullptr) *error = message;
+  return false;
+}
+
+std::string Fixed(double value, int digits = 3) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+  return buffer;
+}
+
+struct LineFit {
+  double slope = 0.0;
+  double std_error = 0.0;  // OLS, inflated by sqrt((1 + rho) / (1 - rho)) for residual lag-1 rho
+};
+
+// Least squares of y on x (at least 3 points).
+LineFit FitLine(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
+  double sxx = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    sxx += (x[i] - mx) * (x[i] - mx), sxy += (x[i] - mx) * (y[i] - my);
+  LineFit fit;
+  fit.slope = sxy / sxx;
+  std::vector<double> residual(x.size());
+  double rss = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    residual[i] = y[i] - my - fit.slope * (x[i] - mx);
+    rss += residual[i] * residual[i];
+  }
+  double lag1 = 0;
+  for (std::size_t i = 1; i < x.size(); ++i) lag1 += residual[i] * residual[i - 1];
+  const double rho = rss > 0 ? std::clamp(lag1 / rss, 0.0, 0.9) : 0.0;
+  fit.std_error = x.size() > 2 ? std::sqrt(rss / (n - 2) / sxx * (1 + rho) / (1 - rho)) : 0.0;
+  return fit;
+}
+
+// Slope of log y on log x.
+LineFit FitLogLog(const std::vector<double>& x, const std::vector<double>& y) {
+  std::vector<double> lx(x.size()), ly(y.size());
+  for (std::size_t i = 0; i < x.size(); ++i) lx[i] = std::log(x[i]), ly[i] = std::log(y[i]);
+  return FitLine(lx, ly);
+}
+
+// Delete-a-group jackknife standard error of replicates theta_g.
+double JackknifeError(const std::vector<double>& replicates) {
+  const double g = static_cast<double>(replicates.size());
+  if (g < 2) return std::numeric_limits<double>::quiet_NaN();
+  const double mean = std::accumulate(replicates.begin(), replicates.end(), 0.0) / g;
+  double sum = 0;
+  for (double t : replicates) sum += (t - mean) * (t - mean);
+  return std::sqrt((g - 1) / g * sum);
+}
+
+// Every lag 1..dense, then lags_per_decade per decade up to max_lag (rounded, distinct).
+std::vector<int> LagGrid(const CorrelationDecayOptions& options) {
+  std::vector<int> lags;
+  for (int n = 1; n <= std::min(options.dense_lags, options.max_lag); ++n) lags.push_back(n);
+  const double step = std::pow(10.0, 1.0 / options.lags_per_decade);
+  for (double x = options.dense_lags * step; std::lround(x) <= options.max_lag; x *= step) {
+    const int n = static_cast<int>(std::lround(x));
+    if (n > lags.back()) lags.push_back(n);
+  }
+  if (lags.back() != options.max_lag) lags.push_back(options.max_lag);
+  return lags;
+}
+
+// Pair counts at one lag, split by the block of the pair's first member.
+struct LagCounts {
+  int vocab = 0;
+  std::vector<std::uint32_t> counts;  // groups x V x V
+  std::vector<double> pairs;          // per group
+};
+
+LagCounts CountPairs(const std::vector<int>& tokens, int vocab, int lag, int groups) {
+  LagCounts out;
+  out.vocab = vocab;
+  const std::size_t vv = static_cast<std::size_t>(vocab) * vocab;
+  out.counts.assign(vv * groups, 0);
+  out.pairs.assign(groups, 0.0);
+  const std::size_t pairs = tokens.size() - lag;
+  for (int g = 0; g < groups; ++g) {
+    const std::size_t begin = pairs * g / groups, end = pairs * (g + 1) / groups;
+    std::uint32_t* block = out.counts.data() + vv * g;
+    for (std::size_t i = begin; i < end; ++i)
+      ++block[static_cast<std::size_t>(tokens[i]) * vocab + tokens[i + lag]];
+    out.pairs[g] = static_cast<double>(end - begin);
+  }
+  return out;
+}
+
+// C = T / M - r c^T from pair counts T (all groups except `skip`, -1 for none).
+std::vector<double> Covariance(const LagCounts& counts, int skip) {
+  const int v = counts.vocab;
+  const std::size_t vv = static_cast<std::size_t>(v) * v;
+  std::vector<double> c(vv, 0.0);
+  double m = 0;
+  for (std::size_t g = 0; g < counts.pairs.size(); ++g) {
+    if (static_cast<int>(g) == skip) continue;
+    m += counts.pairs[g];
+    const std::uint32_t* block = counts.counts.data() + vv * g;
+    for (std::size_t k = 0; k < vv; ++k) c[k] += block[k];
+  }
+  std::vector<double> row(v, 0.0), col(v, 0.0);
+  for (int a = 0; a < v; ++a) {
+    for (int b = 0; b < v; ++b) {
+      c[a * v + b] /= m;
+      row[a] += c[a * v + b];
+      col[b] += c[a * v + b];
+    }
+  }
+  for (int a = 0; a < v; ++a) {
+    for (int b = 0; b < v; ++b) c[a * v + b] -= row[a] * col[b];
+  }
+  return c;
+}
+
+std::vector<int> Shuffled(const std::vector<int>& tokens, std::uint64_t seed) {
+  std::vector<int> copy = tokens;
+  Xoshiro256pp rng(seed);
+  for (std::size_t i = copy.size(); i > 1; --i) {
+    const auto j = static_cast<std::size_t>((static_cast<unsigned __int128>(rng()) * i) >> 64);
+    std::swap(copy[i - 1], copy[j]);
+  }
+  return copy;
+}
+
+// The fit window: indices [0, end) of lags >= fit_min_lag before sigma first drops below the
+// threshold.
+void ChooseFitWindow(const CorrelationDecayOptions& options, CorrelationDecayResult* r,
+                     std::size_t* first, std::size_t* last) {
+  *first = 0;
+  while (*first < r->lags.size() && r->lags[*first] < options.fit_min_lag) ++*first;
+  *last = *first;
+  const double threshold = options.floor_multiple * r->noise_floor;
+  while (*last < r->lags.size() && r->sigma[*last] >= threshold) ++*last;
+}
+
+double FitBeta(const std::vector<int>& lags, const std::vector<double>& sigma, std::size_t first,
+               std::size_t last, double* ols_se) {
+  std::vector<double> x, y;
+  for (std::size_t k = first; k < last; ++k)
+    x.push_back(lags[k]), y.push_back(std::max(sigma[k], 1e-300));
+  const LineFit fit = FitLogLog(x, y);
+  if (ols_se != nullptr) *ols_se = fit.std_error;
+  return -fit.slope;
+}
+
+bool IsWordChar(char32_t c) {
+  return c >= 0x80 || c == U'\'' || (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') ||
+         (c >= U'A' && c <= U'Z');
+}
+
+// Log-spaced integers in [from, to], `points` of them before removing duplicates.
+std::vector<double> LogSpaced(double from, double to, int points) {
+  std::vector<double> out;
+  for (int k = 0; k < points; ++k) {
+    const double x = std::round(from * std::pow(to / from, k / double(points - 1)));
+    if (out.empty() || x > out.back()) out.push_back(x);
+  }
+  return out;
+}
+
+// Heaps fit over the word sequence with positions [skip_begin, skip_end) cut out; the grid
+// runs from min_tokens to the remaining length. *lower/*upper: slopes over the two halves.
+LineFit HeapsFit(const std::vector<int>& words, int max_id, std::size_t skip_begin,
+                 std::size_t skip_end, const WordStatisticsOptions& options, double* lower,
+                 double* upper) {
+  const double total = static_cast<double>(words.size() - (skip_end - skip_begin));
+  const std::vector<double> grid = LogSpaced(options.heaps_min_tokens, total, options.heaps_points);
+  std::vector<char> seen(max_id + 1, 0);
+  std::vector<double> vocab;
+  double n = 0, distinct = 0;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < words.size() && next < grid.size(); ++i) {
+    if (i >= skip_begin && i < skip_end) continue;
+    n += 1;
+    if (!seen[words[i]]) seen[words[i]] = 1, distinct += 1;
+    if (n == grid[next]) vocab.push_back(distinct), ++next;
+  }
+  const std::size_t half = grid.size() / 2;
+  if (lower != nullptr) {
+    *lower = FitLogLog({grid.begin(), grid.begin() + half + 1},
+                       {vocab.begin(), vocab.begin() + half + 1})
+                 .slope;
+    *upper =
+        FitLogLog({grid.begin() + half, grid.end()}, {vocab.begin() + half, vocab.end()}).slope;
+  }
+  return FitLogLog(grid, vocab);
+}
+
+// Zipf slope z over ranks [first, last] of the counts (sorted here).
+double ZipfSlope(std::vector<double> counts, int first, int last) {
+  std::sort(counts.begin(), counts.end(), std::greater<>());
+  std::vector<double> ranks, values;
+  for (double r : LogSpaced(first, last, 30)) {
+    if (counts[static_cast<std::size_t>(r) - 1] <= 0) break;
+    ranks.push_back(r);
+    values.push_back(counts[static_cast<std::size_t>(r) - 1]);
+  }
+  return ranks.size() >= 3 ? -FitLogLog(ranks, values).slope
+                           : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
+
+bool CorrelationDecayOptions::IsValid(std::string* error) const {
+  if (max_lag < 4) return Fail("max_lag = " + std::to_string(max_lag) + ": must be >= 4", error);
+  if (dense_lags < 1)
+    return Fail("dense_lags = " + std::to_string(dense_lags) + ": must be >= 1", error);
+  if (lags_per_decade < 1) {
+    return Fail("lags_per_decade = " + std::to_string(lags_per_decade) + ": must be >= 1", error);
+  }
+  if (fit_min_lag < 1 || fit_min_lag > max_lag) {
+    return Fail("fit_min_lag = " + std::to_string(fit_min_lag) + ": must be in [1, max_lag]",
+                error);
+  }
+  if (!(floor_multiple >= 1.0)) {
+    return Fail("floor_multiple = " + std::to_string(floor_multiple) + ": must be >= 1", error);
+  }
+  if (jackknife_groups < 2) {
+    return Fail("jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2", error);
+  }
+  if (max_vocab < 2)
+    return Fail("max_vocab = " + std::to_string(max_vocab) + ": must be >= 2", error);
+  return true;
+}
+
+double TopSingularValue(const std::vector<double>& matrix, int rows, int cols,
+                        std::vector<double>* start) {
+  std::vector<double> v(cols), u(rows), w(cols);
+  if (start != nullptr && static_cast<int>(start->size()) == cols) {
+    v = *start;
+  } else {  // a fixed pseudo-random start: C has zero row sums, so all-ones would be a null vector
+    std::uint64_t state = 12345;
+    for (double& x : v) x = static_cast<double>(SplitMix64(&state) >> 11) * 0x1.0p-53 - 0.5;
+  }
+  double norm = std::sqrt(std::inner_product(v.begin(), v.end(), v.begin(), 0.0));
+  if (!(norm > 0)) return 0.0;
+  for (double& x : v) x /= norm;
+  double lambda = 0.0, previous = -1.0;
+  for (int iteration = 0; iteration < 5000; ++iteration) {
+    for (int a = 0; a < rows; ++a) {
+      u[a] = std::inner_product(v.begin(), v.end(),
+                                matrix.begin() + static_cast<std::size_t>(a) * cols, 0.0);
+    }
+    std::fill(w.begin(), w.end(), 0.0);
+    for (int a = 0; a < rows; ++a) {
+      const double* row = matrix.data() + static_cast<std::size_t>(a) * cols;
+      for (int b = 0; b < cols; ++b) w[b] += row[b] * u[a];
+    }
+    lambda = std::inner_product(u.begin(), u.end(), u.begin(), 0.0);  // v^T A^T A v, |v| = 1
+    norm = std::sqrt(std::inner_product(w.begin(), w.end(), w.begin(), 0.0));
+    if (!(norm > 0)) return 0.0;
+    for (int b = 0; b < cols; ++b) v[b] = w[b] / norm;
+    // The Rayleigh quotient converges twice as fast as the vector, so a close top pair (noise-
+    // dominated lags) still gives an accurate value.
+    if (std::abs(lambda - previous) <= 1e-12 * lambda) break;
+    previous = lambda;
+  }
+  if (start != nullptr) *start = v;
+  return std::sqrt(lambda);
+}
+
+bool MeasureCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
+                             const CorrelationDecayOptions& options, CorrelationDecayResult* result,
+                             std::string* error) {
+  if (!options.IsValid(error)) return false;
+  if (vocab_size < 2 || vocab_size > options.max_vocab) {
+    return Fail("vocab_size = " + std::to_string(vocab_size) + ": must be in [2, max_vocab = " +
+                    std::to_string(options.max_vocab) + "] (dense pair counts)",
+                error);
+  }
+  if (tokens.size() < static_cast<std::size_t>(20 * options.max_lag * options.jackknife_groups)) {
+    return Fail(std::to_string(tokens.size()) +
+                    " tokens: need at least 20 x max_lag x "
+                    "jackknife_groups = " +
+                    std::to_string(20 * options.max_lag * options.jackknife_groups),
+                error);
+  }
+  for (int t : tokens) {
+    if (t < 0 || t >= vocab_size)
+      return Fail("token id " + std::to_string(t) + " outside [0, vocab_size)", error);
+  }
+  CorrelationDecayResult r;
+  r.lags = LagGrid(options);
+  const std::vector<int> shuffled = Shuffled(tokens, options.shuffle_seed);
+  const int g = options.jackknife_groups, v = vocab_size;
+  std::vector<std::vector<double>> jackknife_sigma(g);
+  std::vector<double> start;
+  for (int lag : r.lags) {
+    const LagCounts counts = CountPairs(tokens, v, lag, g);
+    const std::vector<double> c = Covariance(counts, -1);
+    r.sigma.push_back(TopSingularValue(c, v, v, &start));
+    r.frobenius.push_back(std::sqrt(std::inner_product(c.begin(), c.end(), c.begin(), 0.0)));
+    for (int skip = 0; skip < g; ++skip) {
+      std::vector<double> from = start;  // warm start: the replicate's top vector is close
+      jackknife_sigma[skip].push_back(TopSingularValue(Covariance(counts, skip), v, v, &from));
+    }
+    r.shuffled_sigma.push_back(
+        TopSingularValue(Covariance(CountPairs(shuffled, v, lag, 1), -1), v, v));
+  }
+  r.noise_floor =
+      std::accumulate(r.shuffled_sigma.begin(), r.shuffled_sigma.end(), 0.0) / r.lags.size();
+  std::size_t first = 0, last = 0;
+  ChooseFitWindow(options, &r, &first, &last);
+  if (last < first + 3) {
+    return Fail("only " + std::to_string(last - first) + " lags from " +
+                    std::to_string(options.fit_min_lag) + " lie above " +
+                    Fixed(options.floor_multiple, 1) + " x the noise floor " +
+                    Fixed(r.noise_floor, 6) + " (need 3; use more text)",
+                error);
+  }
+  r.fit_first_lag = r.lags[first];
+  r.fit_last_lag = r.lags[last - 1];
+  r.fit_points = static_cast<int>(last - first);
+  const double beta = FitBeta(r.lags, r.sigma, first, last, &r.ols_std_error);
+  std::vector<double> replicates;
+  for (const auto& sigma : jackknife_sigma)
+    replicates.push_back(FitBeta(r.lags, sigma, first, last, nullptr));
+  r.correlation_decay.value = beta;
+  r.jackknife_std_error = JackknifeError(replicates);
+  r.correlation_decay.std_error = std::hypot(r.jackknife_std_error, r.ols_std_error);
+  r.correlation_decay.method =
+      "top singular value of the lag-n co-occurrence covariance (power iteration), log-log LS "
+      "over " +
+      std::to_string(r.fit_points) + " lags n in [" + std::to_string(r.fit_first_lag) + ", " +
+      std::to_string(r.fit_last_lag) + "] (end: sigma(n) >= " + Fixed(options.floor_multiple, 1) +
+      " x shuffled floor " + Fixed(r.noise_floor, 6) + "); V = " + std::to_string(v) + ", " +
+      std::to_string(tokens.size()) + " tokens; SE: " + std::to_string(g) + "-block jackknife " +
+      Fixed(r.jackknife_std_error, 4) + " (+) inflated OLS " + Fixed(r.ols_std_error, 4);
+  *result = std::move(r);
+  return true;
+}
+
+bool WordStatisticsOptions::IsValid(std::string* error) const {
+  if (!(heaps_min_tokens >= 10)) {
+    return Fail("heaps_min_tokens = " + std::to_string(heaps_min_tokens) + ": must be >= 10",
+                error);
+  }
+  if (heaps_points < 6)
+    return Fail("heaps_points = " + std::to_string(heaps_points) + ": must be >= 6", error);
+  if (zipf_min_rank < 1 || zipf_max_rank < 3 * zipf_min_rank) {
+    return Fail("zipf_min_rank = " + std::to_string(zipf_min_rank) + ", zipf_max_rank = " +
+                    std::to_string(zipf_max_rank) + ": need 1 <= min and max >= 3 x min",
+                error);
+  }
+  if (zipf_min_count < 1)
+    return Fail("zipf_min_count = " + std::to_string(zipf_min_count) + ": must be >= 1", error);
+  if (jackknife_groups < 2) {
+    return Fail("jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2", error);
+  }
+  return true;
+}
+
+std::vector<int> WordIds(std::string_view text) {
+  std::unordered_map<std::string, int> ids;
+  std::vector<int> out;
+  std::u32string word;
+  const auto flush = [&] {
+    if (word.empty()) return;
+    const auto inserted = ids.emplace(EncodeUtf8(word), static_cast<int>(ids.size()));
+    out.push_back(inserted.first->second);
+    word.clear();
+  };
+  for (char32_t c : DecodeUtf8(text)) {
+    if (!IsWordChar(c)) {
+      flush();
+      continue;
+    }
+    word.push_back(c >= U'A' && c <= U'Z' ? c - U'A' + U'a' : c);
+  }
+  flush();
+  return out;
+}
+
+bool MeasureWordStatistics(const std::vector<int>& word_ids, const WordStatisticsOptions& options,
+                           WordStatisticsResult* result, std::string* error) {
+  if (!options.IsValid(error)) return false;
+  const std::size_t n = word_ids.size();
+  if (static_cast<double>(n) <
+      2 * options.heaps_min_tokens * options.jackknife_groups / (options.jackknife_groups - 1.0)) {
+    return Fail(
+        std::to_string(n) + " words: need at least 2 x heaps_min_tokens (with a block left out)",
+        error);
+  }
+  const int max_id = *std::max_element(word_ids.begin(), word_ids.end());
+  if (*std::min_element(word_ids.begin(), word_ids.end()) < 0)
+    return Fail("negative word id", error);
+  WordStatisticsResult r;
+  r.num_words = n;
+  const int g = options.jackknife_groups;
+  // Heaps.
+  double lower = 0, upper = 0;
+  const LineFit heaps = HeapsFit(word_ids, max_id, 0, 0, options, &lower, &upper);
+  std::vector<double> heaps_replicates;
+  for (int k = 0; k < g; ++k) {
+    heaps_replicates.push_back(
+        HeapsFit(word_ids, max_id, n * k / g, n * (k + 1) / g, options, nullptr, nullptr).slope);
+  }
+  r.heaps_exponent.value = heaps.slope;
+  r.heaps_exponent.std_error = std::hypot(heaps.std_error, (upper - lower) / 2);
+  r.heaps_exponent.method =
+      "LS slope of log V(N) on log N, " + std::to_string(options.heaps_points) +
+      " log-spaced N in [" + Fixed(options.heaps_min_tokens, 0) + ", " + std::to_string(n) +
+      "] word tokens (lower/upper half slopes " + Fixed(lower) + "/" + Fixed(upper) +
+      "); SE: inflated OLS " + Fixed(heaps.std_error, 4) +
+      " (+) half the half-window drift; cut-one-block jackknife (sensitivity only) " +
+      Fixed(JackknifeError(heaps_replicates), 4);
+  // Zipf.
+  std::vector<double> counts(max_id + 1, 0.0);
+  std::vector<std::vector<double>> block_counts(g, std::vector<double>(max_id + 1, 0.0));
+  for (int k = 0; k < g; ++k) {
+    for (std::size_t i = n * k / g; i < n * (k + 1) / g; ++i) block_counts[k][word_ids[i]] += 1;
+  }
+  for (std::size_t i = 0; i < n; ++i) counts[word_ids[i]] += 1;
+  r.vocabulary =
+      static_cast<int>(std::count_if(counts.begin(), counts.end(), [](double c) { return c > 0; }));
+  const int frequent = static_cast<int>(std::count_if(
+      counts.begin(), counts.end(), [&](double c) { return c >= options.zipf_min_count; }));
+  r.zipf_first_rank = options.zipf_min_rank;
+  r.zipf_last_rank = std::min(options.zipf_max_rank, frequent);
+  if (r.zipf_last_rank < 3 * r.zipf_first_rank) {
+    return Fail("only " + std::to_string(frequent) + " words occur at least zipf_min_count = " +
+                    std::to_string(options.zipf_min_count) + " times: the rank window [" +
+                    std::to_string(r.zipf_first_rank) + ", " + std::to_string(r.zipf_last_rank) +
+                    "] is too short",
+                error);
+  }
+  std::vector<double> zipf_replicates;
+  for (int k = 0; k < g; ++k) {
+    std::vector<double> rest(counts);
+    for (int id = 0; id <= max_id; ++id) rest[id] -= block_counts[k][id];
+    zipf_replicates.push_back(ZipfSlope(std::move(rest), r.zipf_first_rank, r.zipf_last_rank));
+  }
+  r.frequency_decay.value = ZipfSlope(counts, r.zipf_first_rank, r.zipf_last_rank);
+  r.frequency_decay.std_error = JackknifeError(zipf_replicates);
+  r.frequency_decay.method =
+      "simple LS slope of log count on log rank over 30 log-spaced word ranks in [" +
+      std::to_string(r.zipf_first_rank) + ", " + std::to_string(r.zipf_last_rank) +
+      "] (count >= " + std::to_string(options.zipf_min_count) + "), " +
+      std::to_string(r.vocabulary) + " distinct words; SE: " + std::to_string(g) +
+      "-block jackknife; not a CSN maximum-likelihood fit";
+  *result = std::move(r);
+  return true;
+}
+
+bool TokenStatisticsOptions::IsValid(std::string* error) const {
+  return correlation.IsValid(error) && words.IsValid(error);
+}
+
+void TokenStatisticsResult::FillProfile(Profile* profile) const {
+  profile->Set(Property::kCorrelationDecay, correlation.correlation_decay);
+  profile->Set(Property::kHeapsExponent, words.heaps_exponent);
+  profile->Set(Property::kFrequencyDecay, words.frequency_decay);
+}
+
+bool MeasureTokenStatistics(const std::vector<int>& tokens, int vocab_size, std::string_view text,
+                            const TokenStatisticsOptions& options, TokenStatisticsResult* result,
+                            std::string* error) {
+  if (!options.IsValid(error)) return false;
+  TokenStatisticsResult r;
+  if (!MeasureCorrelationDecay(tokens, vocab_size, options.correlation, &r.correlation, error))
+    return false;
+  if (!MeasureWordStatistics(WordIds(text), options.words, &r.words, error)) return false;
+  *result = std::move(r);
+  return true;
+}
+
+}  // namespace scalebench
