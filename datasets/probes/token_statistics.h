@@ -46,8 +46,8 @@
 // synthetic V(N) = N^0.6 sequence a cut-one-block jackknife reads 0.34). That jackknife is still
 // given in the method string as a sensitivity (KJV: 0.07).
 //
-// Not measured here (yet): the conditional-entropy decay gamma (the paper estimates it from
-// trained models' n-gram losses, not from raw text).
+// Not measured here: the conditional-entropy decay gamma, which has its own probe
+// (datasets/probes/conditional_entropy.h: held-out cross-entropy of smoothed n-gram models).
 //
 // Usage:
 //   CharTokenizer tokenizer = CharTokenizer::Build(text);

@@ -1,0 +1,197 @@
+// Tests of the conditional-entropy probe (datasets/probes/conditional_entropy.h):
+//   - on a random order-2 Markov chain over 4 symbols, H_n must fall to the chain's entropy rate
+//     (the true model's cross-entropy on the same held-out positions) at n = 2 and stay there;
+//   - every n-gram model's distribution sums to 1 over the vocabulary, for seen and unseen
+//     contexts;
+//   - bad options are rejected with the field named;
+//   - the KJV at character level (printed; broad sanity only).
+#include "datasets/probes/conditional_entropy.h"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "datasets/generators/random.h"
+#include "datasets/readers/text_corpus.h"
+#include "datasets/tokenizers/char_tokenizer.h"
+
+namespace scalebench {
+namespace {
+
+constexpr int kSymbols = 4;
+
+// A random order-2 chain: P(x_i | x_{i-2}, x_{i-1}) from cubed uniform weights (skewed, so the
+// entropy rate is well below log 4 and the order-1 entropy clearly above it).
+struct Chain {
+  std::vector<double> p;  // [(a * kSymbols + b) * kSymbols + c]
+  explicit Chain(std::uint64_t seed) : p(kSymbols * kSymbols * kSymbols) {
+    Xoshiro256pp rng(seed);
+    for (int ctx = 0; ctx < kSymbols * kSymbols; ++ctx) {
+      double total = 0;
+      for (int c = 0; c < kSymbols; ++c) {
+        const double u = rng.UniformOpen();
+        total += p[ctx * kSymbols + c] = u * u * u;
+      }
+      for (int c = 0; c < kSymbols; ++c) p[ctx * kSymbols + c] /= total;
+    }
+  }
+  double P(int a, int b, int c) const { return p[(a * kSymbols + b) * kSymbols + c]; }
+  std::vector<int> Sample(std::size_t length, std::uint64_t seed) const {
+    Xoshiro256pp rng(seed);
+    std::vector<int> x = {0, 1};
+    while (x.size() < length) {
+      const int a = x[x.size() - 2], b = x.back();
+      double u = rng.UniformOpen();
+      int c = 0;
+      while (c + 1 < kSymbols && u > P(a, b, c)) u -= P(a, b, c), ++c;
+      x.push_back(c);
+    }
+    return x;
+  }
+};
+
+TEST_CASE("Conditional entropy of an order-2 Markov chain drops to its entropy rate at n = 2",
+          "[corpus]") {
+  const Chain chain(17);
+  const std::vector<int> train = chain.Sample(2'000'000, 1);
+  const std::vector<int> heldout = chain.Sample(300'000, 2);
+  ConditionalEntropyOptions options;
+  options.max_context = 5;  // 4^5 contexts: well sampled by 2M tokens
+  ConditionalEntropyResult result;
+  std::string error;
+  REQUIRE(MeasureConditionalEntropy(train, heldout, kSymbols, options, &result, &error));
+  // The true model's cross-entropy on the same held-out positions.
+  double rate = 0;
+  for (std::size_t i = options.max_context; i < heldout.size(); ++i)
+    rate -= std::log(chain.P(heldout[i - 2], heldout[i - 1], heldout[i]));
+  rate /= static_cast<double>(heldout.size() - options.max_context);
+  INFO(result.conditional_entropy_decay.method << "; entropy rate " << rate);
+  REQUIRE(result.entropy.size() == 6u);
+  CHECK(result.heldout_positions == heldout.size() - 5);
+  CHECK(result.entropy[0] > result.entropy[1]);
+  CHECK(result.entropy[1] > rate + 0.05);  // order 1 misses real dependence
+  for (int n = 2; n <= 5; ++n) {
+    INFO("n = " << n << ", H_n = " << result.entropy[n]);
+    CHECK(result.entropy[n] >= rate - 1e-3);  // smoothing only adds loss (up to noise)
+    CHECK(result.entropy[n] == Approx(rate).margin(0.01));
+  }
+  CHECK(result.entropy_limit == Approx(rate).margin(0.02));
+}
+
+TEST_CASE("Every n-gram model sums to 1 over the vocabulary", "[corpus]") {
+  const Chain chain(23);
+  const std::vector<int> train = chain.Sample(50'000, 3);
+  const int vocab = kSymbols + 3;  // ids 4..6 never occur in training
+  const NGramModel model(train, vocab, 6, 0.75);
+  Xoshiro256pp rng(9);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<int> context;
+    if (trial % 2 == 0) {  // a context seen in training
+      const std::size_t at = 6 + rng() % (train.size() - 6);
+      context.assign(train.begin() + (at - 6), train.begin() + at);
+    } else {  // random ids, some never seen
+      for (int i = 0; i < 6; ++i) context.push_back(static_cast<int>(rng() % vocab));
+    }
+    for (int n = 0; n <= 6; ++n) {
+      const std::vector<double> probs = model.Distribution(context, n);
+      double total = 0;
+      for (double p : probs) {
+        CHECK(p > 0);
+        total += p;
+      }
+      INFO("trial " << trial << ", n = " << n);
+      CHECK(total == Approx(1.0).margin(1e-12));
+      // LogProbabilities agrees with Distribution.
+      std::vector<double> log_probs;
+      model.LogProbabilities(context.data() + context.size(), 1, &log_probs);
+      CHECK(std::exp(log_probs[n]) == Approx(probs[1]).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("Conditional entropy probe rejects bad options with the field named", "[corpus]") {
+  std::string error;
+  ConditionalEntropyOptions options;
+  options.max_context = 2;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK(error.find("max_context") != std::string::npos);
+  options = {};
+  options.discount = 1.0;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK(error.find("discount") != std::string::npos);
+  options = {};
+  options.jackknife_blocks = 1;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK(error.find("jackknife_blocks") != std::string::npos);
+  options = {};
+  options.gamma_max = 0.001;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK(error.find("gamma_max") != std::string::npos);
+  options = {};
+  options.gamma_step = 0;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK(error.find("gamma_step") != std::string::npos);
+  CHECK(ConditionalEntropyOptions{}.IsValid(&error));
+
+  ConditionalEntropyResult result;
+  const std::vector<int> tokens(5000, 1);
+  CHECK_FALSE(MeasureConditionalEntropy(tokens, tokens, 1, {}, &result, &error));
+  CHECK(error.find("vocab_size") != std::string::npos);
+  std::vector<int> bad = tokens;
+  bad[10] = 7;
+  CHECK_FALSE(MeasureConditionalEntropy(tokens, bad, 4, {}, &result, &error));
+  CHECK(error.find("token id 7") != std::string::npos);
+  CHECK_FALSE(MeasureConditionalEntropy(tokens, std::vector<int>(50, 1), 4, {}, &result, &error));
+  CHECK(error.find("held-out") != std::string::npos);
+}
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+TEST_CASE("KJV character-level conditional entropy decay", "[corpus]") {
+  TextCorpus corpus;
+  std::string error;
+  REQUIRE(LoadKingJamesBible(&corpus, &error));
+  CorpusSplits splits;
+  REQUIRE(SplitCorpus(corpus.text, CorpusSplitOptions{}, &splits, &error));
+  const CharTokenizer tokenizer = CharTokenizer::Build(splits.train);
+  const std::vector<int> train = tokenizer.Encode(splits.train);
+  const std::vector<int> heldout = tokenizer.Encode(splits.validation);
+  const auto start = std::chrono::steady_clock::now();
+  ConditionalEntropyResult result;
+  REQUIRE(MeasureConditionalEntropy(
+      train, heldout, tokenizer.vocab_size(), ConditionalEntropyOptions{}, &result, &error));
+  const double seconds = Seconds(start);
+  const Measurement& gamma = result.conditional_entropy_decay;
+  std::printf(
+      "KJV conditional entropy: train %zu characters, held-out %zu positions, V = %d; "
+      "probe %.2f s\n",
+      result.train_tokens,
+      result.heldout_positions,
+      tokenizer.vocab_size(),
+      seconds);
+  for (std::size_t n = 0; n < result.entropy.size(); ++n)
+    std::printf("    n = %zu  H_n = %.4f nats\n", n, result.entropy[n]);
+  std::printf("  H_inf = %.4f, A = %.4f, gamma = %.3f +- %.3f (%s)\n",
+              result.entropy_limit,
+              result.amplitude,
+              gamma.value,
+              gamma.std_error,
+              gamma.method.c_str());
+  // Broad sanity only (measurements, not inputs for a theory): more context helps over the
+  // first six characters (beyond that the n-gram estimate turns up from sparse counts; see the
+  // header), and gamma is a positive, moderate exponent.
+  for (int n = 1; n <= 6; ++n) CHECK(result.entropy[n] < result.entropy[n - 1]);
+  CHECK(gamma.value > 0);
+  CHECK(gamma.value < 5);
+  CHECK(gamma.std_error > 0);
+  Profile profile;
+  result.FillProfile(&profile);
+  CHECK(profile.Has(Property::kConditionalEntropyDecay));
+}
+
+}  // namespace
+}  // namespace scalebench
