@@ -7,22 +7,16 @@
 #include <limits>
 #include <numeric>
 
+#include "datasets/internal/status.h"
+
 namespace scalebench {
 namespace {
 
+using internal::Fail;
+using internal::Fixed;
+
 constexpr std::uint64_t kSeed = 0x243F6A8885A308D3ULL;
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
-
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
-
-std::string Fixed(double value, int digits = 3) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-  return buffer;
-}
 
 // SplitMix64's finaliser.
 std::uint64_t Mix(std::uint64_t x) {

@@ -8,10 +8,13 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "datasets/internal/status.h"
 #include "datasets/generators/random.h"
 
 namespace scalebench {
 namespace {
+
+using internal::Fixed;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -135,14 +138,6 @@ bool EstimateOnce(const std::vector<std::int64_t>& counts, const FrequencyProbeO
   out->rank_z = rank_fit.frequency_decay_z;
   if (rank != nullptr) *rank = rank_fit;
   return true;
-}
-
-std::string Fixed(double value, int digits) {
-  std::ostringstream out;
-  out.setf(std::ios::fixed);
-  out.precision(digits);
-  out << value;
-  return out.str();
 }
 
 }  // namespace

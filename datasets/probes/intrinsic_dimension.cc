@@ -8,21 +8,14 @@
 #include <numeric>
 #include <vector>
 
+#include "datasets/internal/status.h"
 #include "datasets/generators/random.h"
 
 namespace scalebench {
 namespace {
 
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
-
-std::string Fixed(double value, int digits) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
-  return buffer;
-}
+using internal::Fail;
+using internal::Fixed;
 
 // Squared distances to the k nearest neighbours of every point, increasing along each row.
 struct Neighbours {

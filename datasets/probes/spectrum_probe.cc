@@ -6,15 +6,13 @@
 #include <sstream>
 #include <vector>
 
+#include "datasets/internal/status.h"
 #include "datasets/probes/eigen_projections.h"
 
 namespace scalebench {
 namespace {
 
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
+using internal::Fail;
 
 // What one run of the probe reads off a sample.
 struct Decomposition {

@@ -9,22 +9,15 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "datasets/internal/status.h"
 #include "datasets/generators/random.h"
 #include "datasets/tokenizers/char_tokenizer.h"
 
 namespace scalebench {
 namespace {
 
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
-
-std::string Fixed(double value, int digits = 3) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-  return buffer;
-}
+using internal::Fail;
+using internal::Fixed;
 
 struct LineFit {
   double slope = 0.0;

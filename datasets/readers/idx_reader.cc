@@ -9,17 +9,16 @@
 #include <limits>
 #include <memory>
 
+#include "datasets/internal/status.h"
+
 namespace scalebench {
 namespace {
+
+using internal::Fail;
 
 constexpr int kUnsignedByte = 0x08;
 // Larger than any real IDX file's item shape; guards the size arithmetic against a corrupt header.
 constexpr long kMaxElements = 1L << 40;
-
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
 
 std::string Hex(unsigned value, int digits) {
   char buffer[16];

@@ -11,13 +11,12 @@
 #include <sstream>
 #include <vector>
 
+#include "datasets/internal/status.h"
+
 namespace scalebench {
 namespace {
 
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
+using internal::Fail;
 
 // Length of the UTF-8 sequence starting at text[i] and a reason when it is invalid.
 // Returns 0 with *what set for an invalid or truncated sequence.
