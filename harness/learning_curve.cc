@@ -43,7 +43,36 @@ bool LearningCurve::IsValid(std::string* error) const {
       if (std::isinf(v)) return fail("loss at size " + std::to_string(sizes[i]) + " is infinite");
     }
   }
+  for (std::size_t d = 0; d < diagnostics.size(); ++d) {
+    const CurveDiagnostic& diagnostic = diagnostics[d];
+    if (diagnostic.name.empty()) return fail("diagnostic " + std::to_string(d) + " has no name");
+    for (std::size_t e = 0; e < d; ++e) {
+      if (diagnostics[e].name == diagnostic.name) {
+        return fail("diagnostic '" + diagnostic.name + "' appears twice");
+      }
+    }
+    if (diagnostic.values.size() != sizes.size()) {
+      return fail("diagnostic '" + diagnostic.name + "' has a row count different from sizes");
+    }
+    for (const auto& row : diagnostic.values) {
+      if (row.size() != seeds.size()) {
+        return fail("a row of diagnostic '" + diagnostic.name + "' has the wrong seed count");
+      }
+    }
+  }
   return true;
+}
+
+double CurveDiagnostic::Mean(std::size_t i) const {
+  double sum = 0.0;
+  int count = 0;
+  for (double v : values[i]) {
+    if (std::isfinite(v)) {
+      sum += v;
+      ++count;
+    }
+  }
+  return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace scalebench

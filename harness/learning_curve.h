@@ -11,6 +11,20 @@
 
 namespace scalebench {
 
+// A quantity measured at each (size, seed) of a curve besides its loss, e.g. the superposition
+// toy's share of feature rows with norm > 1/2, or the loss on one subtask. `in_report`: shown
+// (seed mean per size) beside the measured exponent in the leaderboard; false for bulky detail
+// such as per-subtask losses, which stays in the cache file for analysis.
+struct CurveDiagnostic {
+  std::string name;         // lower_snake_case, unique within a curve
+  std::string description;  // one line: what it is and how to read it
+  std::vector<std::vector<double>> values;  // [size][seed], same shape as the loss; NaN: missing
+  bool in_report = true;
+
+  // Mean over the finite values at size i (NaN if none).
+  double Mean(std::size_t i) const;
+};
+
 struct LearningCurve {
   Axis axis = Axis::kData;
   std::string loss = "excess_mse";  // definition of the loss, as in LearnerSpec::loss
@@ -18,6 +32,9 @@ struct LearningCurve {
   std::vector<std::uint64_t> seeds; // one column per seed
   // values[i][j]: loss at sizes[i] with seeds[j]; NaN marks a missing run.
   std::vector<std::vector<double>> values;
+  // Quantities recorded beside the loss (never fitted, never seen by theories), cached with the
+  // curve; see CurveDiagnostic.
+  std::vector<CurveDiagnostic> diagnostics;
 
   std::size_t num_sizes() const { return sizes.size(); }
   std::size_t num_seeds() const { return seeds.size(); }

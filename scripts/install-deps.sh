@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages scalebench builds with, only those that are missing.
 # Safe to run repeatedly; prints what it installs. Needs root (or sudo) when something is missing.
+# Extra package names given as arguments are installed too (the bench scripts use this for their
+# comparison tools, e.g. `scripts/install-deps.sh python3-torch`).
 set -euo pipefail
 packages=(cmake ninja-build g++ libeigen3-dev libceres-dev libboost-math-dev catch2
           libbenchmark-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-          libopenblas0-pthread zlib1g-dev
-          dataset-fashion-mnist bible-kjv bible-kjv-text)
+          libopenblas0-pthread zlib1g-dev libsentencepiece-dev
+          dataset-fashion-mnist bible-kjv bible-kjv-text "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,6 +27,13 @@ json ToJson(const ReportContext& c) {
           {"seconds", Number(c.seconds)}};
 }
 
+json ToJson(const CurveNote& n) {
+  json means = json::array();
+  for (double m : n.means) means.push_back(Number(m));
+  return {{"target", n.target},   {"axis", ToString(n.axis)}, {"name", n.name},
+          {"description", n.description}, {"sizes", n.sizes},  {"seed_means", means}};
+}
+
 json ToJson(const TheoryRow& r) {
   return {{"rank", r.rank > 0 ? json(r.rank) : json(nullptr)},
           {"theory", r.theory},

@@ -13,6 +13,7 @@ namespace scalebench {
 nlohmann::json ToJson(const ReportContext& context);
 nlohmann::json ToJson(const TheoryRow& row);
 nlohmann::json ToJson(const Cell& cell);
+nlohmann::json ToJson(const CurveNote& note);
 nlohmann::json ToJson(const FitSummary& summary);
 nlohmann::json ToJson(const JointFitSummary& summary);
 

@@ -1,5 +1,5 @@
 // The canonical report: {"context": {...}, "baseline_theory": ..., "leaderboard": [...],
-// "cells": [...]}. Other formats can be produced from it; its schema changes bump
+// "cells": [...], "curve_notes": [...]}. Other formats can be produced from it; its schema changes bump
 // ReportContext::json_schema_version.
 #include <nlohmann/json.hpp>
 
@@ -23,6 +23,9 @@ class JsonReporter final : public LeaderboardReporter {
     j["baseline_theory"] = board.baseline_theory;
     j["leaderboard"] = rows;
     j["cells"] = cells;
+    nlohmann::json notes = nlohmann::json::array();
+    for (const CurveNote& note : board.notes) notes.push_back(ToJson(note));
+    j["curve_notes"] = notes;
     out << j.dump(2) << "\n";
     return static_cast<bool>(out);
   }

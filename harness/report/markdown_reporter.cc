@@ -40,6 +40,29 @@ class MarkdownReporter final : public LeaderboardReporter {
   }
 
 
+  // The curve's diagnostics (seed means per size), one column each, then what each one means.
+  static void Notes(const Leaderboard& board, const std::string& target, Axis axis,
+                    std::ostream& out) {
+    std::vector<const CurveNote*> notes;
+    for (const CurveNote& n : board.notes) {
+      if (n.target == target && n.axis == axis) notes.push_back(&n);
+    }
+    if (notes.empty()) return;
+    std::vector<std::string> header = {"size"};
+    for (const CurveNote* n : notes) header.push_back(n->name);
+    Table table(header);
+    for (std::size_t i = 0; i < notes.front()->sizes.size(); ++i) {
+      std::vector<std::string> row = {FormatNumber(notes.front()->sizes[i], 0)};
+      for (const CurveNote* n : notes) row.push_back(i < n->means.size() ? FormatNumber(n->means[i]) : "-");
+      table.AddRow(row);
+    }
+    out << "Recorded beside the loss (seed means):\n\n";
+    table.PrintMarkdown(out);
+    out << "\n";
+    for (const CurveNote* n : notes) out << "- `" << n->name << "`: " << n->description << "\n";
+    out << "\n";
+  }
+
   static void Cells(const Leaderboard& board, std::ostream& out) {
     // board.cells is sorted by target, axis, theory: each run of equal (target, axis) is a curve.
     std::size_t i = 0;
@@ -50,6 +73,7 @@ class MarkdownReporter final : public LeaderboardReporter {
           << " (95% CI), fit " << ToString(first.fit_status);
       if (first.exact) out << "; exact exponent: " << FormatNumber(*first.exact);
       out << "\n\n";
+      Notes(board, first.target, first.axis, out);
       Table table({"theory", "predicted [interval]", "|err|", "inside CI", "curve err", "status"});
       for (; i < board.cells.size() && board.cells[i].target == first.target &&
              board.cells[i].axis == first.axis;

@@ -89,6 +89,7 @@ class SuiteRun {
   void Predict(const MeasuredTarget& measured, const std::vector<std::string>& theories);
 
   RunRecord& record() { return record_; }
+  const std::vector<CurveNote>& notes() const { return notes_; }
   void Progress(const std::string& message) const {
     if (!options_.quiet) out_ << "  " << message << std::endl;
   }
@@ -102,6 +103,7 @@ class SuiteRun {
   std::ostream& out_;
   CurveCache cache_;
   RunRecord record_;
+  std::vector<CurveNote> notes_;
 };
 
 bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::string* error) {
@@ -190,6 +192,13 @@ std::vector<double> MeanLosses(const LearningCurve& curve) {
 
 void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::string>& theories) {
   for (const MeasuredAxis& axis : measured.axes) {
+    for (const CurveDiagnostic& diagnostic : axis.curve.diagnostics) {
+      if (!diagnostic.in_report) continue;
+      CurveNote note{measured.name, axis.design.axis, diagnostic.name, diagnostic.description,
+                     axis.curve.sizes, {}};
+      for (std::size_t i = 0; i < axis.curve.num_sizes(); ++i) note.means.push_back(diagnostic.Mean(i));
+      notes_.push_back(std::move(note));
+    }
     const std::vector<double> means = MeanLosses(axis.curve);
     for (const std::string& name : theories) {
       const TheoryInfo& info = *TheoryRegistry::Global().Find(name);
@@ -297,6 +306,7 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
   }
 
   Leaderboard board = BuildLeaderboard(record.cells, kBaselineTheory);
+  board.notes = run.notes();
   record.info.finished_at = NowUtc();
   record.info.seconds = watch.Seconds();
   record.info.status = failures.empty() ? "ok" : "failed";

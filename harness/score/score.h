@@ -67,10 +67,23 @@ struct TheoryRow {
   int rank = 0;  // 1 = best mean_abs_error; unranked (0) when nothing was scored
 };
 
+// A quantity recorded beside the loss on one measured curve (a CurveDiagnostic with in_report),
+// shown next to the curve's measured exponent as its seed mean at each size; e.g. whether the
+// superposition toy reached the regime its optimizer declares. Never scored.
+struct CurveNote {
+  std::string target;
+  Axis axis = Axis::kData;
+  std::string name;
+  std::string description;
+  std::vector<double> sizes;
+  std::vector<double> means;
+};
+
 struct Leaderboard {
   std::string baseline_theory;  // the theory skill is measured against
   std::vector<Cell> cells;
   std::vector<TheoryRow> rows;  // sorted by rank, unranked last
+  std::vector<CurveNote> notes;  // in measurement order; not part of the ranking
 };
 
 // Aggregates cells into rows and ranks them (by mean absolute exponent error).

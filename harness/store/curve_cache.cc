@@ -29,15 +29,40 @@ std::string Canonical(double x) { return fmt::format("{:.17g}", x); }
 
 json NumberOrNull(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 
-json CurveToJson(const LearningCurve& curve) {
-  json values = json::array();
-  for (const auto& row : curve.values) {
+json MatrixToJson(const std::vector<std::vector<double>>& matrix) {
+  json rows = json::array();
+  for (const auto& row : matrix) {
     json r = json::array();
     for (double v : row) r.push_back(NumberOrNull(v));  // NaN (missing run) -> null
-    values.push_back(r);
+    rows.push_back(r);
   }
-  return {{"axis", ToString(curve.axis)}, {"loss", curve.loss}, {"sizes", curve.sizes},
-          {"seeds", curve.seeds},         {"values", values}};
+  return rows;
+}
+
+std::vector<std::vector<double>> MatrixFromJson(const json& rows) {
+  std::vector<std::vector<double>> matrix;
+  for (const json& row : rows) {
+    std::vector<double> r;
+    for (const json& v : row) r.push_back(v.is_null() ? std::nan("") : v.get<double>());
+    matrix.push_back(std::move(r));
+  }
+  return matrix;
+}
+
+json CurveToJson(const LearningCurve& curve) {
+  json out = {{"axis", ToString(curve.axis)}, {"loss", curve.loss}, {"sizes", curve.sizes},
+              {"seeds", curve.seeds},         {"values", MatrixToJson(curve.values)}};
+  if (!curve.diagnostics.empty()) {
+    json diagnostics = json::array();
+    for (const CurveDiagnostic& d : curve.diagnostics) {
+      diagnostics.push_back({{"name", d.name},
+                             {"description", d.description},
+                             {"in_report", d.in_report},
+                             {"values", MatrixToJson(d.values)}});
+    }
+    out["diagnostics"] = std::move(diagnostics);
+  }
+  return out;
 }
 
 // Throws nlohmann exceptions on a wrong shape; the caller turns them into a miss.
@@ -48,10 +73,16 @@ LearningCurve CurveFromJson(const json& j) {
   curve.loss = j.at("loss").get<std::string>();
   curve.sizes = j.at("sizes").get<std::vector<double>>();
   curve.seeds = j.at("seeds").get<std::vector<std::uint64_t>>();
-  for (const json& row : j.at("values")) {
-    std::vector<double> r;
-    for (const json& v : row) r.push_back(v.is_null() ? std::nan("") : v.get<double>());
-    curve.values.push_back(std::move(r));
+  curve.values = MatrixFromJson(j.at("values"));
+  if (j.contains("diagnostics")) {  // optional: absent when a target records none
+    for (const json& d : j.at("diagnostics")) {
+      CurveDiagnostic diagnostic;
+      diagnostic.name = d.at("name").get<std::string>();
+      diagnostic.description = d.at("description").get<std::string>();
+      diagnostic.in_report = d.at("in_report").get<bool>();
+      diagnostic.values = MatrixFromJson(d.at("values"));
+      curve.diagnostics.push_back(std::move(diagnostic));
+    }
   }
   return curve;
 }

@@ -64,6 +64,24 @@ TEST_CASE("CurveCache: round trip of a curve and a profile") {
   CHECK(curve.seeds == SmallCurve().seeds);
   CHECK(curve.values[2][1] == 0.26);
   CHECK(std::isnan(curve.values[1][1]));
+  CHECK(curve.diagnostics.empty());
+
+  // Diagnostics travel with the curve, NaN included.
+  LearningCurve with_notes = SmallCurve();
+  with_notes.diagnostics.push_back({"norm_share", "share of rows with norm > 1/2",
+                                    {{0.1, 0.2}, {0.3, std::nan("")}, {0.5, 0.6}}, true});
+  with_notes.diagnostics.push_back({"subtask_loss_1", "loss on subtask 1",
+                                    {{1, 1}, {2, 2}, {3, 3}}, false});
+  REQUIRE(with_notes.IsValid(&message));
+  REQUIRE(cache.StoreCurve("k2", with_notes, &message));
+  REQUIRE(cache.LoadCurve("k2", &curve, &message));
+  REQUIRE(curve.diagnostics.size() == 2);
+  CHECK(curve.diagnostics[0].name == "norm_share");
+  CHECK(curve.diagnostics[0].in_report);
+  CHECK_FALSE(curve.diagnostics[1].in_report);
+  CHECK(curve.diagnostics[0].values[2][1] == 0.6);
+  CHECK(std::isnan(curve.diagnostics[0].values[1][1]));
+  CHECK(curve.diagnostics[0].Mean(1) == 0.3);
 
   Profile profile;
   profile.source = "probe";
@@ -82,7 +100,23 @@ TEST_CASE("CurveCache: round trip of a curve and a profile") {
     CHECK(entry.path().extension() == ".json");
     ++files;
   }
-  CHECK(files == 2);
+  CHECK(files == 3);
+}
+
+TEST_CASE("LearningCurve::IsValid checks the diagnostics' shape and names") {
+  LearningCurve curve = SmallCurve();
+  std::string error;
+  curve.diagnostics.push_back({"share", "", {{0.1, 0.2}, {0.3, 0.4}}, true});  // one row short
+  CHECK_FALSE(curve.IsValid(&error));
+  CHECK_THAT(error, Contains("diagnostic 'share' has a row count different from sizes"));
+  curve.diagnostics[0].values.push_back({0.5});  // wrong seed count
+  CHECK_FALSE(curve.IsValid(&error));
+  CHECK_THAT(error, Contains("wrong seed count"));
+  curve.diagnostics[0].values.back().push_back(0.6);
+  CHECK(curve.IsValid(&error));
+  curve.diagnostics.push_back(curve.diagnostics[0]);
+  CHECK_FALSE(curve.IsValid(&error));
+  CHECK_THAT(error, Contains("appears twice"));
 }
 
 TEST_CASE("CurveCache: a corrupt or mismatched entry is a miss with a warning") {

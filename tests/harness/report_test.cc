@@ -35,7 +35,10 @@ Leaderboard SmallBoard() {
   add("baseline/const", PredictionStatus::kPredicted, 0.5, "");
   add("rf/mrs", PredictionStatus::kNotApplicable, 0, "needs spectrum_decay > 1");
   add("rf/broken", PredictionStatus::kFailed, 0, "root finder diverged");
-  return BuildLeaderboard(cells, "baseline/const");
+  Leaderboard board = BuildLeaderboard(cells, "baseline/const");
+  board.notes.push_back({"gaussian/a2_b1.5", Axis::kData, "row_norm_share",
+                         "share of rows with norm > 1/2", {16, 32}, {0.25, 0.5}});
+  return board;
 }
 
 ReportContext SmallContext() {
@@ -97,6 +100,20 @@ TEST_CASE("Markdown reporter: provenance, ranking, per-target cells") {
   CHECK_THAT(text, Contains("| rf/mrs | - | - | - | - | n/a: needs spectrum_decay > 1 |"));
   CHECK_THAT(text, Contains("| rf/broken | - | - | - | - | FAILED: root finder diverged |"));
   CHECK_THAT(text, Contains("ok (a - 1)"));
+  // The curve's diagnostics sit under its measured exponent.
+  CHECK_THAT(text, Contains("| size | row_norm_share |"));
+  CHECK_THAT(text, Contains("| 32 | 0.500 |"));
+  CHECK_THAT(text, Contains("- `row_norm_share`: share of rows with norm > 1/2"));
+}
+
+TEST_CASE("JSON reporter: curve notes with their seed means") {
+  const auto j = nlohmann::json::parse(Render("json"));
+  REQUIRE(j.at("curve_notes").size() == 1);
+  const auto& note = j.at("curve_notes")[0];
+  CHECK(note.at("target") == "gaussian/a2_b1.5");
+  CHECK(note.at("axis") == "data");
+  CHECK(note.at("name") == "row_norm_share");
+  CHECK(note.at("seed_means")[1] == 0.5);
 }
 
 TEST_CASE("JSON reporter: context first, rows, cells with n/a apart from failed") {
