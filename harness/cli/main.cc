@@ -10,6 +10,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/runner/runner.h"
+#include "harness/targets/language.h"
 
 namespace scalebench {
 namespace {
@@ -33,6 +34,7 @@ struct Parsed {
   std::string db = RunOptions().db_path;
   std::string history_theory;
   std::int64_t show_id = 0;
+  std::string corpus;  // run --corpus PATH
 };
 
 void AddRun(CLI::App& app, Parsed& p) {
@@ -53,6 +55,9 @@ void AddRun(CLI::App& app, Parsed& p) {
   run->add_option("--results-dir", o.results_dir, "Where LEADERBOARD.md and leaderboard.json go")->capture_default_str();
   run->add_option("--cache-dir", o.cache_dir, "Cache of curves and profiles")->capture_default_str();
   run->add_option("--db", o.db_path, "History database")->capture_default_str();
+  run->add_option("--corpus", p.corpus,
+                  "A UTF-8 text file or folder: run the language pipeline on it (a target "
+                  "language/user_<name>, added to any --target)");
 }
 
 void AddList(CLI::App& app, Parsed& p) {
@@ -103,6 +108,14 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
   if (name == "run") {
     p.run.command_line = command_line;
     std::string error;
+    if (!p.corpus.empty()) {
+      std::string target;
+      if (!RegisterUserCorpusTarget(p.corpus, &target, &error)) {
+        std::cerr << "scalebench run: " << error << "\n";
+        return kExitFailure;  // unreadable or unusable corpus: a run-time failure
+      }
+      p.run.targets.push_back(target);
+    }
     const int code = RunSuite(p.run, std::cout, &error);
     if (code != 0) std::cerr << "scalebench run: " << (error.empty() ? "failed" : error) << "\n";
     return code;

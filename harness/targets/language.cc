@@ -1,0 +1,532 @@
+#include "harness/targets/language.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <sstream>
+
+#include "datasets/tokenizers/bpe_tokenizer.h"
+#include "datasets/tokenizers/char_tokenizer.h"
+#include "harness/learners/kneser_ney.h"
+
+// Choice of sizes and orders (measured on the KJV, Release): interpolated KN barely loses by
+// adding orders (an unseen context backs off fully), so the validation-chosen order is often the
+// cap (n = 11 for characters) while the orders from ~8 up differ by little; the cap is a cost
+// choice. Characters: P = 3e3..1e6 (8 sizes, 3 windows) keeps the default suite near half a
+// minute on 2 cores; P = 1.8e6 with 4 windows (76 s) did not make the offset fit identifiable
+// either (E is not pinned by 2.5 decades of a curve with local slope ~0.1). The validation and
+// test splits are capped at 1e5 tokens each: the loss's sampling error is then ~0.005 nats,
+// below the window-to-window spread (~0.03-0.3 nats).
+
+namespace scalebench {
+namespace {
+
+constexpr char kLearner[] = "kneser_ney";
+constexpr char kLoss[] = "cross_entropy_nats";
+
+// RHM stream tags (seeds use 1..S directly).
+constexpr std::uint64_t kValidationStream = 1001;
+constexpr std::uint64_t kTestStream = 1002;
+constexpr std::uint64_t kProbeStream = 1003;
+
+std::string Join(const std::vector<double>& values) {
+  std::ostringstream out;
+  out.precision(17);
+  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? "," : "") << values[i];
+  return out.str();
+}
+
+std::string Format(double value, int precision = 3) {
+  std::ostringstream out;
+  out.precision(precision);
+  out << value;
+  return out.str();
+}
+
+bool IntegerSizes(const std::vector<double>& sizes, std::string* error) {
+  double previous = 0;
+  for (double s : sizes) {
+    if (!(s >= 1.0) || std::abs(s - std::round(s)) > 1e-9 || s > 4e9) {
+      *error = "data_sizes: " + Format(s, 10) + " is not an integer in [1, 4e9]";
+      return false;
+    }
+    if (s <= previous) {
+      *error = "data_sizes must increase";
+      return false;
+    }
+    previous = s;
+  }
+  if (sizes.empty()) *error = "data_sizes is empty";
+  return !sizes.empty();
+}
+
+// Size and modification time of a file, or of every file in a folder: enough to notice an
+// edited corpus in the cache key without reading it.
+std::string PathStamp(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::ostringstream out;
+  auto stamp = [&](const fs::path& p) {
+    out << p.filename().string() << ":" << fs::file_size(p, ec) << ":"
+        << fs::last_write_time(p, ec).time_since_epoch().count() << ";";
+  };
+  if (fs::is_directory(path, ec)) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+      if (entry.is_regular_file(ec)) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) stamp(f);
+  } else {
+    stamp(path);
+  }
+  return out.str();
+}
+
+void Cap(std::vector<int>* tokens, std::size_t limit) {
+  if (tokens->size() > limit) tokens->resize(limit);
+}
+
+}  // namespace
+
+bool LanguageTargetOptions::IsValid(std::string* error) const {
+  std::ostringstream message;
+  std::string inner;
+  if (name.rfind("language/", 0) != 0 || name.size() <= 9) {
+    message << "name = '" << name << "' must look like language/<variant>";
+  } else if (source == kTextPath && path.empty()) {
+    message << "path must name a file or folder for a text-path source";
+  } else if (tokenization == kBpe && (bpe_vocab_size < 8 || bpe_vocab_size > 65536)) {
+    message << "bpe_vocab_size = " << bpe_vocab_size << " must be in [8, 65536]";
+  } else if (source == kRandomHierarchy && !rhm.IsValid(&inner)) {
+    message << "rhm: " << inner;
+  } else if (!split.IsValid(&inner)) {
+    message << "split: " << inner;
+  } else if (!IntegerSizes(data_sizes, &inner)) {
+    message << inner;
+  } else if (seeds < 1) {
+    message << "seeds = " << seeds << " must be >= 1";
+  } else if (max_context < 0 || max_context > 32) {
+    message << "max_context = " << max_context << " must be in [0, 32]";
+  } else if (max_eval_tokens < 1000) {
+    message << "max_eval_tokens = " << max_eval_tokens << " must be >= 1000";
+  } else if (!correlation.IsValid(&inner)) {
+    message << "correlation." << inner;
+  } else if (!words.IsValid(&inner)) {
+    message << "words." << inner;
+  } else if (!entropy.IsValid(&inner)) {
+    message << "entropy." << inner;
+  } else {
+    return true;
+  }
+  if (error != nullptr) *error = "LanguageTargetOptions." + message.str();
+  return false;
+}
+
+std::vector<double> LanguageTargetOptions::LogSizes(double from, double to, int count) {
+  std::vector<double> sizes;
+  for (int i = 0; i < count; ++i) {
+    const double s = std::round(from * std::pow(to / from, count > 1 ? i / double(count - 1) : 0.0));
+    if (sizes.empty() || s > sizes.back()) sizes.push_back(s);
+  }
+  return sizes;
+}
+
+LanguageTargetOptions LanguageTargetOptions::Kjv(Tokenization tokenization, int bpe_vocab_size) {
+  LanguageTargetOptions o;
+  o.source = kKingJamesBible;
+  o.tokenization = tokenization;
+  o.bpe_vocab_size = bpe_vocab_size;
+  if (tokenization == kCharacter) {
+    o.name = "language/kjv_char";
+    o.data_sizes = LogSizes(3e3, 1e6, 8);
+    o.seeds = 3;
+    o.max_context = 10;
+    o.suites = {"default", "full"};
+  } else {
+    o.name = "language/kjv_bpe" + std::to_string(bpe_vocab_size);
+    o.data_sizes = LogSizes(3e3, 3e5, 7);
+    o.max_context = 5;
+    o.correlation.max_vocab = bpe_vocab_size;
+    o.entropy.max_context = 4;
+  }
+  return o;
+}
+
+LanguageTargetOptions LanguageTargetOptions::Rhm(int depth, int branching, int vocab, int rules) {
+  LanguageTargetOptions o;
+  o.source = kRandomHierarchy;
+  o.rhm.depth = depth;
+  o.rhm.branching = branching;
+  o.rhm.vocab = vocab;
+  o.rhm.rules = rules;
+  o.name = "language/rhm_L" + std::to_string(depth) + "_s" + std::to_string(branching) + "_v" +
+           std::to_string(vocab) + "_m" + std::to_string(rules);
+  const int length = int(std::lround(std::pow(branching, depth)));
+  o.data_sizes = LogSizes(1e4, 1e6, 7);
+  o.max_context = std::min(8, length - 1);
+  // Correlations vanish beyond one sequence: lags up to 2 lengths show where the floor starts.
+  o.correlation.max_lag = std::max(4, 2 * length);
+  o.correlation.dense_lags = std::min(16, 2 * length);
+  o.correlation.max_vocab = std::max(vocab, 2);
+  // Words are tokens: a vocabulary of v, all frequent.
+  o.words.heaps_min_tokens = 10;
+  o.words.zipf_min_rank = 1;
+  o.words.zipf_max_rank = std::max(3, vocab);
+  o.entropy.max_context = std::clamp(length - 1, 3, 6);
+  return o;
+}
+
+LanguageTarget::LanguageTarget(const LanguageTargetOptions& options) : options_(options) {}
+
+TargetInfo LanguageTarget::Describe() const {
+  TargetInfo info;
+  info.name = options_.name;
+  std::ostringstream summary;
+  if (options_.source == LanguageTargetOptions::kRandomHierarchy) {
+    const RandomHierarchyOptions& r = options_.rhm;
+    summary << "Random Hierarchy Model (L = " << r.depth << ", s = " << r.branching
+            << ", v = " << r.vocab << ", m = " << r.rules << ")";
+  } else if (options_.source == LanguageTargetOptions::kKingJamesBible) {
+    summary << "King James Bible";
+  } else {
+    summary << "text corpus " << options_.path;
+  }
+  summary << (options_.tokenization == LanguageTargetOptions::kBpe
+                  ? ", SentencePiece BPE " + std::to_string(options_.bpe_vocab_size) + " tokens"
+                  : options_.source == LanguageTargetOptions::kRandomHierarchy ? "" : ", characters")
+          << "; Kneser-Ney n-gram (order <= " << options_.max_context + 1
+          << ", chosen on validation), test cross-entropy vs training tokens";
+  info.summary = summary.str();
+  info.suites = options_.suites;
+  info.version = options_.version;
+  return info;
+}
+
+std::vector<AxisDesign> LanguageTarget::Designs() const {
+  AxisDesign data;
+  data.axis = Axis::kData;
+  data.learner.kind = kLearner;
+  data.learner.loss = kLoss;
+  data.sizes = options_.data_sizes;
+  data.seeds = options_.seeds;
+  data.zero_offset = false;  // the loss tends to the entropy rate, not 0
+  return {data};
+}
+
+bool LanguageTarget::LoadText(Corpus* corpus, std::string* error) const {
+  TextCorpus text;
+  const bool kjv = options_.source == LanguageTargetOptions::kKingJamesBible;
+  if (!(kjv ? LoadKingJamesBible(&text, error) : ReadTextCorpus(options_.path, &text, error))) {
+    return false;
+  }
+  CorpusSplits splits;
+  if (!SplitCorpus(text.text, options_.split, &splits, error)) return false;
+  std::ostringstream description;
+  description << text.source << " (" << text.text.size() << " bytes; splits "
+              << splits.train.size() << "/" << splits.validation.size() << "/" << splits.test.size()
+              << " bytes)";
+  if (options_.tokenization == LanguageTargetOptions::kBpe) {
+    BpeTokenizerOptions bpe;
+    bpe.vocab_size = options_.bpe_vocab_size;
+    BpeTokenizer tokenizer;
+    if (!BpeTokenizer::Train(splits.train, bpe, &tokenizer, error)) return false;
+    corpus->train = tokenizer.Encode(splits.train);
+    corpus->validation = tokenizer.Encode(splits.validation);
+    corpus->test = tokenizer.Encode(splits.test);
+    corpus->vocab_size = tokenizer.vocab_size();
+    description << ", SentencePiece BPE (vocab " << corpus->vocab_size
+                << ") trained on the training split";
+  } else {
+    const CharTokenizer tokenizer = CharTokenizer::Build(splits.train);
+    corpus->train = tokenizer.Encode(splits.train);
+    corpus->validation = tokenizer.Encode(splits.validation);
+    corpus->test = tokenizer.Encode(splits.test);
+    corpus->vocab_size = tokenizer.vocab_size();
+    description << ", characters (vocab " << corpus->vocab_size
+                << " incl. unknown) from the training split";
+  }
+  description << "; " << corpus->train.size() << " training tokens";
+  corpus->train_text = std::move(splits.train);
+  corpus->description = description.str();
+  return true;
+}
+
+bool LanguageTarget::LoadRhm(Corpus* corpus, std::string* error) const {
+  RandomHierarchy rhm;
+  if (!RandomHierarchy::Create(options_.rhm, &rhm, error)) return false;
+  const std::size_t length = std::size_t(rhm.sequence_length());
+  auto sequences = [&](double tokens) { return std::size_t(std::ceil(tokens / double(length))); };
+  const double eval = double(std::min<std::size_t>(options_.max_eval_tokens, 200000));
+  // The "training split" of an RHM target is the probe stream (the training seeds draw their own).
+  corpus->train = rhm.SampleStream(MixSeed(options_.seed_base, kProbeStream),
+                                   sequences(options_.data_sizes.back()));
+  corpus->validation = rhm.SampleStream(MixSeed(options_.seed_base, kValidationStream), sequences(eval));
+  corpus->test = rhm.SampleStream(MixSeed(options_.seed_base, kTestStream), sequences(eval));
+  corpus->vocab_size = options_.rhm.vocab;
+  std::ostringstream description;
+  description << "RHM grammar seed " << options_.rhm.seed << ", sequences of " << length
+              << " tokens; probe stream of " << corpus->train.size()
+              << " tokens, entropy rate " << Format(rhm.SequenceEntropyNats() / double(length), 5)
+              << " nats/token (exact)";
+  corpus->description = description.str();
+  return true;
+}
+
+bool LanguageTarget::Load(const Corpus** corpus, std::string* error) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (corpus_ == nullptr && load_error_.empty()) {
+    auto loaded = std::make_unique<Corpus>();
+    std::string message;
+    bool ok = options_.source == LanguageTargetOptions::kRandomHierarchy
+                        ? LoadRhm(loaded.get(), &message)
+                        : LoadText(loaded.get(), &message);
+    if (ok && (loaded->validation.size() < 1000 || loaded->test.size() < 1000)) {
+      ok = false;
+      message = "the validation (" + std::to_string(loaded->validation.size()) + ") and test (" +
+                std::to_string(loaded->test.size()) +
+                ") splits need at least 1000 tokens each (a larger corpus, or a smaller "
+                "split.chunk_bytes)";
+    }
+    if (ok) {
+      Cap(&loaded->validation, options_.max_eval_tokens);
+      Cap(&loaded->test, options_.max_eval_tokens);
+      corpus_ = std::move(loaded);
+    } else {
+      load_error_ = message.empty() ? "could not load the corpus" : message;
+    }
+  }
+  if (corpus_ == nullptr) {
+    if (error != nullptr) *error = load_error_;
+    return false;
+  }
+  *corpus = corpus_.get();
+  return true;
+}
+
+std::vector<int> LanguageTarget::TrainingWindow(const Corpus& corpus, std::size_t size, int seed,
+                                                const RandomHierarchy* rhm) const {
+  if (rhm != nullptr) {  // seed j: its own stream, nested prefixes
+    const std::size_t length = std::size_t(rhm->sequence_length());
+    std::vector<int> tokens = rhm->SampleStream(MixSeed(options_.seed_base, std::uint64_t(seed)),
+                                                (size + length - 1) / length);
+    tokens.resize(size);
+    return tokens;
+  }
+  const std::size_t room = corpus.train.size() - size;
+  const std::size_t offset = std::size_t((double(room) * (seed - 1)) / options_.seeds);
+  return std::vector<int>(corpus.train.begin() + offset, corpus.train.begin() + offset + size);
+}
+
+LearningCurve LanguageTarget::Train(const AxisDesign& design, const ProgressFn& progress) const {
+  auto report = [&](const std::string& message) {
+    if (progress) progress(message);
+  };
+  const std::string& name = options_.name;
+  LearningCurve curve;
+  curve.axis = design.axis;
+  curve.loss = design.learner.loss;
+  curve.sizes = design.sizes;
+  const int seeds = std::max(design.seeds, 0);
+  for (int j = 1; j <= seeds; ++j) curve.seeds.push_back(j);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  curve.values.assign(design.sizes.size(), std::vector<double>(seeds, nan));
+  CurveDiagnostic order{"ngram_order",
+                        "n-gram order (context + 1) with the least validation loss, per size and seed",
+                        curve.values, true};
+  CurveDiagnostic validation{"validation_loss",
+                             "validation cross-entropy (nats/token) of the chosen order",
+                             curve.values, false};
+  std::string error;
+  if (design.axis != Axis::kData || design.learner.kind != kLearner || design.learner.loss != kLoss) {
+    report(name + ": cannot train this design: only the data axis with learner '" + kLearner +
+           "' and loss '" + kLoss + "'");
+    return curve;
+  }
+  if (!IntegerSizes(design.sizes, &error)) {
+    report(name + ": cannot train this design: " + error);
+    return curve;
+  }
+  const Corpus* corpus = nullptr;
+  if (!Load(&corpus, &error)) {
+    report(name + ": cannot load the corpus: " + error);
+    return curve;
+  }
+  RandomHierarchy rhm;
+  const bool is_rhm = options_.source == LanguageTargetOptions::kRandomHierarchy;
+  if (is_rhm && !RandomHierarchy::Create(options_.rhm, &rhm, &error)) {
+    report(name + ": " + error);
+    return curve;
+  }
+  for (std::size_t i = 0; i < design.sizes.size(); ++i) {
+    const std::size_t size = std::size_t(design.sizes[i]);
+    if (!is_rhm && size > corpus->train.size()) {
+      report(name + ": size " + std::to_string(size) + " exceeds the " +
+             std::to_string(corpus->train.size()) + " training tokens; skipped");
+      continue;
+    }
+    for (int j = 0; j < seeds; ++j) {
+      report(name + " data: P = " + std::to_string(size) + ", seed " + std::to_string(j + 1) +
+             "/" + std::to_string(seeds));
+      const std::vector<int> window =
+          TrainingWindow(*corpus, size, int(curve.seeds[j]), is_rhm ? &rhm : nullptr);
+      KneserNeyFit fit;
+      if (!FitKneserNey(window, corpus->validation, corpus->test, corpus->vocab_size,
+                        options_.max_context, &fit, &error)) {
+        report(name + ": P = " + std::to_string(size) + " seed " + std::to_string(j + 1) +
+               " failed: " + error);
+        continue;
+      }
+      curve.values[i][j] = fit.test_loss;
+      order.values[i][j] = fit.context_length + 1;
+      validation.values[i][j] = fit.validation_loss;
+    }
+  }
+  curve.diagnostics = {std::move(order), std::move(validation)};
+  return curve;
+}
+
+Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
+  auto report = [&](const std::string& message) {
+    if (progress) progress(message);
+  };
+  const std::string& name = options_.name;
+  Profile profile;
+  const Corpus* corpus = nullptr;
+  std::string error;
+  if (!Load(&corpus, &error)) {
+    report(name + ": cannot load the corpus: " + error);
+    profile.source = name + ": corpus not loaded: " + error;
+    return profile;
+  }
+  std::ostringstream source;
+  source << name << ": " << corpus->description
+         << "; probes on the training split only (entropy held out on the validation split)";
+  report(name + ": correlation probe on " + std::to_string(corpus->train.size()) + " tokens");
+  CorrelationDecayResult correlation;
+  if (MeasureCorrelationDecay(corpus->train, corpus->vocab_size, options_.correlation,
+                              &correlation, &error)) {
+    profile.Set(Property::kCorrelationDecay, correlation.correlation_decay);
+  } else {
+    source << "; correlation probe failed: " << error;
+  }
+  report(name + ": word statistics");
+  const bool is_rhm = options_.source == LanguageTargetOptions::kRandomHierarchy;
+  WordStatisticsResult words;
+  if (MeasureWordStatistics(is_rhm ? corpus->train : WordIds(corpus->train_text), options_.words,
+                            &words, &error)) {
+    profile.Set(Property::kHeapsExponent, words.heaps_exponent);
+    profile.Set(Property::kFrequencyDecay, words.frequency_decay);
+    if (is_rhm) source << "; words = RHM tokens";
+  } else {
+    source << "; word statistics failed: " << error;
+  }
+  report(name + ": conditional-entropy probe (n <= " +
+         std::to_string(options_.entropy.max_context) + ")");
+  ConditionalEntropyResult entropy;
+  if (MeasureConditionalEntropy(corpus->train, corpus->validation, corpus->vocab_size,
+                                options_.entropy, &entropy, &error)) {
+    if (entropy.gamma_at_grid_edge) {  // no interior optimum: H_n is not a power law in n here
+      source << "; conditional_entropy_decay left out: gamma = "
+             << Format(entropy.conditional_entropy_decay.value)
+             << " at the edge of its fit grid (H_n is not a power law over n = 1.."
+             << options_.entropy.max_context << ")";
+    } else {
+      entropy.FillProfile(&profile);
+    }
+  } else {
+    source << "; conditional-entropy probe failed: " << error;
+  }
+  profile.source = source.str();
+  return profile;
+}
+
+std::string LanguageTarget::CacheKeyMaterial() const {
+  const LanguageTargetOptions& o = options_;
+  const CorrelationDecayOptions& c = o.correlation;
+  const WordStatisticsOptions& w = o.words;
+  const ConditionalEntropyOptions& e = o.entropy;
+  std::ostringstream key;
+  key.precision(17);
+  key << "language;source=" << int(o.source) << ";tokenization=" << int(o.tokenization)
+      << ";bpe=" << o.bpe_vocab_size << ";max_context=" << o.max_context
+      << ";eval=" << o.max_eval_tokens << ";split=" << o.split.train_fraction << ","
+      << o.split.validation_fraction << "," << o.split.chunk_bytes
+      << ";sizes=" << Join(o.data_sizes) << ";seeds=" << o.seeds << ";kn=modified-interpolated";
+  if (o.source == LanguageTargetOptions::kRandomHierarchy) {
+    key << ";rhm=" << o.rhm.depth << "," << o.rhm.branching << "," << o.rhm.vocab << ","
+        << o.rhm.rules << "," << o.rhm.seed << ";seed_base=" << o.seed_base;
+  }
+  if (o.source == LanguageTargetOptions::kTextPath) key << ";path=" << o.path << ";" << PathStamp(o.path);
+  key << ";corr=" << c.max_lag << "," << c.dense_lags << "," << c.lags_per_decade << ","
+      << c.fit_min_lag << "," << c.floor_multiple << "," << c.jackknife_groups << ","
+      << c.shuffle_seed << "," << c.max_vocab << ";words=" << w.heaps_min_tokens << ","
+      << w.heaps_points << "," << w.zipf_min_rank << "," << w.zipf_max_rank << ","
+      << w.zipf_min_count << "," << w.jackknife_groups << ";entropy=" << e.max_context << ","
+      << e.discount << "," << e.jackknife_blocks << "," << e.gamma_min << "," << e.gamma_max
+      << "," << e.gamma_step;
+  return key.str();
+}
+
+bool RegisterUserCorpusTarget(const std::string& path, std::string* name, std::string* error) {
+  TextCorpus text;
+  std::string message;
+  if (!ReadTextCorpus(path, &text, &message)) {
+    *error = "--corpus " + path + ": " + message;
+    return false;
+  }
+  LanguageTargetOptions o;
+  o.source = LanguageTargetOptions::kTextPath;
+  o.path = std::filesystem::absolute(path).lexically_normal().string();
+  const std::size_t characters = DecodeUtf8(text.text).size();
+  if (characters < 20000) {
+    *error = "--corpus " + path + ": " + std::to_string(characters) +
+             " characters; need at least 20000 for a learning curve over training windows";
+    return false;
+  }
+  // Largest P: half the training split, so that the seeds' windows differ; two decades below it
+  // or down to 1000 tokens.
+  const double largest = std::floor(0.5 * o.split.train_fraction * double(characters));
+  const double smallest = std::max(1000.0, largest / 100.0);
+  o.data_sizes = LanguageTargetOptions::LogSizes(smallest, largest, 7);
+  o.max_context = 10;
+  // Chunks of ~1/200 of the text (1 KB to 64 KB) so that a small corpus still deals some to the
+  // validation and test splits.
+  o.split.chunk_bytes = std::clamp<std::size_t>(text.text.size() / 200, 1024, 1 << 16);
+  o.suites = {};
+  std::string stem = std::filesystem::path(o.path).filename().string();
+  for (char& ch : stem) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  o.name = "language/user_" + (stem.empty() ? std::string("corpus") : stem);
+  if (!o.IsValid(&message)) {
+    *error = "--corpus " + path + ": " + message;
+    return false;
+  }
+  TargetRegistry::Global().Add(o.name, [o] { return std::make_unique<LanguageTarget>(o); });
+  *name = o.name;
+  return true;
+}
+
+namespace {
+
+TargetRegistry::Factory Factory(LanguageTargetOptions options) {
+  return [options] { return std::make_unique<LanguageTarget>(options); };
+}
+
+const LanguageTargetOptions kKjvChar = LanguageTargetOptions::Kjv(LanguageTargetOptions::kCharacter);
+const LanguageTargetOptions kKjvBpe1024 = LanguageTargetOptions::Kjv(LanguageTargetOptions::kBpe, 1024);
+const LanguageTargetOptions kKjvBpe2048 = LanguageTargetOptions::Kjv(LanguageTargetOptions::kBpe, 2048);
+const LanguageTargetOptions kRhm3 = LanguageTargetOptions::Rhm(3, 2, 32, 8);
+const LanguageTargetOptions kRhm4 = LanguageTargetOptions::Rhm(4, 2, 16, 4);
+
+const TargetRegistrar kKjvCharRegistrar(kKjvChar.name, Factory(kKjvChar));
+const TargetRegistrar kKjvBpe1024Registrar(kKjvBpe1024.name, Factory(kKjvBpe1024));
+const TargetRegistrar kKjvBpe2048Registrar(kKjvBpe2048.name, Factory(kKjvBpe2048));
+const TargetRegistrar kRhm3Registrar(kRhm3.name, Factory(kRhm3));
+const TargetRegistrar kRhm4Registrar(kRhm4.name, Factory(kRhm4));
+
+}  // namespace
+}  // namespace scalebench

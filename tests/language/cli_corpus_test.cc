@@ -1,0 +1,86 @@
+// `scalebench run --corpus PATH` end to end: the real binary on a small generated text (a
+// sticky random walk over a Zipf-like word list, ~80,000 characters) runs probes, trains the
+// Kneser-Ney curve, fits and scores; a missing, invalid or too small corpus fails with a message
+// naming the path. Needs the scalebench binary built in the same build tree.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "../harness/test_util.h"
+#include "datasets/generators/random.h"
+
+namespace scalebench {
+namespace {
+
+using Catch::Matchers::Contains;
+using testing::RunScalebench;
+
+std::string GeneratedText(std::size_t characters) {
+  std::vector<std::string> words;
+  Xoshiro256pp rng(17);
+  for (int i = 0; i < 400; ++i) {
+    std::string word;
+    const int length = 2 + int(rng() % 7);
+    for (int j = 0; j < length; ++j) word += char('a' + rng() % 26);
+    words.push_back(word);
+  }
+  std::string text;
+  std::size_t previous = 0;
+  while (text.size() < characters) {
+    // Zipf-like: index ~ 400^u - 1, and half the time a word close to the previous one.
+    std::size_t index = std::size_t(std::pow(400.0, rng.UniformOpen())) - 1;
+    if (rng() % 2 == 0) index = (previous + rng() % 3) % words.size();
+    text += words[index];
+    text += (rng() % 12 == 0) ? ".\n" : " ";
+    previous = index;
+  }
+  return text;
+}
+
+bool BinaryExists() {
+  return std::filesystem::exists(std::string(SCALEBENCH_BINARY_DIR) + "/harness/scalebench");
+}
+
+TEST_CASE("CLI: run --corpus runs the language pipeline on a user's text", "[language]") {
+  INFO("needs " << SCALEBENCH_BINARY_DIR << "/harness/scalebench (ninja scalebench)");
+  REQUIRE(BinaryExists());
+  testing::ScratchDir dir;
+  testing::WriteFile(dir / "my text.txt", GeneratedText(80000));
+  const std::string where = " --results-dir " + (dir / "results") + " --db " + (dir / "h.sqlite") +
+                            " --cache-dir " + (dir / "cache") + " --bootstrap 50 --threads 1";
+  const auto result = RunScalebench("run --corpus '" + (dir / "my text.txt") + "'" + where);
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("language/user_my_text_txt"));
+  const std::string board = testing::ReadFile(dir / "results/LEADERBOARD.md");
+  CHECK_THAT(board, Contains("language/user_my_text_txt"));
+  CHECK_THAT(board, Contains("corpus/cagnetta_correlations"));
+  // The profile was measured (beta, gamma, Heaps, Zipf) and the curve fitted.
+  const std::string json = testing::ReadFile(dir / "results/leaderboard.json");
+  CHECK_THAT(json, Contains("language/user_my_text_txt"));
+  CHECK_THAT(result.output, Contains("data fit: converged"));
+  CHECK_THAT(result.output, !Contains("probe failed") && !Contains("statistics failed") &&
+                                !Contains("seed 1 failed"));
+}
+
+TEST_CASE("CLI: run --corpus names the path of a missing, invalid or small corpus", "[language]") {
+  REQUIRE(BinaryExists());
+  testing::ScratchDir dir;
+  const std::string where = " --quiet --results-dir " + (dir / "results") + " --db " +
+                            (dir / "h.sqlite") + " --cache-dir " + (dir / "cache");
+  const auto missing = RunScalebench("run --corpus " + (dir / "nope.txt") + where);
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.output, Contains("nope.txt"));
+  testing::WriteFile(dir / "bad.txt", std::string("ok\n\xff\xfe bad\n"));
+  const auto bad = RunScalebench("run --corpus " + (dir / "bad.txt") + where);
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.output, Contains("bad.txt") && Contains("UTF-8"));
+  testing::WriteFile(dir / "small.txt", "In the beginning.\n");
+  const auto small = RunScalebench("run --corpus " + (dir / "small.txt") + where);
+  CHECK(small.exit_code == 1);
+  CHECK_THAT(small.output, Contains("at least 20000"));
+}
+
+}  // namespace
+}  // namespace scalebench

@@ -1,0 +1,94 @@
+// The language targets (harness/targets/language.h) on small settings: the registry and suites,
+// option errors, and a small RHM target end to end (finite, falling curve; diagnostics; profile
+// with the corpus properties; deterministic; cache key tracks the settings).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "harness/targets/language.h"
+
+namespace scalebench {
+namespace {
+
+LanguageTargetOptions SmallRhm() {
+  LanguageTargetOptions o = LanguageTargetOptions::Rhm(3, 2, 8, 2);
+  o.data_sizes = {2000, 8000, 32000};
+  o.seeds = 2;
+  o.max_eval_tokens = 5000;
+  return o;
+}
+
+TEST_CASE("Language targets are registered in their suites", "[language]") {
+  const auto& registry = TargetRegistry::Global();
+  const auto names = registry.Names();
+  for (const char* name : {"language/kjv_char", "language/kjv_bpe1024", "language/kjv_bpe2048",
+                           "language/rhm_L3_s2_v32_m8", "language/rhm_L4_s2_v16_m4"}) {
+    CAPTURE(name);
+    CHECK(std::count(names.begin(), names.end(), name) == 1);
+  }
+  const auto def = registry.Suite("default");
+  CHECK(std::count(def.begin(), def.end(), "language/kjv_char") == 1);
+  CHECK(std::count(def.begin(), def.end(), "language/kjv_bpe2048") == 0);
+  const auto full = registry.Suite("full");
+  CHECK(std::count(full.begin(), full.end(), "language/rhm_L4_s2_v16_m4") == 1);
+}
+
+TEST_CASE("Language target options reject bad values with the field named", "[language]") {
+  std::string error;
+  LanguageTargetOptions o = SmallRhm();
+  REQUIRE(o.IsValid(&error));
+  o.name = "kjv";
+  CHECK_FALSE(o.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("name = 'kjv'"));
+  o = SmallRhm();
+  o.data_sizes = {1000, 500};
+  CHECK_FALSE(o.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("data_sizes must increase"));
+  o = SmallRhm();
+  o.rhm.rules = 100;
+  CHECK_FALSE(o.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("rhm: ") && Catch::Contains("rules = 100"));
+  o = SmallRhm();
+  o.source = LanguageTargetOptions::kTextPath;
+  CHECK_FALSE(o.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("path"));
+}
+
+TEST_CASE("A small RHM target trains a falling Kneser-Ney curve and measures its profile",
+          "[language]") {
+  LanguageTarget target(SmallRhm());
+  const auto designs = target.Designs();
+  REQUIRE(designs.size() == 1);
+  CHECK(designs[0].learner.kind == "kneser_ney");
+  CHECK(designs[0].learner.loss == "cross_entropy_nats");
+  const LearningCurve curve = target.Train(designs[0], nullptr);
+  std::string error;
+  REQUIRE(curve.IsValid(&error));
+  // Loss falls with data and stays above the exact entropy rate.
+  RandomHierarchy rhm;
+  REQUIRE(RandomHierarchy::Create(SmallRhm().rhm, &rhm, &error));
+  const double rate = rhm.SequenceEntropyNats() / rhm.sequence_length();
+  CHECK(curve.MeanLoss(0) > curve.MeanLoss(2));
+  CHECK(curve.MeanLoss(2) > rate);
+  REQUIRE(curve.diagnostics.size() == 2);
+  CHECK(curve.diagnostics[0].name == "ngram_order");
+  for (const auto& row : curve.diagnostics[0].values) {
+    for (double order : row) CHECK((order >= 1 && order <= 8));
+  }
+  // Deterministic.
+  LanguageTarget again(SmallRhm());
+  CHECK(again.Train(designs[0], nullptr).values == curve.values);
+  const Profile profile = target.MeasureProfile(nullptr);
+  CHECK(profile.Has(Property::kCorrelationDecay));
+  CHECK(profile.Has(Property::kFrequencyDecay));
+  CHECK(profile.Has(Property::kHeapsExponent));
+  CHECK_THAT(profile.source, Catch::Contains("entropy rate"));
+  // The cache key tracks the grammar.
+  LanguageTargetOptions other = SmallRhm();
+  other.rhm.seed = 2;
+  CHECK(LanguageTarget(other).CacheKeyMaterial() != target.CacheKeyMaterial());
+}
+
+}  // namespace
+}  // namespace scalebench
