@@ -1,0 +1,391 @@
+#include "harness/learners/neural_lm.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "datasets/generators/random.h"
+#include "harness/learners/linear_ridge.h"
+
+// Speed notes. Samples are columns, so every GEMM runs on contiguous column-major blocks and
+// Eigen folds the transposes (W2^T dz, dh u^T, W1^T dh) into its kernels. E is e x V so that one
+// token's embedding is one contiguous column: the gather is c short memcpy's per sample. At the
+// sizes of the KJV targets (V ~ 70, c e ~ 128, hidden 256) the two output-side GEMMs and the
+// softmax pass cost about as much as the input-side ones; nothing else is above a few percent.
+// The embedding gradient is dense (e x V) and updated by Adam as a whole: V is small for the
+// character targets, and for a BPE vocabulary of a few thousand it is still below W2's size.
+
+namespace scalebench {
+
+bool NeuralLmOptions::IsValid(std::string* error) const {
+  std::ostringstream message;
+  if (vocab_size < 2) {
+    message << "neural_lm.vocab_size = " << vocab_size << " must be >= 2";
+  } else if (context < 1) {
+    message << "neural_lm.context = " << context << " must be >= 1";
+  } else if (embedding_dim < 1) {
+    message << "neural_lm.embedding_dim = " << embedding_dim << " must be >= 1";
+  } else if (hidden < 1) {
+    message << "neural_lm.hidden = " << hidden << " must be >= 1";
+  } else if (!(learning_rate > 0.0) || !std::isfinite(learning_rate)) {
+    message << "neural_lm.learning_rate = " << learning_rate << " must be finite and > 0";
+  } else if (batch < 1) {
+    message << "neural_lm.batch = " << batch << " must be >= 1";
+  } else if (max_steps < 1) {
+    message << "neural_lm.max_steps = " << max_steps << " must be >= 1";
+  } else if (warmup_steps < 0 || warmup_steps > max_steps) {
+    message << "neural_lm.warmup_steps = " << warmup_steps << " must be in [0, max_steps = "
+            << max_steps << "]";
+  } else if (!(final_lr_fraction >= 0.0 && final_lr_fraction <= 1.0)) {
+    message << "neural_lm.final_lr_fraction = " << final_lr_fraction << " must be in [0, 1]";
+  } else if (eval_interval < 1) {
+    message << "neural_lm.eval_interval = " << eval_interval << " must be >= 1";
+  } else if (patience < 1) {
+    message << "neural_lm.patience = " << patience << " must be >= 1";
+  } else if (validation_tokens < 0) {
+    message << "neural_lm.validation_tokens = " << validation_tokens << " must be >= 0 (0: all)";
+  } else if (test_tokens < 0) {
+    message << "neural_lm.test_tokens = " << test_tokens << " must be >= 0 (0: all)";
+  } else if (std::string adam_error; !adam.IsValid(&adam_error)) {
+    message << "neural_lm." << adam_error;
+  } else {
+    return true;
+  }
+  if (error != nullptr) *error = message.str();
+  return false;
+}
+
+long NeuralLmParameterCount(const NeuralLmOptions& o) {
+  const long inputs = long(o.context) * o.embedding_dim;
+  return long(o.vocab_size) * o.embedding_dim + long(o.hidden) * (inputs + 1) +
+         long(o.vocab_size) * (o.hidden + 1);
+}
+
+namespace {
+
+template <typename M>
+void FillUniform(Xoshiro256pp& rng, double bound, M* m) {
+  for (Eigen::Index j = 0; j < m->cols(); ++j) {
+    for (Eigen::Index i = 0; i < m->rows(); ++i) {
+      (*m)(i, j) = typename M::Scalar(bound * (2.0 * rng.UniformOpen() - 1.0));
+    }
+  }
+}
+
+template <typename M>
+void FillNormal(Xoshiro256pp& rng, M* m) {
+  for (Eigen::Index j = 0; j < m->cols(); ++j) {
+    for (Eigen::Index i = 0; i < m->rows(); ++i) {
+      (*m)(i, j) = typename M::Scalar(StandardNormal(rng));
+    }
+  }
+}
+
+}  // namespace
+
+template <typename Scalar>
+BasicNeuralLm<Scalar>::BasicNeuralLm(const NeuralLmOptions& options, std::uint64_t seed)
+    : options_(options),
+      max_batch_(std::max(options.batch, kEvalChunk)),
+      embeddings_(options.embedding_dim, options.vocab_size),
+      w1_(options.hidden, options.context * options.embedding_dim),
+      w2_(options.vocab_size, options.hidden),
+      b1_(options.hidden),
+      b2_(options.vocab_size),
+      grad_embeddings_(Matrix::Zero(embeddings_.rows(), embeddings_.cols())),
+      grad_w1_(Matrix::Zero(w1_.rows(), w1_.cols())),
+      grad_w2_(Matrix::Zero(w2_.rows(), w2_.cols())),
+      grad_b1_(Vector::Zero(b1_.size())),
+      grad_b2_(Vector::Zero(b2_.size())),
+      embeddings_state_(grad_embeddings_),
+      w1_state_(grad_w1_),
+      w2_state_(grad_w2_),
+      b1_state_(grad_b1_),
+      b2_state_(grad_b2_),
+      inputs_(w1_.cols(), max_batch_),
+      d_inputs_(w1_.cols(), max_batch_),
+      hidden_(options.hidden, max_batch_),
+      d_hidden_(options.hidden, max_batch_),
+      out_(options.vocab_size, max_batch_),
+      eval_contexts_(std::size_t(kEvalChunk) * options.context),
+      eval_targets_(kEvalChunk) {
+  Xoshiro256pp rng(seed);
+  FillNormal(rng, &embeddings_);
+  const double bound1 = 1.0 / std::sqrt(double(w1_.cols()));
+  const double bound2 = 1.0 / std::sqrt(double(options.hidden));
+  FillUniform(rng, bound1, &w1_);
+  FillUniform(rng, bound1, &b1_);
+  FillUniform(rng, bound2, &w2_);
+  FillUniform(rng, bound2, &b2_);
+}
+
+template <typename Scalar>
+void BasicNeuralLm<Scalar>::Gather(std::span<const int> contexts) {
+  const int c = options_.context, e = options_.embedding_dim;
+  const Eigen::Index batch = Eigen::Index(contexts.size()) / c;
+  for (Eigen::Index j = 0; j < batch; ++j) {
+    for (int k = 0; k < c; ++k) {
+      const int token = contexts[std::size_t(j) * c + k];
+      assert(token >= 0 && token < options_.vocab_size);
+      inputs_.col(j).segment(Eigen::Index(k) * e, e) = embeddings_.col(token);
+    }
+  }
+}
+
+template <typename Scalar>
+void BasicNeuralLm<Scalar>::Forward(Eigen::Index batch) {
+  auto u = inputs_.leftCols(batch);
+  auto h = hidden_.leftCols(batch);
+  h.noalias() = w1_ * u;
+  h.array() = (h.array().colwise() + b1_.array()).cwiseMax(Scalar(0));
+  auto z = out_.leftCols(batch);
+  z.noalias() = w2_ * h;
+  z.colwise() += b2_;
+}
+
+template <typename Scalar>
+double BasicNeuralLm<Scalar>::CrossEntropyHead(std::span<const int> targets, bool gradient) {
+  const Eigen::Index batch = Eigen::Index(targets.size());
+  const Scalar inv_batch = Scalar(1) / Scalar(batch);
+  double total = 0.0;
+  for (Eigen::Index j = 0; j < batch; ++j) {
+    auto z = out_.col(j);
+    const int target = targets[j];
+    assert(target >= 0 && target < options_.vocab_size);
+    const Scalar max = z.maxCoeff();
+    const Scalar gap = z(target) - max;  // <= 0: the loss below cannot underflow
+    z.array() = (z.array() - max).exp();
+    const Scalar sum = z.sum();
+    total += double(std::log(sum) - gap);
+    if (gradient) {
+      z *= inv_batch / sum;
+      z(target) -= inv_batch;
+    }
+  }
+  return total;
+}
+
+template <typename Scalar>
+void BasicNeuralLm<Scalar>::Backward(std::span<const int> contexts) {
+  const int c = options_.context, e = options_.embedding_dim;
+  const Eigen::Index batch = Eigen::Index(contexts.size()) / c;
+  auto u = inputs_.leftCols(batch);
+  auto h = hidden_.leftCols(batch);
+  auto dz = out_.leftCols(batch);
+  grad_w2_.noalias() = dz * h.transpose();
+  grad_b2_.noalias() = dz.rowwise().sum();
+  // dh = (W2^T dz) on the ReLU's active set h > 0.
+  auto dh = d_hidden_.leftCols(batch);
+  dh.noalias() = w2_.transpose() * dz;
+  dh.array() = (h.array() > Scalar(0)).select(dh.array(), Scalar(0));
+  grad_b1_.noalias() = dh.rowwise().sum();
+  grad_w1_.noalias() = dh * u.transpose();
+  auto du = d_inputs_.leftCols(batch);
+  du.noalias() = w1_.transpose() * dh;
+  // Each window position of each sample adds its slice of du to its token's column.
+  grad_embeddings_.setZero();
+  for (Eigen::Index j = 0; j < batch; ++j) {
+    for (int k = 0; k < c; ++k) {
+      const int token = contexts[std::size_t(j) * c + k];
+      grad_embeddings_.col(token) += du.col(j).segment(Eigen::Index(k) * e, e);
+    }
+  }
+}
+
+template <typename Scalar>
+Scalar BasicNeuralLm<Scalar>::LossAndGradient(std::span<const int> contexts,
+                                              std::span<const int> targets) {
+  const Eigen::Index batch = Eigen::Index(targets.size());
+  assert(batch >= 1 && batch <= max_batch_);
+  assert(contexts.size() == targets.size() * std::size_t(options_.context));
+  Gather(contexts);
+  Forward(batch);
+  const double total = CrossEntropyHead(targets, /*gradient=*/true);
+  Backward(contexts);
+  return Scalar(total / double(batch));
+}
+
+template <typename Scalar>
+Scalar BasicNeuralLm<Scalar>::Step(std::span<const int> contexts, std::span<const int> targets,
+                                   double learning_rate) {
+  const Scalar loss = LossAndGradient(contexts, targets);
+  const AdamOptions& adam = options_.adam;
+  embeddings_state_.Step(adam, learning_rate, grad_embeddings_, &embeddings_);
+  w1_state_.Step(adam, learning_rate, grad_w1_, &w1_);
+  b1_state_.Step(adam, learning_rate, grad_b1_, &b1_);
+  w2_state_.Step(adam, learning_rate, grad_w2_, &w2_);
+  b2_state_.Step(adam, learning_rate, grad_b2_, &b2_);
+  return loss;
+}
+
+template <typename Scalar>
+double BasicNeuralLm<Scalar>::MeanLoss(std::span<const int> tokens, std::size_t end,
+                                       std::size_t stride) {
+  assert(stride >= 1);
+  const std::size_t c = std::size_t(options_.context);
+  end = std::min(end, tokens.size());
+  if (end <= c) return std::numeric_limits<double>::quiet_NaN();
+  const std::size_t positions = (end - c + stride - 1) / stride;
+  double total = 0.0;
+  for (std::size_t first = 0; first < positions; first += kEvalChunk) {
+    const std::size_t count = std::min<std::size_t>(kEvalChunk, positions - first);
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::size_t i = c + (first + j) * stride;
+      std::copy(tokens.begin() + (i - c), tokens.begin() + i, eval_contexts_.begin() + j * c);
+      eval_targets_[j] = tokens[i];
+    }
+    const std::span<const int> contexts(eval_contexts_.data(), count * c);
+    const std::span<const int> targets(eval_targets_.data(), count);
+    Gather(contexts);
+    Forward(Eigen::Index(count));
+    total += CrossEntropyHead(targets, /*gradient=*/false);
+  }
+  return total / double(positions);
+}
+
+template class BasicNeuralLm<float>;
+template class BasicNeuralLm<double>;
+
+namespace {
+
+// The parameters at the best validation point.
+struct Snapshot {
+  Eigen::MatrixXf embeddings, w1, w2;
+  Eigen::VectorXf b1, b2;
+
+  void Save(NeuralLm& model) {
+    embeddings = model.embeddings();
+    w1 = model.w1();
+    b1 = model.b1();
+    w2 = model.w2();
+    b2 = model.b2();
+  }
+  void Restore(NeuralLm* model) const {
+    model->embeddings() = embeddings;
+    model->w1() = w1;
+    model->b1() = b1;
+    model->w2() = w2;
+    model->b2() = b2;
+  }
+};
+
+// Evaluations run at steps interval/8, interval/4, interval/2 (the first ones that are >= 1) and
+// then at every multiple of interval: on a small prefix the model can overfit within the first
+// interval (P = 1000 characters are 8 batches of 128), and the early points catch the best model.
+bool IsEvaluationStep(long step, long interval) {
+  if (step % interval == 0) return true;
+  for (long divisor = 2; divisor <= 8; divisor *= 2) {
+    if (interval / divisor >= 1 && step == interval / divisor) return true;
+  }
+  return false;
+}
+
+// The stride that spreads `wanted` scored positions (0: all) over the positions [c, size).
+std::size_t EvalStride(long wanted, int context, std::size_t size) {
+  const std::size_t positions = size - std::size_t(context);
+  if (wanted == 0 || std::size_t(wanted) >= positions) return 1;
+  return (positions + std::size_t(wanted) - 1) / std::size_t(wanted);
+}
+
+}  // namespace
+
+void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
+                   std::span<const int> test, const NeuralLmOptions& options, NeuralLmFit* fit) {
+  const std::uint64_t seed = MixSeed(options.seed, std::uint64_t(size));
+  NeuralLm model(options, seed);
+  Xoshiro256pp rng(MixSeed(seed, 1));
+  const int c = options.context;
+  const std::uint64_t positions = std::uint64_t(size - c);  // windows [c, size)
+  std::vector<int> contexts(std::size_t(options.batch) * c), targets(options.batch);
+  const LearningRateSchedule schedule{options.learning_rate, options.warmup_steps,
+                                      options.max_steps, options.final_lr_fraction};
+  const std::size_t validation_stride = EvalStride(options.validation_tokens, c, validation.size());
+
+  Snapshot best;
+  best.Save(model);
+  double best_loss = std::numeric_limits<double>::infinity();
+  long best_step = 0, step = 0;
+  int stale = 0;
+  while (step < options.max_steps && stale < options.patience) {
+    for (int j = 0; j < options.batch; ++j) {
+      // UniformOpen() < 1, so the window index is in [0, positions).
+      const std::size_t i = c + std::size_t(rng.UniformOpen() * double(positions));
+      std::copy(train.begin() + (i - c), train.begin() + i, contexts.begin() + std::size_t(j) * c);
+      targets[j] = train[i];
+    }
+    ++step;
+    model.Step(contexts, targets, ScheduledLearningRate(schedule, step));
+    if (!IsEvaluationStep(step, options.eval_interval) && step != options.max_steps) continue;
+    const double loss = model.MeanLoss(validation, validation.size(), validation_stride);
+    if (loss < best_loss) {
+      best_loss = loss;
+      best_step = step;
+      best.Save(model);
+      stale = 0;
+    } else {
+      ++stale;
+    }
+  }
+  best.Restore(&model);
+  fit->size = size;
+  fit->validation_loss = best_loss;
+  fit->best_step = best_step;
+  fit->steps = step;
+  fit->test_loss = model.MeanLoss(test, test.size(), EvalStride(options.test_tokens, c, test.size()));
+}
+
+namespace {
+
+bool CheckStream(const std::vector<int>& tokens, const char* name, const NeuralLmOptions& options,
+                 std::string* error) {
+  std::ostringstream message;
+  if (tokens.size() <= std::size_t(options.context)) {
+    message << "neural_lm: the " << name << " stream has " << tokens.size()
+            << " tokens; need more than context = " << options.context;
+  } else {
+    const auto bad = std::find_if(tokens.begin(), tokens.end(),
+                                  [&](int t) { return t < 0 || t >= options.vocab_size; });
+    if (bad == tokens.end()) return true;
+    message << "neural_lm: " << name << "[" << (bad - tokens.begin()) << "] = " << *bad
+            << " is outside the vocabulary [0, vocab_size = " << options.vocab_size << ")";
+  }
+  if (error != nullptr) *error = message.str();
+  return false;
+}
+
+}  // namespace
+
+bool NeuralLmCurve(const std::vector<int>& train, const std::vector<int>& validation,
+                   const std::vector<int>& test, const std::vector<int>& sizes,
+                   const NeuralLmOptions& options, std::vector<double>* losses,
+                   std::vector<NeuralLmFit>* fits, std::string* error) {
+  if (!options.IsValid(error)) return false;
+  if (!CheckStream(train, "train", options, error) ||
+      !CheckStream(validation, "validation", options, error) ||
+      !CheckStream(test, "test", options, error)) {
+    return false;
+  }
+  const int max_size = int(std::min<std::size_t>(train.size(), std::numeric_limits<int>::max()));
+  if (!internal::CheckSizes(sizes, max_size, error)) return false;
+  if (sizes.front() <= options.context) {
+    if (error != nullptr) {
+      *error = "neural_lm: sizes[0] = " + std::to_string(sizes.front()) +
+               " must be > context = " + std::to_string(options.context) +
+               " (no full window in the prefix)";
+    }
+    return false;
+  }
+  losses->assign(sizes.size(), 0.0);
+  if (fits != nullptr) fits->assign(sizes.size(), NeuralLmFit{});
+  for (std::size_t s = 0; s < sizes.size(); ++s) {
+    NeuralLmFit fit;
+    TrainNeuralLm(train, sizes[s], validation, test, options, &fit);
+    (*losses)[s] = fit.test_loss;
+    if (fits != nullptr) (*fits)[s] = fit;
+  }
+  return true;
+}
+
+}  // namespace scalebench

@@ -1,0 +1,173 @@
+// The "neural_lm" learner of the language targets: a fixed-window neural language model in the
+// style of Bengio, Ducharme, Vincent & Jauvin (2003, JMLR 3:1137), trained with Adam
+// (harness/learners/adam.h) and early stopping. For a position i of a token stream it predicts
+// x_i from the c previous tokens:
+//   u = [E x_{i-c}; ...; E x_{i-1}]   (c embeddings of e entries each, oldest first: c*e inputs)
+//   h = relu(W1 u + b1)               (W1: hidden x c*e)
+//   z = W2 h + b2                     (W2: V x hidden)
+//   loss = -log softmax(z)[x_i]       (nats)
+// E is e x V (one column per token). Forward and backward are written by hand on whole batches
+// (samples are columns): three GEMMs forward and backward, a gather of embedding columns into u
+// and a scatter-add of d loss / d u back into the embedding gradient. Every work buffer is
+// allocated once, at construction, so a training step allocates nothing.
+//
+// Initialisation (PyTorch defaults): E ~ N(0, 1); W1, b1 ~ U(+-1/sqrt(c*e)); W2, b2 ~
+// U(+-1/sqrt(hidden)).
+//
+// Training (NeuralLmCurve, for each size P of a list): a fresh model is trained on the first P
+// tokens of the training stream; a step draws `batch` positions uniformly (with replacement) from
+// [c, P), i.e. only windows that lie inside the prefix. The learning rate follows
+// LearningRateSchedule (linear warm-up, cosine decay to final_lr_fraction x peak at max_steps).
+// At steps eval_interval/8, /4, /2 and then every eval_interval steps the mean loss on the
+// validation stream (validation_tokens positions spread evenly over it) is measured; the parameters with the best validation loss so far are kept,
+// and training stops after `patience` evaluations without improvement or at max_steps. The test
+// loss reported for P is that of the kept parameters. Evaluations score the positions i >= c of
+// a stream (the first c tokens only serve as context), as the Kneser-Ney learner skips its first
+// max_context positions.
+//
+// Determinism: the initial weights and the batch draws of size P come from
+// MixSeed(seed, P), and everything runs single-threaded in a fixed order, so equal options and
+// data give bit-identical losses (given the same build and Eigen thread count).
+//
+// Usage:
+//   NeuralLmOptions options;
+//   options.vocab_size = tokenizer.vocab_size();
+//   std::vector<double> losses;  // test nats/token per size
+//   std::string error;
+//   if (!NeuralLmCurve(train, validation, test, {1000, 10000, 100000}, options, &losses,
+//                      /*fits=*/nullptr, &error)) ...;
+//
+//   NeuralLm model(options, /*seed=*/1);          // or the model alone (gradient check, tests)
+//   float loss = model.LossAndGradient(contexts, targets);  // contexts: B*c ids, sample-major
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "harness/learners/adam.h"
+
+namespace scalebench {
+
+struct NeuralLmOptions {
+  int vocab_size = 0;      // V >= 2: token ids in [0, V)
+  int context = 8;         // c >= 1 previous tokens
+  int embedding_dim = 16;  // e >= 1
+  int hidden = 256;        // >= 1 ReLU units
+  double learning_rate = 3e-3;  // peak Adam rate, > 0
+  int batch = 128;              // >= 1 positions per step
+  long max_steps = 6000;        // >= 1
+  long warmup_steps = 100;      // in [0, max_steps]
+  double final_lr_fraction = 0.1;  // cosine decay to this share of the peak at max_steps, [0, 1]
+  long eval_interval = 200;     // >= 1 steps between validation evaluations (after 3 early ones)
+  int patience = 5;             // >= 1 evaluations without improvement before stopping
+  // Validation positions scored at each evaluation, evenly spaced over the whole stream (every
+  // k-th position, k = ceil(positions / validation_tokens)); 0: all.
+  long validation_tokens = 16384;
+  // Test positions scored once at the end, spaced the same way; 0: all.
+  long test_tokens = 0;
+  std::uint64_t seed = 1;
+  AdamOptions adam;
+
+  // False, with the field, its value and what was expected in *error, unless every field is in
+  // the range stated beside it.
+  bool IsValid(std::string* error) const;
+};
+
+// Parameters of the model: V e + hidden (c e + 1) + V (hidden + 1).
+long NeuralLmParameterCount(const NeuralLmOptions& options);
+
+template <typename Scalar>
+class BasicNeuralLm {
+ public:
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+
+  // Largest batch LossAndGradient takes (work buffers are this wide); evaluations run in chunks
+  // of this many positions.
+  static constexpr int kEvalChunk = 1024;
+
+  // Precondition: options.IsValid(). Weights drawn from `seed` (see the file comment).
+  BasicNeuralLm(const NeuralLmOptions& options, std::uint64_t seed);
+
+  // Mean loss (nats) of a batch and its gradient, left in grad_*(). contexts: B * c ids, sample
+  // j's window in contexts[j*c .. j*c + c) oldest first; targets: B ids; 1 <= B <= max_batch().
+  Scalar LossAndGradient(std::span<const int> contexts, std::span<const int> targets);
+  // LossAndGradient, then one Adam step at `learning_rate`; returns the loss before the step.
+  Scalar Step(std::span<const int> contexts, std::span<const int> targets, double learning_rate);
+  // Mean loss over the positions i = c, c + stride, c + 2 stride, ... below end (clipped to
+  // tokens.size()); NaN if there is none. stride >= 1.
+  double MeanLoss(std::span<const int> tokens, std::size_t end, std::size_t stride = 1);
+
+  int max_batch() const { return max_batch_; }
+  const NeuralLmOptions& options() const { return options_; }
+
+  // Parameters (mutable for the gradient check and for keeping the best point) and the last
+  // computed gradient.
+  Matrix& embeddings() { return embeddings_; }
+  Matrix& w1() { return w1_; }
+  Vector& b1() { return b1_; }
+  Matrix& w2() { return w2_; }
+  Vector& b2() { return b2_; }
+  const Matrix& grad_embeddings() const { return grad_embeddings_; }
+  const Matrix& grad_w1() const { return grad_w1_; }
+  const Vector& grad_b1() const { return grad_b1_; }
+  const Matrix& grad_w2() const { return grad_w2_; }
+  const Vector& grad_b2() const { return grad_b2_; }
+
+ private:
+  // Gathers the embeddings of B windows into the first B columns of inputs_.
+  void Gather(std::span<const int> contexts);
+  // Forward pass of the first B columns into hidden_ and out_ (logits).
+  void Forward(Eigen::Index batch);
+  // Turns out_ into d loss / d z in place (divided by the batch) when `gradient`, returns the
+  // summed (not mean) loss of the batch.
+  double CrossEntropyHead(std::span<const int> targets, bool gradient);
+  void Backward(std::span<const int> contexts);
+
+  NeuralLmOptions options_;
+  int max_batch_ = 0;
+  Matrix embeddings_, w1_, w2_;
+  Vector b1_, b2_;
+  Matrix grad_embeddings_, grad_w1_, grad_w2_;
+  Vector grad_b1_, grad_b2_;
+  AdamState<Matrix> embeddings_state_, w1_state_, w2_state_;
+  AdamState<Vector> b1_state_, b2_state_;
+  // Work buffers, max_batch_ columns; the first B are used.
+  Matrix inputs_, d_inputs_, hidden_, d_hidden_, out_;
+  std::vector<int> eval_contexts_, eval_targets_;
+};
+
+using NeuralLm = BasicNeuralLm<float>;
+
+extern template class BasicNeuralLm<float>;
+extern template class BasicNeuralLm<double>;
+
+// What one training run (one size) did.
+struct NeuralLmFit {
+  long size = 0;               // training tokens P
+  double test_loss = 0.0;      // nats/token at the best validation point
+  double validation_loss = 0.0;  // best validation loss, nats/token
+  long best_step = 0;          // step of the best validation loss
+  long steps = 0;              // steps run (early stopping or max_steps)
+};
+
+// Trains one model on train[0, size) (seed MixSeed(options.seed, size)) and fills *fit.
+// Preconditions: options.IsValid(); context < size <= train.size(); the validation and test
+// streams have more than `context` tokens; all ids in [0, vocab_size).
+void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
+                   std::span<const int> test, const NeuralLmOptions& options, NeuralLmFit* fit);
+
+// The learner as a target uses it: for each size P (strictly increasing, context < P <=
+// train.size()) trains a fresh model on the prefix train[0, P) and reports its test loss in
+// nats/token in (*losses)[i]; `fits` (optional) gets the details. Returns false, naming the
+// field, on invalid options, sizes, streams or ids.
+bool NeuralLmCurve(const std::vector<int>& train, const std::vector<int>& validation,
+                   const std::vector<int>& test, const std::vector<int>& sizes,
+                   const NeuralLmOptions& options, std::vector<double>* losses,
+                   std::vector<NeuralLmFit>* fits, std::string* error);
+
+}  // namespace scalebench
