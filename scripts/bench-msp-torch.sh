@@ -8,12 +8,14 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build/release}"
 # Debian's python3-torch lives in the system Python (/usr/bin/python3), not in a pyenv one.
-py=/usr/bin/python3
+py="${PYTHON:-/usr/bin/python3}"  # PYTHON overrides (e.g. another torch install)
 "$py" -c "import torch" 2>/dev/null || "$root/scripts/install-deps.sh" python3-torch
-if [ ! -f "$build/build.ninja" ]; then
+if [ -f "$build/build.ninja" ]; then
+  ninja -C "$build" mlp_benchmark
+elif [ ! -x "$build/bench/mlp_benchmark" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  ninja -C "$build" mlp_benchmark
 fi
-ninja -C "$build" mlp_benchmark
 json="$(mktemp)"
 trap 'rm -f "$json"' EXIT
 "$build/bench/mlp_benchmark" --benchmark_format=json --benchmark_out="$json" \

@@ -8,14 +8,15 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
 threads="${2:-2}"
 shapes=(256x32x256 512x8x512 512x64x512 1000x100x2048)
-"$root/scripts/install-deps.sh" python3-torch >/dev/null
+# Debian's python3-torch lives in the system Python; PYTHON overrides (e.g. another torch install).
+python="${PYTHON:-/usr/bin/python3}"
+"$python" -c "import torch" 2>/dev/null || "$root/scripts/install-deps.sh" python3-torch >/dev/null
 bench="$build/bench/superposition_toy_benchmark"
 if [ ! -x "$bench" ]; then
   echo "missing $bench: build it with ninja -C $build superposition_toy_benchmark" >&2
   exit 1
 fi
-# Debian's torch is for the system python.
-python=/usr/bin/python3
+
 echo "threads: $threads (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, torch.set_num_threads)"
 printf '%-16s %16s %16s %8s\n' "n x m x batch" "scalebench st/s" "torch st/s" "ratio"
 for shape in "${shapes[@]}"; do
