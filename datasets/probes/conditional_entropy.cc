@@ -59,6 +59,15 @@ bool ConditionalEntropyOptions::IsValid(std::string* error) const {
     return Fail("gamma_min = " + std::to_string(gamma_min) + ": must be > 0", error);
   if (!(gamma_max > gamma_min))
     return Fail("gamma_max = " + std::to_string(gamma_max) + ": must be > gamma_min", error);
+  if (min_fit_points < 3 || min_fit_points > max_context) {
+    return Fail("min_fit_points = " + std::to_string(min_fit_points) +
+                    ": must be in [3, max_context] (3 fit parameters)",
+                error);
+  }
+  if (!(convergence_ratio > 0.0)) {
+    return Fail("convergence_ratio = " + std::to_string(convergence_ratio) + ": must be > 0",
+                error);
+  }
   if (!(gamma_step > 0.0 && gamma_step <= gamma_max - gamma_min)) {
     return Fail(
         "gamma_step = " + std::to_string(gamma_step) + ": must be in (0, gamma_max - gamma_min]",
@@ -239,31 +248,105 @@ bool MeasureConditionalEntropy(const std::vector<int>& train_tokens,
     for (int n = 0; n < orders; ++n) block_sum[b][n] += log_probs[n];
     ++block_count[b];
   }
+  EntropyCurveInput input;
+  input.block_loss.assign(blocks, std::vector<double>(orders, 0.0));
+  for (int b = 0; b < blocks; ++b) {
+    for (int n = 0; n < orders; ++n) input.block_loss[b][n] = -block_sum[b][n];
+  }
+  input.block_positions = block_count;
+  input.train_tokens = train_tokens.size();
+  input.model = "interpolated absolute-discounting n-gram models (D = " +
+                Fixed(options.discount, 2) + ", uniform base over V = " +
+                std::to_string(vocab_size) + ")";
+  return FitConditionalEntropyCurve(input, options, result, error);
+}
+
+bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
+                                const ConditionalEntropyOptions& options,
+                                ConditionalEntropyResult* result,
+                                std::string* error) {
+  const int blocks = static_cast<int>(input.block_loss.size());
+  if (blocks < 2 || input.block_positions.size() != input.block_loss.size()) {
+    return Fail("need at least 2 held-out blocks, with one position count per block", error);
+  }
+  const int orders = static_cast<int>(input.block_loss[0].size());
+  std::size_t positions = 0;
+  for (int b = 0; b < blocks; ++b) {
+    if (static_cast<int>(input.block_loss[b].size()) != orders || input.block_positions[b] == 0)
+      return Fail("block " + std::to_string(b) + " has a different order count or no positions",
+                  error);
+    positions += input.block_positions[b];
+  }
+  if (orders < 4) return Fail("H_n needs n = 0..3 at least (3 fit points)", error);
+  if (!input.half_data_entropy.empty() &&
+      static_cast<int>(input.half_data_entropy.size()) != orders) {
+    return Fail("half_data_entropy has " + std::to_string(input.half_data_entropy.size()) +
+                    " orders, the curve " + std::to_string(orders),
+                error);
+  }
   ConditionalEntropyResult r;
-  r.train_tokens = train_tokens.size();
+  r.train_tokens = input.train_tokens;
   r.heldout_positions = positions;
   r.entropy.assign(orders, 0.0);
   for (int n = 0; n < orders; ++n) {
     double total = 0;
-    for (int b = 0; b < blocks; ++b) total += block_sum[b][n];
-    r.entropy[n] = -total / static_cast<double>(positions);
+    for (int b = 0; b < blocks; ++b) total += input.block_loss[b][n];
+    r.entropy[n] = total / static_cast<double>(positions);
+    if (!std::isfinite(r.entropy[n])) return Fail("H_" + std::to_string(n) + " is not finite", error);
   }
+  r.half_data_entropy = input.half_data_entropy;
+  // The window, with a half-data curve: n = 1.. while H_n falls and has converged in P.
+  int last = orders - 1;
+  std::string stop;
+  for (int n = 1; n < orders && !r.half_data_entropy.empty(); ++n) {
+    const double gain = r.entropy[n - 1] - r.entropy[n];
+    if (!(gain > 0)) {
+      last = n - 1, stop = "H_" + std::to_string(n) + " >= H_" + std::to_string(n - 1);
+      break;
+    }
+    const double shift = r.half_data_entropy[n] - r.entropy[n];
+    if (shift > options.convergence_ratio * gain) {
+      last = n - 1;
+      stop = "not converged at n = " + std::to_string(n) + ": halving the training data raises H_" +
+             std::to_string(n) + " by " + Fixed(shift, 4) + " nats > " +
+             Fixed(options.convergence_ratio, 2) + " x its gain " + Fixed(gain, 4);
+      break;
+    }
+  }
+  r.fit_first_n = 1;
+  r.fit_last_n = last;
+  if (last < options.min_fit_points) {
+    // What the whole curve would give, so that the reader sees what was refused.
+    double g = 0, h = 0, a = 0, rms = 0;
+    const bool whole = FitEntropyDecay(r.entropy, options, &g, &h, &a, &rms);
+    return Fail("the fit window n = 1.." + std::to_string(last) + " has fewer than " +
+                    std::to_string(options.min_fit_points) + " points (" +
+                    (stop.empty() ? std::string("curve too short") : stop) + ")" +
+                    (whole ? "; a fit over all n = 1.." + std::to_string(orders - 1) +
+                                 " regardless would read gamma = " + Fixed(g, 3) + " (H_inf = " +
+                                 Fixed(h, 3) + ", rms " + Fixed(rms, 4) + ")"
+                           : std::string()),
+                error);
+  }
+  const std::vector<double> window(r.entropy.begin(), r.entropy.begin() + last + 1);
   double gamma = 0;
-  if (!FitEntropyDecay(r.entropy, options, &gamma, &r.entropy_limit, &r.amplitude, &r.fit_rms)) {
-    return Fail("H_n does not decrease with n over [1, max_context]: no fit with A > 0", error);
+  if (!FitEntropyDecay(window, options, &gamma, &r.entropy_limit, &r.amplitude, &r.fit_rms)) {
+    return Fail("H_n does not decrease with n over [1, " + std::to_string(last) +
+                    "]: no fit with A > 0",
+                error);
   }
   r.gamma_at_grid_edge = gamma < options.gamma_min + 1.5 * options.gamma_step ||
                          gamma > options.gamma_max - 1.5 * options.gamma_step;
   std::vector<double> replicates;
   bool replicates_ok = true;
   for (int left_out = 0; left_out < blocks; ++left_out) {
-    std::vector<double> curve(orders);
-    const double count = static_cast<double>(positions - block_count[left_out]);
-    for (int n = 0; n < orders; ++n) {
+    std::vector<double> curve(last + 1);
+    const double count = static_cast<double>(positions - input.block_positions[left_out]);
+    for (int n = 0; n <= last; ++n) {
       double total = 0;
       for (int b = 0; b < blocks; ++b)
-        if (b != left_out) total += block_sum[b][n];
-      curve[n] = -total / count;
+        if (b != left_out) total += input.block_loss[b][n];
+      curve[n] = total / count;
     }
     double g = 0, h = 0, a = 0, rms = 0;
     if (!FitEntropyDecay(curve, options, &g, &h, &a, &rms)) {
@@ -276,15 +359,17 @@ bool MeasureConditionalEntropy(const std::vector<int>& train_tokens,
   r.conditional_entropy_decay.std_error =
       replicates_ok ? JackknifeError(replicates) : std::numeric_limits<double>::quiet_NaN();
   r.conditional_entropy_decay.method =
-      "H_n = held-out cross-entropy (nats/token) of interpolated absolute-discounting n-gram "
-      "models (D = " +
-      Fixed(options.discount, 2) + ", uniform base over V = " + std::to_string(vocab_size) +
-      ") for n = 0.." + std::to_string(options.max_context) + ", trained on " +
-      std::to_string(train_tokens.size()) + " tokens, evaluated on " + std::to_string(positions) +
-      " held-out positions; least-squares fit H_n = H_inf + A n^-gamma "
-      "over n in [1, " +
-      std::to_string(options.max_context) + "] (grid gamma in [" + Fixed(options.gamma_min, 3) +
-      ", " + Fixed(options.gamma_max, 3) + "] step " + Fixed(options.gamma_step, 4) +
+      "H_n = held-out cross-entropy (nats/token) of " + input.model + " for n = 0.." +
+      std::to_string(orders - 1) + ", trained on " + std::to_string(input.train_tokens) +
+      " tokens, evaluated on " + std::to_string(positions) +
+      " held-out positions; least-squares fit H_n = H_inf + A n^-gamma over n in [1, " +
+      std::to_string(last) + "]" +
+      (r.half_data_entropy.empty()
+           ? std::string()
+           : " (window end: " + (stop.empty() ? std::string("last n") : stop) +
+                 "; convergence checked against a model on half the training tokens)") +
+      " (grid gamma in [" + Fixed(options.gamma_min, 3) + ", " + Fixed(options.gamma_max, 3) +
+      "] step " + Fixed(options.gamma_step, 4) +
       ", H_inf >= 0 and A by linear least squares): H_inf = " + Fixed(r.entropy_limit, 4) +
       (r.entropy_limit < 0.01 ? " (at or near its bound 0: in effect a pure power law)" : "") +
       ", A = " + Fixed(r.amplitude, 4) + ", rms " + Fixed(r.fit_rms, 4) +

@@ -32,6 +32,21 @@
 // block left out, H_n recomputed from the stored per-position log-losses, refitted). It covers
 // held-out sampling noise only, not the training sample nor the choice of smoothing or n range.
 //
+// Curves from another model family (FitConditionalEntropyCurve). The language targets read H_n
+// off the interpolated modified Kneser-Ney learner (harness/learners/kneser_ney.h) instead: its
+// held-out cross-entropy by context length n, trained on the full training split, handed in as
+// per-block sums of -log P_n (contiguous held-out blocks, for the jackknife). Kneser-Ney backs off
+// gracefully, so its H_n does not turn up at large n the way the fixed-discount model's does, but
+// it still flattens where the counts are sparse, and a power law fitted through that flat part
+// reads sparsity as structure (the KJV in 2048 BPE tokens: gamma ~ 4). So the fit window ends
+// where H_n has not converged in the amount of training data: when the same family is also
+// trained on the first half of the training tokens (half_data_entropy), point n is kept only if
+//   H_n(half) - H_n(full) <= convergence_ratio x (H_{n-1}(full) - H_n(full)),
+// i.e. halving the data moves H_n by less than a fraction of what context n adds (and H_n must
+// still fall). The window is n = 1..n_last, n_last the first n that fails minus one; fewer than
+// min_fit_points points is an error naming n_last (no measurement at this corpus size). Without
+// a half-data curve (MeasureConditionalEntropy) the window is n = 1..K as before.
+//
 // Usage:
 //   CharTokenizer tokenizer = CharTokenizer::Build(splits.train);
 //   ConditionalEntropyResult result;
@@ -55,6 +70,8 @@ struct ConditionalEntropyOptions {
   double discount = 0.75;
   int jackknife_blocks = 10;
   double gamma_min = 0.01, gamma_max = 5.0, gamma_step = 0.001;
+  int min_fit_points = 3;          // n values in the fit window (3 parameters: 3 = no residual)
+  double convergence_ratio = 0.25;  // FitConditionalEntropyCurve with half_data_entropy
   bool IsValid(std::string* error) const;
 };
 
@@ -96,6 +113,8 @@ struct ConditionalEntropyResult {
   double amplitude = 0.0;      // A
   double fit_rms = 0.0;        // rms residual of the fit, nats
   bool gamma_at_grid_edge = false;
+  int fit_first_n = 1, fit_last_n = 0;  // the fit window
+  std::vector<double> half_data_entropy;  // H_n from half the training data (may be empty)
   Measurement conditional_entropy_decay;  // gamma
   // Sets kConditionalEntropyDecay; leaves every other entry alone.
   void FillProfile(Profile* profile) const;
@@ -109,6 +128,27 @@ bool FitEntropyDecay(const std::vector<double>& entropy,
                      double* entropy_limit,
                      double* amplitude,
                      double* rms);
+
+// A curve H_n, n = 0..K, from any model family, as per-block sums over contiguous held-out
+// blocks (at least 2): block_loss[b][n] = sum of -log P_n(x_i | context) over the block's
+// positions, block_positions[b] their number (the same positions for every n).
+struct EntropyCurveInput {
+  std::vector<std::vector<double>> block_loss;
+  std::vector<std::size_t> block_positions;
+  // H_n of the same family trained on the first half of the training tokens, n = 0..K; empty:
+  // no convergence check (the window is 1..K).
+  std::vector<double> half_data_entropy;
+  std::size_t train_tokens = 0;
+  std::string model;  // what produced the curve, for the method string
+};
+
+// Fits H_n = H_inf + A n^-gamma over the converged window (see the file comment), standard
+// error by the delete-a-block jackknife over the input's blocks. Fails on malformed input, a
+// window shorter than options.min_fit_points (the message says why) or no decaying fit.
+bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
+                                const ConditionalEntropyOptions& options,
+                                ConditionalEntropyResult* result,
+                                std::string* error);
 
 // train_tokens, heldout_tokens: ids in [0, vocab_size). Fails on bad options, ids out of range,
 // vocab_size outside [2, 65536], too few tokens or a curve with no decaying fit.

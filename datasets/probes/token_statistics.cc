@@ -345,6 +345,171 @@ bool MeasureCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
   return true;
 }
 
+namespace {
+
+// Pair counts of the tokens at positions i and j of every sequence, grouped by contiguous blocks
+// of sequences.
+LagCounts CountPositionPairs(const std::vector<int>& tokens, int length, int vocab, int i, int j,
+                             int groups) {
+  LagCounts out;
+  out.vocab = vocab;
+  const std::size_t vv = static_cast<std::size_t>(vocab) * vocab;
+  out.counts.assign(vv * groups, 0);
+  out.pairs.assign(groups, 0.0);
+  const std::size_t sequences = tokens.size() / length;
+  for (int g = 0; g < groups; ++g) {
+    const std::size_t begin = sequences * g / groups, end = sequences * (g + 1) / groups;
+    std::uint32_t* block = out.counts.data() + vv * g;
+    for (std::size_t s = begin; s < end; ++s) {
+      const int* x = tokens.data() + s * length;
+      ++block[static_cast<std::size_t>(x[i]) * vocab + x[j]];
+    }
+    out.pairs[g] = static_cast<double>(end - begin);
+  }
+  return out;
+}
+
+// Each position's tokens permuted across the sequences, independently per position.
+std::vector<int> ShuffledWithinPositions(const std::vector<int>& tokens, int length,
+                                         std::uint64_t seed) {
+  std::vector<int> copy = tokens;
+  const std::size_t sequences = tokens.size() / length;
+  Xoshiro256pp rng(seed);
+  for (int p = 0; p < length; ++p) {
+    for (std::size_t i = sequences; i > 1; --i) {
+      const auto j = static_cast<std::size_t>((static_cast<unsigned __int128>(rng()) * i) >> 64);
+      std::swap(copy[(i - 1) * length + p], copy[j * length + p]);
+    }
+  }
+  return copy;
+}
+
+}  // namespace
+
+bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
+                                       int sequence_length, int plateau_base,
+                                       const CorrelationDecayOptions& options,
+                                       CorrelationDecayResult* result, std::string* error) {
+  if (!options.IsValid(error)) return false;
+  const int length = sequence_length;
+  if (length < 4 || length > 4096) {
+    return Fail("sequence_length = " + std::to_string(length) + ": must be in [4, 4096]", error);
+  }
+  if (plateau_base == 1 || plateau_base < 0 || plateau_base >= length) {
+    return Fail("plateau_base = " + std::to_string(plateau_base) +
+                    ": must be 0 (no plateaus) or in [2, sequence_length)",
+                error);
+  }
+  if (vocab_size < 2 || vocab_size > options.max_vocab) {
+    return Fail("vocab_size = " + std::to_string(vocab_size) + ": must be in [2, max_vocab = " +
+                    std::to_string(options.max_vocab) + "] (dense pair counts)",
+                error);
+  }
+  if (tokens.size() % static_cast<std::size_t>(length) != 0) {
+    return Fail(std::to_string(tokens.size()) + " tokens: not a whole number of sequences of " +
+                    std::to_string(length),
+                error);
+  }
+  const std::size_t sequences = tokens.size() / length;
+  if (sequences < static_cast<std::size_t>(100 * options.jackknife_groups)) {
+    return Fail(std::to_string(sequences) + " sequences: need at least 100 x jackknife_groups = " +
+                    std::to_string(100 * options.jackknife_groups),
+                error);
+  }
+  for (int t : tokens) {
+    if (t < 0 || t >= vocab_size)
+      return Fail("token id " + std::to_string(t) + " outside [0, vocab_size)", error);
+  }
+  CorrelationDecayResult r;
+  const std::vector<int> shuffled = ShuffledWithinPositions(tokens, length, options.shuffle_seed);
+  const int g = options.jackknife_groups, v = vocab_size;
+  std::vector<std::vector<double>> jackknife_sigma(g);
+  const int last_position = length - 1;
+  for (int lag = 1; lag < length; ++lag) {
+    const LagCounts counts =
+        CountPositionPairs(tokens, length, v, last_position - lag, last_position, g);
+    const std::vector<double> c = Covariance(counts, -1);
+    std::vector<double> start;
+    r.lags.push_back(lag);
+    r.sigma.push_back(TopSingularValue(c, v, v, &start));
+    r.frobenius.push_back(std::sqrt(std::inner_product(c.begin(), c.end(), c.begin(), 0.0)));
+    for (int skip = 0; skip < g; ++skip) {
+      std::vector<double> from = start;
+      jackknife_sigma[skip].push_back(TopSingularValue(Covariance(counts, skip), v, v, &from));
+    }
+    r.shuffled_sigma.push_back(TopSingularValue(
+        Covariance(CountPositionPairs(shuffled, length, v, last_position - lag, last_position, 1),
+                   -1),
+        v, v));
+  }
+  std::string raw;  // every lag's sigma, for the method string
+  for (std::size_t k = 0; k < r.lags.size(); ++k)
+    raw += (k > 0 ? " " : "") + Fixed(r.sigma[k] * 1e3, 2);
+  if (plateau_base >= 2) {  // one point per plateau [b^k, b^(k+1) - 1]: its start, its mean
+    CorrelationDecayResult pooled;
+    std::vector<std::vector<double>> pooled_jackknife(g);
+    for (int start = 1; start < length; start *= plateau_base) {
+      const int end = std::min(length, start * plateau_base);  // exclusive
+      const double count = end - start;
+      double sigma = 0, frobenius = 0, noise = 0;
+      std::vector<double> replicate(g, 0.0);
+      for (int t = start; t < end; ++t) {
+        sigma += r.sigma[t - 1] / count;
+        frobenius += r.frobenius[t - 1] / count;
+        noise += r.shuffled_sigma[t - 1] / count;
+        for (int skip = 0; skip < g; ++skip) replicate[skip] += jackknife_sigma[skip][t - 1] / count;
+      }
+      pooled.lags.push_back(start);
+      pooled.sigma.push_back(sigma);
+      pooled.frobenius.push_back(frobenius);
+      pooled.shuffled_sigma.push_back(noise);
+      for (int skip = 0; skip < g; ++skip) pooled_jackknife[skip].push_back(replicate[skip]);
+    }
+    r = std::move(pooled);
+    jackknife_sigma = std::move(pooled_jackknife);
+  }
+  r.noise_floor =
+      std::accumulate(r.shuffled_sigma.begin(), r.shuffled_sigma.end(), 0.0) / r.lags.size();
+  std::size_t first = 0, last = 0;
+  ChooseFitWindow(options, &r, &first, &last);
+  if (last < first + 3) {
+    return Fail("only " + std::to_string(last - first) + (plateau_base >= 2 ? " plateaus" : " lags") +
+                    " from " + std::to_string(options.fit_min_lag) + " lie above " +
+                    Fixed(options.floor_multiple, 1) + " x the noise floor " +
+                    Fixed(r.noise_floor, 6) + " (need 3; use more sequences); sigma(t) x 1e3 = " +
+                    raw,
+                error);
+  }
+  r.fit_first_lag = r.lags[first];
+  r.fit_last_lag = r.lags[last - 1];
+  r.fit_points = static_cast<int>(last - first);
+  const double beta = FitBeta(r.lags, r.sigma, first, last, &r.ols_std_error);
+  std::vector<double> replicates;
+  for (const auto& sigma : jackknife_sigma)
+    replicates.push_back(FitBeta(r.lags, sigma, first, last, nullptr));
+  r.correlation_decay.value = beta;
+  r.jackknife_std_error = JackknifeError(replicates);
+  r.correlation_decay.std_error = std::hypot(r.jackknife_std_error, r.ols_std_error);
+  r.correlation_decay.method =
+      "positional: top singular value of the covariance between the last token of each "
+      "sequence and the token n positions before it (length " +
+      std::to_string(length) + ", " + std::to_string(sequences) +
+      " independent sequences); " +
+      (plateau_base >= 2 ? "one point per plateau t in [" + std::to_string(plateau_base) +
+                               "^k, " + std::to_string(plateau_base) +
+                               "^(k+1) - 1] (its mean sigma at its first t); "
+                         : std::string()) +
+      "log-log LS over " + std::to_string(r.fit_points) + " points t in [" +
+      std::to_string(r.fit_first_lag) + ", " + std::to_string(r.fit_last_lag) +
+      "] (end: sigma >= " + Fixed(options.floor_multiple, 1) +
+      " x the within-position-shuffled floor " + Fixed(r.noise_floor, 6) +
+      "); sigma(t) x 1e3 for t = 1.." + std::to_string(length - 1) + ": " + raw + "; V = " +
+      std::to_string(v) + "; SE: " + std::to_string(g) + "-block jackknife over sequences " +
+      Fixed(r.jackknife_std_error, 4) + " (+) inflated OLS " + Fixed(r.ols_std_error, 4);
+  *result = std::move(r);
+  return true;
+}
+
 bool WordStatisticsOptions::IsValid(std::string* error) const {
   if (!(heaps_min_tokens >= 10)) {
     return Fail("heaps_min_tokens = " + std::to_string(heaps_min_tokens) + ": must be >= 10",
@@ -362,7 +527,21 @@ bool WordStatisticsOptions::IsValid(std::string* error) const {
   if (jackknife_groups < 2) {
     return Fail("jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2", error);
   }
+  if (!(heaps_min_decade_growth >= 1.0)) {
+    return Fail("heaps_min_decade_growth = " + std::to_string(heaps_min_decade_growth) +
+                    ": must be >= 1",
+                error);
+  }
+  if (!(zipf_min_decades >= 0.0)) {
+    return Fail("zipf_min_decades = " + std::to_string(zipf_min_decades) + ": must be >= 0",
+                error);
+  }
   return true;
+}
+
+void WordStatisticsResult::FillProfile(Profile* profile) const {
+  if (heaps_left_out.empty()) profile->Set(Property::kHeapsExponent, heaps_exponent);
+  if (zipf_left_out.empty()) profile->Set(Property::kFrequencyDecay, frequency_decay);
 }
 
 std::vector<int> WordIds(std::string_view text) {
@@ -419,6 +598,24 @@ bool MeasureWordStatistics(const std::vector<int>& word_ids, const WordStatistic
       "); SE: inflated OLS " + Fixed(heaps.std_error, 4) +
       " (+) half the half-window drift; cut-one-block jackknife (sensitivity only) " +
       Fixed(JackknifeError(heaps_replicates), 4);
+  // Saturation: distinct words among the first N / 10 against all N.
+  {
+    std::vector<char> seen(max_id + 1, 0);
+    double early = 0, distinct = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!seen[word_ids[i]]) seen[word_ids[i]] = 1, distinct += 1;
+      if (i + 1 == n / 10) early = distinct;
+    }
+    r.last_decade_growth = early > 0 ? distinct / early : std::numeric_limits<double>::infinity();
+    if (r.last_decade_growth < options.heaps_min_decade_growth) {
+      r.heaps_left_out = "vocabulary saturated: " + Fixed(distinct, 0) + " distinct words in all " +
+                         std::to_string(n) + ", " + Fixed(early, 0) + " already in the first " +
+                         std::to_string(n / 10) + " (growth " + Fixed(r.last_decade_growth, 3) +
+                         " < " + Fixed(options.heaps_min_decade_growth, 2) +
+                         " over the last decade): a finite vocabulary, not Heaps growth (slope " +
+                         Fixed(heaps.slope, 3) + ")";
+    }
+  }
   // Zipf.
   std::vector<double> counts(max_id + 1, 0.0);
   std::vector<std::vector<double>> block_counts(g, std::vector<double>(max_id + 1, 0.0));
@@ -432,12 +629,26 @@ bool MeasureWordStatistics(const std::vector<int>& word_ids, const WordStatistic
       counts.begin(), counts.end(), [&](double c) { return c >= options.zipf_min_count; }));
   r.zipf_first_rank = options.zipf_min_rank;
   r.zipf_last_rank = std::min(options.zipf_max_rank, frequent);
+  const double decades = r.zipf_last_rank >= r.zipf_first_rank
+                             ? std::log10(double(r.zipf_last_rank) / r.zipf_first_rank)
+                             : 0.0;
+  if (r.zipf_last_rank < 3 * r.zipf_first_rank || decades < options.zipf_min_decades) {
+    r.zipf_left_out = "too few types for a rank fit: " + std::to_string(frequent) +
+                      " words occur at least zipf_min_count = " +
+                      std::to_string(options.zipf_min_count) + " times, rank window [" +
+                      std::to_string(r.zipf_first_rank) + ", " +
+                      std::to_string(r.zipf_last_rank) + "] spans " + Fixed(decades, 2) +
+                      " decades (< " + Fixed(options.zipf_min_decades, 2) + ")";
+  } else if (!r.heaps_left_out.empty()) {
+    r.zipf_left_out = "vocabulary saturated (see Heaps: " + Fixed(r.last_decade_growth, 3) +
+                      "x over the last decade): the ranks of a finite, fully seen vocabulary "
+                      "are no Zipf tail";
+  }
   if (r.zipf_last_rank < 3 * r.zipf_first_rank) {
-    return Fail("only " + std::to_string(frequent) + " words occur at least zipf_min_count = " +
-                    std::to_string(options.zipf_min_count) + " times: the rank window [" +
-                    std::to_string(r.zipf_first_rank) + ", " + std::to_string(r.zipf_last_rank) +
-                    "] is too short",
-                error);
+    r.frequency_decay.value = std::numeric_limits<double>::quiet_NaN();
+    r.frequency_decay.method = r.zipf_left_out;
+    *result = std::move(r);
+    return true;
   }
   std::vector<double> zipf_replicates;
   for (int k = 0; k < g; ++k) {
@@ -463,8 +674,7 @@ bool TokenStatisticsOptions::IsValid(std::string* error) const {
 
 void TokenStatisticsResult::FillProfile(Profile* profile) const {
   profile->Set(Property::kCorrelationDecay, correlation.correlation_decay);
-  profile->Set(Property::kHeapsExponent, words.heaps_exponent);
-  profile->Set(Property::kFrequencyDecay, words.frequency_decay);
+  words.FillProfile(profile);
 }
 
 bool MeasureTokenStatistics(const std::vector<int>& tokens, int vocab_size, std::string_view text,

@@ -46,6 +46,41 @@
 // synthetic V(N) = N^0.6 sequence a cut-one-block jackknife reads 0.34). That jackknife is still
 // given in the method string as a sensitivity (KJV: 0.07).
 //
+// Saturation. Both word statistics presume an open vocabulary. A finite vocabulary seen in full
+// early in the sample (the RHM: v types, all frequent, all seen within a few hundred tokens) has
+// V(N) flat, so the Heaps slope reads ~0, and its rank-frequency curve is the shape of a finite
+// distribution, not a Zipf tail. Such values would feed the theories garbage, so the probe marks
+// them left out (heaps_left_out / zipf_left_out: the reason; FillProfile then skips them):
+//   - Heaps: the vocabulary grows by less than heaps_min_decade_growth (default 1.5, a local
+//     exponent of log10 1.5 = 0.18) over the last decade of the sample, V(N) < 1.5 V(N / 10);
+//     real word streams grow ~4x there (KJV: h ~ 0.6);
+//   - Zipf: the Heaps saturation above (a finite, fully seen vocabulary has no tail), or a rank
+//     window spanning less than zipf_min_decades (default 1) decades.
+//
+// Positional correlation decay (MeasurePositionalCorrelationDecay), for a corpus of independent
+// sequences of a fixed length T (the RHM), the statistic of Cagnetta & Wyart 2024 (their Fig. 1:
+// the correlation of the token to predict, the last one, with the token at distance t):
+//   C(t)_ab = #(x_{T-1-t} = a, x_{T-1} = b) / S - r_a c_b  over the S sequences,
+// sigma(t) = ||C(t)||_op, t = 1..T-1. In the RHM sigma(t) steps once per tree level: the last
+// token and the one t before it first meet at the ancestor ceil(log_s (t + 1)) levels up, and
+// each level divides the correlation by about m (measured, L = 4, s = 2, v = 16, m = 4, 1M
+// sequences: the mean over position pairs meeting at level 1..4 is 0.059, 0.016, 0.0048,
+// 0.0012), whence the reading beta = ln m / ln s. The stationary estimator above, run on the
+// concatenated stream, instead pools pairs from every phase of the sequence (mixing tree levels
+// at one lag) and pairs that straddle two independent sequences, so it measures a different,
+// flatter curve (L = 4 case, 1M tokens: 0.25, against 1.78 from the plateaus below and 2 from
+// ln m / ln s). Averaging sigma over all position pairs at distance t (instead of the last token
+// only) mixes levels too (1.4 on the L = 4 case, fitted over every lag).
+// Noise floor: the same statistic after permuting each position's tokens across sequences
+// independently (fixed seed): positional marginals kept, correlations destroyed. Fit window,
+// beta, and the two standard-error parts as above (the jackknife groups are contiguous blocks of
+// sequences). A least-squares line through every lag of a staircase is no estimate of its
+// step rate (the L = 4 case above reads 1.37 over t = 1..7), so with plateau_base = s the fit
+// takes one point per plateau: t = s^k with the mean sigma over t in [s^k, s^(k+1) - 1]; the
+// slope between plateaus is then ln(step ratio) / ln s. Needs 3 plateaus above the floor (m = 8,
+// L = 3 needs a few million sequences: its third level sits at ~5e-4). plateau_base = 0 fits
+// every lag.
+//
 // Not measured here: the conditional-entropy decay gamma, which has its own probe
 // (datasets/probes/conditional_entropy.h: held-out cross-entropy of smoothed n-gram models).
 //
@@ -97,6 +132,16 @@ bool MeasureCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
                              const CorrelationDecayOptions& options, CorrelationDecayResult* result,
                              std::string* error);
 
+// tokens: independent sequences of sequence_length tokens, concatenated (the length must divide
+// tokens.size()). Uses options.floor_multiple, fit_min_lag, jackknife_groups, shuffle_seed and
+// max_vocab; the lags are 1..sequence_length - 1 (max_lag and the lag grid do not apply). Fails
+// like MeasureCorrelationDecay, on a sequence length outside [4, 4096] and a plateau_base that
+// is neither 0 nor in [2, sequence_length).
+bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
+                                       int sequence_length, int plateau_base,
+                                       const CorrelationDecayOptions& options,
+                                       CorrelationDecayResult* result, std::string* error);
+
 // Top singular value of the row-major rows x cols matrix, by power iteration on A^T A from
 // `start` (all ones when empty; on return the top right singular vector).
 double TopSingularValue(const std::vector<double>& matrix, int rows, int cols,
@@ -109,6 +154,8 @@ struct WordStatisticsOptions {
   int zipf_max_rank = 1000;
   int zipf_min_count = 5;
   int jackknife_groups = 10;
+  double heaps_min_decade_growth = 1.5;  // saturation: V(N) / V(N / 10) below this
+  double zipf_min_decades = 1.0;         // rank window last / first >= 10^this
   bool IsValid(std::string* error) const;
 };
 
@@ -118,12 +165,17 @@ struct WordStatisticsResult {
   int zipf_first_rank = 0, zipf_last_rank = 0;
   Measurement heaps_exponent;   // h
   Measurement frequency_decay;  // z
+  double last_decade_growth = 0.0;   // V(N) / V(N / 10)
+  std::string heaps_left_out, zipf_left_out;  // empty: usable; else why not (see saturation)
+  // Sets kHeapsExponent and kFrequencyDecay where usable; leaves every other entry alone.
+  void FillProfile(Profile* profile) const;
 };
 
 // Word ids (dense, in order of first appearance) of `text`, split as described above.
 std::vector<int> WordIds(std::string_view text);
 
-// word_ids: dense ids in [0, max id]. Needs at least 2 * heaps_min_tokens words.
+// word_ids: dense ids in [0, max id]. Needs at least 2 * heaps_min_tokens words. A saturated
+// vocabulary still succeeds, with the left-out reasons set.
 bool MeasureWordStatistics(const std::vector<int>& word_ids, const WordStatisticsOptions& options,
                            WordStatisticsResult* result, std::string* error);
 
@@ -136,7 +188,8 @@ struct TokenStatisticsOptions {
 struct TokenStatisticsResult {
   CorrelationDecayResult correlation;
   WordStatisticsResult words;
-  // Sets kCorrelationDecay, kHeapsExponent and kFrequencyDecay; leaves every other entry alone.
+  // Sets kCorrelationDecay, and kHeapsExponent and kFrequencyDecay where usable (see
+  // saturation); leaves every other entry alone.
   void FillProfile(Profile* profile) const;
 };
 

@@ -27,12 +27,27 @@
 //
 // Profile, from the training split only (never the test split): correlation decay on the
 // training tokens, word statistics on the training text (RHM: each token is a word), and the
-// conditional-entropy decay from n-gram models trained on the training tokens and scored on the
-// validation tokens (a gamma at the edge of the probe's grid is no measurement: left out, with
+// conditional-entropy decay from Kneser-Ney models trained on the training tokens and scored on
+// the validation tokens (a gamma at the edge of the probe's grid is no measurement: left out, with
 // the reason in Profile::source). For RHM the probes read a probe stream of max(P) tokens
-// independent of the training seeds, and each RHM token counts as a word (a vocabulary of v
-// saturates at once, so Heaps' h is near 0 there). A probe that fails leaves its property out (the theories that need it then
-// say "missing input") and the reason goes into Profile::source.
+// independent of the training seeds (the correlation probe: its own stream of
+// correlation_sequences sequences), and each RHM token counts as a word.
+//
+// The probes, in detail:
+//   - beta: text, the stationary lag-n correlation of the training tokens; RHM, the positional
+//     correlation between the last token of a sequence and the token t before it
+//     (MeasurePositionalCorrelationDecay, datasets/probes/token_statistics.h: the statistic of
+//     Cagnetta & Wyart 2024; the stationary one mixes the sequence's phases);
+//   - gamma: H_n = the held-out (validation) cross-entropy of this target's own learner, the
+//     Kneser-Ney model with context n, trained on the full training split, n = 0..
+//     entropy.max_context; fitted H_inf + A n^-gamma over the n where H_n has converged in the
+//     amount of data (a model on half the training split moves H_n by less than a quarter of
+//     what n adds; FitConditionalEntropyCurve in datasets/probes/conditional_entropy.h), at
+//     least entropy.min_fit_points of them, else left out;
+//   - Heaps h and Zipf z: left out when the vocabulary is saturated (the RHM's v types are all
+//     seen at once) or too small for a rank fit (token_statistics.h, "Saturation").
+// A probe that fails or is left out leaves its property out (the theories that need it then say
+// "missing input") and the reason goes into Profile::source.
 //
 // Usage:
 //   LanguageTargetOptions options = LanguageTargetOptions::Kjv(LanguageTargetOptions::kBpe, 2048);
@@ -73,10 +88,14 @@ struct LanguageTargetOptions {
   std::size_t max_eval_tokens = 100000;
   std::uint64_t seed_base = 20261122;  // RHM streams
   CorrelationDecayOptions correlation;
+  // RHM: sequences of the positional correlation probe's own stream. The level-l correlation
+  // falls ~m-fold per level: with m = 8, L = 3 the third level (~5e-4) needs a few million
+  // sequences to clear the noise floor, so Rhm() asks for 4e6 (cheap to draw and count).
+  std::size_t correlation_sequences = 1000000;
   WordStatisticsOptions words;
   ConditionalEntropyOptions entropy;
   std::vector<std::string> suites = {"full"};
-  int version = 1;  // bump when the curves or the profile change
+  int version = 2;  // bump when the curves or the profile change
 
   bool IsValid(std::string* error) const;
 
@@ -108,6 +127,9 @@ class LanguageTarget final : public Target {
   bool Load(const Corpus** corpus, std::string* error) const;
 
  private:
+  // The built-in corpora (KJV, RHM) also get a data-axis design with the neural LM; a user's
+  // corpus gets the n-gram learner only, to keep `--corpus` quick.
+  bool HasNeuralDesign() const { return options_.source != LanguageTargetOptions::kTextPath; }
   bool LoadText(Corpus* corpus, std::string* error) const;
   bool LoadRhm(Corpus* corpus, std::string* error) const;
   std::vector<int> TrainingWindow(const Corpus& corpus, std::size_t size, int seed,

@@ -4,6 +4,9 @@
 //   - every n-gram model's distribution sums to 1 over the vocabulary, for seen and unseen
 //     contexts;
 //   - bad options are rejected with the field named;
+//   - FitConditionalEntropyCurve on exact curves H_n = H_inf + A n^-gamma handed in as block
+//     sums: reads gamma back; with a half-data curve the window ends where H_n has not converged
+//     or stops falling; too short a window is an error that says why;
 //   - the KJV at character level (printed; broad sanity only).
 #include "datasets/probes/conditional_entropy.h"
 
@@ -191,6 +194,79 @@ TEST_CASE("KJV character-level conditional entropy decay", "[corpus]") {
   Profile profile;
   result.FillProfile(&profile);
   CHECK(profile.Has(Property::kConditionalEntropyDecay));
+}
+
+
+// Block sums of an exact curve H_n = 0.8 + 1.5 n^-0.6 (H_0 = 3), 10 blocks of 1000 positions,
+// block b offset by a small alternating amount so that the jackknife has something to see.
+EntropyCurveInput ExactCurve(int max_n) {
+  EntropyCurveInput input;
+  for (int b = 0; b < 10; ++b) {
+    std::vector<double> sums;
+    for (int n = 0; n <= max_n; ++n) {
+      const double h = n == 0 ? 3.0 : 0.8 + 1.5 * std::pow(n, -0.6);
+      sums.push_back(1000.0 * (h + (b % 2 == 0 ? 1e-4 : -1e-4) * n));
+    }
+    input.block_loss.push_back(sums);
+    input.block_positions.push_back(1000);
+  }
+  input.train_tokens = 12345;
+  input.model = "exact test curve";
+  return input;
+}
+
+TEST_CASE("FitConditionalEntropyCurve reads gamma and cuts the window where H_n is unconverged",
+          "[corpus]") {
+  ConditionalEntropyOptions options;
+  options.min_fit_points = 4;
+  ConditionalEntropyResult result;
+  std::string error;
+  // No convergence check: the whole curve.
+  EntropyCurveInput input = ExactCurve(8);
+  REQUIRE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK(result.fit_first_n == 1);
+  CHECK(result.fit_last_n == 8);
+  CHECK(result.conditional_entropy_decay.value == Approx(0.6).margin(0.003));
+  CHECK(result.entropy_limit == Approx(0.8).margin(0.005));
+  CHECK(result.conditional_entropy_decay.std_error > 0);
+  CHECK(result.conditional_entropy_decay.std_error < 0.01);
+  CHECK(result.entropy[3] == Approx(0.8 + 1.5 * std::pow(3.0, -0.6)).margin(1e-9));
+  // Half the data raises H_n by 0.001 up to n = 5 and by a lot from n = 6: window 1..5.
+  std::vector<double> half(result.entropy);
+  for (int n = 0; n <= 8; ++n) half[n] += n < 6 ? 0.001 : 0.05;
+  input.half_data_entropy = half;
+  REQUIRE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK(result.fit_last_n == 5);
+  CHECK(result.conditional_entropy_decay.value == Approx(0.6).margin(0.005));
+  CHECK_THAT(result.conditional_entropy_decay.method, Catch::Contains("n in [1, 5]") &&
+                                                          Catch::Contains("not converged at n = 6"));
+  // Unconverged from n = 3: a window of 2 points is refused, and the message says why.
+  for (int n = 3; n <= 8; ++n) half[n] = result.entropy[n] + 0.5;
+  input.half_data_entropy = half;
+  CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("n = 1..2 has fewer than 4 points") &&
+                        Catch::Contains("not converged at n = 3") &&
+                        Catch::Contains("regardless would read gamma"));
+  // H_n turning up at n = 6 ends the window at 5 (with a half-data curve that sees no shift).
+  input = ExactCurve(8);
+  for (auto& sums : input.block_loss) sums[6] = sums[4];
+  REQUIRE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK(result.fit_last_n == 8);  // no half-data curve: the whole curve, as the n-gram probe
+  input.half_data_entropy = result.entropy;
+  REQUIRE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK(result.fit_last_n == 5);
+  CHECK_THAT(result.conditional_entropy_decay.method, Catch::Contains("H_6 >= H_5"));
+  // Malformed input.
+  input = ExactCurve(8);
+  input.half_data_entropy = {1.0, 2.0};
+  CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("half_data_entropy"));
+  input = ExactCurve(8);
+  input.block_positions.pop_back();
+  CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
+  options.min_fit_points = 2;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("min_fit_points"));
 }
 
 }  // namespace

@@ -10,7 +10,14 @@
 //     probe's own fit window;
 //   - a word sequence that introduces its j-th new word at position ceil(j^(1/h)) has
 //     V(N) = floor(N^h) exactly (up to rounding), so Heaps reads h;
-//   - word r repeated round(C r^-z) times (shuffled) reads z.
+//   - word r repeated round(C r^-z) times (shuffled) reads z;
+//   - a uniform stream over 20 types (a finite vocabulary seen at once) leaves Heaps and Zipf
+//     out with the reason, while the V(N) = N^h stream keeps Heaps;
+//   - positional correlations of a binary tree process (each node copies its parent's bit,
+//     flipped with probability (1 - rho) / 2; leaves 2^L form a sequence): two leaves meeting
+//     l levels up have correlation rho^(2l), so sigma between the last leaf and the one t before
+//     it is rho^(2 l(t)) / 2 with l(t) = ceil(log2(t + 1)), and the plateau fit reads
+//     beta = 2 ln(1/rho) / ln 2.
 #include "datasets/probes/token_statistics.h"
 
 #include <catch2/catch.hpp>
@@ -144,6 +151,90 @@ TEST_CASE("Heaps exponent of a sequence with V(N) = N^h", "[corpus]") {
   INFO(result.heaps_exponent.method);
   CHECK(result.heaps_exponent.value == Approx(h).margin(0.005));
   CHECK(result.heaps_exponent.std_error < 0.01);
+  CHECK(result.heaps_left_out.empty());
+  CHECK(result.last_decade_growth == Approx(std::pow(10.0, h)).epsilon(0.01));
+  Profile profile;
+  result.FillProfile(&profile);
+  CHECK(profile.Has(Property::kHeapsExponent));
+}
+
+TEST_CASE("A saturated vocabulary leaves Heaps and Zipf out with the reason", "[corpus]") {
+  Xoshiro256pp rng(11);
+  std::vector<int> words(200000);
+  for (int& w : words) w = static_cast<int>(rng() % 20);
+  WordStatisticsOptions options;
+  options.heaps_min_tokens = 10;
+  options.zipf_min_rank = 1;
+  options.zipf_max_rank = 20;
+  WordStatisticsResult result;
+  std::string error;
+  REQUIRE(MeasureWordStatistics(words, options, &result, &error));
+  CHECK(result.last_decade_growth == Approx(1.0));
+  CHECK_THAT(result.heaps_left_out, Catch::Contains("vocabulary saturated"));
+  CHECK_THAT(result.zipf_left_out, Catch::Contains("saturated"));
+  Profile profile;
+  result.FillProfile(&profile);
+  CHECK_FALSE(profile.Has(Property::kHeapsExponent));
+  CHECK_FALSE(profile.Has(Property::kFrequencyDecay));
+  // Too short a rank window is left out too (not an error: Heaps stays measurable).
+  options.zipf_max_rank = 5;
+  options.zipf_min_decades = 1.0;
+  REQUIRE(MeasureWordStatistics(words, options, &result, &error));
+  CHECK_THAT(result.zipf_left_out, Catch::Contains("too few types"));
+  options.heaps_min_decade_growth = 0.5;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("heaps_min_decade_growth"));
+}
+
+// Sequences of 2^depth leaves of a binary tree whose nodes copy their parent's bit, flipped with
+// probability (1 - rho) / 2.
+std::vector<int> TreeSequences(int depth, double rho, std::size_t sequences, std::uint64_t seed) {
+  Xoshiro256pp rng(seed);
+  std::vector<int> tokens;
+  tokens.reserve(sequences << depth);
+  for (std::size_t s = 0; s < sequences; ++s) {
+    std::vector<int> level = {static_cast<int>(rng() & 1)};
+    for (int l = 0; l < depth; ++l) {
+      std::vector<int> next;
+      for (int bit : level) {
+        for (int c = 0; c < 2; ++c) next.push_back(bit ^ (rng.UniformOpen() < (1 - rho) / 2));
+      }
+      level = next;
+    }
+    tokens.insert(tokens.end(), level.begin(), level.end());
+  }
+  return tokens;
+}
+
+TEST_CASE("Positional correlation probe reads the level-by-level decay of a tree process",
+          "[corpus]") {
+  const double rho = 0.5;
+  // 800k sequences: sigma's sampling error ~5e-4, a quarter of the margin below.
+  const std::vector<int> tokens = TreeSequences(3, rho, 800000, 21);
+  CorrelationDecayOptions options;
+  options.max_vocab = 2;
+  CorrelationDecayResult result;
+  std::string error;
+  REQUIRE(MeasurePositionalCorrelationDecay(tokens, 2, 8, 0, options, &result, &error));
+  REQUIRE(result.lags.size() == 7);
+  for (int t = 1; t <= 7; ++t) {
+    const int level = t == 1 ? 1 : t <= 3 ? 2 : 3;
+    CAPTURE(t);
+    CHECK(result.sigma[t - 1] == Approx(std::pow(rho, 2 * level) / 2).margin(0.002));
+  }
+  CHECK(result.noise_floor < 0.002);
+  // One point per plateau: the slope is the per-level step, 2 ln(1/rho) / ln 2 = 2.
+  REQUIRE(MeasurePositionalCorrelationDecay(tokens, 2, 8, 2, options, &result, &error));
+  INFO(result.correlation_decay.method);
+  CHECK(result.lags == std::vector<int>{1, 2, 4});
+  CHECK(result.correlation_decay.value == Approx(2.0).margin(0.1));
+  CHECK(result.correlation_decay.std_error < 0.1);
+  // Errors name the problem.
+  CHECK_FALSE(MeasurePositionalCorrelationDecay(std::vector<int>(tokens.begin(), tokens.end() - 3),
+                                                2, 8, 2, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("whole number of sequences"));
+  CHECK_FALSE(MeasurePositionalCorrelationDecay(tokens, 2, 8, 1, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("plateau_base"));
 }
 
 TEST_CASE("Rank-frequency exponent of counts ~ r^-z", "[corpus]") {

@@ -200,5 +200,25 @@ TEST_CASE("effective exponent and intervals", "[spectral]") {
   CHECK_FALSE(WithInterval(0.5, NAN).lower);
 }
 
+TEST_CASE("ModeSpectrumFromProfile: a complete spectrum is used as measured, no tail added") {
+  Profile profile;
+  std::vector<double> lambda, power;
+  for (int k = 1; k <= 400; ++k) {
+    lambda.push_back(std::pow(k, -1.5));
+    power.push_back(std::pow(k, -2.0));
+  }
+  profile.Set(Series::kEigenvalues, lambda);
+  profile.Set(Series::kTargetPower, power);
+  ModeSpectrum sampled, complete;
+  std::string error;
+  REQUIRE(ModeSpectrumFromProfile(profile, true, TailOptions{}, &sampled, &error));
+  CHECK(sampled.eigenvalues.size() > 400);  // continued past k_trust = 40
+  profile.Set(Property::kSpectrumComplete, {1.0, 0.0, "the sample is the population"});
+  REQUIRE(ModeSpectrumFromProfile(profile, true, TailOptions{}, &complete, &error));
+  CHECK(complete.eigenvalues == lambda);
+  CHECK(complete.target_power == power);
+  CHECK(complete.far_trace == 0.0);
+}
+
 }  // namespace
 }  // namespace scalebench::internal

@@ -223,11 +223,17 @@ bool ModeSpectrumFromProfile(const Profile& profile,
                              std::string* error) {
   auto scalar = [&](Property p) { return OptionalScalar(profile, p); };
   const bool with_target = use_target && profile.Has(Series::kTargetPower);
+  // A complete spectrum (the probe saw the whole population) is used as measured: continuing it
+  // as a power law would add modes and trace the population does not have.
+  TailOptions used = options;
+  if (const auto complete = scalar(Property::kSpectrumComplete); complete && *complete == 1.0) {
+    used.trust_fraction = 1.0;
+  }
   return BuildModeSpectrum(profile.Get(Series::kEigenvalues),
                            with_target ? &profile.Get(Series::kTargetPower) : nullptr,
                            scalar(Property::kSpectrumDecay),
                            with_target ? scalar(Property::kTaskPowerDecay) : std::nullopt,
-                           options, out, error);
+                           used, out, error);
 }
 
 namespace {

@@ -1,0 +1,66 @@
+#include "harness/learners/random_relu_features.h"
+
+#include <cmath>
+
+#include <Eigen/Cholesky>
+#include <Eigen/QR>
+
+#include "datasets/generators/random.h"
+
+namespace scalebench {
+
+void UnscaledReluFeatures(const Eigen::MatrixXd& x, int features, std::uint64_t seed,
+                          Eigen::MatrixXd* out) {
+  const int d = static_cast<int>(x.cols());
+  Eigen::MatrixXd w(d, features);
+#pragma omp parallel for schedule(static)
+  for (int j = 0; j < features; ++j) FillStandardNormal(MixSeed(seed, j), w.col(j).data(), d);
+  w /= std::sqrt(double(d));
+  out->resize(x.rows(), features);
+  out->noalias() = x * w;
+  *out = out->cwiseMax(0.0);
+}
+
+bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train, const Eigen::MatrixXd& f_test,
+                            const Eigen::MatrixXd& y_train, const Eigen::MatrixXd& y_test,
+                            const std::vector<int>& sizes, double ridge,
+                            std::vector<double>* losses, std::string* error) {
+  auto fail = [&](const std::string& message) {
+    if (error != nullptr) *error = message;
+    return false;
+  };
+  const int n_max = static_cast<int>(f_train.cols());
+  if (f_test.cols() != n_max || y_train.rows() != f_train.rows() ||
+      y_test.rows() != f_test.rows() || y_train.cols() != y_test.cols()) {
+    return fail("ReluFeatureParamsCurve: shapes disagree");
+  }
+  if (!(ridge > 0)) return fail("ReluFeatureParamsCurve: ridge must be > 0");
+  if (sizes.empty()) return fail("ReluFeatureParamsCurve: sizes is empty");
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] < 1 || sizes[i] > n_max || (i > 0 && sizes[i] <= sizes[i - 1])) {
+      return fail("ReluFeatureParamsCurve: sizes must be strictly increasing in [1, " +
+                  std::to_string(n_max) + "]");
+    }
+  }
+  const Eigen::Index p = f_train.rows(), t = f_test.rows();
+  Eigen::MatrixXd train_sum = Eigen::MatrixXd::Zero(p, p);  // sum_j f_j f_j^T (train x train)
+  Eigen::MatrixXd cross_sum = Eigen::MatrixXd::Zero(t, p);  // test x train
+  losses->clear();
+  int done = 0;
+  for (int n : sizes) {
+    const int count = n - done;
+    train_sum.noalias() += f_train.middleCols(done, count) * f_train.middleCols(done, count).transpose();
+    cross_sum.noalias() += f_test.middleCols(done, count) * f_train.middleCols(done, count).transpose();
+    done = n;
+    Eigen::MatrixXd k = train_sum / double(n);
+    k.diagonal().array() += ridge;
+    Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(k);
+    if (llt.info() != Eigen::Success) return fail("ReluFeatureParamsCurve: Cholesky failed");
+    const Eigen::MatrixXd alpha = llt.solve(y_train);
+    const Eigen::MatrixXd prediction = (cross_sum / double(n)) * alpha;
+    losses->push_back((prediction - y_test).rowwise().squaredNorm().mean());
+  }
+  return true;
+}
+
+}  // namespace scalebench
