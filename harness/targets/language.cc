@@ -238,6 +238,13 @@ LanguageTargetOptions LanguageTargetOptions::Kjv(Tokenization tokenization, int 
   return o;
 }
 
+LanguageTargetOptions LanguageTargetOptions::WithNeuralLm(LanguageTargetOptions options) {
+  options.name += "_nlm";
+  options.learner = kNeuralLm;
+  options.suites = {"full"};
+  return options;
+}
+
 LanguageTargetOptions LanguageTargetOptions::Rhm(int depth, int branching, int vocab, int rules) {
   LanguageTargetOptions o;
   o.source = kRandomHierarchy;
@@ -286,8 +293,11 @@ TargetInfo LanguageTarget::Describe() const {
   summary << (options_.tokenization == LanguageTargetOptions::kBpe
                   ? ", SentencePiece BPE " + std::to_string(options_.bpe_vocab_size) + " tokens"
                   : options_.source == LanguageTargetOptions::kRandomHierarchy ? "" : ", characters")
-          << "; Kneser-Ney n-gram (order <= " << options_.max_context + 1
-          << ", chosen on validation), test cross-entropy vs training tokens";
+          << (options_.learner == LanguageTargetOptions::kNeuralLm
+                  ? "; neural LM (8-token context, Adam, early stopping)"
+                  : "; Kneser-Ney n-gram (order <= " + std::to_string(options_.max_context + 1) +
+                        ", chosen on validation)")
+          << ", test cross-entropy vs training tokens";
   info.summary = summary.str();
   info.suites = options_.suites;
   info.version = options_.version;
@@ -302,19 +312,16 @@ std::vector<AxisDesign> LanguageTarget::Designs() const {
   data.sizes = options_.data_sizes;
   data.seeds = options_.seeds;
   data.zero_offset = false;  // the loss tends to the entropy rate, not 0
-  std::vector<AxisDesign> designs = {data};
-  if (HasNeuralDesign()) {  // the same training windows, a neural learner
-    AxisDesign neural = data;
+  if (options_.learner == LanguageTargetOptions::kNeuralLm) {  // same windows, a neural learner
     const NeuralLmOptions setting = NeuralSetting(0);
-    neural.learner.kind = kNeuralLearner;
-    neural.learner.optimizer = "adam";
-    neural.learner.learning_rate = setting.learning_rate;
-    neural.learner.batch_size = setting.batch;
-    neural.learner.steps = setting.max_steps;
-    neural.sizes = LanguageTargetOptions::LogSizes(1e3, 1e5, 5);
-    designs.push_back(neural);
+    data.learner.kind = kNeuralLearner;
+    data.learner.optimizer = "adam";
+    data.learner.learning_rate = setting.learning_rate;
+    data.learner.batch_size = setting.batch;
+    data.learner.steps = setting.max_steps;
+    data.sizes = LanguageTargetOptions::LogSizes(1e3, 1e5, 5);
   }
-  return designs;
+  return {data};
 }
 
 bool LanguageTarget::LoadText(Corpus* corpus, std::string* error) const {
@@ -589,7 +596,9 @@ std::string LanguageTarget::CacheKeyMaterial() const {
       << ";eval=" << o.max_eval_tokens << ";split=" << o.split.train_fraction << ","
       << o.split.validation_fraction << "," << o.split.chunk_bytes
       << ";sizes=" << Join(o.data_sizes) << ";seeds=" << o.seeds << ";kn=modified-interpolated";
-  if (HasNeuralDesign()) key << ";neural_lm=" << NeuralSettingKey();
+  if (o.learner == LanguageTargetOptions::kNeuralLm) {
+    key << ";learner=neural_lm;neural_lm=" << NeuralSettingKey();
+  }
   if (o.source == LanguageTargetOptions::kRandomHierarchy) {
     key << ";rhm=" << o.rhm.depth << "," << o.rhm.branching << "," << o.rhm.vocab << ","
         << o.rhm.rules << "," << o.rhm.seed << ";seed_base=" << o.seed_base
@@ -668,6 +677,14 @@ const TargetRegistrar kKjvBpe1024Registrar(kKjvBpe1024.name, Factory(kKjvBpe1024
 const TargetRegistrar kKjvBpe2048Registrar(kKjvBpe2048.name, Factory(kKjvBpe2048));
 const TargetRegistrar kRhm3Registrar(kRhm3.name, Factory(kRhm3));
 const TargetRegistrar kRhm4Registrar(kRhm4.name, Factory(kRhm4));
+const TargetRegistrar kKjvCharNlm(LanguageTargetOptions::WithNeuralLm(kKjvChar).name,
+                                  Factory(LanguageTargetOptions::WithNeuralLm(kKjvChar)));
+const TargetRegistrar kKjvBpe1024Nlm(LanguageTargetOptions::WithNeuralLm(kKjvBpe1024).name,
+                                     Factory(LanguageTargetOptions::WithNeuralLm(kKjvBpe1024)));
+const TargetRegistrar kRhm3Nlm(LanguageTargetOptions::WithNeuralLm(kRhm3).name,
+                               Factory(LanguageTargetOptions::WithNeuralLm(kRhm3)));
+const TargetRegistrar kRhm4Nlm(LanguageTargetOptions::WithNeuralLm(kRhm4).name,
+                               Factory(LanguageTargetOptions::WithNeuralLm(kRhm4)));
 
 }  // namespace
 }  // namespace scalebench

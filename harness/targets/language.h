@@ -72,6 +72,9 @@ namespace scalebench {
 struct LanguageTargetOptions {
   enum Source { kKingJamesBible, kTextPath, kRandomHierarchy };
   enum Tokenization { kCharacter, kBpe };
+  // The learner trained at each size: the Kneser-Ney n-gram model, or the neural LM
+  // (harness/learners/neural_lm.h, in the `_nlm` targets) on the same corpus and windows.
+  enum Learner { kKneserNey, kNeuralLm };
 
   std::string name;  // "language/<variant>"
   Source source = kKingJamesBible;
@@ -79,6 +82,7 @@ struct LanguageTargetOptions {
   Tokenization tokenization = kCharacter;
   int bpe_vocab_size = 2048;
   RandomHierarchyOptions rhm;
+  Learner learner = kKneserNey;
   CorpusSplitOptions split;
   // Training sizes P in tokens (increasing integers) and seeds (see the file comment).
   std::vector<double> data_sizes;
@@ -103,6 +107,8 @@ struct LanguageTargetOptions {
   static std::vector<double> LogSizes(double from, double to, int count);
   static LanguageTargetOptions Kjv(Tokenization tokenization, int bpe_vocab_size = 2048);
   static LanguageTargetOptions Rhm(int depth, int branching, int vocab, int rules);
+  // The same target with the neural learner: name + "_nlm", full suite only.
+  static LanguageTargetOptions WithNeuralLm(LanguageTargetOptions options);
 };
 
 class LanguageTarget final : public Target {
@@ -127,9 +133,6 @@ class LanguageTarget final : public Target {
   bool Load(const Corpus** corpus, std::string* error) const;
 
  private:
-  // The built-in corpora (KJV, RHM) also get a data-axis design with the neural LM; a user's
-  // corpus gets the n-gram learner only, to keep `--corpus` quick.
-  bool HasNeuralDesign() const { return options_.source != LanguageTargetOptions::kTextPath; }
   bool LoadText(Corpus* corpus, std::string* error) const;
   bool LoadRhm(Corpus* corpus, std::string* error) const;
   std::vector<int> TrainingWindow(const Corpus& corpus, std::size_t size, int seed,

@@ -58,8 +58,13 @@ TEST_CASE("Language target options reject bad values with the field named", "[la
 
 TEST_CASE("The neural design of a small RHM target trains a falling curve with its best step",
           "[language]") {
-  LanguageTarget target(SmallRhm());
-  AxisDesign neural = target.Designs().at(1);
+  const LanguageTargetOptions options = LanguageTargetOptions::WithNeuralLm(SmallRhm());
+  LanguageTarget target(options);
+  CHECK(options.suites == std::vector<std::string>{"full"});
+  CHECK(target.CacheKeyMaterial() != LanguageTarget(SmallRhm()).CacheKeyMaterial());
+  AxisDesign neural = target.Designs().at(0);
+  CHECK(neural.learner.kind == "neural_lm");
+  CHECK(neural.learner.optimizer == "adam");
   neural.sizes = {1000, 10000};
   neural.seeds = 2;
   const LearningCurve curve = target.Train(neural, nullptr);
@@ -75,10 +80,8 @@ TEST_CASE("A small RHM target trains a falling Kneser-Ney curve and measures its
           "[language]") {
   LanguageTarget target(SmallRhm());
   const auto designs = target.Designs();
-  REQUIRE(designs.size() == 2);  // the n-gram learner, then the neural one
+  REQUIRE(designs.size() == 1);
   CHECK(designs[0].learner.kind == "kneser_ney");
-  CHECK(designs[1].learner.kind == "neural_lm");
-  CHECK(designs[1].learner.optimizer == "adam");
   CHECK(designs[0].learner.loss == "cross_entropy_nats");
   const LearningCurve curve = target.Train(designs[0], nullptr);
   std::string error;
