@@ -41,13 +41,6 @@ bool IntegerSizes(const std::vector<double>& sizes, std::vector<int>* out) {
   return !out->empty();
 }
 
-std::string Join(const std::vector<double>& values) {
-  std::ostringstream out;
-  out.precision(17);
-  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? "," : "") << values[i];
-  return out.str();
-}
-
 LearningCurve EmptyCurve(const AxisDesign& design) {
   LearningCurve curve;
   curve.axis = design.axis;
@@ -360,8 +353,8 @@ std::string FashionMnistTarget::CacheKeyMaterial() const {
   key.precision(17);
   key << "fashion_mnist;name=" << options_.name << ";learner=" << LearnerKind()
       << ";ridge=" << options_.ridge << ";pool=" << options_.pool_size
-      << ";data_sizes=" << Join(options_.data_sizes) << ";seeds=" << options_.seeds
-      << ";features=" << options_.features << ";param_sizes=" << Join(options_.param_sizes)
+      << ";data_sizes=" << JoinForKey(options_.data_sizes) << ";seeds=" << options_.seeds
+      << ";features=" << options_.features << ";param_sizes=" << JoinForKey(options_.param_sizes)
       << ";params_train=" << options_.params_train_size << ";seed_base=" << options_.seed_base
       << ";id_points=" << options_.intrinsic_dimension_points
       << ";population=pool;replacement=" << options_.with_replacement << ";targets=one-hot-uncentred;kpca=dsyevd,windows=3..0.1n";
@@ -520,7 +513,7 @@ std::string FashionMnistMlpTarget::CacheKeyMaterial() const {
   key.precision(17);
   key << "fashion_mnist_mlp;hidden=" << options_.hidden << ";lr=" << options_.learning_rate
       << ";batch=" << options_.batch << ";epochs=" << options_.max_epochs << ";patience="
-      << options_.patience << ";sizes=" << Join(options_.data_sizes) << ";seeds="
+      << options_.patience << ";sizes=" << JoinForKey(options_.data_sizes) << ";seeds="
       << options_.seeds << ";validation=" << options_.validation << ";tests=" << options_.tests
       << ";seed_base=" << options_.seed_base << ";init=pytorch-uniform;adam-constant-lr";
   return key.str();

@@ -57,13 +57,6 @@ bool IntegerSizes(const std::vector<double>& sizes, std::vector<int>* out, std::
   return true;
 }
 
-std::string Join(const std::vector<double>& values) {
-  std::ostringstream out;
-  out.precision(17);
-  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? "," : "") << values[i];
-  return out.str();
-}
-
 LearningCurve EmptyCurve(const AxisDesign& design, std::uint64_t seed_count) {
   LearningCurve curve;
   curve.axis = design.axis;
@@ -306,8 +299,8 @@ std::string GaussianSpectrumTarget::CacheKeyMaterial() const {
   std::ostringstream key;
   key.precision(17);
   key << "gaussian_spectrum;a=" << options_.task_power_decay << ";b=" << options_.spectrum_decay
-      << ";d=" << options_.num_modes << ";data_sizes=" << Join(options_.data_sizes)
-      << ";param_sizes=" << Join(options_.param_sizes) << ";seeds=" << options_.seeds
+      << ";d=" << options_.num_modes << ";data_sizes=" << JoinForKey(options_.data_sizes)
+      << ";param_sizes=" << JoinForKey(options_.param_sizes) << ";seeds=" << options_.seeds
       << ";seed_base=" << options_.seed_base << ";rng=xoshiro256++/ziggurat256/column-streams"
       << ";probe_n=" << options_.probe_samples << "x" << options_.probe_replicates
       << ";probe_correction=" << p.finite_sample_correction << ";probe_windows=" << p.spectrum_min_mode << ","

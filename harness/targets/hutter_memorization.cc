@@ -52,13 +52,6 @@ bool IntegerSizes(const std::vector<double>& sizes, std::vector<std::int64_t>* o
   return !out->empty();
 }
 
-std::string Join(const std::vector<double>& values) {
-  std::ostringstream out;
-  out.precision(17);
-  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? "," : "") << values[i];
-  return out.str();
-}
-
 // sum_{first <= i <= last} i^-s by the Hurwitz zeta function.
 double PowerSum(double s, double first, std::int64_t last) {
   return HurwitzZeta(s, first) - HurwitzZeta(s, double(last) + 1.0);
@@ -259,7 +252,7 @@ std::string HutterMemorizationTarget::CacheKeyMaterial() const {
   std::ostringstream key;
   key.precision(17);
   key << "hutter_memorization;alpha=" << options_.alpha << ";K=" << options_.num_features
-      << ";data_sizes=" << Join(options_.data_sizes) << ";seeds=" << options_.seeds
+      << ";data_sizes=" << JoinForKey(options_.data_sizes) << ";seeds=" << options_.seeds
       << ";seed_base=" << options_.seed_base << ";rng=xoshiro256++/rejection-inversion-zipf"
       << ";probe_n=" << options_.probe_samples << ";probe_csn=" << p.min_tail_types << ","
       << p.max_count_min_candidates << "," << p.tau_lower << "," << p.tau_upper

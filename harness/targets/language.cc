@@ -62,13 +62,6 @@ constexpr std::uint64_t kTestStream = 1002;
 constexpr std::uint64_t kProbeStream = 1003;
 constexpr std::uint64_t kCorrelationStream = 1004;
 
-std::string Join(const std::vector<double>& values) {
-  std::ostringstream out;
-  out.precision(17);
-  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? "," : "") << values[i];
-  return out.str();
-}
-
 std::string Format(double value, int precision = 3) {
   std::ostringstream out;
   out.precision(precision);
@@ -595,7 +588,7 @@ std::string LanguageTarget::CacheKeyMaterial() const {
       << ";bpe=" << o.bpe_vocab_size << ";max_context=" << o.max_context
       << ";eval=" << o.max_eval_tokens << ";split=" << o.split.train_fraction << ","
       << o.split.validation_fraction << "," << o.split.chunk_bytes
-      << ";sizes=" << Join(o.data_sizes) << ";seeds=" << o.seeds << ";kn=modified-interpolated";
+      << ";sizes=" << JoinForKey(o.data_sizes) << ";seeds=" << o.seeds << ";kn=modified-interpolated";
   if (o.learner == LanguageTargetOptions::kNeuralLm) {
     key << ";learner=neural_lm;neural_lm=" << NeuralSettingKey();
   }

@@ -54,14 +54,6 @@ double Binomial(int n, int k) {
   return c;
 }
 
-template <typename T>
-std::string Join(const std::vector<T>& values) {
-  std::ostringstream out;
-  out.precision(17);
-  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? "," : "") << values[i];
-  return out.str();
-}
-
 // Average ranks (1-based) with ties sharing the mean of their positions.
 std::vector<double> AverageRanks(std::span<const double> v) {
   std::vector<std::size_t> order(v.size());
@@ -618,9 +610,9 @@ std::string MultitaskSparseParityTarget::CacheKeyMaterial() const {
       << ";k=" << t.parity_bits << ";alpha=" << t.alpha << ";subset_seed=" << t.subset_seed
       << ";suffix=" << o.name_suffix << ";seeds=" << o.seeds << ";seed_base=" << o.seed_base
       << ";lr=" << o.learning_rate << "," << o.warmup_steps << "," << o.final_lr_fraction
-      << ";batch=" << o.batch_size << ";widths=" << Join(o.param_widths)
+      << ";batch=" << o.batch_size << ";widths=" << JoinForKey(o.param_widths)
       << ";param_steps=" << o.param_steps << ";data_width=" << o.data_width
-      << ";data_sizes=" << Join(o.data_sizes) << ";data_max_steps=" << o.data_max_steps
+      << ";data_sizes=" << JoinForKey(o.data_sizes) << ";data_max_steps=" << o.data_max_steps
       << ";eval=" << o.eval_every << "," << o.patience << ";test=" << o.test_per_subtask
       << ";validation=" << o.validation_per_subtask << ";threshold=" << o.learned_threshold
       << ";rng=xoshiro256++;init=torch-uniform;adam=0.9,0.999,1e-8"

@@ -68,13 +68,6 @@ bool IntegerSizes(const std::vector<double>& sizes, double upper, std::vector<lo
   return !out->empty();
 }
 
-std::string Join(const std::vector<double>& values) {
-  std::ostringstream out;
-  out.precision(17);
-  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? "," : "") << values[i];
-  return out.str();
-}
-
 std::string RegimeName(double weight_decay) { return weight_decay > 0 ? "weak" : "strong"; }
 
 }  // namespace
@@ -327,9 +320,9 @@ std::string SuperpositionToyTarget::CacheKeyMaterial() const {
   key.precision(17);
   key << "superposition_toy;alpha=" << o.alpha << ";weight_decay=" << o.weight_decay
       << ";n=" << o.features << ";batch=" << o.batch_size << ";lr=" << o.learning_rate
-      << ";widths=" << Join(o.widths) << ";width_steps=" << o.width_steps
+      << ";widths=" << JoinForKey(o.widths) << ";width_steps=" << o.width_steps
       << ";warmup=" << o.warmup_fraction << ";final=" << o.final_fraction
-      << ";steps_width=" << o.steps_width << ";checkpoints=" << Join(o.step_checkpoints)
+      << ";steps_width=" << o.steps_width << ";checkpoints=" << JoinForKey(o.step_checkpoints)
       << ";steps_warmup=" << o.steps_warmup << ";seeds=" << o.seeds
       << ";seed_base=" << o.seed_base << ";test=" << o.test_samples
       << ";rng=xoshiro256++/geometric-skips;init=N(0,1/m),N(0,1);adam=0.9,0.999,1e-8"

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,16 @@ class Target {
   // data source), as a canonical string; hashed into the cache key with the design and version.
   virtual std::string CacheKeyMaterial() const = 0;
 };
+
+// Canonical text of a list of numbers for CacheKeyMaterial: 17 significant digits, so that
+// every distinct double gives distinct text, comma-separated.
+template <typename T>
+std::string JoinForKey(const std::vector<T>& values) {
+  std::ostringstream out;
+  out.precision(17);
+  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? "," : "") << values[i];
+  return out.str();
+}
 
 class TargetRegistry {
  public:
