@@ -32,8 +32,11 @@ endfunction()
 
 # scalebench_link_all(<target>): links everything an executable needs. The OBJECT libraries of
 # theory and target plug-ins are linked directly, so their objects (and registrations) are kept.
+# OpenBLAS comes first so that its BLAS symbols win over ATLAS's (see the top-level CMakeLists).
 function(scalebench_link_all target)
-  target_link_libraries(${target} PRIVATE
+  # --no-as-needed: nothing in the executable itself calls OpenBLAS, and the linker would drop it.
+  target_link_options(${target} PRIVATE "LINKER:--no-as-needed")
+  target_link_libraries(${target} PRIVATE ${SCALEBENCH_OPENBLAS}
     scalebench_theories scalebench_targets scalebench_harness scalebench_fit
     scalebench_datasets scalebench_core)
 endfunction()

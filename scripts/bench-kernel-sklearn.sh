@@ -8,14 +8,11 @@
 # Both sides use 2 threads: OPENBLAS_NUM_THREADS=2 for numpy/scikit-learn (OpenBLAS must be the
 # system BLAS: libopenblas0-pthread; the script prints what threadpoolctl sees) and
 # OMP_NUM_THREADS=2 for scalebench (Eigen's OpenMP GEMM; its LAPACK is the same OpenBLAS).
-# Known problem: Ceres' link interface puts ATLAS' libf77blas before OpenBLAS, so the LAPACK
-# routines scalebench calls (dsyevd) run on ATLAS' serial BLAS, ~4x slower. PRELOAD_OPENBLAS=1
-# emulates the proposed link-order fix (link OpenBLAS before Ceres) with LD_PRELOAD.
 # Goals (issue 3): curve generation >= 2x faster than scikit-learn; eigendecomposition within
 # 1.5x of numpy's time. Installs python3-sklearn if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build/realdata}
+build=${1:-build/release}
 sizes=${2:-2000,4000,8000}
 eig_n=${3:-8000}
 scripts/install-deps.sh python3-sklearn python3-threadpoolctl >/dev/null
@@ -23,9 +20,7 @@ cmake --build "$build" --target kernel_benchmark >/dev/null
 export OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2
 filter="BM_RbfCurve/(${sizes//,/|})/"
 if [ "$eig_n" -gt 0 ]; then filter="$filter|BM_Eigen/${eig_n}/"; fi
-preload=""
-if [ "${PRELOAD_OPENBLAS:-0}" = 1 ]; then preload=/lib/x86_64-linux-gnu/libopenblas.so.0; fi
-ours=$(LD_PRELOAD=$preload "$build/bench/kernel_benchmark" --benchmark_filter="$filter" --benchmark_format=json 2>/dev/null)
+ours=$("$build/bench/kernel_benchmark" --benchmark_filter="$filter" --benchmark_format=json 2>/dev/null)
 if [ -z "$ours" ]; then echo "kernel_benchmark printed nothing for filter '$filter'" >&2; exit 1; fi
 theirs=$(/usr/bin/python3 bench/kernel_sklearn.py "$sizes" "$eig_n")
 /usr/bin/python3 - "$ours" "$theirs" <<'PY'
