@@ -9,6 +9,13 @@
 
 // LAPACK (OpenBLAS on Debian; linked first, see the top-level CMakeLists).
 extern "C" void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+extern "C" void dsyrk_(const char* uplo, const char* trans, const int* n, const int* k,
+                       const double* alpha, const double* a, const int* lda, const double* beta,
+                       double* c, const int* ldc);
+extern "C" void dgemm_(const char* transa, const char* transb, const int* m, const int* n,
+                       const int* k, const double* alpha, const double* a, const int* lda,
+                       const double* b, const int* ldb, const double* beta, double* c,
+                       const int* ldc);
 extern "C" void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a,
                         const int* lda, double* b, const int* ldb, int* info);
 
@@ -64,21 +71,39 @@ void KernelMatrix(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const Kern
                   Eigen::MatrixXd* out) {
   const Eigen::VectorXd a_norms = a.rowwise().squaredNorm();
   const Eigen::VectorXd b_norms = b.rowwise().squaredNorm();
-  out->resize(a.rows(), b.rows());
-  out->noalias() = a * b.transpose();  // the GEMM: all the flops
+  const int rows = static_cast<int>(a.rows()), cols = static_cast<int>(b.rows());
+  const int depth = static_cast<int>(a.cols());
+  out->resize(rows, cols);
+  if (rows == 0 || cols == 0) return;
+  // The inner products, all the flops, through OpenBLAS: a Gram of a with itself is a symmetric
+  // rank-k update (half the flops of a GEMM) on the lower triangle, mirrored below.
+  const bool same = &a == &b;
+  const double one = 1.0, zero = 0.0;
+  if (same) {
+    const char lower = 'L', no_transpose = 'N';
+    dsyrk_(&lower, &no_transpose, &rows, &depth, &one, a.data(), &rows, &zero, out->data(), &rows);
+  } else {
+    const char no_transpose = 'N', transpose = 'T';
+    dgemm_(&no_transpose, &transpose, &rows, &cols, &depth, &one, a.data(), &rows, b.data(), &cols,
+           &zero, out->data(), &rows);
+  }
   const double scale = options.kind == KernelKind::kRbf ? -0.5 / (options.width * options.width)
                                                         : -1.0 / options.width;
   const bool rbf = options.kind == KernelKind::kRbf;
-  const Eigen::Index rows = a.rows(), cols = b.rows();
   double* data = out->data();
-#pragma omp parallel for schedule(static)
-  for (Eigen::Index j = 0; j < cols; ++j) {
-    double* column = data + j * rows;
-    for (Eigen::Index i = 0; i < rows; ++i) {
+#pragma omp parallel for schedule(dynamic, 64)
+  for (int j = 0; j < cols; ++j) {
+    double* column = data + std::size_t(j) * rows;
+    for (int i = same ? j : 0; i < rows; ++i) {
       // Rounding can make a tiny squared distance negative: clamp at 0.
       const double d2 = std::max(0.0, a_norms[i] + b_norms[j] - 2.0 * column[i]);
       column[i] = std::exp(scale * (rbf ? d2 : std::sqrt(d2)));
     }
+  }
+  if (!same) return;
+#pragma omp parallel for schedule(dynamic, 64)
+  for (int j = 1; j < cols; ++j) {
+    for (int i = 0; i < j; ++i) data[std::size_t(j) * rows + i] = data[std::size_t(i) * rows + j];
   }
 }
 
