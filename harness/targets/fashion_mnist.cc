@@ -41,18 +41,6 @@ bool IntegerSizes(const std::vector<double>& sizes, std::vector<int>* out) {
   return !out->empty();
 }
 
-LearningCurve EmptyCurve(const AxisDesign& design) {
-  LearningCurve curve;
-  curve.axis = design.axis;
-  curve.loss = design.learner.loss;
-  curve.sizes = design.sizes;
-  for (int j = 1; j <= std::max(design.seeds, 0); ++j) curve.seeds.push_back(j);
-  curve.values.assign(design.sizes.size(),
-                      std::vector<double>(curve.seeds.size(),
-                                          std::numeric_limits<double>::quiet_NaN()));
-  return curve;
-}
-
 // `count` uniform draws from {0..n-1}: i.i.d. (with replacement), or the first `count` entries
 // of a uniform random permutation (without; count <= n), by a partial Fisher-Yates shuffle.
 std::vector<int> Draws(std::uint64_t stream, int count, int n, bool with_replacement) {
@@ -216,7 +204,7 @@ LearningCurve FashionMnistTarget::TrainData(const AxisDesign& design,
   auto report = [&](const std::string& message) {
     if (progress) progress(options_.name + ": " + message);
   };
-  LearningCurve curve = EmptyCurve(design);
+  LearningCurve curve = MissingRunsCurve(design);
   std::vector<int> sizes;
   if (design.axis != Axis::kData || design.learner.kind != LearnerKind() ||
       !IntegerSizes(design.sizes, &sizes) || design.seeds < 1 || !(design.learner.ridge > 0)) {
@@ -266,7 +254,7 @@ LearningCurve FashionMnistTarget::TrainParams(const AxisDesign& design,
   auto report = [&](const std::string& message) {
     if (progress) progress(options_.name + ": " + message);
   };
-  LearningCurve curve = EmptyCurve(design);
+  LearningCurve curve = MissingRunsCurve(design);
   std::vector<int> sizes;
   if (options_.learner != FashionMnistLearner::kReluFeatures ||
       design.learner.kind != LearnerKind() || !IntegerSizes(design.sizes, &sizes) ||
@@ -412,7 +400,7 @@ LearningCurve FashionMnistMlpTarget::Train(const AxisDesign& design,
   auto report = [&](const std::string& message) {
     if (progress) progress(options_.name + ": " + message);
   };
-  LearningCurve curve = EmptyCurve(design);
+  LearningCurve curve = MissingRunsCurve(design);
   std::vector<int> sizes;
   if (design.axis != Axis::kData || !IntegerSizes(design.sizes, &sizes) || design.seeds < 1 ||
       sizes.back() + options_.validation > 60000) {

@@ -57,17 +57,6 @@ bool IntegerSizes(const std::vector<double>& sizes, std::vector<int>* out, std::
   return true;
 }
 
-LearningCurve EmptyCurve(const AxisDesign& design, std::uint64_t seed_count) {
-  LearningCurve curve;
-  curve.axis = design.axis;
-  curve.loss = design.learner.loss;
-  curve.sizes = design.sizes;
-  for (std::uint64_t j = 1; j <= seed_count; ++j) curve.seeds.push_back(j);
-  curve.values.assign(design.sizes.size(),
-                      std::vector<double>(seed_count, std::numeric_limits<double>::quiet_NaN()));
-  return curve;
-}
-
 bool CheckDesign(const AxisDesign& design, std::string* error) {
   auto fail = [&](const std::string& message) {
     if (error != nullptr) *error = message;
@@ -216,7 +205,7 @@ LearningCurve GaussianSpectrumTarget::Train(const AxisDesign& design,
     if (progress) progress(message);
   };
   const std::string name = Name(options_.task_power_decay, options_.spectrum_decay);
-  LearningCurve curve = EmptyCurve(design, std::max(design.seeds, 0));
+  LearningCurve curve = MissingRunsCurve(design);
   std::vector<int> sizes;
   std::string error;
   if (!CheckDesign(design, &error) || !IntegerSizes(design.sizes, &sizes, &error) ||

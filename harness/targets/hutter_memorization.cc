@@ -194,14 +194,8 @@ LearningCurve HutterMemorizationTarget::Train(const AxisDesign& design,
     if (progress) progress(message);
   };
   const std::string name = Name(options_.alpha);
-  LearningCurve curve;
-  curve.axis = design.axis;
-  curve.loss = design.learner.loss;
-  curve.sizes = design.sizes;
-  const int seeds = std::max(design.seeds, 0);
-  for (int j = 1; j <= seeds; ++j) curve.seeds.push_back(j);
-  curve.values.assign(design.sizes.size(),
-                      std::vector<double>(seeds, std::numeric_limits<double>::quiet_NaN()));
+  LearningCurve curve = MissingRunsCurve(design);
+  const int seeds = static_cast<int>(curve.seeds.size());
   std::vector<std::int64_t> sizes;
   std::string error;
   if (design.axis != Axis::kData || design.learner.kind != kLearner || design.learner.loss != kLoss) {

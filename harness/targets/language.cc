@@ -426,14 +426,8 @@ LearningCurve LanguageTarget::Train(const AxisDesign& design, const ProgressFn& 
     if (progress) progress(message);
   };
   const std::string& name = options_.name;
-  LearningCurve curve;
-  curve.axis = design.axis;
-  curve.loss = design.learner.loss;
-  curve.sizes = design.sizes;
-  const int seeds = std::max(design.seeds, 0);
-  for (int j = 1; j <= seeds; ++j) curve.seeds.push_back(j);
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  curve.values.assign(design.sizes.size(), std::vector<double>(seeds, nan));
+  LearningCurve curve = MissingRunsCurve(design);
+  const int seeds = static_cast<int>(curve.seeds.size());
   CurveDiagnostic order{"ngram_order",
                         "n-gram order (context + 1) with the least validation loss, per size and seed",
                         curve.values, true};

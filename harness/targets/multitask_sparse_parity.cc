@@ -467,16 +467,9 @@ LearningCurve MultitaskSparseParityTarget::Train(const AxisDesign& design,
 #pragma omp critical(scalebench_msp_progress)
     progress(message);
   };
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  LearningCurve curve;
-  curve.axis = design.axis;
-  curve.loss = design.learner.loss;
-  curve.sizes = design.sizes;
-  const int seeds = std::max(design.seeds, 0);
-  for (int j = 1; j <= seeds; ++j) curve.seeds.push_back(j);
-  const std::vector<std::vector<double>> empty(design.sizes.size(),
-                                               std::vector<double>(seeds, nan));
-  curve.values = empty;
+  LearningCurve curve = MissingRunsCurve(design);
+  const int seeds = static_cast<int>(curve.seeds.size());
+  const std::vector<std::vector<double>> empty = curve.values;  // every run missing
 
   // Widths of the params design (sizes are parameter counts) or data sizes of the data design.
   std::vector<long> run_sizes;

@@ -43,7 +43,6 @@ constexpr std::uint64_t kProbeStream = 4;
 
 constexpr char kLearner[] = "superposition_toy";
 constexpr char kLoss[] = "mse";
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool IntegerSizes(const std::vector<double>& sizes, double upper, std::vector<long>* out,
                   std::string* error) {
@@ -185,15 +184,9 @@ LearningCurve SuperpositionToyTarget::Train(const AxisDesign& design,
   };
   const SuperpositionToyTargetOptions& o = options_;
   const std::string name = Name(o.alpha, o.weight_decay, o.suffix);
-  LearningCurve curve;
-  curve.axis = design.axis;
-  curve.loss = design.learner.loss;
-  curve.sizes = design.sizes;
-  const int seeds = std::max(design.seeds, 0);
-  for (int j = 1; j <= seeds; ++j) curve.seeds.push_back(j);
-  const std::vector<std::vector<double>> empty(design.sizes.size(),
-                                               std::vector<double>(seeds, kNaN));
-  curve.values = empty;
+  LearningCurve curve = MissingRunsCurve(design);
+  const int seeds = static_cast<int>(curve.seeds.size());
+  const std::vector<std::vector<double>> empty = curve.values;  // every run missing
   CurveDiagnostic phi{"phi_half",
                       "share of feature rows with |W_i| > 1/2 (phi_1/2): ~m/n weak, ~1 strong "
                       "superposition",

@@ -1,5 +1,7 @@
 #include "harness/targets/target.h"
 
+#include <limits>
+
 #include <algorithm>
 
 namespace scalebench {
@@ -42,6 +44,18 @@ std::vector<std::string> TargetRegistry::Suite(const std::string& suite) const {
     if (std::find(suites.begin(), suites.end(), suite) != suites.end()) names.push_back(name);
   }
   return names;
+}
+
+LearningCurve MissingRunsCurve(const AxisDesign& design) {
+  LearningCurve curve;
+  curve.axis = design.axis;
+  curve.loss = design.learner.loss;
+  curve.sizes = design.sizes;
+  for (int j = 1; j <= design.seeds; ++j) curve.seeds.push_back(j);
+  curve.values.assign(design.sizes.size(),
+                      std::vector<double>(curve.seeds.size(),
+                                          std::numeric_limits<double>::quiet_NaN()));
+  return curve;
 }
 
 }  // namespace scalebench

@@ -72,6 +72,10 @@ std::string JoinForKey(const std::vector<T>& values) {
   return out.str();
 }
 
+// The curve a design asks for with every run still missing: loss, axis and sizes from the design,
+// seeds numbered 1..design.seeds, every value NaN. Train() starts from it and fills in its runs.
+LearningCurve MissingRunsCurve(const AxisDesign& design);
+
 class TargetRegistry {
  public:
   using Factory = std::function<std::unique_ptr<Target>()>;
