@@ -158,6 +158,22 @@ double FitBeta(const std::vector<int>& lags, const std::vector<double>& sigma, s
   return -fit.slope;
 }
 
+// Fits beta over lags [first, last) and fills the fit range, the value and its standard error
+// (jackknife over the sample's groups, combined with the least-squares error), shared by the
+// stationary and the positional probes.
+void FitDecay(const std::vector<std::vector<double>>& jackknife_sigma, std::size_t first,
+              std::size_t last, CorrelationDecayResult* r) {
+  r->fit_first_lag = r->lags[first];
+  r->fit_last_lag = r->lags[last - 1];
+  r->fit_points = static_cast<int>(last - first);
+  r->correlation_decay.value = FitBeta(r->lags, r->sigma, first, last, &r->ols_std_error);
+  std::vector<double> replicates;
+  for (const auto& sigma : jackknife_sigma)
+    replicates.push_back(FitBeta(r->lags, sigma, first, last, nullptr));
+  r->jackknife_std_error = JackknifeError(replicates);
+  r->correlation_decay.std_error = std::hypot(r->jackknife_std_error, r->ols_std_error);
+}
+
 bool IsWordChar(char32_t c) {
   return c >= 0x80 || c == U'\'' || (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') ||
          (c >= U'A' && c <= U'Z');
@@ -323,16 +339,7 @@ bool MeasureCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
                     Fixed(r.noise_floor, 6) + " (need 3; use more text)",
                 error);
   }
-  r.fit_first_lag = r.lags[first];
-  r.fit_last_lag = r.lags[last - 1];
-  r.fit_points = static_cast<int>(last - first);
-  const double beta = FitBeta(r.lags, r.sigma, first, last, &r.ols_std_error);
-  std::vector<double> replicates;
-  for (const auto& sigma : jackknife_sigma)
-    replicates.push_back(FitBeta(r.lags, sigma, first, last, nullptr));
-  r.correlation_decay.value = beta;
-  r.jackknife_std_error = JackknifeError(replicates);
-  r.correlation_decay.std_error = std::hypot(r.jackknife_std_error, r.ols_std_error);
+  FitDecay(jackknife_sigma, first, last, &r);
   r.correlation_decay.method =
       "top singular value of the lag-n co-occurrence covariance (power iteration), log-log LS "
       "over " +
@@ -480,16 +487,7 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens, int vocab
                     raw,
                 error);
   }
-  r.fit_first_lag = r.lags[first];
-  r.fit_last_lag = r.lags[last - 1];
-  r.fit_points = static_cast<int>(last - first);
-  const double beta = FitBeta(r.lags, r.sigma, first, last, &r.ols_std_error);
-  std::vector<double> replicates;
-  for (const auto& sigma : jackknife_sigma)
-    replicates.push_back(FitBeta(r.lags, sigma, first, last, nullptr));
-  r.correlation_decay.value = beta;
-  r.jackknife_std_error = JackknifeError(replicates);
-  r.correlation_decay.std_error = std::hypot(r.jackknife_std_error, r.ols_std_error);
+  FitDecay(jackknife_sigma, first, last, &r);
   r.correlation_decay.method =
       "positional: top singular value of the covariance between the last token of each "
       "sequence and the token n positions before it (length " +
