@@ -1,5 +1,6 @@
 #include "datasets/generators/random_hierarchy.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -137,6 +138,22 @@ int RandomHierarchy::Parse(const int* sequence) const {
 double RandomHierarchy::SequenceEntropyNats() const {
   const double internal = double(sequence_length_ - 1) / double(options_.branching - 1);
   return std::log(double(options_.vocab)) + internal * std::log(double(options_.rules));
+}
+
+std::vector<double> RandomHierarchy::LeafMarginal(int position) const {
+  const int s = options_.branching, v = options_.vocab, m = options_.rules;
+  std::vector<double> law(v, 1.0 / v), next(v);
+  int span = sequence_length_;  // leaves under one node of the current level
+  for (int level = 0; level < options_.depth; ++level) {
+    span /= s;
+    const int child = (position / span) % s;
+    std::fill(next.begin(), next.end(), 0.0);
+    for (int a = 0; a < v; ++a) {
+      for (int r = 0; r < m; ++r) next[Rule(level, a, r)[child]] += law[a] / m;
+    }
+    law.swap(next);
+  }
+  return law;
 }
 
 }  // namespace scalebench

@@ -21,6 +21,8 @@
 // Exact entropies (no estimation needed): a sequence carries log v + (number of internal nodes)
 // log m nats, the internal nodes being (s^L - 1) / (s - 1), so the entropy per token of the
 // stream is [log v + (s^L - 1)/(s - 1) log m] / s^L (SequenceEntropyNats / sequence_length).
+// Every valid sequence has this probability exactly (one derivation, each choice uniform).
+// Exact conditionals of a leaf given any other leaves: datasets/probes/rhm_entropy.h.
 //
 // Usage:
 //   RandomHierarchyOptions options;  // L = 3, s = 2, v = 32, m = 8 (the 2024 paper's Fig. 1)
@@ -66,6 +68,12 @@ class RandomHierarchy {
   int Parse(const int* sequence) const;
   // Entropy of one sequence in nats: log v + internal nodes x log m.
   double SequenceEntropyNats() const;
+  // Exact marginal law of the token at `position` (in [0, sequence_length)), size v: the
+  // uniform root pushed down the position's path one level at a time,
+  //   q_{l+1}(b) = sum_a q_l(a) (1/m) #{rules r of a whose child j_l is b},
+  // j_l the position's base-s digit at level l. Not uniform in general (the v m right-hand
+  // sides of a level are a random subset of the v^s tuples).
+  std::vector<double> LeafMarginal(int position) const;
 
  private:
   RandomHierarchyOptions options_;

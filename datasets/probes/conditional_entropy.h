@@ -34,18 +34,63 @@
 //
 // Curves from another model family (FitConditionalEntropyCurve). The language targets read H_n
 // off the interpolated modified Kneser-Ney learner (harness/learners/kneser_ney.h) instead: its
-// held-out cross-entropy by context length n, trained on the full training split, handed in as
-// per-block sums of -log P_n (contiguous held-out blocks, for the jackknife). Kneser-Ney backs off
-// gracefully, so its H_n does not turn up at large n the way the fixed-discount model's does, but
-// it still flattens where the counts are sparse, and a power law fitted through that flat part
-// reads sparsity as structure (the KJV in 2048 BPE tokens: gamma ~ 4). So the fit window ends
-// where H_n has not converged in the amount of training data: when the same family is also
-// trained on the first half of the training tokens (half_data_entropy), point n is kept only if
+// held-out cross-entropy by context length n, handed in as per-block sums of -log P_n
+// (contiguous held-out blocks, for the jackknife). Kneser-Ney backs off gracefully, so its H_n
+// does not turn up at large n the way the fixed-discount model's does, but at a finite training
+// size D it is still an upper bound on H_n that is loose where the counts are sparse, and a power
+// law fitted through that flat part reads sparsity as structure (the KJV in 2048 BPE tokens:
+// gamma ~ 4). Two ways to deal with it, by what the caller hands in:
+//
+// Extrapolation in D (EntropyCurveInput::subsets: the same family trained on smaller subsets of
+// the training tokens, e.g. 1/8, 1/4, 1/2 of it, scored on the same held-out blocks; the
+// language targets average each size over a partition of the training tokens). Kneser-Ney
+// is consistent at fixed n (its discounts vanish relative to the counts as D grows), so H_n(D)
+// falls towards the true H_n; per n it is extrapolated to D -> infinity by assuming
+//   H_n(D) = H_n^inf + B_n D^-c_n
+// through the three largest sizes D1 < D2 < D3 (Richardson extrapolation in the data size, as
+// for finite-sample corrections of block entropies; ExtrapolateInData). With d1 = H(D1) - H(D2),
+// d2 = H(D2) - H(D3) and sizes in ratio 2, c = log2(d1 / d2) and H^inf = H(D3) - d2 / (2^c - 1);
+// other ratios solve the same equation numerically. The extrapolated curve is built n = 0, 1, ...
+// and point n enters the window n = 1..n_last only while the extrapolation can be trusted:
+//   (a) the differences are positive and shrink (d1 > d2 > 0 for ratio-2 sizes; in general
+//       d1 / d2 above the c -> 0 limit of the model), on all held-out blocks and also with each
+//       block left out (so that the jackknife below is defined);
+//   (b) c_n >= min_data_exponent (0.2): below it the D^-c law cannot be told from a logarithmic
+//       drift over a factor 4 in D, and the correction d2 / (2^c - 1) exceeds 6.7 d2, i.e. the
+//       assumed form, not the measurement, would make the point (no upper bound is needed: a
+//       large c only shrinks the correction towards the raw value);
+//   (c) the point still gains: g_n = H^inf_{n-1} - H^inf_n > 0;
+//   (d) the correction H_n(D3) - H^inf_n is at most extrapolation_ratio (0.5) x g_n: a point
+//       must be more measurement than extrapolation, and if its correction were off by half of
+//       itself, H^inf_n would still move by no more than a quarter of its gain (the tolerance
+//       the half-data rule below puts on an uncorrected shift).
+// A point that fails (a) or (b) but whose H_n moved by at most
+//   extrapolation_ratio x ((D3 / D1)^min_data_exponent - 1) x g_n
+// between the three sizes is settled instead: H^inf_n = H_n(D3) (the differences of a converged
+// H_n are at the level of the subsets' composition noise and need not shrink; any D^-c law
+// with c >= min_data_exponent through such points would correct by at most (d)'s bound). For
+// n = 0, which only sets g_1, g_0 is read as the raw H_0(D3) - H_1(D3). The first n that fails
+// ends the window; fewer than min_fit_points points is an error that names that n and the
+// failed condition. The fit is H^inf_n = H_inf + A n^-gamma over the window (FitEntropyDecay).
+// Standard error of gamma: sqrt(jackknife^2 + systematic^2). The jackknife is the delete-a-block
+// jackknife of the whole pipeline (every size's H_n recomputed without the block, extrapolated
+// with the same treatment of each n, refitted over the same window). The systematic term covers
+// the extrapolation model: the larger of |gamma - gamma'| for gamma' from extrapolating the
+// next-smaller three sizes (1/8, 1/4, 1/2) instead (their extrapolation where their differences
+// shrink, else their largest H_n where it moved within the settled tolerance; left out when
+// neither holds at some n of the window, or with only three sizes) and for gamma' from the raw
+// largest-size H_n over the same window (the whole correction counted as uncertain). The method
+// string lists the sizes, the window and why it ends, each n's raw and extrapolated H_n and c,
+// H_inf, and both parts of the error. Neither covers the choice of model family, or n beyond
+// the window.
+//
+// Half-data check (EntropyCurveInput::half_data_entropy, no subsets): the older, cruder rule.
+// Point n is kept only while
 //   H_n(half) - H_n(full) <= convergence_ratio x (H_{n-1}(full) - H_n(full)),
 // i.e. halving the data moves H_n by less than a fraction of what context n adds (and H_n must
-// still fall). The window is n = 1..n_last, n_last the first n that fails minus one; fewer than
-// min_fit_points points is an error naming n_last (no measurement at this corpus size). Without
-// a half-data curve (MeasureConditionalEntropy) the window is n = 1..K as before.
+// still fall); the raw full-data H_n are fitted and the jackknife covers held-out noise only.
+// On the KJV in BPE tokens it ends the window at n = 1, which is why the language targets use
+// the extrapolation. With neither (MeasureConditionalEntropy) the window is n = 1..K.
 //
 // Usage:
 //   CharTokenizer tokenizer = CharTokenizer::Build(splits.train);
@@ -57,6 +102,7 @@
 //   result.FillProfile(&profile);
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -72,6 +118,9 @@ struct ConditionalEntropyOptions {
   double gamma_min = 0.01, gamma_max = 5.0, gamma_step = 0.001;
   int min_fit_points = 3;          // n values in the fit window (3 parameters: 3 = no residual)
   double convergence_ratio = 0.25;  // FitConditionalEntropyCurve with half_data_entropy
+  // FitConditionalEntropyCurve with subsets: conditions (b) and (d) of the file comment.
+  double min_data_exponent = 0.2;
+  double extrapolation_ratio = 0.5;
   bool IsValid(std::string* error) const;
 };
 
@@ -115,6 +164,16 @@ struct ConditionalEntropyResult {
   bool gamma_at_grid_edge = false;
   int fit_first_n = 1, fit_last_n = 0;  // the fit window
   std::vector<double> half_data_entropy;  // H_n from half the training data (may be empty)
+  // With subsets (extrapolation in D; empty otherwise): the training sizes, ascending (the last
+  // is train_tokens), H_n of each ([size][n], n = 0..K), and per n the extrapolation from the
+  // three largest sizes: H_n^inf, c_n and the correction H_n(largest) - H_n^inf (NaN where the
+  // differences do not shrink).
+  std::vector<std::size_t> size_tokens;
+  std::vector<std::vector<double>> size_entropy;
+  std::vector<double> extrapolated_entropy, data_exponent, data_correction;
+  // The two parts of the standard error of gamma (extrapolation mode; NaN otherwise), and the
+  // gamma' the systematic part compares with.
+  double jackknife_error = 0.0, systematic_error = 0.0, systematic_gamma = 0.0;
   Measurement conditional_entropy_decay;  // gamma
   // Sets kConditionalEntropyDecay; leaves every other entry alone.
   void FillProfile(Profile* profile) const;
@@ -129,22 +188,44 @@ bool FitEntropyDecay(const std::vector<double>& entropy,
                      double* amplitude,
                      double* rms);
 
+// H(D) = H^inf + B D^-c through three points (see the file comment).
+struct DataExtrapolation {
+  bool ok = false;  // d1, d2 > 0 and d1 / d2 above the c -> 0 limit: a solution with c > 0
+  double limit = 0.0, exponent = 0.0, correction = 0.0;  // H^inf, c, H(D3) - H^inf
+};
+// sizes: D1 < D2 < D3 (> 0); entropy: H(D1), H(D2), H(D3). c is solved to a relative 1e-12 and
+// capped at 50 (then the correction is in effect 0). Not ok (and the rest 0) when the
+// differences are not positive or do not shrink.
+DataExtrapolation ExtrapolateInData(const std::array<double, 3>& sizes,
+                                    const std::array<double, 3>& entropy);
+
 // A curve H_n, n = 0..K, from any model family, as per-block sums over contiguous held-out
 // blocks (at least 2): block_loss[b][n] = sum of -log P_n(x_i | context) over the block's
 // positions, block_positions[b] their number (the same positions for every n).
 struct EntropyCurveInput {
   std::vector<std::vector<double>> block_loss;
   std::vector<std::size_t> block_positions;
+  // The same family trained on smaller subsets of the training tokens (nested, or each size
+  // averaged over a partition; train_tokens then the mean part size), scored on the same blocks
+  // and positions: at least 2 for the extrapolation (3 sizes in all), ascending in
+  // train_tokens, each below input.train_tokens. Empty: no extrapolation.
+  struct Subset {
+    std::size_t train_tokens = 0;
+    std::vector<std::vector<double>> block_loss;  // as above, same shape
+  };
+  std::vector<Subset> subsets;
   // H_n of the same family trained on the first half of the training tokens, n = 0..K; empty:
-  // no convergence check (the window is 1..K).
+  // no convergence check (the window is 1..K). Not together with subsets.
   std::vector<double> half_data_entropy;
   std::size_t train_tokens = 0;
   std::string model;  // what produced the curve, for the method string
 };
 
-// Fits H_n = H_inf + A n^-gamma over the converged window (see the file comment), standard
-// error by the delete-a-block jackknife over the input's blocks. Fails on malformed input, a
-// window shorter than options.min_fit_points (the message says why) or no decaying fit.
+// Fits H_n = H_inf + A n^-gamma over the converged window (see the file comment): with subsets,
+// to the extrapolated H_n^inf, standard error from the jackknife of the whole pipeline and the
+// systematic term; otherwise to the raw H_n, standard error by the delete-a-block jackknife.
+// Fails on malformed input, a window shorter than options.min_fit_points (the message names the
+// n that ended it and why), no decaying fit or (with subsets) no finite standard error.
 bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
                                 const ConditionalEntropyOptions& options,
                                 ConditionalEntropyResult* result,

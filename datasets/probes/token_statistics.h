@@ -56,6 +56,10 @@
 //     real word streams grow ~4x there (KJV: h ~ 0.6);
 //   - Zipf: the Heaps saturation above (a finite, fully seen vocabulary has no tail), or a rank
 //     window spanning less than zipf_min_decades (default 1) decades.
+// The left-out reasons still carry the fitted slopes with their standard errors, as numbers
+// and not exponents: the Heaps slope over the last decade (heaps_last_decade, ~0 when saturated)
+// and over the whole window, and the rank-frequency slope over the rank window (when it has at
+// least 3 ranks), so that a reader sees what a power-law fit of a saturated vocabulary reads.
 //
 // Positional correlation decay (MeasurePositionalCorrelationDecay), for a corpus of independent
 // sequences of a fixed length T (the RHM), the statistic of Cagnetta & Wyart 2024 (their Fig. 1:
@@ -166,6 +170,7 @@ struct WordStatisticsResult {
   Measurement heaps_exponent;   // h
   Measurement frequency_decay;  // z
   double last_decade_growth = 0.0;   // V(N) / V(N / 10)
+  Measurement heaps_last_decade;     // Heaps slope over N in [N / 10, N] (see saturation)
   std::string heaps_left_out, zipf_left_out;  // empty: usable; else why not (see saturation)
   // Sets kHeapsExponent and kFrequencyDecay where usable; leaves every other entry alone.
   void FillProfile(Profile* profile) const;

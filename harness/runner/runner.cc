@@ -130,7 +130,8 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
 }
 
 bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured) {
-  const std::string key = ProfileCacheKey(measured->info, target.CacheKeyMaterial());
+  const std::string key =
+      ProfileCacheKey(measured->info, target.CacheKeyMaterial() + target.ProbeKeyMaterial());
   std::string message;
   if (options_.use_cache && cache_.LoadProfile(key, &measured->profile, &message)) {
     Progress("profile: cached (" + cache_.ProfilePath(key) + ")");

@@ -7,6 +7,7 @@
 #include <limits>
 #include <sstream>
 
+#include "datasets/probes/rhm_entropy.h"
 #include "datasets/tokenizers/bpe_tokenizer.h"
 #include "datasets/tokenizers/char_tokenizer.h"
 #include "harness/learners/kneser_ney.h"
@@ -61,6 +62,7 @@ constexpr std::uint64_t kValidationStream = 1001;
 constexpr std::uint64_t kTestStream = 1002;
 constexpr std::uint64_t kProbeStream = 1003;
 constexpr std::uint64_t kCorrelationStream = 1004;
+constexpr std::uint64_t kEntropyStream = 1005;
 
 std::string Format(double value, int precision = 3) {
   std::ostringstream out;
@@ -113,12 +115,60 @@ void Cap(std::vector<int>* tokens, std::size_t limit) {
   if (tokens->size() > limit) tokens->resize(limit);
 }
 
+// Part `phase` of the partition of `train` into 2^level interleaved subsets of KneserNeyEntropy:
+// the stretches of `stretch` tokens whose index is phase modulo 2^level. Every part samples the
+// whole corpus evenly (a prefix of the KJV is the Old Testament only), and the partitions are
+// nested (each part of level l lies in one part of level l - 1).
+std::vector<int> InterleavedSubset(const std::vector<int>& train, std::size_t stretch, int level,
+                                   std::size_t phase) {
+  const std::size_t step = stretch << level;
+  std::vector<int> subset;
+  subset.reserve(train.size() / (std::size_t(1) << level) + stretch);
+  for (std::size_t begin = phase * stretch; begin < train.size(); begin += step) {
+    subset.insert(subset.end(), train.begin() + std::ptrdiff_t(begin),
+                  train.begin() + std::ptrdiff_t(std::min(train.size(), begin + stretch)));
+  }
+  return subset;
+}
+
+// Per-block sums of -log P_n, n = 0..K, of a Kneser-Ney model trained on `train`, over
+// `blocks` contiguous blocks of the held-out positions K.. (each block's first positions read
+// their context from the block before, so every held-out position from K on counts once).
+bool KneserNeyBlockLosses(const std::vector<int>& train, const std::vector<int>& heldout,
+                          int vocab, std::size_t k, std::size_t blocks,
+                          std::vector<std::vector<double>>* block_loss,
+                          std::vector<std::size_t>* block_positions, std::string* error) {
+  KneserNeyModel model;
+  if (!KneserNeyModel::Train(train, vocab, int(k), &model, error)) return false;
+  const std::size_t positions = heldout.size() - k;
+  block_loss->clear();
+  block_positions->clear();
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t from = k + positions * b / blocks, to = k + positions * (b + 1) / blocks;
+    const std::vector<int> slice(heldout.begin() + std::ptrdiff_t(from - k),
+                                 heldout.begin() + std::ptrdiff_t(to));
+    std::vector<double> loss = model.CrossEntropyByOrder(slice, k);
+    for (double& value : loss) value *= double(to - from);  // mean -> sum
+    block_loss->push_back(std::move(loss));
+    block_positions->push_back(to - from);
+  }
+  return true;
+}
+
 // H_n as the held-out cross-entropy of the Kneser-Ney learner by context length n = 0..K
-// (K = options.max_context), trained on all of `train`, in per-block sums over contiguous blocks
-// of `heldout` (each block's first positions read their context from the block before, so every
-// held-out position from K on counts once), plus the same curve from a model trained on half of
-// `train` for the convergence check: every other 2^16-token stretch, so that the half covers the
-// same parts of the corpus as the whole (the first half of the KJV is the Old Testament only).
+// (K = options.max_context) in per-block sums over contiguous blocks of `heldout`, from a model
+// trained on all of `train` and, for FitConditionalEntropyCurve's extrapolation to infinite
+// data, at the fractions 1/2, 1/4 and 1/8: H_n averaged over the 2, 4 or 8 parts of a partition
+// of `train` into interleaved subsets (InterleavedSubset), each part trained and scored on the
+// same blocks. Averaging over a partition makes every size see the whole corpus, so that the
+// differences between sizes are the effect of the amount of data: with one interleaved subset
+// per size, the parts' composition moved the extrapolated H_2 of the KJV in 2048 BPE tokens by
+// several nats between stretch lengths; averaged, stretch lengths from 1024 to 16384 moved the
+// KJV character gamma only within 0.509-0.516. Stretches of 4096 tokens (a few chapters of the
+// KJV) make the joins touch under 0.3% of the training positions at K <= 10 while each 1/8
+// part still takes ~30 stretches spread over the whole book; smaller corpora get shorter
+// stretches (at least 16 per 1/8 part). The 15 models are trained one at a time, so the peak
+// memory is that of the full one; the time is about 4 times that of the full one.
 bool KneserNeyEntropy(const std::vector<int>& train, const std::vector<int>& heldout, int vocab,
                       const ConditionalEntropyOptions& options, ConditionalEntropyResult* result,
                       std::string* error) {
@@ -129,33 +179,39 @@ bool KneserNeyEntropy(const std::vector<int>& train, const std::vector<int>& hel
              "jackknife_blocks = " + std::to_string(k + 100 * blocks);
     return false;
   }
+  constexpr int kLevels = 3;  // fractions 1/8, 1/4, 1/2
+  std::size_t stretch = 4096;
+  while (stretch > 16 && train.size() < (stretch << kLevels) * 16) stretch /= 2;
   EntropyCurveInput input;
   input.train_tokens = train.size();
-  input.model = "interpolated modified Kneser-Ney n-gram models (the target's learner)";
-  const std::size_t positions = heldout.size() - k;
-  {
-    KneserNeyModel model;
-    if (!KneserNeyModel::Train(train, vocab, int(k), &model, error)) return false;
-    for (std::size_t b = 0; b < blocks; ++b) {
-      const std::size_t from = k + positions * b / blocks, to = k + positions * (b + 1) / blocks;
-      const std::vector<int> slice(heldout.begin() + std::ptrdiff_t(from - k),
-                                   heldout.begin() + std::ptrdiff_t(to));
-      std::vector<double> loss = model.CrossEntropyByOrder(slice, k);
-      for (double& value : loss) value *= double(to - from);  // mean -> sum
-      input.block_loss.push_back(std::move(loss));
-      input.block_positions.push_back(to - from);
+  input.model = "interpolated modified Kneser-Ney n-gram models (the target's learner; below "
+                "the full size, H_n averaged over a partition of the training tokens into 2, 4 "
+                "or 8 interleaved parts of " + std::to_string(stretch) + "-token stretches)";
+  if (!KneserNeyBlockLosses(train, heldout, vocab, k, blocks, &input.block_loss,
+                            &input.block_positions, error)) {
+    return false;
+  }
+  for (int level = kLevels; level >= 1; --level) {
+    const std::size_t parts = std::size_t(1) << level;
+    EntropyCurveInput::Subset mean;
+    mean.block_loss.assign(blocks, std::vector<double>(k + 1, 0.0));
+    for (std::size_t phase = 0; phase < parts; ++phase) {
+      const std::vector<int> subset = InterleavedSubset(train, stretch, level, phase);
+      std::vector<std::vector<double>> block_loss;
+      std::vector<std::size_t> positions;
+      if (!KneserNeyBlockLosses(subset, heldout, vocab, k, blocks, &block_loss, &positions,
+                                error)) {
+        return false;
+      }
+      mean.train_tokens += subset.size();
+      for (std::size_t b = 0; b < blocks; ++b) {
+        for (std::size_t n = 0; n <= k; ++n)
+          mean.block_loss[b][n] += block_loss[b][n] / double(parts);
+      }
     }
+    mean.train_tokens /= parts;
+    input.subsets.push_back(std::move(mean));
   }
-  constexpr std::size_t kStretch = std::size_t(1) << 16;
-  std::vector<int> half;
-  half.reserve(train.size() / 2 + kStretch);
-  for (std::size_t begin = 0; begin < train.size(); begin += 2 * kStretch) {
-    half.insert(half.end(), train.begin() + std::ptrdiff_t(begin),
-                train.begin() + std::ptrdiff_t(std::min(train.size(), begin + kStretch)));
-  }
-  KneserNeyModel model;
-  if (!KneserNeyModel::Train(half, vocab, int(k), &model, error)) return false;
-  input.half_data_entropy = model.CrossEntropyByOrder(heldout, k);
   return FitConditionalEntropyCurve(input, options, result, error);
 }
 
@@ -182,6 +238,8 @@ bool LanguageTargetOptions::IsValid(std::string* error) const {
     message << "max_context = " << max_context << " must be in [0, 32]";
   } else if (source == kRandomHierarchy && correlation_sequences < 1000) {
     message << "correlation_sequences = " << correlation_sequences << " must be >= 1000";
+  } else if (source == kRandomHierarchy && rhm_entropy_samples < 1000) {
+    message << "rhm_entropy_samples = " << rhm_entropy_samples << " must be >= 1000";
   } else if (max_eval_tokens < 1000) {
     message << "max_eval_tokens = " << max_eval_tokens << " must be >= 1000";
   } else if (!correlation.IsValid(&inner)) {
@@ -223,9 +281,9 @@ LanguageTargetOptions LanguageTargetOptions::Kjv(Tokenization tokenization, int 
     o.max_context = 5;
     o.correlation.max_vocab = bpe_vocab_size;
   }
-  // H_n from the Kneser-Ney learner on the full training split (see MeasureProfile): cheap (a
-  // few seconds to train at 3.7M characters and n <= 10), and the convergence check picks the
-  // window, so the cap only has to lie beyond it.
+  // H_n from the Kneser-Ney learner, extrapolated in the amount of training data (see
+  // KneserNeyEntropy): the extrapolation's trust conditions pick the window, so the cap only has
+  // to lie beyond it.
   o.entropy.max_context = tokenization == kCharacter ? 10 : 8;
   o.entropy.min_fit_points = 4;
   return o;
@@ -500,6 +558,53 @@ LearningCurve LanguageTarget::Train(const AxisDesign& design, const ProgressFn& 
   return curve;
 }
 
+namespace {
+
+// The grammar's exact sigma(t) and the beta probe's plateau fit through it (rhm_entropy.h): a
+// check of the measured beta without sampling noise, for the source text only.
+std::string ExactCorrelationCheck(const RandomHierarchyOptions& options) {
+  RandomHierarchy rhm;
+  std::string error;
+  if (!RandomHierarchy::Create(options, &rhm, &error)) return "exact sigma(t): " + error;
+  const std::vector<double> sigma = ExactPositionalCorrelation(rhm);
+  std::vector<double> plateaus;
+  const double beta = PlateauDecay(sigma, options.branching, &plateaus);
+  std::ostringstream out;
+  out << "beta check: exact sigma(t) x 1e3 of the grammar, t = 1.." << sigma.size() << ":";
+  for (double x : sigma) out << " " << Format(x * 1e3, 4);
+  out << "; plateau means x 1e3:";
+  for (double x : plateaus) out << " " << Format(x * 1e3, 4);
+  out << "; the probe's plateau fit on them reads " << Format(beta, 4) << " (ln m / ln s = "
+      << Format(std::log(double(options.rules)) / std::log(double(options.branching)), 4) << ")";
+  return out.str();
+}
+
+// RHM gamma from the exact positional conditional entropy into *profile, or the reason it is
+// left out into *source; the probe's variants and H_t table travel in its method string.
+void MeasureRhmEntropy(const LanguageTargetOptions& options, Profile* profile,
+                       std::ostringstream* source) {
+  RhmEntropyOptions probe;
+  probe.samples = options.rhm_entropy_samples;
+  probe.jackknife_blocks = options.entropy.jackknife_blocks;
+  probe.seed = MixSeed(options.seed_base, kEntropyStream);
+  probe.fit = options.entropy;
+  RandomHierarchy rhm;
+  RhmEntropyResult result;
+  std::string error;
+  if (!RandomHierarchy::Create(options.rhm, &rhm, &error) ||
+      !MeasureRhmConditionalEntropy(rhm, probe, &result, &error)) {
+    *source << "; conditional_entropy_decay left out: exact positional probe failed: " << error;
+  } else if (result.gamma_at_grid_edge) {
+    *source << "; conditional_entropy_decay left out: exact positional gamma = "
+            << Format(result.conditional_entropy_decay.value)
+            << " at the edge of its fit grid: " << result.conditional_entropy_decay.method;
+  } else {
+    result.FillProfile(profile);
+  }
+}
+
+}  // namespace
+
 Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
   auto report = [&](const std::string& message) {
     if (progress) progress(message);
@@ -540,6 +645,7 @@ Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
   } else {
     source << "; correlation probe failed: " << error;
   }
+  if (is_rhm) source << "; " << ExactCorrelationCheck(options_.rhm);
   report(name + ": word statistics");
   WordStatisticsResult words;
   if (MeasureWordStatistics(is_rhm ? corpus->train : WordIds(corpus->train_text), options_.words,
@@ -554,18 +660,32 @@ Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
   report(name + ": conditional-entropy probe (Kneser-Ney, n <= " +
          std::to_string(options_.entropy.max_context) + ")");
   ConditionalEntropyResult entropy;
+  std::string kneser_ney;  // why the Kneser-Ney gamma is not in the profile; empty: it is
   if (KneserNeyEntropy(corpus->train, corpus->validation, corpus->vocab_size, options_.entropy,
                        &entropy, &error)) {
     if (entropy.gamma_at_grid_edge) {  // no interior optimum: H_n is not a power law in n here
-      source << "; conditional_entropy_decay left out: gamma = "
-             << Format(entropy.conditional_entropy_decay.value)
-             << " at the edge of its fit grid (H_n is not a power law over n = 1.."
-             << entropy.fit_last_n << ")";
+      kneser_ney = "gamma = " + Format(entropy.conditional_entropy_decay.value) +
+                   " at the edge of its fit grid (H_n is not a power law over n = 1.." +
+                   std::to_string(entropy.fit_last_n) + ")";
+    } else if (is_rhm) {
+      kneser_ney = "gamma = " + Format(entropy.conditional_entropy_decay.value) + " +- " +
+                   Format(entropy.conditional_entropy_decay.std_error) + " over n = 1.." +
+                   std::to_string(entropy.fit_last_n);
     } else {
       entropy.FillProfile(&profile);
     }
   } else {
-    source << "; conditional_entropy_decay left out: " << error;
+    kneser_ney = error;
+  }
+  if (is_rhm) {
+    // The stream n-gram H_n mixes the sequence's phases and straddles sequence boundaries, and
+    // it does not converge on these corpora; the exact positional H_t replaces it.
+    source << "; stream Kneser-Ney gamma (not used): " << kneser_ney;
+    report(name + ": exact positional conditional entropy (" +
+           std::to_string(options_.rhm_entropy_samples) + " sequences)");
+    MeasureRhmEntropy(options_, &profile, &source);
+  } else if (!kneser_ney.empty()) {
+    source << "; conditional_entropy_decay left out: " << kneser_ney;
   }
   profile.source = source.str();
   return profile;
@@ -604,6 +724,19 @@ std::string LanguageTarget::CacheKeyMaterial() const {
       << e.discount << "," << e.jackknife_blocks << "," << e.gamma_min << "," << e.gamma_max
       << "," << e.gamma_step << "," << e.min_fit_points << "," << e.convergence_ratio
       << ",kneser_ney";
+  return key.str();
+}
+
+std::string LanguageTarget::ProbeKeyMaterial() const {
+  // Revision 2: gamma from H_n extrapolated in the data size (conditional_entropy.h) and, on the
+  // RHM, from the exact positional conditional entropy (rhm_entropy.h).
+  const ConditionalEntropyOptions& e = options_.entropy;
+  std::ostringstream key;
+  key.precision(17);
+  key << ";probes=2;extrapolation=" << e.min_data_exponent << "," << e.extrapolation_ratio;
+  if (options_.source == LanguageTargetOptions::kRandomHierarchy) {
+    key << ";rhm_entropy_samples=" << options_.rhm_entropy_samples;
+  }
   return key.str();
 }
 

@@ -38,14 +38,22 @@
 //     correlation between the last token of a sequence and the token t before it
 //     (MeasurePositionalCorrelationDecay, datasets/probes/token_statistics.h: the statistic of
 //     Cagnetta & Wyart 2024; the stationary one mixes the sequence's phases);
-//   - gamma: H_n = the held-out (validation) cross-entropy of this target's own learner, the
-//     Kneser-Ney model with context n, trained on the full training split, n = 0..
-//     entropy.max_context; fitted H_inf + A n^-gamma over the n where H_n has converged in the
-//     amount of data (a model on half the training split moves H_n by less than a quarter of
-//     what n adds; FitConditionalEntropyCurve in datasets/probes/conditional_entropy.h), at
-//     least entropy.min_fit_points of them, else left out;
+//   - gamma: text, H_n = the held-out (validation) cross-entropy of this target's own learner,
+//     the Kneser-Ney model with context n, n = 0..entropy.max_context, trained on the full
+//     training split and on nested fractions 1/8, 1/4, 1/2 of it, extrapolated per n to
+//     infinite data (H_n(D) = H_n^inf + B_n D^-c_n); fitted H_inf + A n^-gamma over the n where
+//     that extrapolation is trustworthy (FitConditionalEntropyCurve in
+//     datasets/probes/conditional_entropy.h), at least entropy.min_fit_points of them, else
+//     left out. RHM, the positional conditional entropy H_t of the last token of a sequence
+//     given its t predecessors, computed exactly from the known grammar and averaged over
+//     rhm_entropy_samples sequences
+//     (MeasureRhmConditionalEntropy, datasets/probes/rhm_entropy.h: the counterpart of the
+//     positional beta, one point per plateau); the stream Kneser-Ney attempt, which does not
+//     converge past n = 2 on 1M RHM tokens, is still run and its outcome kept in the source
+//     text, as is the exact sigma(t) of the grammar beside the measured beta;
 //   - Heaps h and Zipf z: left out when the vocabulary is saturated (the RHM's v types are all
-//     seen at once) or too small for a rank fit (token_statistics.h, "Saturation").
+//     seen at once) or too small for a rank fit (token_statistics.h, "Saturation"); the fitted
+//     slopes, with their standard errors, are still given in the left-out reason.
 // A probe that fails or is left out leaves its property out (the theories that need it then say
 // "missing input") and the reason goes into Profile::source.
 //
@@ -98,6 +106,11 @@ struct LanguageTargetOptions {
   std::size_t correlation_sequences = 1000000;
   WordStatisticsOptions words;
   ConditionalEntropyOptions entropy;
+  // RHM: sequences averaged by the exact positional conditional-entropy probe (rhm_entropy.h;
+  // its jackknife blocks and gamma grid are `entropy`'s, its stream derives from seed_base).
+  // 1e5 put the Monte-Carlo SE of H_t near 0.002 nats and cost ~7 s for L = 3, v = 32, m = 8.
+  // Profile only: in ProbeKeyMaterial, not in CacheKeyMaterial (which also keys the curves).
+  std::size_t rhm_entropy_samples = 100000;
   std::vector<std::string> suites = {"full"};
   int version = 2;  // bump when the curves or the profile change
 
@@ -121,6 +134,8 @@ class LanguageTarget final : public Target {
   Profile MeasureProfile(const ProgressFn& progress) const override;
   LearningCurve Train(const AxisDesign& design, const ProgressFn& progress) const override;
   std::string CacheKeyMaterial() const override;
+  // The probe revision, the entropy extrapolation's options and the RHM entropy sample size.
+  std::string ProbeKeyMaterial() const override;
 
   // The token streams the target works on (loaded on first use, then kept).
   struct Corpus {

@@ -60,6 +60,11 @@ class Target {
   // Everything that determines the curves and profile besides the design (parameters of the
   // data source), as a canonical string; hashed into the cache key with the design and version.
   virtual std::string CacheKeyMaterial() const = 0;
+  // What determines the profile but no curve (probe options, a probe method's revision), as a
+  // canonical string appended to CacheKeyMaterial() in the profile's cache key only: changing a
+  // probe then re-measures the profile without retraining a single curve. Empty by default,
+  // which leaves the profile key equal to the one built from CacheKeyMaterial() alone.
+  virtual std::string ProbeKeyMaterial() const { return std::string(); }
 };
 
 // Canonical text of a list of numbers for CacheKeyMaterial: 17 significant digits, so that

@@ -7,10 +7,19 @@
 //   - FitConditionalEntropyCurve on exact curves H_n = H_inf + A n^-gamma handed in as block
 //     sums: reads gamma back; with a half-data curve the window ends where H_n has not converged
 //     or stops falling; too short a window is an error that says why;
+//   - ExtrapolateInData recovers H^inf and c of H(D) = H^inf + B D^-c exactly (sizes in ratio 2
+//     and not), within the propagated noise when noise is added, and refuses differences that
+//     do not shrink;
+//   - FitConditionalEntropyCurve with subsets on exact curves H_n(D) = H_n^inf + B_n D^-c:
+//     reads gamma of H_n^inf back with a finite, positive standard error; the window ends where
+//     the correction outgrows the gain, where the differences stop shrinking, where c is too
+//     small; a converged point with noisy differences is settled, not a window end;
 //   - the KJV at character level (printed; broad sanity only).
 #include "datasets/probes/conditional_entropy.h"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -267,6 +276,185 @@ TEST_CASE("FitConditionalEntropyCurve reads gamma and cuts the window where H_n 
   options.min_fit_points = 2;
   CHECK_FALSE(options.IsValid(&error));
   CHECK_THAT(error, Catch::Contains("min_fit_points"));
+}
+
+TEST_CASE("ExtrapolateInData recovers H^inf of H(D) = H^inf + B D^-c", "[corpus]") {
+  const auto curve = [](double d) { return 1.3 + 40.0 * std::pow(d, -0.45); };
+  // Sizes in ratio 2 (the closed form c = log2(d1 / d2)) and uneven sizes (the root finder).
+  for (const std::array<double, 3>& sizes :
+       {std::array<double, 3>{1e5, 2e5, 4e5}, std::array<double, 3>{1.1e5, 2.6e5, 3.9e5}}) {
+    INFO("sizes " << sizes[0] << ", " << sizes[1] << ", " << sizes[2]);
+    const DataExtrapolation e =
+        ExtrapolateInData(sizes, {curve(sizes[0]), curve(sizes[1]), curve(sizes[2])});
+    REQUIRE(e.ok);
+    CHECK(e.exponent == Approx(0.45).margin(1e-9));
+    CHECK(e.limit == Approx(1.3).margin(1e-9));
+    CHECK(e.correction == Approx(curve(sizes[2]) - 1.3).margin(1e-9));
+  }
+  // Noise of 2e-4 nats on each H (differences ~0.02): the limit stays within a few times the
+  // noise propagated through the extrapolation (~0.005 here).
+  Xoshiro256pp rng(11);
+  double worst = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    std::array<double, 3> h;
+    for (int i = 0; i < 3; ++i) {
+      const double d = 1e5 * std::pow(2.0, i);
+      h[i] = curve(d) + 2e-4 * (rng.UniformOpen() + rng.UniformOpen() - 1.0) * std::sqrt(6.0);
+    }
+    const DataExtrapolation e = ExtrapolateInData({1e5, 2e5, 4e5}, h);
+    REQUIRE(e.ok);
+    worst = std::max(worst, std::abs(e.limit - 1.3));
+  }
+  CHECK(worst > 0);
+  CHECK(worst < 0.03);
+  // Differences that do not shrink (linear in log D, or growing) or are not positive.
+  CHECK_FALSE(ExtrapolateInData({1e5, 2e5, 4e5}, {1.2, 1.1, 1.0}).ok);
+  CHECK_FALSE(ExtrapolateInData({1e5, 2e5, 4e5}, {1.2, 1.15, 1.0}).ok);
+  CHECK_FALSE(ExtrapolateInData({1e5, 2e5, 4e5}, {1.2, 1.1, 1.15}).ok);
+  CHECK_FALSE(ExtrapolateInData({1e5, 2e5, 2e5}, {1.2, 1.1, 1.05}).ok);
+  // Very fast convergence: a large c and a correction of ~0.
+  const DataExtrapolation fast = ExtrapolateInData({1e5, 2e5, 4e5}, {1.2, 1.0, 1.0 - 1e-12});
+  REQUIRE(fast.ok);
+  CHECK(fast.correction == Approx(0.0).margin(1e-12));
+}
+
+// Block sums at the sizes 1/8, 1/4, 1/2, 1 of 1e6 tokens of H_n(D) = H_n^inf + B_n (D/1e6)^-c_n
+// with H_n^inf = 0.8 + 1.5 n^-0.6 (H_0^inf = 3), B_n = 0.002 n (under half the gain up to n = 8)
+// and c_n = 0.5: 10 blocks of 1000 positions, block b offset by an amount that is the same at
+// every size and sums to 0 over the blocks, so that the jackknife has something to see.
+struct SyntheticSizes {
+  std::vector<double> amplitude, exponent;  // B_n, c_n
+  std::vector<std::vector<double>> override_h;  // [size][n]; NaN: from the law
+  explicit SyntheticSizes(int max_n)
+      : amplitude(max_n + 1), exponent(max_n + 1, 0.5),
+        override_h(4, std::vector<double>(max_n + 1, std::nan(""))) {
+    for (int n = 0; n <= max_n; ++n) amplitude[n] = 0.002 * std::max(n, 1);
+  }
+  static double Limit(int n) { return n == 0 ? 3.0 : 0.8 + 1.5 * std::pow(n, -0.6); }
+  double H(int size, int n) const {
+    if (!std::isnan(override_h[size][n])) return override_h[size][n];
+    return Limit(n) + amplitude[n] * std::pow(0.5, -(3 - size) * exponent[n]);
+  }
+  EntropyCurveInput Input() const {
+    const int orders = static_cast<int>(amplitude.size());
+    EntropyCurveInput input;
+    for (int size = 0; size < 4; ++size) {
+      std::vector<std::vector<double>> blocks;
+      for (int b = 0; b < 10; ++b) {
+        std::vector<double> sums;
+        for (int n = 0; n < orders; ++n)
+          sums.push_back(1000.0 * (H(size, n) + (b % 2 == 0 ? 5e-4 : -5e-4) * n * (1 + b / 2 % 3)));
+        blocks.push_back(sums);
+      }
+      if (size < 3) {
+        input.subsets.push_back({static_cast<std::size_t>(125000) << size, blocks});
+      } else {
+        input.block_loss = blocks;
+      }
+    }
+    input.block_positions.assign(10, 1000);
+    input.train_tokens = 1000000;
+    input.model = "synthetic curve";
+    return input;
+  }
+};
+
+TEST_CASE("FitConditionalEntropyCurve extrapolates H_n in D and reads gamma of the limits",
+          "[corpus]") {
+  ConditionalEntropyOptions options;
+  options.min_fit_points = 3;
+  ConditionalEntropyResult result;
+  std::string error;
+  // B_6 = 0.1 is more than the gain of n = 6 (~0.06): the window is n = 1..5.
+  SyntheticSizes synthetic(8);
+  synthetic.amplitude[6] = 0.1;
+  REQUIRE(FitConditionalEntropyCurve(synthetic.Input(), options, &result, &error));
+  INFO(result.conditional_entropy_decay.method);
+  CHECK(result.fit_last_n == 5);
+  CHECK_THAT(result.conditional_entropy_decay.method,
+             Catch::Contains("n in [1, 5]") && Catch::Contains("not trusted at n = 6") &&
+                 Catch::Contains("lowers H_6") && Catch::Contains("sizes 1/4, 1/2, 1"));
+  CHECK(result.conditional_entropy_decay.value == Approx(0.6).margin(0.003));
+  CHECK(result.entropy_limit == Approx(0.8).margin(0.01));
+  for (int n = 0; n <= 8; ++n) {
+    INFO("n = " << n);
+    CHECK(result.extrapolated_entropy[n] == Approx(SyntheticSizes::Limit(n)).margin(1e-6));
+    CHECK(result.data_exponent[n] == Approx(0.5).margin(1e-6));
+  }
+  REQUIRE(result.size_tokens.size() == 4u);
+  CHECK(result.size_tokens[0] == 125000u);
+  CHECK(result.size_entropy[3][2] == Approx(synthetic.H(3, 2)).margin(1e-9));
+  // Both parts of the error are finite and positive; the smaller sizes follow the same law, so
+  // the systematic part is the shift to the raw, uncorrected curve.
+  const Measurement& gamma = result.conditional_entropy_decay;
+  CHECK(std::isfinite(result.jackknife_error));
+  CHECK(result.jackknife_error > 0);
+  CHECK(result.systematic_error > 0);
+  CHECK(gamma.std_error == Approx(std::hypot(result.jackknife_error, result.systematic_error)));
+  CHECK(gamma.std_error < 0.1);
+  Profile profile;
+  result.FillProfile(&profile);
+  CHECK(profile.Has(Property::kConditionalEntropyDecay));
+
+  // A point whose differences do not shrink ends the window: H_4 falls by 0.1, then by 0.18.
+  synthetic = SyntheticSizes(8);
+  const double shifts[4] = {0.40, 0.30, 0.20, 0.02};
+  for (int size = 0; size < 4; ++size)
+    synthetic.override_h[size][4] = SyntheticSizes::Limit(4) + shifts[size];
+  REQUIRE(FitConditionalEntropyCurve(synthetic.Input(), options, &result, &error));
+  CHECK(result.fit_last_n == 3);
+  CHECK_THAT(result.conditional_entropy_decay.method,
+             Catch::Contains("not trusted at n = 4") &&
+                 Catch::Contains("not positive and shrinking"));
+  // ... and with 4 points required, the window is too short: the error names n and the reason.
+  options.min_fit_points = 4;
+  CHECK_FALSE(FitConditionalEntropyCurve(synthetic.Input(), options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("n = 1..3 has fewer than 4 points") &&
+                        Catch::Contains("not trusted at n = 4") &&
+                        Catch::Contains("not positive and shrinking"));
+  options.min_fit_points = 3;
+
+  // Too slow a decay in D (c = 0.1 < min_data_exponent, and too large a movement to be settled)
+  // ends the window as well.
+  synthetic = SyntheticSizes(8);
+  synthetic.exponent[4] = 0.1;
+  synthetic.amplitude[4] = 0.1;
+  REQUIRE(FitConditionalEntropyCurve(synthetic.Input(), options, &result, &error));
+  CHECK(result.fit_last_n == 3);
+  CHECK_THAT(result.conditional_entropy_decay.method,
+             Catch::Contains("decays as D^-0.100, slower than D^-0.20"));
+
+  // A converged point whose differences are composition noise (1e-4, not shrinking) is
+  // settled at its largest-size value and the window goes on.
+  synthetic = SyntheticSizes(8);
+  for (int size = 0; size < 4; ++size)
+    synthetic.override_h[size][2] = SyntheticSizes::Limit(2) + (size % 2 == 0 ? 1e-4 : 0.0);
+  REQUIRE(FitConditionalEntropyCurve(synthetic.Input(), options, &result, &error));
+  CHECK(result.fit_last_n == 8);
+  CHECK_THAT(result.conditional_entropy_decay.method, Catch::Contains("2: ") &&
+                                                          Catch::Contains("(settled)"));
+  CHECK(result.conditional_entropy_decay.value == Approx(0.6).margin(0.005));
+
+  // Malformed input: sizes that do not increase, subsets beside a half-data curve, one subset.
+  EntropyCurveInput input = SyntheticSizes(8).Input();
+  input.subsets[1].train_tokens = input.subsets[0].train_tokens;
+  CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("must increase"));
+  input = SyntheticSizes(8).Input();
+  input.half_data_entropy.assign(9, 1.0);
+  CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("not both"));
+  input = SyntheticSizes(8).Input();
+  input.subsets.erase(input.subsets.begin(), input.subsets.begin() + 2);
+  CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("at least 2 subsets"));
+  options.min_data_exponent = 0;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("min_data_exponent"));
+  options = {};
+  options.extrapolation_ratio = -1;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("extrapolation_ratio"));
 }
 
 }  // namespace

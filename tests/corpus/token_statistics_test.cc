@@ -12,7 +12,8 @@
 //     V(N) = floor(N^h) exactly (up to rounding), so Heaps reads h;
 //   - word r repeated round(C r^-z) times (shuffled) reads z;
 //   - a uniform stream over 20 types (a finite vocabulary seen at once) leaves Heaps and Zipf
-//     out with the reason, while the V(N) = N^h stream keeps Heaps;
+//     out with the reason (which still gives the fitted slopes: Heaps exactly 0 over the last
+//     decade, rank-frequency ~0), while the V(N) = N^h stream keeps Heaps (last decade: h);
 //   - positional correlations of a binary tree process (each node copies its parent's bit,
 //     flipped with probability (1 - rho) / 2; leaves 2^L form a sequence): two leaves meeting
 //     l levels up have correlation rho^(2l), so sigma between the last leaf and the one t before
@@ -153,6 +154,7 @@ TEST_CASE("Heaps exponent of a sequence with V(N) = N^h", "[corpus]") {
   CHECK(result.heaps_exponent.std_error < 0.01);
   CHECK(result.heaps_left_out.empty());
   CHECK(result.last_decade_growth == Approx(std::pow(10.0, h)).epsilon(0.01));
+  CHECK(result.heaps_last_decade.value == Approx(h).margin(0.005));
   Profile profile;
   result.FillProfile(&profile);
   CHECK(profile.Has(Property::kHeapsExponent));
@@ -172,6 +174,16 @@ TEST_CASE("A saturated vocabulary leaves Heaps and Zipf out with the reason", "[
   CHECK(result.last_decade_growth == Approx(1.0));
   CHECK_THAT(result.heaps_left_out, Catch::Contains("vocabulary saturated"));
   CHECK_THAT(result.zipf_left_out, Catch::Contains("saturated"));
+  // The slopes are still reported, with errors, as numbers: V(N) is flat over the last decade
+  // (all 20 types are seen long before N / 10), and a uniform law has a near-flat rank curve.
+  CHECK(result.heaps_last_decade.value == Approx(0.0).margin(1e-12));
+  CHECK(result.heaps_last_decade.std_error == Approx(0.0).margin(1e-12));
+  CHECK_THAT(result.heaps_left_out, Catch::Contains("fitted slopes (no exponent): 0.000 +- 0.000"));
+  CHECK(result.frequency_decay.value == Approx(0.0).margin(0.02));
+  CHECK(result.frequency_decay.std_error > 0);
+  CHECK(result.frequency_decay.std_error < 0.02);
+  CHECK_THAT(result.zipf_left_out, Catch::Contains("fitted rank-frequency slope (no exponent)") &&
+                                       Catch::Contains("over ranks 1..20"));
   Profile profile;
   result.FillProfile(&profile);
   CHECK_FALSE(profile.Has(Property::kHeapsExponent));

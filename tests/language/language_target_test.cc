@@ -1,6 +1,7 @@
 // The language targets (harness/targets/language.h) on small settings: the registry and suites,
 // option errors, and a small RHM target end to end (finite, falling curve; diagnostics; profile
-// with the corpus properties; deterministic; cache key tracks the settings).
+// with the corpus properties, gamma from the exact positional conditional entropy with a finite
+// SE; deterministic; cache key tracks the settings, not the profile-only entropy sample size).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -17,6 +18,7 @@ LanguageTargetOptions SmallRhm() {
   o.seeds = 2;
   o.max_eval_tokens = 5000;
   o.correlation_sequences = 200000;
+  o.rhm_entropy_samples = 2000;
   return o;
 }
 
@@ -50,6 +52,10 @@ TEST_CASE("Language target options reject bad values with the field named", "[la
   o.rhm.rules = 100;
   CHECK_FALSE(o.IsValid(&error));
   CHECK_THAT(error, Catch::Contains("rhm: ") && Catch::Contains("rules = 100"));
+  o = SmallRhm();
+  o.rhm_entropy_samples = 10;
+  CHECK_FALSE(o.IsValid(&error));
+  CHECK_THAT(error, Catch::Contains("rhm_entropy_samples = 10"));
   o = SmallRhm();
   o.source = LanguageTargetOptions::kTextPath;
   CHECK_FALSE(o.IsValid(&error));
@@ -109,14 +115,28 @@ TEST_CASE("A small RHM target trains a falling Kneser-Ney curve and measures its
   CHECK_FALSE(profile.Has(Property::kHeapsExponent));
   CHECK_THAT(profile.source, Catch::Contains("heaps_exponent left out: vocabulary saturated") &&
                                  Catch::Contains("frequency_decay left out"));
-  // gamma from the Kneser-Ney learner's H_n, or left out with the reason.
-  if (profile.Has(Property::kConditionalEntropyDecay)) {
-    CHECK_THAT(profile.Get(Property::kConditionalEntropyDecay).method,
-               Catch::Contains("Kneser-Ney"));
-  } else {
-    CHECK_THAT(profile.source, Catch::Contains("conditional_entropy_decay left out"));
-  }
+  // ... but the fitted slopes are reported with their errors, as numbers.
+  CHECK_THAT(profile.source, Catch::Contains("fitted slopes (no exponent): 0.000 +- 0.000") &&
+                                 Catch::Contains("fitted rank-frequency slope (no exponent)"));
+  // gamma from the exact positional conditional entropy of the grammar, with a finite SE; the
+  // stream Kneser-Ney attempt stays in the source text, and so does the exact-sigma check.
+  REQUIRE(profile.Has(Property::kConditionalEntropyDecay));
+  const Measurement& gamma = profile.Get(Property::kConditionalEntropyDecay);
+  CHECK(gamma.value > 0);
+  CHECK(std::isfinite(gamma.std_error));
+  CHECK(gamma.std_error > 0);
+  CHECK_THAT(gamma.method, Catch::Contains("computed exactly from the known grammar") &&
+                               Catch::Contains("2000 sequences of 8") &&
+                               Catch::Contains("t = 0..7"));
+  CHECK_THAT(profile.source, Catch::Contains("stream Kneser-Ney gamma (not used)") &&
+                                 Catch::Contains("beta check: exact sigma(t)"));
   CHECK_THAT(profile.source, Catch::Contains("entropy rate"));
+  // The entropy sample size is profile-only: the curves' cache key does not move with it.
+  LanguageTargetOptions more = SmallRhm();
+  more.rhm_entropy_samples = 4000;
+  CHECK(LanguageTarget(more).CacheKeyMaterial() == target.CacheKeyMaterial());
+  // ... but the profile's key does (runner.cc appends ProbeKeyMaterial to it).
+  CHECK(LanguageTarget(more).ProbeKeyMaterial() != target.ProbeKeyMaterial());
   // The cache key tracks the grammar.
   LanguageTargetOptions other = SmallRhm();
   other.rhm.seed = 2;
