@@ -1,4 +1,4 @@
-// Small helpers shared by the probes and readers of datasets/: not API (scalebench::internal).
+// Small helpers shared by datasets/ (probes, readers) and harness/ (learners, targets): not API
 #pragma once
 
 #include <cstdio>

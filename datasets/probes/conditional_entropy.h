@@ -188,6 +188,25 @@ bool FitEntropyDecay(const std::vector<double>& entropy,
                      double* amplitude,
                      double* rms);
 
+// The same fit through points (t[k], h[k]) at arbitrary abscissae t > 0 (at least 3 points; the
+// RHM probe fits one point per tree level, t = 1, s, s^2, ...).
+bool FitEntropyDecayAt(const std::vector<double>& t,
+                       const std::vector<double>& h,
+                       const ConditionalEntropyOptions& options,
+                       double* gamma,
+                       double* entropy_limit,
+                       double* amplitude,
+                       double* rms);
+
+// One grid step of those fits: at a given gamma, the least-squares H_inf (clamped to >= 0) and A
+// of H = H_inf + A t^-gamma through the points; returns the residual sum of squares, or
+// infinity when the abscissae do not vary or A is not > 0.
+double FitEntropyDecayAtGamma(const std::vector<double>& t,
+                              const std::vector<double>& h,
+                              double gamma,
+                              double* entropy_limit,
+                              double* amplitude);
+
 // H(D) = H^inf + B D^-c through three points (see the file comment).
 struct DataExtrapolation {
   bool ok = false;  // d1, d2 > 0 and d1 / d2 above the c -> 0 limit: a solution with c > 0

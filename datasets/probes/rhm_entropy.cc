@@ -31,54 +31,33 @@ struct DecayFit {
   double gamma = kNaN, limit = 0.0, amplitude = 0.0, rms = 0.0;
 };
 
-// The least-squares limit and amplitude of H = limit + amplitude t^-gamma at one gamma, limit
-// clamped to >= 0; the residual sum of squares, or infinity when the amplitude is not > 0.
-double FitAtGamma(const std::vector<double>& t, const std::vector<double>& h, double gamma,
-                  DecayFit* fit) {
-  const double n = static_cast<double>(t.size());
-  std::vector<double> x(t.size());
-  double mx = 0, my = 0;
-  for (std::size_t k = 0; k < t.size(); ++k) {
-    x[k] = std::pow(t[k], -gamma);
-    mx += x[k] / n, my += h[k] / n;
-  }
-  double sxx = 0, sxy = 0, xx = 0, xy = 0;
-  for (std::size_t k = 0; k < t.size(); ++k) {
-    sxx += (x[k] - mx) * (x[k] - mx), sxy += (x[k] - mx) * (h[k] - my);
-    xx += x[k] * x[k], xy += x[k] * h[k];
-  }
-  if (!(sxx > 0)) return std::numeric_limits<double>::infinity();
-  double a = sxy / sxx, limit = my - a * mx;
-  if (limit < 0) limit = 0, a = xy / xx;
-  if (!(a > 0)) return std::numeric_limits<double>::infinity();
-  double sse = 0;
-  for (std::size_t k = 0; k < t.size(); ++k) sse += std::pow(h[k] - limit - a * x[k], 2);
-  *fit = {gamma, limit, a, std::sqrt(sse / n)};
-  return sse;
-}
-
-// H = limit + amplitude t^-gamma at arbitrary abscissae t: the best gamma of the grid (the
-// criterion of FitEntropyDecay), then refined by golden section within one grid step, so that
-// the jackknife replicates are not quantised to the grid.
+// FitEntropyDecayAt (the grid fit at arbitrary abscissae t), then refined by golden section
+// within one grid step, so that the jackknife replicates are not quantised to the grid.
 DecayFit FitFreeLimit(const std::vector<double>& t, const std::vector<double>& h,
                       const ConditionalEntropyOptions& grid) {
-  DecayFit best, trial;
-  double best_sse = std::numeric_limits<double>::infinity();
-  const int steps = static_cast<int>(std::floor((grid.gamma_max - grid.gamma_min) / grid.gamma_step));
-  for (int step = 0; step <= steps; ++step) {
-    const double sse = FitAtGamma(t, h, grid.gamma_min + step * grid.gamma_step, &trial);
-    if (sse < best_sse) best_sse = sse, best = trial;
+  DecayFit best;
+  if (!FitEntropyDecayAt(t, h, grid, &best.gamma, &best.limit, &best.amplitude, &best.rms)) {
+    return DecayFit{};
   }
-  if (!std::isfinite(best_sse)) return best;
+  const double n = static_cast<double>(t.size());
+  double limit = 0, amplitude = 0;
+  const double best_sse = FitEntropyDecayAtGamma(t, h, best.gamma, &limit, &amplitude);
   const double golden = 0.5 * (std::sqrt(5.0) - 1);
   double lo = std::max(grid.gamma_min, best.gamma - grid.gamma_step);
   double hi = std::min(grid.gamma_max, best.gamma + grid.gamma_step);
   for (int iteration = 0; iteration < 60; ++iteration) {
     const double a = hi - golden * (hi - lo), b = lo + golden * (hi - lo);
-    if (FitAtGamma(t, h, a, &trial) < FitAtGamma(t, h, b, &trial)) hi = b; else lo = a;
+    if (FitEntropyDecayAtGamma(t, h, a, &limit, &amplitude) <
+        FitEntropyDecayAtGamma(t, h, b, &limit, &amplitude)) {
+      hi = b;
+    } else {
+      lo = a;
+    }
   }
-  const double sse = FitAtGamma(t, h, 0.5 * (lo + hi), &trial);
-  return sse <= best_sse ? trial : best;
+  const double gamma = 0.5 * (lo + hi);
+  const double sse = FitEntropyDecayAtGamma(t, h, gamma, &limit, &amplitude);
+  if (!(sse <= best_sse)) return best;
+  return DecayFit{gamma, limit, amplitude, std::sqrt(sse / n)};
 }
 
 // H - limit = A t^-gamma with the limit given: minus the LS slope of log(H - limit) on log t

@@ -38,9 +38,8 @@
 // k = 0..L-1 (the last token and x_{T-1-t} first meet k + 1 levels up), placed at its first t
 // = s^k with the plateau's MEAN H_t as its value (as the beta probe places its plateau means);
 // then H = H_inf + A t^-gamma by least squares for each gamma on the grid of `fit`
-// (gamma_min..gamma_max, step gamma_step), H_inf clamped to >= 0, A > 0 (the criterion of
-// FitEntropyDecay, which takes n = 1, 2, 3, ... only, so it cannot be called on t = 1, s, s^2),
-// the best grid gamma refined within one step (so that jackknife replicates are not quantised
+// (gamma_min..gamma_max, step gamma_step), H_inf clamped to >= 0, A > 0 (FitEntropyDecayAt of
+// conditional_entropy.h at t = 1, s, s^2, ...), the best grid gamma refined within one step (so that jackknife replicates are not quantised
 // to the grid). With L = 3 the three plateaus fix the three parameters when the drops d_k
 // between plateaus shrink (gamma = ln(d_0 / d_1) / ln s); when they do not, no free limit fits
 // and H_inf ends at its bound 0 (the fit is then in effect a pure power law A t^-gamma; the

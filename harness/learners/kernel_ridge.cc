@@ -17,6 +17,8 @@
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
 
+#include "datasets/internal/status.h"
+
 // LAPACK (OpenBLAS on Debian; linked first, see the top-level CMakeLists).
 extern "C" void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
 extern "C" void dsyrk_(const char* uplo, const char* trans, const int* n, const int* k,
@@ -37,10 +39,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
+using internal::Fail;
 
 bool CheckSizes(const std::vector<int>& sizes, int max_size, std::string* error) {
   if (sizes.empty()) return Fail("sizes is empty", error);

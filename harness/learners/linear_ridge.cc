@@ -6,15 +6,13 @@
 
 #include <Eigen/QR>
 
+#include "datasets/internal/status.h"
 #include "harness/learners/nested_gram.h"
 
 namespace scalebench {
 namespace {
 
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
+using internal::Fail;
 
 double ExcessMse(const Eigen::VectorXd& w_hat, const Eigen::VectorXd& teacher,
                  const Eigen::VectorXd& covariance_diagonal) {

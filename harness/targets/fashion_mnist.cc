@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "datasets/generators/random.h"
+#include "datasets/internal/status.h"
 #include "datasets/probes/intrinsic_dimension.h"
 #include "datasets/probes/kernel_pca.h"
 #include "datasets/readers/idx_reader.h"
@@ -72,10 +73,7 @@ std::string WidthText(double width) {
   return buffer;
 }
 
-bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
+using internal::Fail;
 
 // The images of `range` (one per row, pixels in [0, 1]), their one-hot targets (10 columns) and,
 // if asked, their labels. Reads the first range.end items of the file.
