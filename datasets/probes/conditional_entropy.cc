@@ -58,6 +58,13 @@ std::vector<double> MeanCurve(const std::vector<std::vector<double>>& block_loss
   return curve;
 }
 
+// "[a, b, c]" with `digits` decimals.
+std::string Join(const std::vector<double>& values, int digits) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + Fixed(values[i], digits);
+  return out + "]";
+}
+
 // "1/8" for 0.125 and the like (the nested fractions of the language targets), else "0.3".
 std::string Fraction(double fraction) {
   const double inverse = 1.0 / fraction;
@@ -770,9 +777,19 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
       break;
     }
   }
+  // A converged window shorter than min_fit_points: with three_point_rule, the first three points
+  // as the paper fitted WikiText, while H_n still falls through n = 4 (for the comparison fit).
+  std::string three_point;
+  if (last < options.min_fit_points && options.three_point_rule && last >= 2 && orders > 4 &&
+      r.entropy[3] < r.entropy[2] && r.entropy[4] < r.entropy[3]) {
+    three_point = "converged window n = 1.." + std::to_string(last) + " (" + stop +
+                  "), so the first three points are fitted, as Cagnetta et al. (2026) did on "
+                  "WikiText";
+    last = 3;
+  }
   r.fit_first_n = 1;
   r.fit_last_n = last;
-  if (last < options.min_fit_points) {
+  if (last < options.min_fit_points && three_point.empty()) {
     // What the whole curve would give, so that the reader sees what was refused.
     double g = 0, h = 0, a = 0, rms = 0;
     const bool whole = FitEntropyDecay(r.entropy, options, &g, &h, &a, &rms);
@@ -812,9 +829,36 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
     }
     replicates.push_back(g);
   }
+  // With a half-data curve, how far gamma moves when the data halves, over the same window: the
+  // part of the error that the held-out jackknife cannot see (a window that has converged in P
+  // gives a small one).
+  if (!r.half_data_entropy.empty()) {
+    const std::vector<double> half(r.half_data_entropy.begin(),
+                                   r.half_data_entropy.begin() + last + 1);
+    double h = 0, a = 0, rms = 0;
+    if (!FitEntropyDecay(half, options, &r.systematic_gamma, &h, &a, &rms)) {
+      return Fail("the half-data H_n does not decrease over [1, " + std::to_string(last) +
+                      "]: no systematic term",
+                  error);
+    }
+    r.systematic_error = std::abs(gamma - r.systematic_gamma);
+  }
+  // The paper's error for a three-point window: the change when the fourth point joins.
+  double four_point_gamma = std::numeric_limits<double>::quiet_NaN();
+  if (!three_point.empty()) {
+    const std::vector<double> four(r.entropy.begin(), r.entropy.begin() + 5);
+    double h = 0, a = 0, rms = 0;
+    if (!FitEntropyDecay(four, options, &four_point_gamma, &h, &a, &rms)) {
+      return Fail("H_n does not decrease over [1, 4]: no four-point comparison fit", error);
+    }
+    r.systematic_error = std::hypot(r.systematic_error, gamma - four_point_gamma);
+  }
+  r.jackknife_error =
+      replicates_ok ? JackknifeError(replicates) : std::numeric_limits<double>::quiet_NaN();
   r.conditional_entropy_decay.value = gamma;
   r.conditional_entropy_decay.std_error =
-      replicates_ok ? JackknifeError(replicates) : std::numeric_limits<double>::quiet_NaN();
+      r.half_data_entropy.empty() ? r.jackknife_error
+                                  : std::hypot(r.jackknife_error, r.systematic_error);
   r.conditional_entropy_decay.method =
       "H_n = held-out cross-entropy (nats/token) of " + input.model + " for n = 0.." +
       std::to_string(orders - 1) + ", trained on " + std::to_string(input.train_tokens) +
@@ -831,9 +875,23 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
       (r.entropy_limit < 0.01 ? " (at or near its bound 0: in effect a pure power law)" : "") +
       ", A = " + Fixed(r.amplitude, 4) + ", rms " + Fixed(r.fit_rms, 4) +
       (r.gamma_at_grid_edge ? ", gamma AT THE GRID EDGE" : "") +
-      "; std error: delete-a-group jackknife over " + std::to_string(blocks) +
-      " contiguous held-out blocks (held-out noise only; not training sample, smoothing or n "
-      "range); n-gram H_n is an upper bound that loosens at large n";
+      (r.half_data_entropy.empty()
+           ? "; std error: delete-a-group jackknife over " + std::to_string(blocks) +
+                 " contiguous held-out blocks (held-out noise only; not training sample, "
+                 "smoothing or n range)"
+           : "; std error " + Fixed(r.conditional_entropy_decay.std_error, 4) +
+                 " = delete-a-group jackknife over " + std::to_string(blocks) +
+                 " contiguous held-out blocks " + Fixed(r.jackknife_error, 4) +
+                 " (+) half-data shift |gamma - " + Fixed(r.systematic_gamma, 3) + "|" +
+                 (three_point.empty() ? std::string()
+                                      : " (+) four-point shift |gamma - " +
+                                            Fixed(four_point_gamma, 3) + "|") +
+                 " = systematic " + Fixed(r.systematic_error, 4) +
+                 " (not the model family or n beyond the window)") +
+      (three_point.empty() ? std::string() : "; " + three_point) +
+      "; H_n: raw values " + Join(r.entropy, 4) +
+      (r.half_data_entropy.empty() ? std::string() : ", half data " + Join(r.half_data_entropy, 4)) +
+      "; a model's H_n is an upper bound on the true one that loosens at large n";
   *result = std::move(r);
   return true;
 }

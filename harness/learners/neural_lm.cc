@@ -59,7 +59,8 @@ bool NeuralLmOptions::IsValid(std::string* error) const {
 
 long NeuralLmParameterCount(const NeuralLmOptions& o) {
   const long inputs = long(o.context) * o.embedding_dim;
-  return long(o.vocab_size) * o.embedding_dim + long(o.hidden) * (inputs + 1) +
+  const long embedded = long(o.vocab_size) + (o.variable_context ? 1 : 0);
+  return embedded * o.embedding_dim + long(o.hidden) * (inputs + 1) +
          long(o.vocab_size) * (o.hidden + 1);
 }
 
@@ -89,7 +90,7 @@ template <typename Scalar>
 BasicNeuralLm<Scalar>::BasicNeuralLm(const NeuralLmOptions& options, std::uint64_t seed)
     : options_(options),
       max_batch_(std::max(options.batch, kEvalChunk)),
-      embeddings_(options.embedding_dim, options.vocab_size),
+      embeddings_(options.embedding_dim, options.vocab_size + (options.variable_context ? 1 : 0)),
       w1_(options.hidden, options.context * options.embedding_dim),
       w2_(options.vocab_size, options.hidden),
       b1_(options.hidden),
@@ -128,7 +129,7 @@ void BasicNeuralLm<Scalar>::Gather(std::span<const int> contexts) {
   for (Eigen::Index j = 0; j < batch; ++j) {
     for (int k = 0; k < c; ++k) {
       const int token = contexts[std::size_t(j) * c + k];
-      assert(token >= 0 && token < options_.vocab_size);
+      assert(token >= 0 && token < embeddings_.cols());
       inputs_.col(j).segment(Eigen::Index(k) * e, e) = embeddings_.col(token);
     }
   }
@@ -221,6 +222,27 @@ Scalar BasicNeuralLm<Scalar>::Step(std::span<const int> contexts, std::span<cons
 }
 
 template <typename Scalar>
+template <typename KeepFn>
+double BasicNeuralLm<Scalar>::ScoreChunk(std::span<const int> tokens, std::size_t first,
+                                         std::size_t stride, std::size_t count, KeepFn keep) {
+  const std::size_t c = std::size_t(options_.context);
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::size_t i = first + j * stride;
+    const std::size_t dropped = c - std::size_t(keep(j));
+    auto window = eval_contexts_.begin() + std::ptrdiff_t(j * c);
+    std::fill(window, window + std::ptrdiff_t(dropped), pad_token());
+    std::copy(tokens.begin() + std::ptrdiff_t(i - c + dropped), tokens.begin() + std::ptrdiff_t(i),
+              window + std::ptrdiff_t(dropped));
+    eval_targets_[j] = tokens[i];
+  }
+  const std::span<const int> contexts(eval_contexts_.data(), count * c);
+  const std::span<const int> targets(eval_targets_.data(), count);
+  Gather(contexts);
+  Forward(Eigen::Index(count));
+  return CrossEntropyHead(targets, /*gradient=*/false);
+}
+
+template <typename Scalar>
 double BasicNeuralLm<Scalar>::MeanLoss(std::span<const int> tokens, std::size_t end,
                                        std::size_t stride) {
   assert(stride >= 1);
@@ -231,18 +253,25 @@ double BasicNeuralLm<Scalar>::MeanLoss(std::span<const int> tokens, std::size_t 
   double total = 0.0;
   for (std::size_t first = 0; first < positions; first += kEvalChunk) {
     const std::size_t count = std::min<std::size_t>(kEvalChunk, positions - first);
-    for (std::size_t j = 0; j < count; ++j) {
-      const std::size_t i = c + (first + j) * stride;
-      std::copy(tokens.begin() + (i - c), tokens.begin() + i, eval_contexts_.begin() + j * c);
-      eval_targets_[j] = tokens[i];
-    }
-    const std::span<const int> contexts(eval_contexts_.data(), count * c);
-    const std::span<const int> targets(eval_targets_.data(), count);
-    Gather(contexts);
-    Forward(Eigen::Index(count));
-    total += CrossEntropyHead(targets, /*gradient=*/false);
+    total += ScoreChunk(tokens, c + first * stride, stride, count, [&](std::size_t j) {
+      return options_.variable_context ? (first + j) % (c + 1) : c;
+    });
   }
   return total / double(positions);
+}
+
+template <typename Scalar>
+void BasicNeuralLm<Scalar>::LossByContext(std::span<const int> tokens, std::size_t from,
+                                          std::size_t to, std::vector<double>* loss) {
+  const std::size_t c = std::size_t(options_.context);
+  assert(options_.variable_context && c <= from && from <= to && to <= tokens.size());
+  loss->assign(c + 1, 0.0);
+  for (std::size_t n = 0; n <= c; ++n) {
+    for (std::size_t first = from; first < to; first += kEvalChunk) {
+      const std::size_t count = std::min<std::size_t>(kEvalChunk, to - first);
+      (*loss)[n] += ScoreChunk(tokens, first, 1, count, [n](std::size_t) { return n; });
+    }
+  }
 }
 
 template class BasicNeuralLm<float>;
@@ -291,8 +320,8 @@ std::size_t EvalStride(long wanted, int context, std::size_t size) {
 
 }  // namespace
 
-void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
-                   std::span<const int> test, const NeuralLmOptions& options, NeuralLmFit* fit) {
+NeuralLm FitNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
+                     const NeuralLmOptions& options, NeuralLmFit* fit) {
   const std::uint64_t seed = MixSeed(options.seed, std::uint64_t(size));
   NeuralLm model(options, seed);
   Xoshiro256pp rng(MixSeed(seed, 1));
@@ -314,6 +343,10 @@ void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> v
       const std::size_t i = c + std::size_t(rng.UniformOpen() * double(positions));
       std::copy(train.begin() + (i - c), train.begin() + i, contexts.begin() + std::size_t(j) * c);
       targets[j] = train[i];
+      if (options.variable_context) {  // keep the last n in [0, c] tokens of the window
+        const int kept = std::min(c, int(rng.UniformOpen() * double(c + 1)));
+        std::fill_n(contexts.begin() + std::ptrdiff_t(j) * c, c - kept, model.pad_token());
+      }
     }
     ++step;
     model.Step(contexts, targets, ScheduledLearningRate(schedule, step));
@@ -333,6 +366,13 @@ void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> v
   fit->validation_loss = best_loss;
   fit->best_step = best_step;
   fit->steps = step;
+  return model;
+}
+
+void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
+                   std::span<const int> test, const NeuralLmOptions& options, NeuralLmFit* fit) {
+  NeuralLm model = FitNeuralLm(train, size, validation, options, fit);
+  const int c = options.context;
   fit->test_loss = model.MeanLoss(test, test.size(), EvalStride(options.test_tokens, c, test.size()));
 }
 

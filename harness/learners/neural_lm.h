@@ -25,6 +25,14 @@
 // a stream (the first c tokens only serve as context), as the Kneser-Ney learner skips its first
 // max_context positions.
 //
+// Variable context (NeuralLmOptions::variable_context): one model serves every context length
+// n = 0..c. Each training window keeps its last n tokens, n drawn uniformly from [0, c], and the
+// older ones are replaced by a padding token (id V, one more embedding column). LossByContext
+// then scores held-out positions at each n: the model's estimate of the conditional entropy H_n
+// (an upper bound on it), as a causal transformer's loss at position n + 1 of its window is in
+// Cagnetta et al. (2026). Evaluations during training score grid position j at n = j mod (c + 1),
+// i.e. the training objective.
+//
 // Determinism: the initial weights and the batch draws of size P come from
 // MixSeed(seed, P), and everything runs single-threaded in a fixed order, so equal options and
 // data give bit-identical losses (given the same build and Eigen thread count).
@@ -70,6 +78,8 @@ struct NeuralLmOptions {
   // Test positions scored once at the end, spaced the same way; 0: all.
   long test_tokens = 0;
   std::uint64_t seed = 1;
+  // One model for all context lengths 0..context (see the file comment).
+  bool variable_context = false;
   AdamOptions adam;
 
   // False, with the field, its value and what was expected in *error, unless every field is in
@@ -77,7 +87,8 @@ struct NeuralLmOptions {
   bool IsValid(std::string* error) const;
 };
 
-// Parameters of the model: V e + hidden (c e + 1) + V (hidden + 1).
+// Parameters of the model: V e + hidden (c e + 1) + V (hidden + 1), plus e for the padding token
+// with variable_context.
 long NeuralLmParameterCount(const NeuralLmOptions& options);
 
 template <typename Scalar>
@@ -99,8 +110,16 @@ class BasicNeuralLm {
   // LossAndGradient, then one Adam step at `learning_rate`; returns the loss before the step.
   Scalar Step(std::span<const int> contexts, std::span<const int> targets, double learning_rate);
   // Mean loss over the positions i = c, c + stride, c + 2 stride, ... below end (clipped to
-  // tokens.size()); NaN if there is none. stride >= 1.
+  // tokens.size()); NaN if there is none. stride >= 1. With variable_context the j-th of them is
+  // scored with its last j mod (c + 1) tokens.
   double MeanLoss(std::span<const int> tokens, std::size_t end, std::size_t stride = 1);
+  // Summed loss (nats) over the positions i in [from, to) when the window keeps its last n
+  // tokens, for n = 0..c: (*loss)[n]. Precondition: variable_context, c <= from <= to <=
+  // tokens.size().
+  void LossByContext(std::span<const int> tokens, std::size_t from, std::size_t to,
+                     std::vector<double>* loss);
+  // The id standing for "no token" in a variable-context window: vocab_size.
+  int pad_token() const { return options_.vocab_size; }
 
   int max_batch() const { return max_batch_; }
   const NeuralLmOptions& options() const { return options_; }
@@ -119,6 +138,11 @@ class BasicNeuralLm {
   const Vector& grad_b2() const { return grad_b2_; }
 
  private:
+  // Summed loss of the `count` (<= kEvalChunk) positions first + j * stride, each window keeping
+  // its last keep(j) tokens.
+  template <typename KeepFn>
+  double ScoreChunk(std::span<const int> tokens, std::size_t first, std::size_t stride,
+                    std::size_t count, KeepFn keep);
   // Gathers the embeddings of B windows into the first B columns of inputs_.
   void Gather(std::span<const int> contexts);
   // Forward pass of the first B columns into hidden_ and out_ (logits).
@@ -155,7 +179,13 @@ struct NeuralLmFit {
   long steps = 0;              // steps run (early stopping or max_steps)
 };
 
-// Trains one model on train[0, size) (seed MixSeed(options.seed, size)) and fills *fit.
+// Trains one model on train[0, size) (seed MixSeed(options.seed, size)) with early stopping on
+// `validation` and returns it at its best validation point; *fit gets all but test_loss.
+// Preconditions as for TrainNeuralLm.
+NeuralLm FitNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
+                     const NeuralLmOptions& options, NeuralLmFit* fit);
+
+// FitNeuralLm, then the test loss into fit->test_loss.
 // Preconditions: options.IsValid(); context < size <= train.size(); the validation and test
 // streams have more than `context` tokens; all ids in [0, vocab_size).
 void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> validation,

@@ -12,6 +12,7 @@
 #include "datasets/tokenizers/char_tokenizer.h"
 #include "harness/learners/kneser_ney.h"
 #include "harness/learners/neural_lm.h"
+#include "harness/targets/language_entropy.h"
 
 // Choice of sizes and orders (measured on the KJV, Release): interpolated KN barely loses by
 // adding orders (an unseen context backs off fully), so the validation-chosen order is often the
@@ -32,7 +33,7 @@ constexpr char kNeuralLearner[] = "neural_lm";
 // The neural learner's setting on the KJV character target (bench/neural_lm_benchmark.cc
 // --curve=tiny: ~4 s for P = 1e3..1e5 x 3 seeds on one core). The larger setting of the bench
 // (hidden 256, 20000 steps) early-stops while its cosine rate is still high and scores worse at
-// 1e4-1e5, so the small one is used. Part of the cache key (NeuralSettingKey).
+// 1e4-1e5, so the small one is used. Part of the cache key (NeuralKey).
 NeuralLmOptions NeuralSetting(int vocab_size) {
   NeuralLmOptions o;
   o.vocab_size = vocab_size;
@@ -47,13 +48,17 @@ NeuralLmOptions NeuralSetting(int vocab_size) {
   return o;
 }
 
-std::string NeuralSettingKey() {
-  const NeuralLmOptions o = NeuralSetting(0);
+// The settings of a neural LM that change its losses, for cache keys.
+std::string NeuralKey(const NeuralLmOptions& o) {
   std::ostringstream key;
   key.precision(17);
   key << "c" << o.context << "e" << o.embedding_dim << "h" << o.hidden << "s" << o.max_steps << "i"
       << o.eval_interval << "p" << o.patience << "v" << o.validation_tokens << "lr"
       << o.learning_rate << "b" << o.batch;
+  if (o.variable_context) {
+    key << "vc;w" << o.warmup_steps << "f" << o.final_lr_fraction << "seed" << o.seed << "adam"
+        << o.adam.beta1 << "," << o.adam.beta2 << "," << o.adam.epsilon;
+  }
   return key.str();
 }
 
@@ -115,104 +120,13 @@ void Cap(std::vector<int>* tokens, std::size_t limit) {
   if (tokens->size() > limit) tokens->resize(limit);
 }
 
-// Part `phase` of the partition of `train` into 2^level interleaved subsets of KneserNeyEntropy:
-// the stretches of `stretch` tokens whose index is phase modulo 2^level. Every part samples the
-// whole corpus evenly (a prefix of the KJV is the Old Testament only), and the partitions are
-// nested (each part of level l lies in one part of level l - 1).
-std::vector<int> InterleavedSubset(const std::vector<int>& train, std::size_t stretch, int level,
-                                   std::size_t phase) {
-  const std::size_t step = stretch << level;
-  std::vector<int> subset;
-  subset.reserve(train.size() / (std::size_t(1) << level) + stretch);
-  for (std::size_t begin = phase * stretch; begin < train.size(); begin += step) {
-    subset.insert(subset.end(), train.begin() + std::ptrdiff_t(begin),
-                  train.begin() + std::ptrdiff_t(std::min(train.size(), begin + stretch)));
-  }
-  return subset;
-}
-
-// Per-block sums of -log P_n, n = 0..K, of a Kneser-Ney model trained on `train`, over
-// `blocks` contiguous blocks of the held-out positions K.. (each block's first positions read
-// their context from the block before, so every held-out position from K on counts once).
-bool KneserNeyBlockLosses(const std::vector<int>& train, const std::vector<int>& heldout,
-                          int vocab, std::size_t k, std::size_t blocks,
-                          std::vector<std::vector<double>>* block_loss,
-                          std::vector<std::size_t>* block_positions, std::string* error) {
-  KneserNeyModel model;
-  if (!KneserNeyModel::Train(train, vocab, int(k), &model, error)) return false;
-  const std::size_t positions = heldout.size() - k;
-  block_loss->clear();
-  block_positions->clear();
-  for (std::size_t b = 0; b < blocks; ++b) {
-    const std::size_t from = k + positions * b / blocks, to = k + positions * (b + 1) / blocks;
-    const std::vector<int> slice(heldout.begin() + std::ptrdiff_t(from - k),
-                                 heldout.begin() + std::ptrdiff_t(to));
-    std::vector<double> loss = model.CrossEntropyByOrder(slice, k);
-    for (double& value : loss) value *= double(to - from);  // mean -> sum
-    block_loss->push_back(std::move(loss));
-    block_positions->push_back(to - from);
-  }
-  return true;
-}
-
-// H_n as the held-out cross-entropy of the Kneser-Ney learner by context length n = 0..K
-// (K = options.max_context) in per-block sums over contiguous blocks of `heldout`, from a model
-// trained on all of `train` and, for FitConditionalEntropyCurve's extrapolation to infinite
-// data, at the fractions 1/2, 1/4 and 1/8: H_n averaged over the 2, 4 or 8 parts of a partition
-// of `train` into interleaved subsets (InterleavedSubset), each part trained and scored on the
-// same blocks. Averaging over a partition makes every size see the whole corpus, so that the
-// differences between sizes are the effect of the amount of data: with one interleaved subset
-// per size, the parts' composition moved the extrapolated H_2 of the KJV in 2048 BPE tokens by
-// several nats between stretch lengths; averaged, stretch lengths from 1024 to 16384 moved the
-// KJV character gamma only within 0.509-0.516. Stretches of 4096 tokens (a few chapters of the
-// KJV) make the joins touch under 0.3% of the training positions at K <= 10 while each 1/8
-// part still takes ~30 stretches spread over the whole book; smaller corpora get shorter
-// stretches (at least 16 per 1/8 part). The 15 models are trained one at a time, so the peak
-// memory is that of the full one; the time is about 4 times that of the full one.
-bool KneserNeyEntropy(const std::vector<int>& train, const std::vector<int>& heldout, int vocab,
-                      const ConditionalEntropyOptions& options, ConditionalEntropyResult* result,
-                      std::string* error) {
-  const std::size_t k = std::size_t(options.max_context);
-  const std::size_t blocks = std::size_t(options.jackknife_blocks);
-  if (heldout.size() < k + 100 * blocks) {
-    *error = std::to_string(heldout.size()) + " held-out tokens: need max_context + 100 x " +
-             "jackknife_blocks = " + std::to_string(k + 100 * blocks);
-    return false;
-  }
-  constexpr int kLevels = 3;  // fractions 1/8, 1/4, 1/2
-  std::size_t stretch = 4096;
-  while (stretch > 16 && train.size() < (stretch << kLevels) * 16) stretch /= 2;
-  EntropyCurveInput input;
-  input.train_tokens = train.size();
-  input.model = "interpolated modified Kneser-Ney n-gram models (the target's learner; below "
-                "the full size, H_n averaged over a partition of the training tokens into 2, 4 "
-                "or 8 interleaved parts of " + std::to_string(stretch) + "-token stretches)";
-  if (!KneserNeyBlockLosses(train, heldout, vocab, k, blocks, &input.block_loss,
-                            &input.block_positions, error)) {
-    return false;
-  }
-  for (int level = kLevels; level >= 1; --level) {
-    const std::size_t parts = std::size_t(1) << level;
-    EntropyCurveInput::Subset mean;
-    mean.block_loss.assign(blocks, std::vector<double>(k + 1, 0.0));
-    for (std::size_t phase = 0; phase < parts; ++phase) {
-      const std::vector<int> subset = InterleavedSubset(train, stretch, level, phase);
-      std::vector<std::vector<double>> block_loss;
-      std::vector<std::size_t> positions;
-      if (!KneserNeyBlockLosses(subset, heldout, vocab, k, blocks, &block_loss, &positions,
-                                error)) {
-        return false;
-      }
-      mean.train_tokens += subset.size();
-      for (std::size_t b = 0; b < blocks; ++b) {
-        for (std::size_t n = 0; n <= k; ++n)
-          mean.block_loss[b][n] += block_loss[b][n] / double(parts);
-      }
-    }
-    mean.train_tokens /= parts;
-    input.subsets.push_back(std::move(mean));
-  }
-  return FitConditionalEntropyCurve(input, options, result, error);
+// entropy_neural as NeuralLmEntropy will use it (vocab_size comes from the corpus).
+bool EntropyNeuralValid(const LanguageTargetOptions& options, std::string* error) {
+  NeuralLmOptions neural = options.entropy_neural;
+  neural.vocab_size = 2;
+  if (!neural.IsValid(error)) return false;
+  if (!neural.variable_context) *error = "neural_lm.variable_context must be true";
+  return neural.variable_context;
 }
 
 }  // namespace
@@ -248,6 +162,8 @@ bool LanguageTargetOptions::IsValid(std::string* error) const {
     message << "words." << inner;
   } else if (!entropy.IsValid(&inner)) {
     message << "entropy." << inner;
+  } else if (entropy_learner == kNeuralLm && !EntropyNeuralValid(*this, &inner)) {
+    message << "entropy_neural: " << inner;
   } else {
     return true;
   }
@@ -286,6 +202,29 @@ LanguageTargetOptions LanguageTargetOptions::Kjv(Tokenization tokenization, int 
   // to lie beyond it.
   o.entropy.max_context = tokenization == kCharacter ? 10 : 8;
   o.entropy.min_fit_points = 4;
+  if (tokenization == kBpe) {
+    // On ~1.2M BPE tokens the Kneser-Ney extrapolation is trusted only up to n = 2 (it corrects
+    // H_3 by 0.89 nats, more than its gain); the neural LM shares statistics across contexts and
+    // reads H_n the way the paper does (language_entropy.h). Its H_3 is still not converged in P
+    // (halving the data raises it by ~0.1 nats, more than its gain ~0.08), so the paper's
+    // three-point rule applies. Context 6: H_n of this model rises again from n = 5 (longer
+    // windows only add noise at this P); 20000 steps are ~4 epochs, and the full model's best
+    // validation point comes near the end (recorded in the method string).
+    o.entropy_learner = kNeuralLm;
+    o.entropy.three_point_rule = true;
+    NeuralLmOptions& n = o.entropy_neural;
+    n.variable_context = true;
+    n.context = 6;
+    n.embedding_dim = 32;
+    n.hidden = 256;
+    n.batch = 256;
+    n.learning_rate = 2e-3;
+    n.max_steps = 20000;
+    n.warmup_steps = 200;
+    n.eval_interval = 500;
+    n.patience = 6;
+    n.validation_tokens = 8192;
+  }
   return o;
 }
 
@@ -579,6 +518,27 @@ std::string ExactCorrelationCheck(const RandomHierarchyOptions& options) {
   return out.str();
 }
 
+// "gamma = g +- se over n = 1..k" for a probe outcome; *unusable gets why the gamma cannot go
+// into the profile (the probe failed, or gamma sits at the edge of its grid: H_n is then not a
+// power law over the window), and is left empty when it can.
+std::string EntropySummary(bool ok, const ConditionalEntropyResult& result,
+                           const std::string& error, std::string* unusable) {
+  unusable->clear();
+  if (!ok) {
+    *unusable = error;
+    return error;
+  }
+  const Measurement& gamma = result.conditional_entropy_decay;
+  if (result.gamma_at_grid_edge) {
+    *unusable = "gamma = " + Format(gamma.value) +
+                " at the edge of its fit grid (H_n is not a power law over n = 1.." +
+                std::to_string(result.fit_last_n) + ")";
+    return *unusable;
+  }
+  return "gamma = " + Format(gamma.value) + " +- " + Format(gamma.std_error) + " over n = 1.." +
+         std::to_string(result.fit_last_n);
+}
+
 // RHM gamma from the exact positional conditional entropy into *profile, or the reason it is
 // left out into *source; the probe's variants and H_t table travel in its method string.
 void MeasureRhmEntropy(const LanguageTargetOptions& options, Profile* profile,
@@ -660,31 +620,37 @@ Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
   report(name + ": conditional-entropy probe (Kneser-Ney, n <= " +
          std::to_string(options_.entropy.max_context) + ")");
   ConditionalEntropyResult entropy;
-  std::string kneser_ney;  // why the Kneser-Ney gamma is not in the profile; empty: it is
-  if (KneserNeyEntropy(corpus->train, corpus->validation, corpus->vocab_size, options_.entropy,
-                       &entropy, &error)) {
-    if (entropy.gamma_at_grid_edge) {  // no interior optimum: H_n is not a power law in n here
-      kneser_ney = "gamma = " + Format(entropy.conditional_entropy_decay.value) +
-                   " at the edge of its fit grid (H_n is not a power law over n = 1.." +
-                   std::to_string(entropy.fit_last_n) + ")";
-    } else if (is_rhm) {
-      kneser_ney = "gamma = " + Format(entropy.conditional_entropy_decay.value) + " +- " +
-                   Format(entropy.conditional_entropy_decay.std_error) + " over n = 1.." +
-                   std::to_string(entropy.fit_last_n);
-    } else {
-      entropy.FillProfile(&profile);
-    }
-  } else {
-    kneser_ney = error;
-  }
+  std::string kneser_ney;  // why the Kneser-Ney gamma is not usable; empty: it is
+  const bool kneser_ney_ok = KneserNeyEntropy(corpus->train, corpus->validation,
+                                              corpus->vocab_size, options_.entropy, &entropy,
+                                              &error);
+  const std::string kneser_ney_summary = EntropySummary(kneser_ney_ok, entropy, error, &kneser_ney);
   if (is_rhm) {
     // The stream n-gram H_n mixes the sequence's phases and straddles sequence boundaries, and
     // it does not converge on these corpora; the exact positional H_t replaces it.
-    source << "; stream Kneser-Ney gamma (not used): " << kneser_ney;
+    source << "; stream Kneser-Ney gamma (not used): " << kneser_ney_summary;
     report(name + ": exact positional conditional entropy (" +
            std::to_string(options_.rhm_entropy_samples) + " sequences)");
     MeasureRhmEntropy(options_, &profile, &source);
-  } else if (!kneser_ney.empty()) {
+  } else if (options_.entropy_learner == LanguageTargetOptions::kNeuralLm) {
+    source << "; Kneser-Ney gamma (cross-check, not used): " << kneser_ney_summary;
+    report(name + ": conditional-entropy probe (variable-context neural LM, n <= " +
+           std::to_string(options_.entropy_neural.context) + ")");
+    NeuralLmOptions neural = options_.entropy_neural;
+    neural.vocab_size = corpus->vocab_size;
+    ConditionalEntropyResult neural_entropy;
+    std::string unusable;
+    EntropySummary(NeuralLmEntropy(corpus->train, corpus->validation, corpus->vocab_size, neural,
+                                   options_.entropy, &neural_entropy, &error),
+                   neural_entropy, error, &unusable);
+    if (unusable.empty()) {
+      neural_entropy.FillProfile(&profile);
+    } else {
+      source << "; conditional_entropy_decay left out: " << unusable;
+    }
+  } else if (kneser_ney.empty()) {
+    entropy.FillProfile(&profile);
+  } else {
     source << "; conditional_entropy_decay left out: " << kneser_ney;
   }
   profile.source = source.str();
@@ -704,7 +670,7 @@ std::string LanguageTarget::CacheKeyMaterial() const {
       << o.split.validation_fraction << "," << o.split.chunk_bytes
       << ";sizes=" << JoinForKey(o.data_sizes) << ";seeds=" << o.seeds << ";kn=modified-interpolated";
   if (o.learner == LanguageTargetOptions::kNeuralLm) {
-    key << ";learner=neural_lm;neural_lm=" << NeuralSettingKey();
+    key << ";learner=neural_lm;neural_lm=" << NeuralKey(NeuralSetting(0));
   }
   if (o.source == LanguageTargetOptions::kRandomHierarchy) {
     key << ";rhm=" << o.rhm.depth << "," << o.rhm.branching << "," << o.rhm.vocab << ","
@@ -736,6 +702,12 @@ std::string LanguageTarget::ProbeKeyMaterial() const {
   key << ";probes=2;extrapolation=" << e.min_data_exponent << "," << e.extrapolation_ratio;
   if (options_.source == LanguageTargetOptions::kRandomHierarchy) {
     key << ";rhm_entropy_samples=" << options_.rhm_entropy_samples;
+  }
+  // Revision 3 (text, H_n from the neural LM): the half-data rule's systematic term.
+  if (options_.source != LanguageTargetOptions::kRandomHierarchy &&
+      options_.entropy_learner == LanguageTargetOptions::kNeuralLm) {
+    key << ";probes=3;entropy_neural=" << NeuralKey(options_.entropy_neural)
+        << ";convergence=" << e.convergence_ratio << ";three_point=" << e.three_point_rule;
   }
   return key.str();
 }

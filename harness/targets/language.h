@@ -73,6 +73,7 @@
 #include "datasets/probes/conditional_entropy.h"
 #include "datasets/probes/token_statistics.h"
 #include "datasets/readers/text_corpus.h"
+#include "harness/learners/neural_lm.h"
 #include "harness/targets/target.h"
 
 namespace scalebench {
@@ -106,6 +107,13 @@ struct LanguageTargetOptions {
   std::size_t correlation_sequences = 1000000;
   WordStatisticsOptions words;
   ConditionalEntropyOptions entropy;
+  // Text: the model family H_n is read from (language_entropy.h). kKneserNey: this target's
+  // n-gram learner, extrapolated in the data size (n = 0..entropy.max_context). kNeuralLm: a
+  // variable-context neural LM with entropy_neural's settings (n = 0..entropy_neural.context;
+  // vocab_size is set from the corpus), converged-in-P window by the half-data rule; the
+  // Kneser-Ney estimate then still runs as a cross-check and its outcome goes to the source.
+  Learner entropy_learner = kKneserNey;
+  NeuralLmOptions entropy_neural;
   // RHM: sequences averaged by the exact positional conditional-entropy probe (rhm_entropy.h;
   // its jackknife blocks and gamma grid are `entropy`'s, its stream derives from seed_base).
   // 1e5 put the Monte-Carlo SE of H_t near 0.002 nats and cost ~7 s for L = 3, v = 32, m = 8.

@@ -265,6 +265,42 @@ TEST_CASE("FitConditionalEntropyCurve reads gamma and cuts the window where H_n 
   REQUIRE(FitConditionalEntropyCurve(input, options, &result, &error));
   CHECK(result.fit_last_n == 5);
   CHECK_THAT(result.conditional_entropy_decay.method, Catch::Contains("H_6 >= H_5"));
+  // The half-data curve's own gamma over the window is the systematic part of the error: a half
+  // curve 0.8 + 1.5 n^-0.595 (converged everywhere by the 0.25 rule) moves gamma by ~0.005.
+  input = ExactCurve(8);
+  half.assign(9, 3.0);
+  for (int n = 1; n <= 8; ++n) half[n] = 0.8 + 1.5 * std::pow(n, -0.595);
+  input.half_data_entropy = half;
+  REQUIRE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK(result.fit_last_n == 8);
+  CHECK(result.systematic_gamma == Approx(0.595).margin(0.002));
+  CHECK(result.systematic_error == Approx(0.005).margin(0.002));
+  CHECK(result.conditional_entropy_decay.std_error ==
+        Approx(std::hypot(result.jackknife_error, result.systematic_error)));
+  CHECK_THAT(result.conditional_entropy_decay.method, Catch::Contains("half-data shift"));
+  // Three-point rule: converged through n = 2 only (H_3 shifted by more than a quarter of its
+  // gain); without the rule the window is refused, with it n = 1..3 are fitted and the error
+  // holds the half-data and four-point shifts.
+  input = ExactCurve(8);
+  half.assign(9, 3.0);
+  for (int n = 1; n <= 8; ++n) half[n] = 0.8 + 1.5 * std::pow(n, -0.6) + (n >= 3 ? 0.1 : 0.001);
+  input.half_data_entropy = half;
+  CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("not converged at n = 3"));
+  options.three_point_rule = true;
+  REQUIRE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK(result.fit_last_n == 3);
+  CHECK(result.conditional_entropy_decay.value == Approx(0.6).margin(0.003));
+  CHECK(result.systematic_error > 0.01);  // the half-data curve bends between n = 2 and 3
+  CHECK_THAT(result.conditional_entropy_decay.method,
+             Catch::Contains("first three points are fitted") &&
+                 Catch::Contains("four-point shift") && Catch::Contains("not converged at n = 3"));
+  // Not converged at n = 2 already: even the three-point rule refuses.
+  for (int n = 2; n <= 8; ++n) half[n] += 0.2;
+  input.half_data_entropy = half;
+  CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
+  CHECK_THAT(error, Catch::Contains("not converged at n = 2"));
+  options.three_point_rule = false;
   // Malformed input.
   input = ExactCurve(8);
   input.half_data_entropy = {1.0, 2.0};
