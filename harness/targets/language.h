@@ -38,13 +38,17 @@
 //     correlation between the last token of a sequence and the token t before it
 //     (MeasurePositionalCorrelationDecay, datasets/probes/token_statistics.h: the statistic of
 //     Cagnetta & Wyart 2024; the stationary one mixes the sequence's phases);
-//   - gamma: text, H_n = the held-out (validation) cross-entropy of this target's own learner,
-//     the Kneser-Ney model with context n, n = 0..entropy.max_context, trained on the full
-//     training split and on nested fractions 1/8, 1/4, 1/2 of it, extrapolated per n to
-//     infinite data (H_n(D) = H_n^inf + B_n D^-c_n); fitted H_inf + A n^-gamma over the n where
-//     that extrapolation is trustworthy (FitConditionalEntropyCurve in
-//     datasets/probes/conditional_entropy.h), at least entropy.min_fit_points of them, else
-//     left out. RHM, the positional conditional entropy H_t of the last token of a sequence
+//   - gamma: text, H_n = the held-out (validation) cross-entropy by context length n of a model
+//     trained on the training split (harness/targets/language_entropy.h), by entropy_learner:
+//     characters (and --corpus), this target's own Kneser-Ney learner, n = 0..entropy.max_context,
+//     trained on the full split and on partitions into 2, 4, 8 parts, extrapolated per n to
+//     infinite data (H_n(D) = H_n^inf + B_n D^-c_n) and fitted H_inf + A n^-gamma over the n
+//     where that extrapolation is trustworthy (FitConditionalEntropyCurve in
+//     datasets/probes/conditional_entropy.h), at least entropy.min_fit_points of them, else left
+//     out; BPE, a variable-context neural LM (the paper's estimator: one model's loss at each
+//     context length), fitted over the n whose loss has converged in P (half-data rule) or, as
+//     on the KJV where only n = 1, 2 converge, over n = 1..3 by the paper's three-point rule, with
+//     the Kneser-Ney outcome kept in the source as a cross-check. RHM, the positional conditional entropy H_t of the last token of a sequence
 //     given its t predecessors, computed exactly from the known grammar and averaged over
 //     rhm_entropy_samples sequences
 //     (MeasureRhmConditionalEntropy, datasets/probes/rhm_entropy.h: the counterpart of the
