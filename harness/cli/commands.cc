@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -18,6 +20,7 @@
 #include "harness/report/table.h"
 #include "harness/score/score.h"
 #include "harness/store/history_store.h"
+#include "harness/targets/language.h"
 #include "harness/targets/target.h"
 #include "theories/theory.h"
 
@@ -290,6 +293,65 @@ int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std:
   }
   return PrintPredictions(rows, sizes, out);
 }
+
+// ---- export-tokens -------------------------------------------------------------------------
+
+namespace {
+
+bool WriteInt32(const std::filesystem::path& path, const std::vector<int>& tokens,
+                std::ostream& err) {
+  std::ofstream file(path, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(tokens.data()),
+             static_cast<std::streamsize>(tokens.size() * sizeof(std::int32_t)));
+  if (file) return true;
+  err << "scalebench export-tokens: cannot write " << path.string() << "\n";
+  return false;
+}
+
+}  // namespace
+
+int ExportTokensCommand(const std::string& target, const std::string& directory, std::ostream& out,
+                        std::ostream& err) {
+  static_assert(sizeof(int) == sizeof(std::int32_t));
+  std::string error;
+  std::unique_ptr<Target> created = TargetRegistry::Global().Create(target, &error);
+  const auto* language = dynamic_cast<const LanguageTarget*>(created.get());
+  if (language == nullptr) {
+    std::vector<std::string> names;
+    for (const std::string& name : TargetRegistry::Global().Names())
+      if (name.rfind("language/", 0) == 0) names.push_back(name);
+    err << "scalebench export-tokens: '" << target << "' is not a language target. Valid targets: "
+        << JoinList(names, [](const std::string& n) { return n; }) << "\n";
+    return kExitUsage;
+  }
+  const LanguageTarget::Corpus* corpus = nullptr;
+  if (!language->Load(&corpus, &error)) {
+    err << "scalebench export-tokens: " << target << ": " << error << "\n";
+    return kExitFailure;
+  }
+  const std::filesystem::path folder(directory);
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) {
+    err << "scalebench export-tokens: cannot create " << directory << ": " << ec.message() << "\n";
+    return kExitFailure;
+  }
+  if (!WriteInt32(folder / "train.i32", corpus->train, err) ||
+      !WriteInt32(folder / "validation.i32", corpus->validation, err)) {
+    return kExitFailure;
+  }
+  std::ofstream about(folder / "tokens.txt");
+  about << "target " << target << "\nvocab_size " << corpus->vocab_size << "\ntrain_tokens "
+        << corpus->train.size() << "\nvalidation_tokens " << corpus->validation.size()
+        << "\nformat raw little-endian int32, ids in [0, vocab_size)\ncorpus "
+        << corpus->description << "\n";
+  out << "wrote " << corpus->train.size() << " training and " << corpus->validation.size()
+      << " validation tokens of " << target << " (vocab " << corpus->vocab_size << ") to "
+      << directory << "\n";
+  return kExitOk;
+}
+
+// ---- history / show ---------------------------------------------------------------------------
 
 int HistoryCommand(const std::string& db, const std::string& theory, std::ostream& out,
                    std::ostream& err) {

@@ -44,6 +44,14 @@ struct PredictCommandOptions {
 };
 int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std::ostream& err);
 
+// `export-tokens --target NAME --out DIR`: a language target's training and validation token
+// streams as raw little-endian int32 files DIR/train.i32 and DIR/validation.i32, plus
+// DIR/tokens.txt (target, vocabulary size, counts, corpus description), for cross-checks with
+// outside tools (scripts/xcheck/). Unknown or non-language target: a usage error naming the
+// language targets.
+int ExportTokensCommand(const std::string& target, const std::string& directory, std::ostream& out,
+                        std::ostream& err);
+
 int HistoryCommand(const std::string& db, const std::string& theory, std::ostream& out,
                    std::ostream& err);
 int ShowCommand(const std::string& db, std::int64_t run_id, std::ostream& out, std::ostream& err);

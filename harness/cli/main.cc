@@ -35,6 +35,7 @@ struct Parsed {
   std::string history_theory;
   std::int64_t show_id = 0;
   std::string corpus;  // run --corpus PATH
+  std::string export_target, export_directory;
 };
 
 void AddRun(CLI::App& app, Parsed& p) {
@@ -97,6 +98,13 @@ void AddHistory(CLI::App& app, Parsed& p) {
   history->add_option("--theory", p.history_theory, "Only this theory's trend");
 }
 
+void AddExportTokens(CLI::App& app, Parsed& p) {
+  CLI::App* export_tokens = app.add_subcommand(
+      "export-tokens", "Write a language target's train/validation tokens as int32 files");
+  export_tokens->add_option("--target", p.export_target, "Language target name")->required();
+  export_tokens->add_option("--out", p.export_directory, "Folder to write into")->required();
+}
+
 void AddShow(CLI::App& app, Parsed& p) {
   CLI::App* show = app.add_subcommand("show", "The stored leaderboard of one run");
   show->add_option("run_id", p.show_id, "Run id (see `scalebench history`)")->required();
@@ -124,10 +132,13 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
   if (name == "fit") return FitCommand(p.fit, std::cout, std::cerr);
   if (name == "predict") return PredictCommand(p.predict, std::cout, std::cerr);
   if (name == "history") return HistoryCommand(p.db, p.history_theory, std::cout, std::cerr);
+  if (name == "export-tokens")
+    return ExportTokensCommand(p.export_target, p.export_directory, std::cout, std::cerr);
   return ShowCommand(p.db, p.show_id, std::cout, std::cerr);
 }
 
-const char* const kSubcommands[] = {"run", "list", "fit", "predict", "history", "show"};
+const char* const kSubcommands[] = {"run",     "list", "fit",          "predict",
+                                    "history", "show", "export-tokens"};
 
 // CLI11 reports a mistyped subcommand as "A subcommand is required"; name it instead.
 bool CheckSubcommand(int argc, char** argv) {
@@ -153,6 +164,7 @@ int Main(int argc, char** argv) {
   AddPredict(app, parsed);
   AddHistory(app, parsed);
   AddShow(app, parsed);
+  AddExportTokens(app, parsed);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

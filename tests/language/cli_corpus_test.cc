@@ -4,6 +4,8 @@
 // naming the path. Needs the scalebench binary built in the same build tree.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <string>
 
@@ -80,6 +82,30 @@ TEST_CASE("CLI: run --corpus names the path of a missing, invalid or small corpu
   const auto small = RunScalebench("run --corpus " + (dir / "small.txt") + where);
   CHECK(small.exit_code == 1);
   CHECK_THAT(small.output, Contains("at least 20000"));
+}
+
+TEST_CASE("CLI: export-tokens writes a language target's token streams, refuses other targets",
+          "[language]") {
+  REQUIRE(BinaryExists());
+  testing::ScratchDir dir;
+  const auto ok = RunScalebench("export-tokens --target language/rhm_L4_s2_v16_m4 --out " +
+                                (dir / "rhm"));
+  INFO(ok.output);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(std::filesystem::file_size(dir / "rhm/train.i32") == 4 * 1000000u);
+  CHECK(std::filesystem::file_size(dir / "rhm/validation.i32") == 4 * 100000u);
+  const std::string train = testing::ReadFile(dir / "rhm/train.i32");
+  bool in_range = true;
+  for (std::size_t i = 0; i + 4 <= train.size(); i += 4) {
+    std::int32_t id;
+    std::memcpy(&id, train.data() + i, 4);
+    in_range = in_range && id >= 0 && id < 16;
+  }
+  CHECK(in_range);
+  CHECK_THAT(testing::ReadFile(dir / "rhm/tokens.txt"), Contains("vocab_size 16"));
+  const auto wrong = RunScalebench("export-tokens --target gaussian/nope --out " + (dir / "x"));
+  CHECK(wrong.exit_code == 2);
+  CHECK_THAT(wrong.output, Contains("not a language target") && Contains("language/kjv_char"));
 }
 
 }  // namespace
