@@ -241,12 +241,7 @@ TEST_CASE("neural_lm: invalid options and inputs name the field", "[unit]") {
 // The variable-context model and the H_n curve read off it (harness/targets/language_entropy.h).
 
 NeuralLmOptions VariableOptions() {
-  NeuralLmOptions o;
-  o.vocab_size = 5;
-  o.context = 3;
-  o.embedding_dim = 4;
-  o.hidden = 6;
-  o.batch = 8;
+  NeuralLmOptions o = SmallOptions();
   o.variable_context = true;
   return o;
 }
