@@ -121,12 +121,21 @@ bool KneserNeyEntropy(const std::vector<int>& train, const std::vector<int>& hel
   return FitConditionalEntropyCurve(input, options, result, error);
 }
 
-
 namespace {
 
 bool Fail(const std::string& message, std::string* error) {
   *error = "neural H_n: " + message;
   return false;
+}
+
+// False, naming the stream, the position and the id, unless every id is in [0, vocab).
+bool CheckIds(const std::vector<int>& tokens, const char* name, int vocab, std::string* error) {
+  const auto bad = std::find_if(tokens.begin(), tokens.end(),
+                                [&](int t) { return t < 0 || t >= vocab; });
+  if (bad == tokens.end()) return true;
+  return Fail(std::string(name) + "[" + std::to_string(bad - tokens.begin()) + "] = " +
+                  std::to_string(*bad) + " is outside [0, " + std::to_string(vocab) + ")",
+              error);
 }
 
 // Per-block sums of -log P_n, n = 0..c, of a variable-context model over `blocks` contiguous
@@ -185,19 +194,8 @@ bool NeuralLmEntropyCurve(const std::vector<int>& train, const std::vector<int>&
                   error);
     }
   }
-  if (const auto bad = std::find_if(train.begin(), train.end(),
-                                    [&](int t) { return t < 0 || t >= vocab; });
-      bad != train.end()) {
-    return Fail("train[" + std::to_string(bad - train.begin()) + "] = " + std::to_string(*bad) +
-                    " is outside [0, " + std::to_string(vocab) + ")",
-                error);
-  }
-  if (const auto bad = std::find_if(heldout.begin(), heldout.end(),
-                                    [&](int t) { return t < 0 || t >= vocab; });
-      bad != heldout.end()) {
-    return Fail("heldout[" + std::to_string(bad - heldout.begin()) + "] = " +
-                    std::to_string(*bad) + " is outside [0, " + std::to_string(vocab) + ")",
-                error);
+  if (!CheckIds(train, "train", vocab, error) || !CheckIds(heldout, "heldout", vocab, error)) {
+    return false;
   }
   std::vector<std::vector<std::vector<double>>> losses(parts.size());
   std::vector<std::size_t> block_positions;
