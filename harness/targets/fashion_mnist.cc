@@ -403,10 +403,7 @@ LearningCurve FashionMnistTarget::TrainData(const AxisDesign& design,
   report("pool Gram " + std::to_string(images.rows()) + "^2: " + std::to_string(gram_seconds) +
          " s, " + std::to_string(gram_flops / gram_seconds * 1e-9) + " GFLOP/s");
   for (int j = 0; j < design.seeds; ++j) {
-    const std::uint64_t stream =
-        MixSeed(MixSeed(options_.seed_base, kDataStream), curve.seeds[j]);
-    const std::vector<int> draws =
-        Draws(stream, sizes.back(), options_.pool_size, options_.with_replacement);
+    const std::vector<int> draws = DataDraws(curve.seeds[j], sizes.back());
     std::vector<double> losses;
     KernelRidgeTimings timings;
     if (!PoolKernelRidgeCurve(gram, y, draws, sizes, design.learner.ridge, &losses, &timings,
@@ -422,6 +419,11 @@ LearningCurve FashionMnistTarget::TrainData(const AxisDesign& design,
            std::to_string(timings.solve_flops / timings.solve_seconds * 1e-9) + " GFLOP/s)");
   }
   return curve;
+}
+
+std::vector<int> FashionMnistTarget::DataDraws(std::uint64_t seed, int count) const {
+  return Draws(MixSeed(MixSeed(options_.seed_base, kDataStream), seed), count,
+               options_.pool_size, options_.with_replacement);
 }
 
 LearningCurve FashionMnistTarget::TrainHeldOut(const AxisDesign& design,
@@ -440,10 +442,7 @@ LearningCurve FashionMnistTarget::TrainHeldOut(const AxisDesign& design,
     return curve;
   }
   for (int j = 0; j < design.seeds; ++j) {
-    const std::uint64_t stream =
-        MixSeed(MixSeed(options_.seed_base, kDataStream), curve.seeds[j]);
-    const std::vector<int> draws =
-        Draws(stream, sizes.back(), options_.pool_size, options_.with_replacement);
+    const std::vector<int> draws = DataDraws(curve.seeds[j], sizes.back());
     std::vector<double> losses;
     HeldOutTimings t;
     HeldOutCurve(pool, pool_y, draws, test, test_y, sizes, options_.kernel, design.learner.ridge,

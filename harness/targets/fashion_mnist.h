@@ -180,6 +180,8 @@ class FashionMnistTarget final : public Target {
   LearningCurve TrainHeldOut(const AxisDesign& design, const std::vector<int>& sizes,
                              const ProgressFn& progress) const;
   LearningCurve TrainParams(const AxisDesign& design, const ProgressFn& progress) const;
+  // The pool indices of seed `seed`'s training set on the data axis (prefixes give the sizes).
+  std::vector<int> DataDraws(std::uint64_t seed, int count) const;
 
   FashionMnistOptions options_;
 };
