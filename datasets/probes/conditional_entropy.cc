@@ -744,11 +744,8 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
   ConditionalEntropyResult r;
   r.train_tokens = input.train_tokens;
   r.heldout_positions = positions;
-  r.entropy.assign(orders, 0.0);
+  r.entropy = MeanCurve(input.block_loss, input.block_positions, -1);
   for (int n = 0; n < orders; ++n) {
-    double total = 0;
-    for (int b = 0; b < blocks; ++b) total += input.block_loss[b][n];
-    r.entropy[n] = total / static_cast<double>(positions);
     if (!std::isfinite(r.entropy[n])) return Fail("H_" + std::to_string(n) + " is not finite", error);
   }
   if (!input.subsets.empty()) {
@@ -814,14 +811,8 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
   std::vector<double> replicates;
   bool replicates_ok = true;
   for (int left_out = 0; left_out < blocks; ++left_out) {
-    std::vector<double> curve(last + 1);
-    const double count = static_cast<double>(positions - input.block_positions[left_out]);
-    for (int n = 0; n <= last; ++n) {
-      double total = 0;
-      for (int b = 0; b < blocks; ++b)
-        if (b != left_out) total += input.block_loss[b][n];
-      curve[n] = total / count;
-    }
+    std::vector<double> curve = MeanCurve(input.block_loss, input.block_positions, left_out);
+    curve.resize(last + 1);
     double g = 0, h = 0, a = 0, rms = 0;
     if (!FitEntropyDecay(curve, options, &g, &h, &a, &rms)) {
       replicates_ok = false;

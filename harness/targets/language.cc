@@ -518,23 +518,24 @@ std::string ExactCorrelationCheck(const RandomHierarchyOptions& options) {
   return out.str();
 }
 
-// "gamma = g +- se over n = 1..k" for a probe outcome; *unusable gets why the gamma cannot go
-// into the profile (the probe failed, or gamma sits at the edge of its grid: H_n is then not a
-// power law over the window), and is left empty when it can.
+// Why a conditional-entropy probe's gamma cannot go into the profile (the probe failed, or gamma
+// sits at the edge of its grid: H_n is then not a power law over the window); empty when it can.
+std::string EntropyUnusable(bool ok, const ConditionalEntropyResult& result,
+                            const std::string& error) {
+  if (!ok) return error;
+  if (!result.gamma_at_grid_edge) return std::string();
+  return "gamma = " + Format(result.conditional_entropy_decay.value) +
+         " at the edge of its fit grid (H_n is not a power law over n = 1.." +
+         std::to_string(result.fit_last_n) + ")";
+}
+
+// The outcome for the profile source: the reason it is unusable, else "gamma = g +- se over
+// n = 1..k".
 std::string EntropySummary(bool ok, const ConditionalEntropyResult& result,
-                           const std::string& error, std::string* unusable) {
-  unusable->clear();
-  if (!ok) {
-    *unusable = error;
-    return error;
-  }
+                           const std::string& error) {
+  const std::string unusable = EntropyUnusable(ok, result, error);
+  if (!unusable.empty()) return unusable;
   const Measurement& gamma = result.conditional_entropy_decay;
-  if (result.gamma_at_grid_edge) {
-    *unusable = "gamma = " + Format(gamma.value) +
-                " at the edge of its fit grid (H_n is not a power law over n = 1.." +
-                std::to_string(result.fit_last_n) + ")";
-    return *unusable;
-  }
   return "gamma = " + Format(gamma.value) + " +- " + Format(gamma.std_error) + " over n = 1.." +
          std::to_string(result.fit_last_n);
 }
@@ -620,11 +621,12 @@ Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
   report(name + ": conditional-entropy probe (Kneser-Ney, n <= " +
          std::to_string(options_.entropy.max_context) + ")");
   ConditionalEntropyResult entropy;
-  std::string kneser_ney;  // why the Kneser-Ney gamma is not usable; empty: it is
   const bool kneser_ney_ok = KneserNeyEntropy(corpus->train, corpus->validation,
                                               corpus->vocab_size, options_.entropy, &entropy,
                                               &error);
-  const std::string kneser_ney_summary = EntropySummary(kneser_ney_ok, entropy, error, &kneser_ney);
+  const std::string kneser_ney_summary = EntropySummary(kneser_ney_ok, entropy, error);
+  // Why the Kneser-Ney gamma is not usable; empty: it is.
+  const std::string kneser_ney = EntropyUnusable(kneser_ney_ok, entropy, error);
   if (is_rhm) {
     // The stream n-gram H_n mixes the sequence's phases and straddles sequence boundaries, and
     // it does not converge on these corpora; the exact positional H_t replaces it.
@@ -639,10 +641,9 @@ Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
     NeuralLmOptions neural = options_.entropy_neural;
     neural.vocab_size = corpus->vocab_size;
     ConditionalEntropyResult neural_entropy;
-    std::string unusable;
-    EntropySummary(NeuralLmEntropy(corpus->train, corpus->validation, corpus->vocab_size, neural,
-                                   options_.entropy, &neural_entropy, &error),
-                   neural_entropy, error, &unusable);
+    const bool neural_ok = NeuralLmEntropy(corpus->train, corpus->validation, corpus->vocab_size,
+                                           neural, options_.entropy, &neural_entropy, &error);
+    const std::string unusable = EntropyUnusable(neural_ok, neural_entropy, error);
     if (unusable.empty()) {
       neural_entropy.FillProfile(&profile);
     } else {
