@@ -22,8 +22,7 @@ LearningCurve Curve() {
     const double x = 1e3 * std::pow(100.0, i / 7.0);
     curve.sizes.push_back(x);
     std::vector<double> row;
-    for (int j = 0; j < 5; ++j)
-      row.push_back((0.05 + 10.0 * std::pow(x, -0.5)) * std::exp(z(rng)));
+    for (int j = 0; j < 5; ++j) row.push_back((0.05 + 10.0 * std::pow(x, -0.5)) * std::exp(z(rng)));
     curve.values.push_back(row);
   }
   return curve;
@@ -35,10 +34,8 @@ std::vector<JointPoint> Surface() {
   std::vector<JointPoint> points;
   for (int i = 0; i < 8; ++i) {
     for (int j = 0; j < 8; ++j) {
-      const double n = 1e7 * std::pow(1e3, i / 7.0),
-                   d = 1e8 * std::pow(1e3, j / 7.0);
-      const double loss =
-          1.69 + 406.4 * std::pow(n, -0.34) + 410.7 * std::pow(d, -0.28);
+      const double n = 1e7 * std::pow(1e3, i / 7.0), d = 1e8 * std::pow(1e3, j / 7.0);
+      const double loss = 1.69 + 406.4 * std::pow(n, -0.34) + 410.7 * std::pow(d, -0.28);
       points.push_back({n, d, loss * std::exp(z(rng))});
     }
   }

@@ -14,12 +14,11 @@
 //   build/realdata/bench/kernel_benchmark --benchmark_filter=Eigen/8000   # ~1 minute
 #include <benchmark/benchmark.h>
 
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <vector>
-
-#include <Eigen/Cholesky>
 
 #include "datasets/probes/kernel_pca.h"
 #include "datasets/readers/idx_reader.h"
@@ -62,7 +61,8 @@ bool Load(int n, int tests, Data* data, benchmark::State& state) {
 
 std::vector<int> CurveSizes(int p_max) {
   std::vector<int> sizes;
-  for (int i = 0; i < 8; ++i) sizes.push_back(static_cast<int>(std::round(125 * std::pow(p_max / 125.0, i / 7.0))));
+  for (int i = 0; i < 8; ++i)
+    sizes.push_back(static_cast<int>(std::round(125 * std::pow(p_max / 125.0, i / 7.0))));
   return sizes;
 }
 
@@ -79,7 +79,12 @@ void BM_RbfGram(benchmark::State& state) {
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * 784 * 1e-9 * state.iterations(),
                                                  benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_RbfGram)->Arg(2000)->Arg(4000)->Arg(8000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RbfGram)
+    ->Arg(2000)
+    ->Arg(4000)
+    ->Arg(8000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -98,15 +103,24 @@ void Cholesky(benchmark::State& state, KernelPrecision precision) {
     path = solver.factor_path();
     benchmark::DoNotOptimize(solver.cholesky_ok());
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(std::pow(double(n), 3) / 3 * 1e-9 * state.iterations(),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      std::pow(double(n), 3) / 3 * 1e-9 * state.iterations(), benchmark::Counter::kIsRate);
   state.counters["path"] = static_cast<double>(path);  // 0 mixed, 1 double, 2 min-norm
 }
 
-void BM_Cholesky(benchmark::State& state) { Cholesky(state, KernelPrecision::kMixed); }
-BENCHMARK(BM_Cholesky)->Arg(2000)->Arg(4000)->Arg(8000)->Unit(benchmark::kMillisecond)->UseRealTime();
+void BM_Cholesky(benchmark::State& state) {
+  Cholesky(state, KernelPrecision::kMixed);
+}
+BENCHMARK(BM_Cholesky)
+    ->Arg(2000)
+    ->Arg(4000)
+    ->Arg(8000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
-void BM_CholeskyDouble(benchmark::State& state) { Cholesky(state, KernelPrecision::kDouble); }
+void BM_CholeskyDouble(benchmark::State& state) {
+  Cholesky(state, KernelPrecision::kDouble);
+}
 BENCHMARK(BM_CholeskyDouble)
     ->Arg(2000)
     ->Arg(4000)
@@ -135,8 +149,16 @@ void RbfCurve(benchmark::State& state, KernelPrecision precision) {
     KernelMatrix(data.test, data.train, KernelOptions{}, &cross);
     gram_seconds += SecondsSince(start);
     std::string error;
-    if (!KernelRidgeCurve(gram, cross, data.y_train, data.y_test, sizes, 1e-2, precision, &losses,
-                          &timings, &error)) {
+    if (!KernelRidgeCurve(gram,
+                          cross,
+                          data.y_train,
+                          data.y_test,
+                          sizes,
+                          1e-2,
+                          precision,
+                          &losses,
+                          &timings,
+                          &error)) {
       state.SkipWithError(error.c_str());
       return;
     }
@@ -161,11 +183,20 @@ void RbfCurve(benchmark::State& state, KernelPrecision precision) {
   state.counters["mse_at_max"] = losses.empty() ? 0.0 : losses.back();
 }
 
-void BM_RbfCurve(benchmark::State& state) { RbfCurve(state, KernelPrecision::kMixed); }
-BENCHMARK(BM_RbfCurve)->Arg(2000)->Arg(4000)->Arg(8000)->Unit(benchmark::kMillisecond)->UseRealTime();
+void BM_RbfCurve(benchmark::State& state) {
+  RbfCurve(state, KernelPrecision::kMixed);
+}
+BENCHMARK(BM_RbfCurve)
+    ->Arg(2000)
+    ->Arg(4000)
+    ->Arg(8000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // The same curve by the double Cholesky: the baseline of the mixed-precision speed-up.
-void BM_RbfCurveDouble(benchmark::State& state) { RbfCurve(state, KernelPrecision::kDouble); }
+void BM_RbfCurveDouble(benchmark::State& state) {
+  RbfCurve(state, KernelPrecision::kDouble);
+}
 BENCHMARK(BM_RbfCurveDouble)
     ->Arg(2000)
     ->Arg(4000)
@@ -192,10 +223,16 @@ void BM_Eigen(benchmark::State& state) {
       return;
     }
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(4.0 * std::pow(double(n), 3) * 1e-9 * state.iterations(),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      4.0 * std::pow(double(n), 3) * 1e-9 * state.iterations(), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Eigen)->Arg(2000)->Arg(4000)->Arg(8000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_Eigen)
+    ->Arg(2000)
+    ->Arg(4000)
+    ->Arg(8000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace scalebench

@@ -21,8 +21,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <ctime>
+#include <fstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,8 +39,10 @@ namespace {
 // verse, ids assigned in order of first appearance in *vocab (shared by train and test, so a
 // test word unseen in training has an id that the Kneser-Ney model never saw: it gets the
 // uniform floor of the interpolation, where IRSTLM maps it to <unk>).
-std::vector<int> WriteIrstlmWords(const std::string& text, const std::string& path,
-                                  std::unordered_map<std::string, int>* vocab, bool* ok) {
+std::vector<int> WriteIrstlmWords(const std::string& text,
+                                  const std::string& path,
+                                  std::unordered_map<std::string, int>* vocab,
+                                  bool* ok) {
   std::ofstream out(path);
   std::vector<int> ids;
   std::size_t begin = 0;
@@ -106,8 +108,12 @@ struct Streams {
   int vocab = 0;
 };
 
-bool WriteStreams(const CorpusSplits& splits, const std::string& train_text, bool words,
-                  const std::string& dir, const std::string& whole_text, Streams* streams) {
+bool WriteStreams(const CorpusSplits& splits,
+                  const std::string& train_text,
+                  bool words,
+                  const std::string& dir,
+                  const std::string& whole_text,
+                  Streams* streams) {
   if (words) {
     std::unordered_map<std::string, int> vocab{{"\n", 0}};
     bool train_ok = false, test_ok = false;
@@ -154,11 +160,19 @@ int Run(const std::string& dir, int order, std::size_t train_chars, bool words) 
   const double cpu_seconds = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   const double nats = by_order[std::size_t(order - 1)];
   std::printf("level=%s\ntrain_tokens=%zu\ntest_tokens=%zu\nvocab=%d\norder=%d\n",
-              words ? "word" : "char", streams.train.size(), streams.test.size(), streams.vocab,
+              words ? "word" : "char",
+              streams.train.size(),
+              streams.test.size(),
+              streams.vocab,
               order);
-  std::printf("kn_train_s=%.3f\nkn_total_s=%.3f\nkn_cpu_s=%.3f\nkn_test_nats=%.4f\n"
-              "kn_test_ppl=%.4f\n",
-              train_seconds, total_seconds, cpu_seconds, nats, std::exp(nats));
+  std::printf(
+      "kn_train_s=%.3f\nkn_total_s=%.3f\nkn_cpu_s=%.3f\nkn_test_nats=%.4f\n"
+      "kn_test_ppl=%.4f\n",
+      train_seconds,
+      total_seconds,
+      cpu_seconds,
+      nats,
+      std::exp(nats));
   return 0;
 }
 
@@ -180,9 +194,8 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--words") == 0) {
       words = true;
     } else {
-      std::fprintf(stderr,
-                   "usage: %s --dir=DIR [--order=N (2..10)] [--train-chars=N] [--words]\n",
-                   argv[0]);
+      std::fprintf(
+          stderr, "usage: %s --dir=DIR [--order=N (2..10)] [--train-chars=N] [--words]\n", argv[0]);
       return 2;
     }
   }

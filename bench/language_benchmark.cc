@@ -52,7 +52,8 @@ void PeakMemory(benchmark::State& state) {
 }
 
 std::vector<int> Prefix(const std::vector<int>& tokens, std::int64_t size) {
-  return std::vector<int>(tokens.begin(), tokens.begin() + std::min<std::size_t>(size, tokens.size()));
+  return std::vector<int>(tokens.begin(),
+                          tokens.begin() + std::min<std::size_t>(size, tokens.size()));
 }
 
 // Counting: all n-grams up to n = 11 (max_context 10) of P characters.
@@ -61,13 +62,18 @@ void BM_KneserNeyCount(benchmark::State& state) {
   for (auto _ : state) {
     KneserNeyModel model;
     std::string error;
-    if (!KneserNeyModel::Train(train, Kjv().vocab, 10, &model, &error)) state.SkipWithError(error.c_str());
+    if (!KneserNeyModel::Train(train, Kjv().vocab, 10, &model, &error))
+      state.SkipWithError(error.c_str());
     benchmark::DoNotOptimize(model.NumNGrams(10));
   }
   state.SetItemsProcessed(state.iterations() * std::int64_t(train.size()));
   PeakMemory(state);
 }
-BENCHMARK(BM_KneserNeyCount)->Arg(100000)->Arg(1000000)->Arg(3740117)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KneserNeyCount)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Arg(3740117)
+    ->Unit(benchmark::kMillisecond);
 
 // Evaluation: 1e5 validation characters, every top order 0..10 in one pass.
 void BM_KneserNeyEvaluate(benchmark::State& state) {

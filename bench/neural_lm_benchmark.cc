@@ -111,15 +111,24 @@ bool Override(const std::string& arg, NeuralLmOptions* o) {
   if (eq == std::string::npos) return false;
   const std::string key = arg.substr(0, eq);
   const double value = std::atof(arg.c_str() + eq + 1);
-  if (key == "context") o->context = int(value);
-  else if (key == "embedding") o->embedding_dim = int(value);
-  else if (key == "hidden") o->hidden = int(value);
-  else if (key == "steps") o->max_steps = long(value);
-  else if (key == "interval") o->eval_interval = long(value);
-  else if (key == "patience") o->patience = int(value);
-  else if (key == "lr") o->learning_rate = value;
-  else if (key == "batch") o->batch = int(value);
-  else return false;
+  if (key == "context")
+    o->context = int(value);
+  else if (key == "embedding")
+    o->embedding_dim = int(value);
+  else if (key == "hidden")
+    o->hidden = int(value);
+  else if (key == "steps")
+    o->max_steps = long(value);
+  else if (key == "interval")
+    o->eval_interval = long(value);
+  else if (key == "patience")
+    o->patience = int(value);
+  else if (key == "lr")
+    o->learning_rate = value;
+  else if (key == "batch")
+    o->batch = int(value);
+  else
+    return false;
   return true;
 }
 
@@ -133,10 +142,14 @@ int RunCurve(const std::string& name, int seeds, const std::vector<std::string>&
   }
   const auto start = std::chrono::steady_clock::now();
   std::printf("setting %s: V = %d, context %d, embedding %d, hidden %d, %ld parameters\n",
-              name.c_str(), options.vocab_size, options.context, options.embedding_dim,
-              options.hidden, NeuralLmParameterCount(options));
-  std::printf("%8s %5s %10s %10s %6s %6s %8s\n", "P", "seed", "test", "valid", "best", "steps",
-              "time_s");
+              name.c_str(),
+              options.vocab_size,
+              options.context,
+              options.embedding_dim,
+              options.hidden,
+              NeuralLmParameterCount(options));
+  std::printf(
+      "%8s %5s %10s %10s %6s %6s %8s\n", "P", "seed", "test", "valid", "best", "steps", "time_s");
   for (int seed = 1; seed <= seeds; ++seed) {
     options.seed = std::uint64_t(seed);
     for (int size : Sizes(name)) {
@@ -144,15 +157,21 @@ int RunCurve(const std::string& name, int seeds, const std::vector<std::string>&
       std::vector<double> losses;
       std::vector<NeuralLmFit> fits;
       std::string error;
-      if (!NeuralLmCurve(Kjv().train, Kjv().validation, Kjv().test, {size}, options, &losses,
-                         &fits, &error)) {
+      if (!NeuralLmCurve(
+              Kjv().train, Kjv().validation, Kjv().test, {size}, options, &losses, &fits, &error)) {
         std::fprintf(stderr, "neural_lm_benchmark: %s\n", error.c_str());
         return 1;
       }
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("%8d %5d %10.4f %10.4f %6ld %6ld %8.2f\n", size, seed, fits[0].test_loss,
-                  fits[0].validation_loss, fits[0].best_step, fits[0].steps, seconds);
+      std::printf("%8d %5d %10.4f %10.4f %6ld %6ld %8.2f\n",
+                  size,
+                  seed,
+                  fits[0].test_loss,
+                  fits[0].validation_loss,
+                  fits[0].best_step,
+                  fits[0].steps,
+                  seconds);
       std::fflush(stdout);
     }
   }

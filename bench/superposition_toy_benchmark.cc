@@ -35,8 +35,8 @@ void BM_SuperpositionToyStep(benchmark::State& state) {
     w_state.Step(adam, 1e-2, grad_w, &model.w);
     b_state.Step(adam, 1e-2, grad_b, &model.b);
   }
-  state.counters["steps_per_s"] = benchmark::Counter(double(state.iterations()),
-                                                     benchmark::Counter::kIsRate);
+  state.counters["steps_per_s"] =
+      benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SuperpositionToyStep)
     ->Args({256, 32, 256})

@@ -4,9 +4,8 @@
 //   build/data/bench/target_benchmark --benchmark_filter=Curve
 #include <benchmark/benchmark.h>
 
-#include <vector>
-
 #include <Eigen/Eigenvalues>
+#include <vector>
 
 #include "datasets/generators/power_law_gaussian.h"
 #include "datasets/generators/random.h"
@@ -76,8 +75,8 @@ void BM_DataCurveOneSeed(benchmark::State& state) {
   for (auto _ : state) {
     design.SampleInputs(++seed, 512, &x);
     std::vector<double> losses;
-    LinearRidgeCurve(x, design.Labels(x), design.eigenvalues(), design.teacher(), Sizes(), {},
-                     &losses, nullptr);
+    LinearRidgeCurve(
+        x, design.Labels(x), design.eigenvalues(), design.teacher(), Sizes(), {}, &losses, nullptr);
     benchmark::DoNotOptimize(losses.data());
   }
 }
@@ -90,8 +89,8 @@ void BM_ParamsCurveOneSeed(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<double> losses;
     design.SampleStandardNormal(++seed, 512, &s);
-    ProjectedLinearRidgeCurve(&s, design.eigenvalues(), design.teacher(), Sizes(), {}, &losses,
-                              nullptr);
+    ProjectedLinearRidgeCurve(
+        &s, design.eigenvalues(), design.teacher(), Sizes(), {}, &losses, nullptr);
     benchmark::DoNotOptimize(losses.data());
   }
 }

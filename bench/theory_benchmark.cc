@@ -17,19 +17,22 @@ namespace {
 
 std::vector<double> LogGrid(double from, double to, int count) {
   std::vector<double> sizes;
-  for (int i = 0; i < count; ++i) sizes.push_back(from * std::pow(to / from, i / double(count - 1)));
+  for (int i = 0; i < count; ++i)
+    sizes.push_back(from * std::pow(to / from, i / double(count - 1)));
   return sizes;
 }
 
 // lambda_k = k^-1.5, p_k = k^-2 over `modes` modes, used as given (no continuation).
 internal::ModeSpectrum PowerLawSpectrum(int modes) {
   std::vector<double> lambda, power;
-  for (int k = 1; k <= modes; ++k) lambda.push_back(std::pow(k, -1.5)), power.push_back(std::pow(k, -2.0));
+  for (int k = 1; k <= modes; ++k)
+    lambda.push_back(std::pow(k, -1.5)), power.push_back(std::pow(k, -2.0));
   internal::TailOptions exact;
   exact.trust_fraction = 1.0;
   internal::ModeSpectrum spectrum;
   std::string error;
-  if (!internal::BuildModeSpectrum(lambda, &power, std::nullopt, std::nullopt, exact, &spectrum, &error)) {
+  if (!internal::BuildModeSpectrum(
+          lambda, &power, std::nullopt, std::nullopt, exact, &spectrum, &error)) {
     std::abort();
   }
   return spectrum;
@@ -43,7 +46,8 @@ void BM_SelfConsistentCurve(benchmark::State& state) {
   std::string error;
   int iterations = 0;
   for (auto _ : state) {
-    if (!internal::SolveFixedPoints(spectrum, sizes, 0.0, &points, &error)) state.SkipWithError(error.c_str());
+    if (!internal::SolveFixedPoints(spectrum, sizes, 0.0, &points, &error))
+      state.SkipWithError(error.c_str());
     double sum = 0;
     for (const auto& point : points) sum += internal::KernelGeneralizationError(point, 0.0);
     benchmark::DoNotOptimize(sum);
@@ -93,17 +97,20 @@ void RegisterPredictBenchmarks() {
   for (const std::string& name : TheoryRegistry::Global().Names()) {
     const TheoryInfo* info = TheoryRegistry::Global().Find(name);
     const Axis axis = info->axes.front();
-    benchmark::RegisterBenchmark(("Predict/" + name).c_str(), [name, info, axis](benchmark::State& state) {
-      static const Profile profile = testing::ReferenceProfile();
-      const LearnerSpec learner = testing::ReferenceLearners().front();
-      const PredictionRequest request(profile, learner, axis, testing::ReferenceSizes());
-      std::string error;
-      const auto theory = TheoryRegistry::Global().Create(name, &error);
-      for (auto _ : state) {
-        Prediction p = RunTheory(*theory, *info, request);
-        benchmark::DoNotOptimize(p);
-      }
-    })->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(
+        ("Predict/" + name).c_str(),
+        [name, info, axis](benchmark::State& state) {
+          static const Profile profile = testing::ReferenceProfile();
+          const LearnerSpec learner = testing::ReferenceLearners().front();
+          const PredictionRequest request(profile, learner, axis, testing::ReferenceSizes());
+          std::string error;
+          const auto theory = TheoryRegistry::Global().Create(name, &error);
+          for (auto _ : state) {
+            Prediction p = RunTheory(*theory, *info, request);
+            benchmark::DoNotOptimize(p);
+          }
+        })
+        ->Unit(benchmark::kMicrosecond);
   }
 }
 

@@ -27,16 +27,30 @@ constexpr SeriesRow kSeriesRows[] = {
 #include "datasets/properties.def"
 };
 
-const PropertyRow& Row(Property p) { return kPropertyRows[static_cast<int>(p)]; }
-const SeriesRow& Row(Series s) { return kSeriesRows[static_cast<int>(s)]; }
+const PropertyRow& Row(Property p) {
+  return kPropertyRows[static_cast<int>(p)];
+}
+const SeriesRow& Row(Series s) {
+  return kSeriesRows[static_cast<int>(s)];
+}
 
 }  // namespace
 
-const char* ToString(Property p) { return Row(p).name; }
-const char* ToString(Series s) { return Row(s).name; }
-const char* Describe(Property p) { return Row(p).description; }
-const char* Describe(Series s) { return Row(s).description; }
-const char* Unit(Property p) { return Row(p).unit; }
+const char* ToString(Property p) {
+  return Row(p).name;
+}
+const char* ToString(Series s) {
+  return Row(s).name;
+}
+const char* Describe(Property p) {
+  return Row(p).description;
+}
+const char* Describe(Series s) {
+  return Row(s).description;
+}
+const char* Unit(Property p) {
+  return Row(p).unit;
+}
 
 bool FromString(const std::string& name, Property* out) {
   for (const auto& row : kPropertyRows) {
@@ -73,7 +87,8 @@ std::vector<Series> AllSeries() {
 const Measurement& Profile::Get(Property property) const {
   auto it = scalars_.find(property);
   if (it == scalars_.end()) {
-    std::fprintf(stderr, "scalebench: Profile::Get(%s) on a profile without it\n", ToString(property));
+    std::fprintf(
+        stderr, "scalebench: Profile::Get(%s) on a profile without it\n", ToString(property));
     std::abort();
   }
   return it->second;
@@ -82,7 +97,8 @@ const Measurement& Profile::Get(Property property) const {
 const std::vector<double>& Profile::Get(Series series) const {
   auto it = series_.find(series);
   if (it == series_.end()) {
-    std::fprintf(stderr, "scalebench: Profile::Get(%s) on a profile without it\n", ToString(series));
+    std::fprintf(
+        stderr, "scalebench: Profile::Get(%s) on a profile without it\n", ToString(series));
     std::abort();
   }
   return it->second;

@@ -10,7 +10,8 @@
 // Usage:
 //   Profile profile;
 //   profile.Set(Property::kSpectrumDecay, {1.52, 0.01, "gram eigenvalues, k in [10, 150]"});
-//   if (profile.Has(Property::kSpectrumDecay)) double b = profile.Get(Property::kSpectrumDecay).value;
+//   if (profile.Has(Property::kSpectrumDecay)) double b =
+//   profile.Get(Property::kSpectrumDecay).value;
 #pragma once
 
 #include <array>
@@ -58,7 +59,9 @@ class Profile {
   // Precondition: Has(property). Aborts with a message otherwise (programmer error).
   const Measurement& Get(Property property) const;
   const std::vector<double>& Get(Series series) const;
-  void Set(Property property, Measurement measurement) { scalars_[property] = std::move(measurement); }
+  void Set(Property property, Measurement measurement) {
+    scalars_[property] = std::move(measurement);
+  }
   void Set(Series series, std::vector<double> values) { series_[series] = std::move(values); }
 
   const std::map<Property, Measurement>& scalars() const { return scalars_; }

@@ -16,8 +16,8 @@ namespace scalebench {
 // (seed mean per size) beside the measured exponent in the leaderboard; false for bulky detail
 // such as per-subtask losses, which stays in the cache file for analysis.
 struct CurveDiagnostic {
-  std::string name;         // lower_snake_case, unique within a curve
-  std::string description;  // one line: what it is and how to read it
+  std::string name;                         // lower_snake_case, unique within a curve
+  std::string description;                  // one line: what it is and how to read it
   std::vector<std::vector<double>> values;  // [size][seed], same shape as the loss; NaN: missing
   bool in_report = true;
 
@@ -27,9 +27,9 @@ struct CurveDiagnostic {
 
 struct LearningCurve {
   Axis axis = Axis::kData;
-  std::string loss = "excess_mse";  // definition of the loss, as in LearnerSpec::loss
-  std::vector<double> sizes;        // strictly increasing, positive
-  std::vector<std::uint64_t> seeds; // one column per seed
+  std::string loss = "excess_mse";   // definition of the loss, as in LearnerSpec::loss
+  std::vector<double> sizes;         // strictly increasing, positive
+  std::vector<std::uint64_t> seeds;  // one column per seed
   // values[i][j]: loss at sizes[i] with seeds[j]; NaN marks a missing run.
   std::vector<std::vector<double>> values;
   // Quantities recorded beside the loss (never fitted, never seen by theories), cached with the

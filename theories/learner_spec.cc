@@ -29,7 +29,8 @@ bool FromString(const std::string& name, Axis* out, std::string* valid) {
   }
   if (valid != nullptr) {
     valid->clear();
-    for (const auto& row : kAxisRows) *valid += (valid->empty() ? "" : ", ") + std::string(row.name);
+    for (const auto& row : kAxisRows)
+      *valid += (valid->empty() ? "" : ", ") + std::string(row.name);
   }
   return false;
 }

@@ -50,7 +50,9 @@ class TheoryRegistry {
 // The single entry point through which the harness (and the conformance kit) runs a theory:
 // checks declared inputs (NotApplicable "missing input: ..."), catches anything thrown (Failed),
 // and checks the result (finite exponent, declared axis, curve length).
-Prediction RunTheory(const Theory& theory, const TheoryInfo& info, const PredictionRequest& request);
+Prediction RunTheory(const Theory& theory,
+                     const TheoryInfo& info,
+                     const PredictionRequest& request);
 
 template <typename T>
 class TheoryRegistrar {
@@ -67,9 +69,9 @@ class TheoryRegistrar {
 
 #define SCALEBENCH_CONCAT_INNER(a, b) a##b
 #define SCALEBENCH_CONCAT(a, b) SCALEBENCH_CONCAT_INNER(a, b)
-#define SCALEBENCH_REGISTER_THEORY(TheoryClass)                                    \
-  namespace {                                                                      \
-  const ::scalebench::TheoryRegistrar<TheoryClass> SCALEBENCH_CONCAT(              \
-      scalebench_theory_registrar_, __COUNTER__);                                  \
-  }                                                                                \
+#define SCALEBENCH_REGISTER_THEORY(TheoryClass)                                                    \
+  namespace {                                                                                      \
+  const ::scalebench::TheoryRegistrar<TheoryClass> SCALEBENCH_CONCAT(scalebench_theory_registrar_, \
+                                                                     __COUNTER__);                 \
+  }                                                                                                \
   static_assert(true, "")

@@ -8,9 +8,12 @@ namespace scalebench {
 
 const char* ToString(PredictionStatus status) {
   switch (status) {
-    case PredictionStatus::kPredicted: return "predicted";
-    case PredictionStatus::kNotApplicable: return "not_applicable";
-    case PredictionStatus::kFailed: return "failed";
+    case PredictionStatus::kPredicted:
+      return "predicted";
+    case PredictionStatus::kNotApplicable:
+      return "not_applicable";
+    case PredictionStatus::kFailed:
+      return "failed";
   }
   return "unknown";
 }
@@ -68,7 +71,8 @@ void TheoryRegistry::Add(const std::function<TheoryInfo()>& describe, Factory fa
   if (info.axes.empty()) startup_errors_.push_back(where + "predicts no axis");
   for (Property p : info.optional_inputs) {
     if (std::find(info.inputs.begin(), info.inputs.end(), p) != info.inputs.end()) {
-      startup_errors_.push_back(where + "input '" + ToString(p) + "' is both required and optional");
+      startup_errors_.push_back(where + "input '" + ToString(p) +
+                                "' is both required and optional");
     }
   }
   if (entries_.count(info.name) > 0) {
@@ -117,7 +121,9 @@ std::string MissingInputs(const TheoryInfo& info, const Profile& profile) {
   return missing;
 }
 
-Prediction CheckResult(const TheoryInfo& info, const PredictionRequest& request, Prediction result) {
+Prediction CheckResult(const TheoryInfo& info,
+                       const PredictionRequest& request,
+                       Prediction result) {
   if (!result.predicted()) return result;
   const Estimate& e = result.exponent();
   if (!std::isfinite(e.value)) {
@@ -128,8 +134,9 @@ Prediction CheckResult(const TheoryInfo& info, const PredictionRequest& request,
   }
   if (result.has_curve()) {
     if (result.curve().size() != request.sizes().size()) {
-      return Prediction::Failed("theory returned a curve of " + std::to_string(result.curve().size()) +
-                                " points for " + std::to_string(request.sizes().size()) + " sizes");
+      return Prediction::Failed("theory returned a curve of " +
+                                std::to_string(result.curve().size()) + " points for " +
+                                std::to_string(request.sizes().size()) + " sizes");
     }
     for (double v : result.curve()) {
       if (!std::isfinite(v)) return Prediction::Failed("theory returned a non-finite curve value");
@@ -141,10 +148,12 @@ Prediction CheckResult(const TheoryInfo& info, const PredictionRequest& request,
 
 }  // namespace
 
-Prediction RunTheory(const Theory& theory, const TheoryInfo& info, const PredictionRequest& request) {
+Prediction RunTheory(const Theory& theory,
+                     const TheoryInfo& info,
+                     const PredictionRequest& request) {
   if (std::find(info.axes.begin(), info.axes.end(), request.axis()) == info.axes.end()) {
-    return Prediction::NotApplicable(std::string("does not predict the ") + ToString(request.axis()) +
-                                     " axis");
+    return Prediction::NotApplicable(std::string("does not predict the ") +
+                                     ToString(request.axis()) + " axis");
   }
   const std::string missing = MissingInputs(info, request.profile());
   if (!missing.empty()) return Prediction::NotApplicable("missing input: " + missing);

@@ -107,9 +107,9 @@ class Prediction {
 
 // Static description of a theory: what it reads and what it predicts.
 struct TheoryInfo {
-  std::string name;      // "<family>/<variant>", the family being the folder name
-  std::string summary;   // one line
-  std::string citation;  // authors, year, arXiv or DOI (required)
+  std::string name;                       // "<family>/<variant>", the family being the folder name
+  std::string summary;                    // one line
+  std::string citation;                   // authors, year, arXiv or DOI (required)
   std::vector<Property> inputs;           // scalars it needs
   std::vector<Series> series_inputs;      // raw arrays it needs
   std::vector<Property> optional_inputs;  // scalars it uses when present

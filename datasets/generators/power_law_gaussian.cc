@@ -36,7 +36,11 @@ namespace {
 
 // Fills *out (rows x count) with columns first..first+count of the draw: column k is the stream
 // MixSeed(seed, k), times scale[k] if scale is given.
-void SampleColumns(std::uint64_t seed, int rows, int first, int count, const Eigen::VectorXd* scale,
+void SampleColumns(std::uint64_t seed,
+                   int rows,
+                   int first,
+                   int count,
+                   const Eigen::VectorXd* scale,
                    Eigen::MatrixXd* out) {
   out->resize(rows, count);
   // Columns are independent streams, so the schedule only affects speed, not values.
@@ -56,7 +60,8 @@ Eigen::MatrixXd PowerLawGaussianDesign::SampleStandardNormal(std::uint64_t seed,
   return z;
 }
 
-void PowerLawGaussianDesign::SampleStandardNormal(std::uint64_t seed, int rows,
+void PowerLawGaussianDesign::SampleStandardNormal(std::uint64_t seed,
+                                                  int rows,
                                                   Eigen::MatrixXd* out) const {
   SampleColumns(seed, rows, 0, options_.num_modes, nullptr, out);
 }
@@ -67,13 +72,14 @@ Eigen::MatrixXd PowerLawGaussianDesign::SampleInputs(std::uint64_t seed, int row
   return x;
 }
 
-void PowerLawGaussianDesign::SampleInputs(std::uint64_t seed, int rows,
+void PowerLawGaussianDesign::SampleInputs(std::uint64_t seed,
+                                          int rows,
                                           Eigen::MatrixXd* out) const {
   SampleColumns(seed, rows, 0, options_.num_modes, &eigenvalues_, out);
 }
 
-void PowerLawGaussianDesign::SampleInputBlock(std::uint64_t seed, int rows, int first_mode,
-                                              int num_modes, Eigen::MatrixXd* out) const {
+void PowerLawGaussianDesign::SampleInputBlock(
+    std::uint64_t seed, int rows, int first_mode, int num_modes, Eigen::MatrixXd* out) const {
   SampleColumns(seed, rows, first_mode, num_modes, &eigenvalues_, out);
 }
 

@@ -18,10 +18,9 @@
 //   Eigen::VectorXd y = design.Labels(x);
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
 #include <string>
-
-#include <Eigen/Core>
 
 namespace scalebench {
 
@@ -54,8 +53,8 @@ class PowerLawGaussianDesign {
   void SampleInputs(std::uint64_t seed, int rows, Eigen::MatrixXd* out) const;
   // Columns [first_mode, first_mode + num_modes) of SampleInputs(seed, rows), so that a Gram
   // matrix can be accumulated block by block without holding all of X.
-  void SampleInputBlock(std::uint64_t seed, int rows, int first_mode, int num_modes,
-                        Eigen::MatrixXd* out) const;
+  void SampleInputBlock(
+      std::uint64_t seed, int rows, int first_mode, int num_modes, Eigen::MatrixXd* out) const;
   // Standard normal matrix (rows x d) of the same streams, i.e. SampleInputs before the scaling
   // by sqrt(lambda): the random projections of the params axis.
   Eigen::MatrixXd SampleStandardNormal(std::uint64_t seed, int rows) const;

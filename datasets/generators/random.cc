@@ -13,8 +13,8 @@ constexpr double kTailStart = 3.6541528853610088;
 constexpr double kArea = 0.00492867323399;
 
 struct ZigguratTables {
-  std::array<double, kLayers + 1> x;      // layer edges, x[0] > x[1] = R > ... > x[256] = 0
-  std::array<double, kLayers> ratio;      // x[i+1] / x[i]: the fast-accept threshold of layer i
+  std::array<double, kLayers + 1> x;  // layer edges, x[0] > x[1] = R > ... > x[256] = 0
+  std::array<double, kLayers> ratio;  // x[i+1] / x[i]: the fast-accept threshold of layer i
   ZigguratTables() {
     const double f_tail = std::exp(-0.5 * kTailStart * kTailStart);
     x[0] = kArea / f_tail;
@@ -79,7 +79,9 @@ Xoshiro256pp::Xoshiro256pp(std::uint64_t seed) {
   for (auto& word : s_) word = SplitMix64(&state);
 }
 
-double StandardNormal(Xoshiro256pp& rng) { return Draw(rng, Tables()); }
+double StandardNormal(Xoshiro256pp& rng) {
+  return Draw(rng, Tables());
+}
 
 void FillStandardNormal(std::uint64_t seed, double* out, std::size_t count) {
   const ZigguratTables& tables = Tables();

@@ -23,7 +23,8 @@ std::uint64_t UniformBelow(Xoshiro256pp& rng, std::uint64_t bound) {
   // Rejection from the largest multiple of bound below 2^64: unbiased.
   const std::uint64_t limit = bound * (std::numeric_limits<std::uint64_t>::max() / bound);
   std::uint64_t x;
-  do x = rng(); while (x >= limit);
+  do x = rng();
+  while (x >= limit);
   return x % bound;
 }
 
@@ -53,7 +54,8 @@ bool RandomHierarchyOptions::IsValid(std::string* error) const {
   return false;
 }
 
-bool RandomHierarchy::Create(const RandomHierarchyOptions& options, RandomHierarchy* out,
+bool RandomHierarchy::Create(const RandomHierarchyOptions& options,
+                             RandomHierarchy* out,
                              std::string* error) {
   if (!options.IsValid(error)) return false;
   RandomHierarchy& h = *out;

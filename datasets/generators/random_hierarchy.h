@@ -42,17 +42,18 @@
 namespace scalebench {
 
 struct RandomHierarchyOptions {
-  int depth = 3;       // L >= 1
-  int branching = 2;   // s >= 2
-  int vocab = 32;      // v >= 2
-  int rules = 8;       // m in [1, v^(s-1)]
+  int depth = 3;           // L >= 1
+  int branching = 2;       // s >= 2
+  int vocab = 32;          // v >= 2
+  int rules = 8;           // m in [1, v^(s-1)]
   std::uint64_t seed = 1;  // draws the grammar
   bool IsValid(std::string* error) const;
 };
 
 class RandomHierarchy {
  public:
-  static bool Create(const RandomHierarchyOptions& options, RandomHierarchy* out,
+  static bool Create(const RandomHierarchyOptions& options,
+                     RandomHierarchy* out,
                      std::string* error);
 
   const RandomHierarchyOptions& options() const { return options_; }

@@ -351,9 +351,9 @@ bool MeasureConditionalEntropy(const std::vector<int>& train_tokens,
   }
   input.block_positions = block_count;
   input.train_tokens = train_tokens.size();
-  input.model = "interpolated absolute-discounting n-gram models (D = " +
-                Fixed(options.discount, 2) + ", uniform base over V = " +
-                std::to_string(vocab_size) + ")";
+  input.model =
+      "interpolated absolute-discounting n-gram models (D = " + Fixed(options.discount, 2) +
+      ", uniform base over V = " + std::to_string(vocab_size) + ")";
   return FitConditionalEntropyCurve(input, options, result, error);
 }
 
@@ -389,10 +389,10 @@ double Movement(const std::vector<std::vector<double>>& curves, int top, int n) 
 
 // The extrapolated curve and the window, with the reason the window ends.
 struct LimitCurve {
-  std::vector<double> limit;      // H_n^inf, n = 0..last
-  std::vector<bool> settled;      // taken as H_n(largest size): moved within the tolerance
+  std::vector<double> limit;  // H_n^inf, n = 0..last
+  std::vector<bool> settled;  // taken as H_n(largest size): moved within the tolerance
   int last = -1;
-  std::string stop;               // empty: the window reaches the last n
+  std::string stop;  // empty: the window reaches the last n
 };
 
 // Why the extrapolation of H_n fails (a) or (b) of the header; empty when it passes.
@@ -416,8 +416,8 @@ std::string ExtrapolationRefusal(int n,
   }
   for (std::size_t b = 1; b < replicates.size(); ++b) {
     if (!replicates[b][n].ok) {
-      return "with held-out block " + std::to_string(b - 1) + " left out, the differences of " +
-             h + " between the three largest sizes are not positive and shrinking";
+      return "with held-out block " + std::to_string(b - 1) + " left out, the differences of " + h +
+             " between the three largest sizes are not positive and shrinking";
     }
   }
   return std::string();
@@ -522,7 +522,9 @@ bool LowerSizesGamma(const std::vector<double>& sizes,
 
 // The training sizes of the extrapolation mode, ascending (the subsets, then the full set),
 // after checking the subsets' shape against the full curve's.
-bool SubsetSizes(const EntropyCurveInput& input, int orders, std::vector<double>* sizes,
+bool SubsetSizes(const EntropyCurveInput& input,
+                 int orders,
+                 std::vector<double>* sizes,
                  std::string* error) {
   if (input.subsets.size() < 2)
     return Fail("the extrapolation in D needs at least 2 subsets (3 training sizes)", error);
@@ -590,32 +592,35 @@ std::string ExtrapolatedMethod(const EntropyCurveInput& input,
   for (int s = 0; s <= top; ++s)
     size_tokens += (s > 0 ? ", " : "") + std::to_string(r.size_tokens[s]);
   const std::string lower =
-      systematic.lower_ok
-          ? Fixed(systematic.lower_gamma, 3) + " from extrapolating the sizes " +
-                SizeList(sizes, top - 3, top - 1) + " instead"
-          : "(none: " +
-                (top >= 3 ? "the sizes " + SizeList(sizes, top - 3, top - 1) +
-                                " do not extrapolate at every n of the window"
-                          : std::string("no fourth size")) +
-                ")";
+      systematic.lower_ok ? Fixed(systematic.lower_gamma, 3) + " from extrapolating the sizes " +
+                                SizeList(sizes, top - 3, top - 1) + " instead"
+                          : "(none: " +
+                                (top >= 3 ? "the sizes " + SizeList(sizes, top - 3, top - 1) +
+                                                " do not extrapolate at every n of the window"
+                                          : std::string("no fourth size")) +
+                                ")";
   return "H_n = held-out cross-entropy (nats/token) of " + input.model + " for n = 0.." +
          std::to_string(r.entropy.size() - 1) + ", trained on " + SizeList(sizes, 0, top) +
          " of the " + std::to_string(input.train_tokens) + " training tokens (" + size_tokens +
          " tokens) and evaluated on the same " + std::to_string(r.heldout_positions) +
          " held-out positions; per n extrapolated to infinite data as H_n(D) = H_n^inf + "
-         "B_n D^-c_n through the sizes " + SizeList(sizes, top - 2, top) +
-         " (Richardson extrapolation in D); window n in [1, " + std::to_string(window.last) +
+         "B_n D^-c_n through the sizes " +
+         SizeList(sizes, top - 2, top) + " (Richardson extrapolation in D); window n in [1, " +
+         std::to_string(window.last) +
          "] (end: " + (window.stop.empty() ? std::string("last n") : window.stop) +
          "; a point enters while its differences in D are positive and shrinking with every "
-         "held-out block left out, c_n >= " + Fixed(options.min_data_exponent, 2) +
+         "held-out block left out, c_n >= " +
+         Fixed(options.min_data_exponent, 2) +
          ", it still gains and its correction is <= " + Fixed(options.extrapolation_ratio, 2) +
          " x its gain, or it is settled: moved by <= " + Fixed(options.extrapolation_ratio, 2) +
-         " x ((D3/D1)^" + Fixed(options.min_data_exponent, 2) + " - 1) x its gain); H_n(D) -> "
-         "H_n^inf per n: " + per_n +
+         " x ((D3/D1)^" + Fixed(options.min_data_exponent, 2) +
+         " - 1) x its gain); H_n(D) -> "
+         "H_n^inf per n: " +
+         per_n +
          "; least-squares fit H_n^inf = H_inf + A n^-gamma over the window (grid gamma in [" +
          Fixed(options.gamma_min, 3) + ", " + Fixed(options.gamma_max, 3) + "] step " +
-         Fixed(options.gamma_step, 4) + ", H_inf >= 0 and A by linear least squares): H_inf = " +
-         Fixed(r.entropy_limit, 4) +
+         Fixed(options.gamma_step, 4) +
+         ", H_inf >= 0 and A by linear least squares): H_inf = " + Fixed(r.entropy_limit, 4) +
          (r.entropy_limit < 0.01 ? " (at or near its bound 0: in effect a pure power law)" : "") +
          ", A = " + Fixed(r.amplitude, 4) + ", rms " + Fixed(r.fit_rms, 4) +
          (r.gamma_at_grid_edge ? ", gamma AT THE GRID EDGE" : "") + "; std error " +
@@ -623,7 +628,8 @@ std::string ExtrapolatedMethod(const EntropyCurveInput& input,
          " = sqrt(jackknife^2 + systematic^2): jackknife " + Fixed(r.jackknife_error, 4) +
          " (delete-a-block over " + std::to_string(input.block_loss.size()) +
          " contiguous held-out blocks of the whole pipeline: every size's H_n, the "
-         "extrapolation and the fit), systematic " + Fixed(r.systematic_error, 4) +
+         "extrapolation and the fit), systematic " +
+         Fixed(r.systematic_error, 4) +
          " (the extrapolation model: the larger of |gamma - gamma'| for gamma' = " + lower +
          " and for gamma' = " + Fixed(systematic.raw_gamma, 3) +
          " from the raw largest-size H_n over the same window); not covered: the model family "
@@ -679,8 +685,8 @@ bool FitExtrapolated(const EntropyCurveInput& input,
                 error);
   }
   double gamma = 0;
-  if (!FitEntropyDecay(window.limit, options, &gamma, &r->entropy_limit, &r->amplitude,
-                       &r->fit_rms)) {
+  if (!FitEntropyDecay(
+          window.limit, options, &gamma, &r->entropy_limit, &r->amplitude, &r->fit_rms)) {
     return Fail("the extrapolated H_n do not decrease with n over [1, " + std::to_string(last) +
                     "]: no fit with A > 0",
                 error);
@@ -690,8 +696,8 @@ bool FitExtrapolated(const EntropyCurveInput& input,
   std::vector<double> jackknife;
   for (int b = 1; b <= blocks; ++b) {
     double g = 0, h = 0, a = 0, rms = 0;
-    if (!FitEntropyDecay(ReplicateLimits(window, replicates[b], largest[b]), options, &g, &h, &a,
-                         &rms)) {
+    if (!FitEntropyDecay(
+            ReplicateLimits(window, replicates[b], largest[b]), options, &g, &h, &a, &rms)) {
       return Fail("a jackknife replicate has no fit with A > 0 (block " + std::to_string(b - 1) +
                       " left out)",
                   error);
@@ -746,7 +752,8 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
   r.heldout_positions = positions;
   r.entropy = MeanCurve(input.block_loss, input.block_positions, -1);
   for (int n = 0; n < orders; ++n) {
-    if (!std::isfinite(r.entropy[n])) return Fail("H_" + std::to_string(n) + " is not finite", error);
+    if (!std::isfinite(r.entropy[n]))
+      return Fail("H_" + std::to_string(n) + " is not finite", error);
   }
   if (!input.subsets.empty()) {
     if (!FitExtrapolated(input, options, &r, error)) return false;
@@ -794,17 +801,17 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
                     std::to_string(options.min_fit_points) + " points (" +
                     (stop.empty() ? std::string("curve too short") : stop) + ")" +
                     (whole ? "; a fit over all n = 1.." + std::to_string(orders - 1) +
-                                 " regardless would read gamma = " + Fixed(g, 3) + " (H_inf = " +
-                                 Fixed(h, 3) + ", rms " + Fixed(rms, 4) + ")"
+                                 " regardless would read gamma = " + Fixed(g, 3) +
+                                 " (H_inf = " + Fixed(h, 3) + ", rms " + Fixed(rms, 4) + ")"
                            : std::string()),
                 error);
   }
   const std::vector<double> window(r.entropy.begin(), r.entropy.begin() + last + 1);
   double gamma = 0;
   if (!FitEntropyDecay(window, options, &gamma, &r.entropy_limit, &r.amplitude, &r.fit_rms)) {
-    return Fail("H_n does not decrease with n over [1, " + std::to_string(last) +
-                    "]: no fit with A > 0",
-                error);
+    return Fail(
+        "H_n does not decrease with n over [1, " + std::to_string(last) + "]: no fit with A > 0",
+        error);
   }
   r.gamma_at_grid_edge = gamma < options.gamma_min + 1.5 * options.gamma_step ||
                          gamma > options.gamma_max - 1.5 * options.gamma_step;
@@ -847,9 +854,9 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
   r.jackknife_error =
       replicates_ok ? JackknifeError(replicates) : std::numeric_limits<double>::quiet_NaN();
   r.conditional_entropy_decay.value = gamma;
-  r.conditional_entropy_decay.std_error =
-      r.half_data_entropy.empty() ? r.jackknife_error
-                                  : std::hypot(r.jackknife_error, r.systematic_error);
+  r.conditional_entropy_decay.std_error = r.half_data_entropy.empty()
+                                              ? r.jackknife_error
+                                              : std::hypot(r.jackknife_error, r.systematic_error);
   r.conditional_entropy_decay.method =
       "H_n = held-out cross-entropy (nats/token) of " + input.model + " for n = 0.." +
       std::to_string(orders - 1) + ", trained on " + std::to_string(input.train_tokens) +
@@ -874,14 +881,15 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
                  " = delete-a-group jackknife over " + std::to_string(blocks) +
                  " contiguous held-out blocks " + Fixed(r.jackknife_error, 4) +
                  " (+) half-data shift |gamma - " + Fixed(r.systematic_gamma, 3) + "|" +
-                 (three_point.empty() ? std::string()
-                                      : " (+) four-point shift |gamma - " +
-                                            Fixed(four_point_gamma, 3) + "|") +
+                 (three_point.empty()
+                      ? std::string()
+                      : " (+) four-point shift |gamma - " + Fixed(four_point_gamma, 3) + "|") +
                  " = systematic " + Fixed(r.systematic_error, 4) +
                  " (not the model family or n beyond the window)") +
-      (three_point.empty() ? std::string() : "; " + three_point) +
-      "; H_n: raw values " + Join(r.entropy, 4) +
-      (r.half_data_entropy.empty() ? std::string() : ", half data " + Join(r.half_data_entropy, 4)) +
+      (three_point.empty() ? std::string() : "; " + three_point) + "; H_n: raw values " +
+      Join(r.entropy, 4) +
+      (r.half_data_entropy.empty() ? std::string()
+                                   : ", half data " + Join(r.half_data_entropy, 4)) +
       "; a model's H_n is an upper bound on the true one that loosens at large n";
   *result = std::move(r);
   return true;

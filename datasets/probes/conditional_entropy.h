@@ -126,7 +126,7 @@ struct ConditionalEntropyOptions {
   double discount = 0.75;
   int jackknife_blocks = 10;
   double gamma_min = 0.01, gamma_max = 5.0, gamma_step = 0.001;
-  int min_fit_points = 3;          // n values in the fit window (3 parameters: 3 = no residual)
+  int min_fit_points = 3;           // n values in the fit window (3 parameters: 3 = no residual)
   double convergence_ratio = 0.25;  // FitConditionalEntropyCurve with half_data_entropy
   // With half_data_entropy: when fewer than min_fit_points n have converged (but n = 1, 2 have),
   // fit n = 1..3 anyway, the paper's practice on WikiText (see the file comment).
@@ -175,7 +175,7 @@ struct ConditionalEntropyResult {
   double amplitude = 0.0;      // A
   double fit_rms = 0.0;        // rms residual of the fit, nats
   bool gamma_at_grid_edge = false;
-  int fit_first_n = 1, fit_last_n = 0;  // the fit window
+  int fit_first_n = 1, fit_last_n = 0;    // the fit window
   std::vector<double> half_data_entropy;  // H_n from half the training data (may be empty)
   // With subsets (extrapolation in D; empty otherwise): the training sizes, ascending (the last
   // is train_tokens), H_n of each ([size][n], n = 0..K), and per n the extrapolation from the

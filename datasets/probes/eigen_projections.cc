@@ -1,13 +1,12 @@
 #include "datasets/probes/eigen_projections.h"
 
+#include <Eigen/Eigenvalues>
+#include <Eigen/Jacobi>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <vector>
-
-#include <Eigen/Eigenvalues>
-#include <Eigen/Jacobi>
 
 namespace scalebench::internal {
 namespace {
@@ -15,8 +14,8 @@ namespace {
 // One Francis implicit QR step with Wilkinson shift on the unreduced block [start, end] of the
 // tridiagonal (diag, subdiag); the rotations G are applied as w <- w G. Transcribed from Eigen
 // 3.4's internal::tridiagonal_qr_step, with the accumulation target changed.
-void QrStep(double* diag, double* subdiag, Eigen::Index start, Eigen::Index end,
-            Eigen::MatrixXd* w) {
+void QrStep(
+    double* diag, double* subdiag, Eigen::Index start, Eigen::Index end, Eigen::MatrixXd* w) {
   const double td = (diag[end - 1] - diag[end]) * 0.5;
   const double e = subdiag[end - 1];
   double mu = diag[end];
@@ -53,7 +52,9 @@ void QrStep(double* diag, double* subdiag, Eigen::Index start, Eigen::Index end,
 }
 
 // Zeroes negligible subdiagonal entries (Eigen's test: |e_i|^2 <= eps^2 (|d_i| + |d_i+1|)).
-void Deflate(Eigen::VectorXd& diag, Eigen::VectorXd& subdiag, Eigen::Index start,
+void Deflate(Eigen::VectorXd& diag,
+             Eigen::VectorXd& subdiag,
+             Eigen::Index start,
              Eigen::Index end) {
   const double tiny = std::numeric_limits<double>::min();
   const double precision_inv = 1.0 / std::numeric_limits<double>::epsilon();
@@ -83,8 +84,10 @@ bool TridiagonalQr(Eigen::VectorXd& diag, Eigen::VectorXd& subdiag, Eigen::Matri
 
 }  // namespace
 
-bool EigenProjections(const Eigen::MatrixXd& matrix, const Eigen::MatrixXd& rhs,
-                      Eigen::VectorXd* eigenvalues, Eigen::MatrixXd* projections) {
+bool EigenProjections(const Eigen::MatrixXd& matrix,
+                      const Eigen::MatrixXd& rhs,
+                      Eigen::VectorXd* eigenvalues,
+                      Eigen::MatrixXd* projections) {
   const Eigen::Index n = matrix.rows();
   if (n == 1) {
     *eigenvalues = matrix.diagonal();
@@ -102,8 +105,9 @@ bool EigenProjections(const Eigen::MatrixXd& matrix, const Eigen::MatrixXd& rhs,
 
   std::vector<Eigen::Index> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](Eigen::Index i, Eigen::Index j) { return diag[i] > diag[j]; });
+  std::stable_sort(order.begin(), order.end(), [&](Eigen::Index i, Eigen::Index j) {
+    return diag[i] > diag[j];
+  });
   eigenvalues->resize(n);
   projections->resize(n, rhs.cols());
   for (Eigen::Index k = 0; k < n; ++k) {

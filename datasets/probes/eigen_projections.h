@@ -21,7 +21,9 @@ namespace scalebench::internal {
 
 // `matrix` is symmetric (its lower triangle is read); rhs has matrix.rows() rows. Returns false if
 // the QR iteration did not converge (30 n sweeps, as Eigen).
-bool EigenProjections(const Eigen::MatrixXd& matrix, const Eigen::MatrixXd& rhs,
-                      Eigen::VectorXd* eigenvalues, Eigen::MatrixXd* projections);
+bool EigenProjections(const Eigen::MatrixXd& matrix,
+                      const Eigen::MatrixXd& rhs,
+                      Eigen::VectorXd* eigenvalues,
+                      Eigen::MatrixXd* projections);
 
 }  // namespace scalebench::internal

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "datasets/internal/status.h"
 #include "datasets/generators/random.h"
+#include "datasets/internal/status.h"
 
 namespace scalebench {
 namespace {
@@ -46,8 +46,10 @@ double StandardDeviation(const std::vector<double>& x) {
 }
 
 // One type's count split into two halves, each label independently with probability 1/2.
-void SplitHalves(const std::vector<std::int64_t>& counts, std::uint64_t seed,
-                 std::vector<std::int64_t>* first, std::vector<std::int64_t>* second) {
+void SplitHalves(const std::vector<std::int64_t>& counts,
+                 std::uint64_t seed,
+                 std::vector<std::int64_t>* first,
+                 std::vector<std::int64_t>* second) {
   Xoshiro256pp rng(seed);
   first->resize(counts.size());
   second->resize(counts.size());
@@ -61,7 +63,8 @@ void SplitHalves(const std::vector<std::int64_t>& counts, std::uint64_t seed,
 // A nonparametric bootstrap of labels: the counts resampled multinomially with probabilities
 // count / N (sequential conditional binomials).
 std::vector<std::int64_t> ResampleCounts(const std::vector<std::int64_t>& counts,
-                                         std::int64_t total, std::uint64_t seed) {
+                                         std::int64_t total,
+                                         std::uint64_t seed) {
   Xoshiro256pp rng(seed);
   std::vector<std::int64_t> out(counts.size(), 0);
   std::int64_t remaining_draws = total, remaining_mass = total;
@@ -77,13 +80,18 @@ std::vector<std::int64_t> ResampleCounts(const std::vector<std::int64_t>& counts
 }
 
 // CSN fit at one c_min: the MLE of tau on the sorted tail [first, end) and its KS distance.
-void FitTailAt(const std::vector<std::int64_t>& sorted, std::size_t first, double tail_log_sum,
-               const FrequencyProbeOptions& options, CountPowerLawFit* fit) {
+void FitTailAt(const std::vector<std::int64_t>& sorted,
+               std::size_t first,
+               double tail_log_sum,
+               const FrequencyProbeOptions& options,
+               CountPowerLawFit* fit) {
   const double n = double(sorted.size() - first);
   const double c_min = double(sorted[first]);
   const double mean_log = tail_log_sum / n;
   // The log-likelihood per value is concave in tau (log zeta(tau, c) is convex).
-  auto log_likelihood = [&](double tau) { return -std::log(HurwitzZeta(tau, c_min)) - tau * mean_log; };
+  auto log_likelihood = [&](double tau) {
+    return -std::log(HurwitzZeta(tau, c_min)) - tau * mean_log;
+  };
   const double tau = GoldenMaximum(log_likelihood, options.tau_lower, options.tau_upper, 1e-9);
   // KS over the integers >= c_min: the extremes are at each distinct value v (CDF after v) and
   // just before it (CDF at v - 1, where the model has risen over any gap and the data have not).
@@ -96,7 +104,8 @@ void FitTailAt(const std::vector<std::int64_t>& sorted, std::size_t first, doubl
     const double upper_tail = HurwitzZeta(tau, v);  // sum_{c >= v} c^-tau
     const double model_before = 1.0 - upper_tail / z0;
     const double model_at = 1.0 - (upper_tail - std::pow(v, -tau)) / z0;
-    ks = std::max({ks, std::abs(double(i - first) / n - model_before),
+    ks = std::max({ks,
+                   std::abs(double(i - first) / n - model_before),
                    std::abs(double(j - first) / n - model_at)});
     i = j;
   }
@@ -122,9 +131,14 @@ struct Estimates {
 };
 
 // Both fits on one sample; the rank fit's halves come from `split_seed`.
-bool EstimateOnce(const std::vector<std::int64_t>& counts, const FrequencyProbeOptions& options,
-                  std::uint64_t split_seed, Estimates* out, CountPowerLawFit* csn,
-                  RankFrequencyFit* rank, std::string* csn_error, std::string* rank_error) {
+bool EstimateOnce(const std::vector<std::int64_t>& counts,
+                  const FrequencyProbeOptions& options,
+                  std::uint64_t split_seed,
+                  Estimates* out,
+                  CountPowerLawFit* csn,
+                  RankFrequencyFit* rank,
+                  std::string* csn_error,
+                  std::string* rank_error) {
   CountPowerLawFit csn_fit;
   if (FitCountPowerLaw(counts, options, &csn_fit, csn_error)) {
     out->csn_tau = csn_fit.tau;
@@ -152,11 +166,14 @@ double HurwitzZeta(double s, double q) {
   // sum_{j>=0} f(x + j) = int_x^inf f + f(x)/2 - sum_k B_2k/(2k)! f^(2k-1)(x), with
   // f^(2k-1)(x) = -(s)_(2k-1) x^(-s-2k+1), (s)_n the rising factorial.
   sum += x * x_pow / (s - 1.0) + 0.5 * x_pow;
-  static constexpr double kBernoulliOverFactorial[] = {
-      1.0 / 6.0 / 2.0,           -1.0 / 30.0 / 24.0,         1.0 / 42.0 / 720.0,
-      -1.0 / 30.0 / 40320.0,     5.0 / 66.0 / 3628800.0,     -691.0 / 2730.0 / 479001600.0};
-  double rising = s;              // (s)_(2k-1)
-  double power = x_pow / x;       // x^(-s-2k+1)
+  static constexpr double kBernoulliOverFactorial[] = {1.0 / 6.0 / 2.0,
+                                                       -1.0 / 30.0 / 24.0,
+                                                       1.0 / 42.0 / 720.0,
+                                                       -1.0 / 30.0 / 40320.0,
+                                                       5.0 / 66.0 / 3628800.0,
+                                                       -691.0 / 2730.0 / 479001600.0};
+  double rising = s;         // (s)_(2k-1)
+  double power = x_pow / x;  // x^(-s-2k+1)
   for (int k = 1; k <= 6; ++k) {
     sum += kBernoulliOverFactorial[k - 1] * rising * power;
     rising *= (s + 2 * k - 1) * (s + 2 * k);
@@ -187,14 +204,17 @@ bool FrequencyProbeOptions::IsValid(std::string* error) const {
   return false;
 }
 
-bool FitCountPowerLaw(const std::vector<std::int64_t>& values, const FrequencyProbeOptions& options,
-                      CountPowerLawFit* fit, std::string* error) {
+bool FitCountPowerLaw(const std::vector<std::int64_t>& values,
+                      const FrequencyProbeOptions& options,
+                      CountPowerLawFit* fit,
+                      std::string* error) {
   auto fail = [&](const std::string& message) {
     if (error != nullptr) *error = message;
     return false;
   };
   std::vector<std::int64_t> sorted;
-  for (std::int64_t v : values) if (v > 0) sorted.push_back(v);
+  for (std::int64_t v : values)
+    if (v > 0) sorted.push_back(v);
   std::sort(sorted.begin(), sorted.end());
   std::vector<std::size_t> starts;  // index of the first occurrence of each distinct value
   for (std::size_t i = 0; i < sorted.size(); ++i) {
@@ -202,10 +222,12 @@ bool FitCountPowerLaw(const std::vector<std::int64_t>& values, const FrequencyPr
   }
   // suffix sums of log values
   std::vector<double> log_suffix(sorted.size() + 1, 0.0);
-  for (std::size_t i = sorted.size(); i-- > 0;) log_suffix[i] = log_suffix[i + 1] + std::log(double(sorted[i]));
+  for (std::size_t i = sorted.size(); i-- > 0;)
+    log_suffix[i] = log_suffix[i + 1] + std::log(double(sorted[i]));
   CountPowerLawFit best;
   int candidates = 0;
-  for (std::size_t d = 0; d + 1 < starts.size() && candidates < options.max_count_min_candidates; ++d) {
+  for (std::size_t d = 0; d + 1 < starts.size() && candidates < options.max_count_min_candidates;
+       ++d) {
     const std::size_t first = starts[d];
     if (sorted.size() - first < std::size_t(options.min_tail_types)) break;
     CountPowerLawFit trial;
@@ -215,8 +237,8 @@ bool FitCountPowerLaw(const std::vector<std::int64_t>& values, const FrequencyPr
   }
   if (candidates == 0) {
     return fail("CSN power-law fit: " + std::to_string(sorted.size()) + " positive counts with " +
-                std::to_string(starts.size()) + " distinct values; a tail needs >= " +
-                std::to_string(options.min_tail_types) +
+                std::to_string(starts.size()) +
+                " distinct values; a tail needs >= " + std::to_string(options.min_tail_types) +
                 " values and >= 2 distinct values (the sample is too small or too concentrated)");
   }
   const double margin = 1e-6;
@@ -230,7 +252,8 @@ bool FitCountPowerLaw(const std::vector<std::int64_t>& values, const FrequencyPr
 
 bool FitRankFrequency(const std::vector<std::int64_t>& ranking,
                       const std::vector<std::int64_t>& counting,
-                      const FrequencyProbeOptions& options, RankFrequencyFit* fit,
+                      const FrequencyProbeOptions& options,
+                      RankFrequencyFit* fit,
                       std::string* error) {
   auto fail = [&](const std::string& message) {
     if (error != nullptr) *error = message;
@@ -242,14 +265,16 @@ bool FitRankFrequency(const std::vector<std::int64_t>& ranking,
     if (double(ranking[j]) >= options.min_rank_count) order.push_back(j);
   }
   if (order.size() < std::size_t(options.min_ranks)) {
-    return fail("rank fit: only " + std::to_string(order.size()) + " types have count >= " +
-                Fixed(options.min_rank_count, 0) + " in the ranking half; need >= " +
-                std::to_string(options.min_ranks) + " (sample too small)");
+    return fail("rank fit: only " + std::to_string(order.size()) +
+                " types have count >= " + Fixed(options.min_rank_count, 0) +
+                " in the ranking half; need >= " + std::to_string(options.min_ranks) +
+                " (sample too small)");
   }
   // Ties in the ranking half are broken by index: the counting half is independent of it, so
   // any tie rule leaves the fit unbiased.
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return ranking[a] > ranking[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return ranking[a] > ranking[b];
+  });
   const int m = int(order.size());
   std::vector<double> log_rank(m);
   double total = 0, weighted_log = 0;
@@ -278,7 +303,8 @@ bool FitRankFrequency(const std::vector<std::int64_t>& ranking,
 }
 
 bool MeasureFrequencyDecay(const std::vector<std::int64_t>& counts_per_type,
-                           const FrequencyProbeOptions& options, FrequencyProbeResult* result,
+                           const FrequencyProbeOptions& options,
+                           FrequencyProbeResult* result,
                            std::string* error) {
   if (!options.IsValid(error)) return false;
   FrequencyProbeResult out;
@@ -292,8 +318,14 @@ bool MeasureFrequencyDecay(const std::vector<std::int64_t>& counts_per_type,
   }
   Estimates point;
   std::string rank_error;
-  if (!EstimateOnce(counts_per_type, options, MixSeed(options.seed, 0), &point, &out.csn,
-                    &out.rank, &out.csn_error, &rank_error)) {
+  if (!EstimateOnce(counts_per_type,
+                    options,
+                    MixSeed(options.seed, 0),
+                    &point,
+                    &out.csn,
+                    &out.rank,
+                    &out.csn_error,
+                    &rank_error)) {
     if (error != nullptr) *error = rank_error;
     return false;
   }
@@ -305,8 +337,14 @@ bool MeasureFrequencyDecay(const std::vector<std::int64_t>& counts_per_type,
     const auto resampled = ResampleCounts(counts_per_type, out.total_count, MixSeed(stream, 1));
     Estimates replicate;
     std::string ignored_csn, ignored_rank;
-    const bool rank_ok = EstimateOnce(resampled, options, MixSeed(stream, 2), &replicate, nullptr,
-                                      nullptr, &ignored_csn, &ignored_rank);
+    const bool rank_ok = EstimateOnce(resampled,
+                                      options,
+                                      MixSeed(stream, 2),
+                                      &replicate,
+                                      nullptr,
+                                      nullptr,
+                                      &ignored_csn,
+                                      &ignored_rank);
     if (!rank_ok || !std::isfinite(replicate.csn_z)) ++out.bootstrap_failures;
     if (rank_ok) rank_z.push_back(replicate.rank_z);
     if (std::isfinite(replicate.csn_z)) {
@@ -328,7 +366,8 @@ bool MeasureFrequencyDecay(const std::vector<std::int64_t>& counts_per_type,
 
 bool MeasureFrequencyDecayFromLabels(const std::vector<std::int64_t>& labels,
                                      const FrequencyProbeOptions& options,
-                                     FrequencyProbeResult* result, std::string* error) {
+                                     FrequencyProbeResult* result,
+                                     std::string* error) {
   std::unordered_map<std::int64_t, std::int64_t> index;
   std::vector<std::int64_t> counts;
   index.reserve(labels.size() / 4 + 16);
@@ -343,14 +382,15 @@ bool MeasureFrequencyDecayFromLabels(const std::vector<std::int64_t>& labels,
 std::string FrequencyProbeResult::Method() const {
   std::ostringstream out;
   out << "rank MLE (split-sample: ranks from one binomial half, Zipf MLE on the other half's "
-      << "counts over ranks 1.." << rank.window_ranks << ", ranking-half count >= threshold) z = "
-      << Fixed(rank_frequency_decay_z, 4) << " +- " << Fixed(rank_frequency_decay_z_std_error, 4)
+      << "counts over ranks 1.." << rank.window_ranks
+      << ", ranking-half count >= threshold) z = " << Fixed(rank_frequency_decay_z, 4) << " +- "
+      << Fixed(rank_frequency_decay_z_std_error, 4)
       << "; alt. CSN discrete MLE on counts per type: ";
   if (csn_error.empty()) {
-    out << "tau = " << Fixed(csn.tau, 4) << " +- " << Fixed(csn_tau_std_error, 4) << " (c >= "
-        << csn.count_min << ", " << csn.tail_types << " types, KS " << Fixed(csn.ks_distance, 4)
-        << ") -> z = 1/(tau-1) = " << Fixed(csn_frequency_decay_z, 4) << " +- "
-        << Fixed(csn_frequency_decay_z_std_error, 4);
+    out << "tau = " << Fixed(csn.tau, 4) << " +- " << Fixed(csn_tau_std_error, 4)
+        << " (c >= " << csn.count_min << ", " << csn.tail_types << " types, KS "
+        << Fixed(csn.ks_distance, 4) << ") -> z = 1/(tau-1) = " << Fixed(csn_frequency_decay_z, 4)
+        << " +- " << Fixed(csn_frequency_decay_z_std_error, 4);
   } else {
     out << "failed (" << csn_error << ")";
   }

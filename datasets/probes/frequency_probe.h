@@ -91,7 +91,7 @@ struct CountPowerLawFit {
 // (b) The split-sample rank MLE.
 struct RankFrequencyFit {
   double frequency_decay_z = std::numeric_limits<double>::quiet_NaN();
-  int window_ranks = 0;          // m: ranks 1..m
+  int window_ranks = 0;           // m: ranks 1..m
   std::int64_t window_count = 0;  // sum of half-B counts over the window
 };
 
@@ -120,26 +120,31 @@ struct FrequencyProbeResult {
 
 // The CSN discrete power-law fit of `values` (each >= 1; zeros are ignored). False with a reason
 // when there are too few values or distinct values for any c_min candidate, or tau hits a bound.
-bool FitCountPowerLaw(const std::vector<std::int64_t>& values, const FrequencyProbeOptions& options,
-                      CountPowerLawFit* fit, std::string* error);
+bool FitCountPowerLaw(const std::vector<std::int64_t>& values,
+                      const FrequencyProbeOptions& options,
+                      CountPowerLawFit* fit,
+                      std::string* error);
 
 // The rank MLE of z for an already split sample: `ranking` and `counting` hold the two halves'
 // counts of the same types. False when the window has fewer than options.min_ranks types.
 bool FitRankFrequency(const std::vector<std::int64_t>& ranking,
                       const std::vector<std::int64_t>& counting,
-                      const FrequencyProbeOptions& options, RankFrequencyFit* fit,
+                      const FrequencyProbeOptions& options,
+                      RankFrequencyFit* fit,
                       std::string* error);
 
 // Both estimators and their bootstrap on counts per type (entry j: how often type j occurred;
 // the order of types does not matter, zeros are allowed). False with a reason when the rank MLE
 // fails or the options are invalid; a CSN failure alone is recorded in result->csn_error.
 bool MeasureFrequencyDecay(const std::vector<std::int64_t>& counts_per_type,
-                           const FrequencyProbeOptions& options, FrequencyProbeResult* result,
+                           const FrequencyProbeOptions& options,
+                           FrequencyProbeResult* result,
                            std::string* error);
 
 // The same on a sample of labels (type ids, any integers): counts them first.
 bool MeasureFrequencyDecayFromLabels(const std::vector<std::int64_t>& labels,
                                      const FrequencyProbeOptions& options,
-                                     FrequencyProbeResult* result, std::string* error);
+                                     FrequencyProbeResult* result,
+                                     std::string* error);
 
 }  // namespace scalebench

@@ -8,8 +8,8 @@
 #include <numeric>
 #include <vector>
 
-#include "datasets/internal/status.h"
 #include "datasets/generators/random.h"
+#include "datasets/internal/status.h"
 
 namespace scalebench {
 namespace {
@@ -26,8 +26,13 @@ struct Neighbours {
 // Nearest k neighbours of the rows [begin, begin + rows) of `x` (centred). Candidates are ranked
 // by the GEMM distances; the k kept are recomputed exactly, so close pairs lose no precision to
 // the cancellation in ||x||^2 + ||y||^2 - 2 x.y.
-bool BlockNeighbours(const Eigen::MatrixXd& x, const Eigen::VectorXd& norms, Eigen::Index begin,
-                     Eigen::Index rows, int k, Neighbours* out, std::string* error) {
+bool BlockNeighbours(const Eigen::MatrixXd& x,
+                     const Eigen::VectorXd& norms,
+                     Eigen::Index begin,
+                     Eigen::Index rows,
+                     int k,
+                     Neighbours* out,
+                     std::string* error) {
   const Eigen::Index n = x.rows();
   const Eigen::MatrixXd gram = x.middleRows(begin, rows) * x.transpose();  // rows x n
   std::vector<double> d2(n);
@@ -49,7 +54,8 @@ bool BlockNeighbours(const Eigen::MatrixXd& x, const Eigen::VectorXd& norms, Eig
     }
     if (static_cast<int>(candidates.size()) < k) {
       return Fail("point " + std::to_string(i) + " has fewer than " + std::to_string(k) +
-                  " distinct neighbours (too many duplicate points)", error);
+                      " distinct neighbours (too many duplicate points)",
+                  error);
     }
     auto closer = [&](int a, int b) { return d2[a] < d2[b]; };
     std::nth_element(candidates.begin(), candidates.begin() + (k - 1), candidates.end(), closer);
@@ -62,8 +68,8 @@ bool BlockNeighbours(const Eigen::MatrixXd& x, const Eigen::VectorXd& norms, Eig
   return true;
 }
 
-bool FindNeighbours(const Eigen::MatrixXd& points, int k, int block_rows, Neighbours* out,
-                    std::string* error) {
+bool FindNeighbours(
+    const Eigen::MatrixXd& points, int k, int block_rows, Neighbours* out, std::string* error) {
   // Centring shrinks the norms, and with them the cancellation error of the GEMM distances.
   const Eigen::MatrixXd x = points.rowwise() - points.colwise().mean();
   const Eigen::VectorXd norms = x.rowwise().squaredNorm();
@@ -112,8 +118,11 @@ Eigen::MatrixXd LevinaBickelInverses(const Neighbours& nb, int k_min, int k_max)
 }
 
 // Bootstrap SE of both estimators over points (same resampled points for both).
-void BootstrapErrors(const std::vector<double>& logs, const Eigen::MatrixXd& inverse,
-                     const IntrinsicDimensionOptions& options, double* se_twonn, double* se_lb) {
+void BootstrapErrors(const std::vector<double>& logs,
+                     const Eigen::MatrixXd& inverse,
+                     const IntrinsicDimensionOptions& options,
+                     double* se_twonn,
+                     double* se_lb) {
   const int n = static_cast<int>(logs.size());
   Xoshiro256pp rng(MixSeed(options.seed, 0x1d));
   std::vector<double> twonn, lb;
@@ -153,34 +162,42 @@ std::string LevinaBickelMethod(const IntrinsicDimensionOptions& options) {
 bool IntrinsicDimensionOptions::IsValid(std::string* error) const {
   if (!(twonn_discard_fraction >= 0.0 && twonn_discard_fraction <= 0.5)) {
     return Fail("IntrinsicDimensionOptions.twonn_discard_fraction = " +
-                std::to_string(twonn_discard_fraction) + ": must be in [0, 0.5]", error);
+                    std::to_string(twonn_discard_fraction) + ": must be in [0, 0.5]",
+                error);
   }
   if (mle_k_min < 2) {
     return Fail("IntrinsicDimensionOptions.mle_k_min = " + std::to_string(mle_k_min) +
-                ": must be >= 2 (the estimate averages over the k - 1 closer neighbours)", error);
+                    ": must be >= 2 (the estimate averages over the k - 1 closer neighbours)",
+                error);
   }
   if (mle_k_max < mle_k_min) {
     return Fail("IntrinsicDimensionOptions.mle_k_max = " + std::to_string(mle_k_max) +
-                ": must be >= mle_k_min = " + std::to_string(mle_k_min), error);
+                    ": must be >= mle_k_min = " + std::to_string(mle_k_min),
+                error);
   }
   if (bootstrap_resamples < 2) {
     return Fail("IntrinsicDimensionOptions.bootstrap_resamples = " +
-                std::to_string(bootstrap_resamples) + ": must be >= 2", error);
+                    std::to_string(bootstrap_resamples) + ": must be >= 2",
+                error);
   }
   if (block_rows < 1) {
-    return Fail("IntrinsicDimensionOptions.block_rows = " + std::to_string(block_rows) +
-                ": must be >= 1", error);
+    return Fail(
+        "IntrinsicDimensionOptions.block_rows = " + std::to_string(block_rows) + ": must be >= 1",
+        error);
   }
   return true;
 }
 
-bool MeasureIntrinsicDimension(const Eigen::MatrixXd& x, const IntrinsicDimensionOptions& options,
-                               IntrinsicDimensionResult* result, std::string* error) {
+bool MeasureIntrinsicDimension(const Eigen::MatrixXd& x,
+                               const IntrinsicDimensionOptions& options,
+                               IntrinsicDimensionResult* result,
+                               std::string* error) {
   if (!options.IsValid(error)) return false;
   const int k = std::max(2, options.mle_k_max);
   if (x.rows() < k + 2) {
     return Fail("intrinsic dimension needs at least mle_k_max + 2 = " + std::to_string(k + 2) +
-                " points, got " + std::to_string(x.rows()), error);
+                    " points, got " + std::to_string(x.rows()),
+                error);
   }
   if (!x.allFinite()) {
     return Fail("intrinsic dimension: the points contain non-finite values", error);
@@ -205,8 +222,8 @@ bool MeasureIntrinsicDimension(const Eigen::MatrixXd& x, const IntrinsicDimensio
   result->num_points = static_cast<int>(n);
   result->num_duplicates = nb.duplicates;
   result->twonn = {twonn, se_twonn, TwoNNMethod(options) + sample};
-  result->levina_bickel = {LevinaBickelEstimate(inverse), se_lb,
-                           LevinaBickelMethod(options) + sample};
+  result->levina_bickel = {
+      LevinaBickelEstimate(inverse), se_lb, LevinaBickelMethod(options) + sample};
   result->primary = options.primary;
   return true;
 }
@@ -216,8 +233,8 @@ void IntrinsicDimensionResult::FillProfile(Profile* profile) const {
   Measurement value = two_nn ? twonn : levina_bickel;
   const Measurement& other = two_nn ? levina_bickel : twonn;
   const std::string other_name = two_nn ? "Levina-Bickel" : "TwoNN";
-  value.method += "; " + other_name + " gives " + Fixed(other.value, 2) + " +- " +
-                  Fixed(other.std_error, 2);
+  value.method +=
+      "; " + other_name + " gives " + Fixed(other.value, 2) + " +- " + Fixed(other.std_error, 2);
   if (num_duplicates > 0) {
     value.method +=
         "; " + std::to_string(num_duplicates) + " duplicate points skipped as neighbours";

@@ -40,10 +40,9 @@
 //   result.FillProfile(&profile);  // kIntrinsicDimension = TwoNN (by default), MLE in the method
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
 #include <string>
-
-#include <Eigen/Core>
 
 #include "datasets/profile.h"
 
@@ -70,8 +69,8 @@ struct IntrinsicDimensionOptions {
 
 struct IntrinsicDimensionResult {
   int num_points = 0;
-  int num_duplicates = 0;    // points with an exact copy in the sample
-  Measurement twonn;         // d and its bootstrap SE
+  int num_duplicates = 0;  // points with an exact copy in the sample
+  Measurement twonn;       // d and its bootstrap SE
   Measurement levina_bickel;
   IntrinsicDimensionEstimator primary = IntrinsicDimensionEstimator::kTwoNN;
 
@@ -81,7 +80,9 @@ struct IntrinsicDimensionResult {
 
 // x: n x D points, one per row. Returns false with a message on bad options, fewer than
 // mle_k_max + 2 points, non-finite values, or too many duplicates to find k_max neighbours.
-bool MeasureIntrinsicDimension(const Eigen::MatrixXd& x, const IntrinsicDimensionOptions& options,
-                               IntrinsicDimensionResult* result, std::string* error);
+bool MeasureIntrinsicDimension(const Eigen::MatrixXd& x,
+                               const IntrinsicDimensionOptions& options,
+                               IntrinsicDimensionResult* result,
+                               std::string* error);
 
 }  // namespace scalebench

@@ -8,9 +8,19 @@
 
 // LAPACK (Fortran) symmetric divide-and-conquer eigensolver; the trailing arguments are the
 // hidden lengths of the character arguments (gfortran ABI).
-extern "C" void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda,
-                        double* w, double* work, const int* lwork, int* iwork, const int* liwork,
-                        int* info, std::size_t jobz_len, std::size_t uplo_len);
+extern "C" void dsyevd_(const char* jobz,
+                        const char* uplo,
+                        const int* n,
+                        double* a,
+                        const int* lda,
+                        double* w,
+                        double* work,
+                        const int* lwork,
+                        int* iwork,
+                        const int* liwork,
+                        int* info,
+                        std::size_t jobz_len,
+                        std::size_t uplo_len);
 
 namespace scalebench {
 namespace {
@@ -38,8 +48,12 @@ struct Fits {
 };
 
 // b over modes [k_lo, k_hi] of lambda; a over [t_lo, t_hi] of the tail sum of p (1-based).
-Fits FitDecays(const Eigen::VectorXd& lambda, const Eigen::VectorXd& p, int k_lo, int k_hi,
-               int t_lo, int t_hi) {
+Fits FitDecays(const Eigen::VectorXd& lambda,
+               const Eigen::VectorXd& p,
+               int k_lo,
+               int k_hi,
+               int t_lo,
+               int t_hi) {
   Fits fits;
   std::vector<double> x, y;
   for (int k = k_lo; k <= std::min<int>(k_hi, lambda.size()); ++k) {
@@ -57,8 +71,11 @@ Fits FitDecays(const Eigen::VectorXd& lambda, const Eigen::VectorXd& p, int k_lo
 }
 
 // Decreasing eigenvalues of gram / n and target powers p_k = sum_c (u_k . y_c)^2 / n.
-bool Decompose(const Eigen::MatrixXd& gram, const Eigen::MatrixXd& y, Eigen::VectorXd* lambda,
-               Eigen::VectorXd* power, std::string* error) {
+bool Decompose(const Eigen::MatrixXd& gram,
+               const Eigen::MatrixXd& y,
+               Eigen::VectorXd* lambda,
+               Eigen::VectorXd* power,
+               std::string* error) {
   const double n = gram.rows();
   Eigen::MatrixXd vectors = gram / n;
   Eigen::VectorXd values;
@@ -83,7 +100,9 @@ bool KernelPcaOptions::IsValid(std::string* error) const {
   return true;
 }
 
-bool SymmetricEigen(Eigen::MatrixXd* matrix, Eigen::VectorXd* eigenvalues, bool vectors,
+bool SymmetricEigen(Eigen::MatrixXd* matrix,
+                    Eigen::VectorXd* eigenvalues,
+                    bool vectors,
                     std::string* error) {
   const int n = static_cast<int>(matrix->rows());
   if (matrix->cols() != n) return Fail("SymmetricEigen: the matrix is not square", error);
@@ -92,16 +111,38 @@ bool SymmetricEigen(Eigen::MatrixXd* matrix, Eigen::VectorXd* eigenvalues, bool 
   const char jobz = vectors ? 'V' : 'N', uplo = 'L';
   int info = 0, lwork = -1, liwork = -1, iwork_query = 0;
   double work_query = 0;
-  dsyevd_(&jobz, &uplo, &n, matrix->data(), &n, eigenvalues->data(), &work_query, &lwork,
-          &iwork_query, &liwork, &info, 1, 1);
-  if (info != 0) return Fail("LAPACK dsyevd workspace query failed, info = " +
-                             std::to_string(info), error);
+  dsyevd_(&jobz,
+          &uplo,
+          &n,
+          matrix->data(),
+          &n,
+          eigenvalues->data(),
+          &work_query,
+          &lwork,
+          &iwork_query,
+          &liwork,
+          &info,
+          1,
+          1);
+  if (info != 0)
+    return Fail("LAPACK dsyevd workspace query failed, info = " + std::to_string(info), error);
   lwork = static_cast<int>(work_query) + 1;
   liwork = iwork_query;
   std::vector<double> work(lwork);
   std::vector<int> iwork(liwork);
-  dsyevd_(&jobz, &uplo, &n, matrix->data(), &n, eigenvalues->data(), work.data(), &lwork,
-          iwork.data(), &liwork, &info, 1, 1);
+  dsyevd_(&jobz,
+          &uplo,
+          &n,
+          matrix->data(),
+          &n,
+          eigenvalues->data(),
+          work.data(),
+          &lwork,
+          iwork.data(),
+          &liwork,
+          &info,
+          1,
+          1);
   if (info != 0) {
     return Fail("LAPACK dsyevd failed on a " + std::to_string(n) + " x " + std::to_string(n) +
                     " matrix, info = " + std::to_string(info),
@@ -110,8 +151,10 @@ bool SymmetricEigen(Eigen::MatrixXd* matrix, Eigen::VectorXd* eigenvalues, bool 
   return true;
 }
 
-bool MeasureKernelPca(const Eigen::MatrixXd& gram, const Eigen::MatrixXd& y,
-                      const KernelPcaOptions& options, KernelPcaResult* result,
+bool MeasureKernelPca(const Eigen::MatrixXd& gram,
+                      const Eigen::MatrixXd& y,
+                      const KernelPcaOptions& options,
+                      KernelPcaResult* result,
                       std::string* error) {
   if (std::string e; !options.IsValid(&e)) return Fail("KernelPcaOptions: " + e, error);
   const int n = static_cast<int>(gram.rows());
@@ -124,52 +167,57 @@ bool MeasureKernelPca(const Eigen::MatrixXd& gram, const Eigen::MatrixXd& y,
   const int k_hi = static_cast<int>(options.spectrum_max_fraction * n);
   const int t_hi = static_cast<int>(options.tail_max_fraction * n);
   if (k_hi - options.spectrum_min_mode + 1 < 3 || t_hi - options.tail_min_mode + 1 < 3) {
-    return Fail("kernel PCA: n = " + std::to_string(n) + " leaves fewer than 3 modes in a fit "
-                "window; use more reference points or wider windows", error);
+    return Fail("kernel PCA: n = " + std::to_string(n) +
+                    " leaves fewer than 3 modes in a fit "
+                    "window; use more reference points or wider windows",
+                error);
   }
   KernelPcaResult r;
   r.num_samples = n;
   const auto start = std::chrono::steady_clock::now();
   if (!Decompose(gram, y, &r.eigenvalues, &r.target_power, error)) return false;
-  const Fits full = FitDecays(r.eigenvalues, r.target_power, options.spectrum_min_mode, k_hi,
-                              options.tail_min_mode, t_hi);
+  const Fits full = FitDecays(
+      r.eigenvalues, r.target_power, options.spectrum_min_mode, k_hi, options.tail_min_mode, t_hi);
   if (options.convergence_check) {
     const int half = n / 2;
     Eigen::VectorXd lambda, power;
     if (!Decompose(gram.topLeftCorner(half, half), y.topRows(half), &lambda, &power, error)) {
       return false;
     }
-    const Fits h = FitDecays(lambda, power, options.spectrum_min_mode, k_hi,
-                             options.tail_min_mode, t_hi);
+    const Fits h =
+        FitDecays(lambda, power, options.spectrum_min_mode, k_hi, options.tail_min_mode, t_hi);
     r.half_spectrum_decay = h.b;
     r.half_task_power_decay = h.a;
   }
-  r.eigen_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.eigen_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::string convergence =
       options.convergence_check
           ? "; SE = |fit(n) - fit(n/2)| (n/2: b = " + Fixed(r.half_spectrum_decay) +
                 ", a = " + Fixed(r.half_task_power_decay) + ")"
           : "; no convergence check (SE unknown)";
   const std::string base = "uncentred kernel PCA of K/n on n = " + std::to_string(n) + " points";
-  r.spectrum_decay = {full.b, std::abs(full.b - r.half_spectrum_decay),
+  r.spectrum_decay = {full.b,
+                      std::abs(full.b - r.half_spectrum_decay),
                       base + ", LS slope of log lambda_k, k in [" +
-                          std::to_string(options.spectrum_min_mode) + ", " +
-                          std::to_string(k_hi) + "]" + convergence};
-  r.task_power_decay = {full.a, std::abs(full.a - r.half_task_power_decay),
+                          std::to_string(options.spectrum_min_mode) + ", " + std::to_string(k_hi) +
+                          "]" + convergence};
+  r.task_power_decay = {full.a,
+                        std::abs(full.a - r.half_task_power_decay),
                         base + ", tail sum of p_k (summed over " + std::to_string(y.cols()) +
                             " outputs) ~ (k - 1/2)^(1-a), k in [" +
-                            std::to_string(options.tail_min_mode) + ", " +
-                            std::to_string(t_hi) + "]" + convergence};
+                            std::to_string(options.tail_min_mode) + ", " + std::to_string(t_hi) +
+                            "]" + convergence};
   const double total = y.rowwise().squaredNorm().mean();
   const double total_se =
       std::sqrt((y.rowwise().squaredNorm().array() - total).square().sum() / (n * (n - 1.0)));
   r.total_target_power = {total, total_se, base + ": mean |y|^2 (summed over outputs)"};
-  r.spectrum_trace = {gram.trace() / n, std::numeric_limits<double>::quiet_NaN(),
-                      base + ": trace(K)/n"};
+  r.spectrum_trace = {
+      gram.trace() / n, std::numeric_limits<double>::quiet_NaN(), base + ": trace(K)/n"};
   if (!std::isfinite(full.b) || !std::isfinite(full.a)) {
-    return Fail("kernel PCA: a fit failed (non-positive eigenvalues or target power in the "
-                "window)", error);
+    return Fail(
+        "kernel PCA: a fit failed (non-positive eigenvalues or target power in the "
+        "window)",
+        error);
   }
   *result = std::move(r);
   return true;
@@ -182,8 +230,8 @@ void KernelPcaResult::FillProfile(Profile* profile) const {
   profile->Set(Property::kSpectrumTrace, spectrum_trace);
   profile->Set(Series::kEigenvalues,
                std::vector<double>(eigenvalues.data(), eigenvalues.data() + eigenvalues.size()));
-  profile->Set(Series::kTargetPower, std::vector<double>(target_power.data(),
-                                                         target_power.data() + target_power.size()));
+  profile->Set(Series::kTargetPower,
+               std::vector<double>(target_power.data(), target_power.data() + target_power.size()));
 }
 
 }  // namespace scalebench

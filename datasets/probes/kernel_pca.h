@@ -34,10 +34,9 @@
 //   result.FillProfile(&profile);
 #pragma once
 
+#include <Eigen/Core>
 #include <limits>
 #include <string>
-
-#include <Eigen/Core>
 
 #include "datasets/profile.h"
 
@@ -73,14 +72,18 @@ struct KernelPcaResult {
 
 // gram: n x n kernel matrix (not divided by n), symmetric; y: n x C. False with a message on bad
 // shapes or options, a window with fewer than 3 modes, or an eigensolver failure.
-bool MeasureKernelPca(const Eigen::MatrixXd& gram, const Eigen::MatrixXd& y,
-                      const KernelPcaOptions& options, KernelPcaResult* result,
+bool MeasureKernelPca(const Eigen::MatrixXd& gram,
+                      const Eigen::MatrixXd& y,
+                      const KernelPcaOptions& options,
+                      KernelPcaResult* result,
                       std::string* error);
 
 // Eigenvalues (increasing, LAPACK order) and eigenvectors (columns) of a symmetric matrix by
 // LAPACK dsyevd; `matrix` is overwritten by the eigenvectors. With vectors = false only the
 // eigenvalues are computed (the matrix is destroyed). False with LAPACK's info on failure.
-bool SymmetricEigen(Eigen::MatrixXd* matrix, Eigen::VectorXd* eigenvalues, bool vectors,
+bool SymmetricEigen(Eigen::MatrixXd* matrix,
+                    Eigen::VectorXd* eigenvalues,
+                    bool vectors,
                     std::string* error);
 
 }  // namespace scalebench

@@ -33,7 +33,8 @@ struct DecayFit {
 
 // FitEntropyDecayAt (the grid fit at arbitrary abscissae t), then refined by golden section
 // within one grid step, so that the jackknife replicates are not quantised to the grid.
-DecayFit FitFreeLimit(const std::vector<double>& t, const std::vector<double>& h,
+DecayFit FitFreeLimit(const std::vector<double>& t,
+                      const std::vector<double>& h,
                       const ConditionalEntropyOptions& grid) {
   DecayFit best;
   if (!FitEntropyDecayAt(t, h, grid, &best.gamma, &best.limit, &best.amplitude, &best.rms)) {
@@ -84,7 +85,8 @@ struct CurveFits {
   double exact_limit = kNaN, first_t = kNaN;
 };
 
-CurveFits FitCurve(const std::vector<double>& entropy, const std::vector<int>& starts,
+CurveFits FitCurve(const std::vector<double>& entropy,
+                   const std::vector<int>& starts,
                    const ConditionalEntropyOptions& grid) {
   const int length = static_cast<int>(entropy.size()), base = starts.size() > 1 ? starts[1] : 2;
   CurveFits fits;
@@ -110,7 +112,8 @@ struct Accumulator {
   std::vector<std::size_t> block_samples;
 };
 
-void SampleEntropies(const RandomHierarchy& rhm, const RhmEntropyOptions& options,
+void SampleEntropies(const RandomHierarchy& rhm,
+                     const RhmEntropyOptions& options,
                      Accumulator* acc) {
   const int length = rhm.sequence_length(), blocks = options.jackknife_blocks;
   acc->block_entropy.assign(blocks, std::vector<double>(length, 0.0));
@@ -143,7 +146,8 @@ void SampleEntropies(const RandomHierarchy& rhm, const RhmEntropyOptions& option
 
 std::string Join(const std::vector<double>& values, int digits) {
   std::string out;
-  for (std::size_t k = 0; k < values.size(); ++k) out += (k > 0 ? ", " : "") + Fixed(values[k], digits);
+  for (std::size_t k = 0; k < values.size(); ++k)
+    out += (k > 0 ? ", " : "") + Fixed(values[k], digits);
   return out;
 }
 
@@ -200,7 +204,8 @@ void RhmPosterior::UpdateNode(int level, int index) {
     for (int r = 0; r < rules_; ++r) {
       const int* rhs = rhm_->Rule(level, a, r);
       double product = 1;
-      for (int j = 0; j < branching_; ++j) product *= Inside(level + 1, index * branching_ + j)[rhs[j]];
+      for (int j = 0; j < branching_; ++j)
+        product *= Inside(level + 1, index * branching_ + j)[rhs[j]];
       total += product;
     }
     out[a] = total / rules_;
@@ -287,7 +292,9 @@ std::vector<double> ExactPositionalCorrelation(const RandomHierarchy& rhm) {
   return sigma;
 }
 
-double PlateauDecay(const std::vector<double>& sigma, int base, std::vector<double>* plateau_means) {
+double PlateauDecay(const std::vector<double>& sigma,
+                    int base,
+                    std::vector<double>* plateau_means) {
   if (base < 2) return kNaN;
   const int length = static_cast<int>(sigma.size()) + 1;
   std::vector<double> t, means;
@@ -329,8 +336,10 @@ void RhmEntropyResult::FillProfile(Profile* profile) const {
   profile->Set(Property::kConditionalEntropyDecay, conditional_entropy_decay);
 }
 
-bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm, const RhmEntropyOptions& options,
-                                  RhmEntropyResult* result, std::string* error) {
+bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm,
+                                  const RhmEntropyOptions& options,
+                                  RhmEntropyResult* result,
+                                  std::string* error) {
   if (!options.IsValid(error)) return false;
   const RandomHierarchyOptions& grammar = rhm.options();
   const int length = rhm.sequence_length(), s = grammar.branching;
@@ -376,7 +385,8 @@ bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm, const RhmEntropyOp
   for (std::size_t left_out = 0; left_out < acc.block_samples.size(); ++left_out) {
     std::vector<double> curve(length);
     const double count = n - static_cast<double>(acc.block_samples[left_out]);
-    for (int t = 0; t < length; ++t) curve[t] = (acc.sum[t] - acc.block_entropy[left_out][t]) / count;
+    for (int t = 0; t < length; ++t)
+      curve[t] = (acc.sum[t] - acc.block_entropy[left_out][t]) / count;
     const CurveFits replicate = FitCurve(curve, r.plateau_start, grid);
     free_replicates.push_back(replicate.free_limit.gamma);
     exact_replicates.push_back(replicate.exact_limit);
@@ -429,9 +439,8 @@ bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm, const RhmEntropyOp
       " = " + std::to_string(options.jackknife_blocks) +
       "-block jackknife over the samples (Monte-Carlo noise) " + Fixed(monte_carlo_error, 4) +
       " (+) half the range of the three free-limit variants (choice of points) " +
-      Fixed(choice_error, 4) + "; H_t +- SE (nats), t = 0.." +
-      std::to_string(length - 1) + ": " + r.Table() + "; exact H_0 = " +
-      Fixed(r.marginal_entropy, 4);
+      Fixed(choice_error, 4) + "; H_t +- SE (nats), t = 0.." + std::to_string(length - 1) + ": " +
+      r.Table() + "; exact H_0 = " + Fixed(r.marginal_entropy, 4);
   *result = std::move(r);
   return true;
 }

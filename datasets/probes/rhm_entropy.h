@@ -39,16 +39,16 @@
 // = s^k with the plateau's MEAN H_t as its value (as the beta probe places its plateau means);
 // then H = H_inf + A t^-gamma by least squares for each gamma on the grid of `fit`
 // (gamma_min..gamma_max, step gamma_step), H_inf clamped to >= 0, A > 0 (FitEntropyDecayAt of
-// conditional_entropy.h at t = 1, s, s^2, ...), the best grid gamma refined within one step (so that jackknife replicates are not quantised
-// to the grid). With L = 3 the three plateaus fix the three parameters when the drops d_k
-// between plateaus shrink (gamma = ln(d_0 / d_1) / ln s); when they do not, no free limit fits
-// and H_inf ends at its bound 0 (the fit is then in effect a pure power law A t^-gamma; the
-// method string says so). Standard error: a delete-a-block jackknife over `jackknife_blocks`
-// contiguous blocks of the samples (Monte-Carlo noise, ~0.002) combined in quadrature with half
-// the range of the three free-limit readings below (plateau means, plateau starts, every t;
-// ~0.1 on the target grammars), because the choice of points moves gamma far more than the
-// sampling does. The exact-limit variant is a different model and is not in the range. Also
-// given:
+// conditional_entropy.h at t = 1, s, s^2, ...), the best grid gamma refined within one step (so
+// that jackknife replicates are not quantised to the grid). With L = 3 the three plateaus fix the
+// three parameters when the drops d_k between plateaus shrink (gamma = ln(d_0 / d_1) / ln s); when
+// they do not, no free limit fits and H_inf ends at its bound 0 (the fit is then in effect a pure
+// power law A t^-gamma; the method string says so). Standard error: a delete-a-block jackknife over
+// `jackknife_blocks` contiguous blocks of the samples (Monte-Carlo noise, ~0.002) combined in
+// quadrature with half the range of the three free-limit readings below (plateau means, plateau
+// starts, every t; ~0.1 on the target grammars), because the choice of points moves gamma far more
+// than the sampling does. The exact-limit variant is a different model and is not in the range.
+// Also given:
 //   - the exact-limit variant: H_inf fixed at H_{T-1} (the limit within a sequence), gamma =
 //     minus the log-log LS slope of (plateau mean - H_{T-1}) on t (the beta probe's fit);
 //   - the first-t variant (each plateau's H at its first t), and FitEntropyDecay over every t =
@@ -124,7 +124,8 @@ std::vector<double> ExactPositionalCorrelation(const RandomHierarchy& rhm);
 // mean over each plateau t in [base^k, base^(k+1) - 1] placed at its first t (into
 // *plateau_means when given), and minus the log-log LS slope through those points. NaN with
 // fewer than 2 plateaus, a non-positive mean or base < 2.
-double PlateauDecay(const std::vector<double>& sigma, int base,
+double PlateauDecay(const std::vector<double>& sigma,
+                    int base,
                     std::vector<double>* plateau_means = nullptr);
 
 // The entropy in nats of a law over [0, v) (0 log 0 = 0).
@@ -133,7 +134,7 @@ double EntropyNats(const std::vector<double>& law);
 struct RhmEntropyOptions {
   std::size_t samples = 100000;  // independent sequences
   int jackknife_blocks = 20;
-  std::uint64_t seed = 1;        // the sample stream Xoshiro256pp(seed)
+  std::uint64_t seed = 1;         // the sample stream Xoshiro256pp(seed)
   ConditionalEntropyOptions fit;  // only its gamma grid is used
   bool IsValid(std::string* error) const;
 };
@@ -141,10 +142,10 @@ struct RhmEntropyOptions {
 struct RhmEntropyResult {
   int sequence_length = 0;
   std::size_t samples = 0;
-  std::vector<double> entropy;    // H_t, t = 0..T-1, nats (Monte-Carlo mean of exact entropies)
-  std::vector<double> std_error;  // of entropy[t]: sample SD / sqrt(samples)
-  std::vector<double> log_loss;   // mean -log p(sampled last token | ctx_t): a check
-  double marginal_entropy = 0.0;  // the exact entropy of the last token's marginal (H_0)
+  std::vector<double> entropy;     // H_t, t = 0..T-1, nats (Monte-Carlo mean of exact entropies)
+  std::vector<double> std_error;   // of entropy[t]: sample SD / sqrt(samples)
+  std::vector<double> log_loss;    // mean -log p(sampled last token | ctx_t): a check
+  double marginal_entropy = 0.0;   // the exact entropy of the last token's marginal (H_0)
   std::vector<int> plateau_start;  // s^k, k = 0..L-1
   std::vector<double> plateau_entropy;  // mean H_t over t in [s^k, s^(k+1) - 1]
   // The free fit over the plateaus.
@@ -163,7 +164,9 @@ struct RhmEntropyResult {
 // Fails on bad options, a grammar too large for the dense inside vectors (more than 2^24
 // node-symbol pairs), a depth below 3 (three plateaus are needed) or a curve with no decaying
 // fit.
-bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm, const RhmEntropyOptions& options,
-                                  RhmEntropyResult* result, std::string* error);
+bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm,
+                                  const RhmEntropyOptions& options,
+                                  RhmEntropyResult* result,
+                                  std::string* error);
 
 }  // namespace scalebench

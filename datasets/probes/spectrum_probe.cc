@@ -31,7 +31,7 @@ struct Window {
 struct Exponents {
   double b = 0.0, a = 0.0;
   double b_ols_se = 0.0, a_ols_se = 0.0;  // inflated for autocorrelation
-  int tail_end = 0;                        // end of the tail window actually used
+  int tail_end = 0;                       // end of the tail window actually used
 };
 
 // G = kernel / n; p_k = |U^T y|_k^2 / n.
@@ -47,8 +47,11 @@ bool DecomposeGram(const Eigen::MatrixXd& kernel, const Eigen::MatrixXd& y, Deco
 
 // C = X^T X / n with eigenvectors v_k; the sample modes are u_k = X v_k / sqrt(n lambda_k), so
 // u_k . y = v_k . X^T y / sqrt(n lambda_k) and p_k = (v_k . X^T y)^2 / (n^2 lambda_k).
-bool DecomposeCovariance(const Eigen::MatrixXd& xtx, const Eigen::MatrixXd& xty, double n,
-                         double total_power, Decomposition* out) {
+bool DecomposeCovariance(const Eigen::MatrixXd& xtx,
+                         const Eigen::MatrixXd& xty,
+                         double n,
+                         double total_power,
+                         Decomposition* out) {
   Eigen::MatrixXd projections;
   if (!internal::EigenProjections(xtx / n, xty, &out->eigenvalues, &projections)) return false;
   const Eigen::Index d = out->eigenvalues.size();
@@ -109,8 +112,8 @@ Eigen::VectorXd TailSums(const Eigen::VectorXd& power, double outside_power) {
 // Least-squares slope of log v_k against log k over the window (positive v_k only), and its OLS
 // standard error inflated by sqrt((1 + rho) / (1 - rho)) for the lag-1 residual autocorrelation.
 // `shift` is subtracted from k (see FitExponents).
-bool LogLogSlope(const Eigen::VectorXd& values, Window window, double shift, double* slope,
-                 double* se) {
+bool LogLogSlope(
+    const Eigen::VectorXd& values, Window window, double shift, double* slope, double* se) {
   std::vector<double> xs, ys;
   for (int k = window.begin; k <= window.end && k <= values.size(); ++k) {
     if (values[k - 1] > 0.0) {
@@ -123,7 +126,8 @@ bool LogLogSlope(const Eigen::VectorXd& values, Window window, double shift, dou
   double mx = 0.0, my = 0.0;
   for (int i = 0; i < m; ++i) mx += xs[i] / m, my += ys[i] / m;
   double sxx = 0.0, sxy = 0.0;
-  for (int i = 0; i < m; ++i) sxx += (xs[i] - mx) * (xs[i] - mx), sxy += (xs[i] - mx) * (ys[i] - my);
+  for (int i = 0; i < m; ++i)
+    sxx += (xs[i] - mx) * (xs[i] - mx), sxy += (xs[i] - mx) * (ys[i] - my);
   *slope = sxy / sxx;
   std::vector<double> r(m);
   double rss = 0.0;
@@ -137,11 +141,15 @@ bool LogLogSlope(const Eigen::VectorXd& values, Window window, double shift, dou
 
 // The tail is regressed on log(k - 1/2): sum_{j>=k} j^-a = (k - 1/2)^(1-a) / (a - 1) up to
 // O(k^-a-1) (midpoint rule), so small k carry no discreteness bias.
-bool FitExponents(const Decomposition& dec, bool correct, double max_tail_correction,
-                  Window spectrum, Window tail, Exponents* out) {
+bool FitExponents(const Decomposition& dec,
+                  bool correct,
+                  double max_tail_correction,
+                  Window spectrum,
+                  Window tail,
+                  Exponents* out) {
   const int n = dec.num_samples;
-  const Eigen::VectorXd eigenvalues = correct ? CorrectedEigenvalues(dec.eigenvalues, n)
-                                              : dec.eigenvalues;
+  const Eigen::VectorXd eigenvalues =
+      correct ? CorrectedEigenvalues(dec.eigenvalues, n) : dec.eigenvalues;
   double slope = 0.0;
   if (!LogLogSlope(eigenvalues, spectrum, 0.0, &slope, &out->b_ols_se)) return false;
   out->b = -slope;
@@ -206,7 +214,10 @@ double JackknifeSe(const std::vector<double>& replicates) {
 // Decomposes the sample with group g of `groups` left out (g < 0: the whole sample).
 using Decomposer = std::function<bool(int g, int groups, Decomposition* out)>;
 
-bool DecomposeGramGroup(const Eigen::MatrixXd& kernel, const Eigen::MatrixXd& y, int g, int groups,
+bool DecomposeGramGroup(const Eigen::MatrixXd& kernel,
+                        const Eigen::MatrixXd& y,
+                        int g,
+                        int groups,
                         Decomposition* out) {
   if (g < 0) return DecomposeGram(kernel, y, out);
   const auto kept = KeptIndices(static_cast<int>(kernel.rows()), groups, g);
@@ -214,9 +225,13 @@ bool DecomposeGramGroup(const Eigen::MatrixXd& kernel, const Eigen::MatrixXd& y,
 }
 
 // The group's contribution is subtracted from the full X^T X and X^T y (a cheap downdate).
-bool DecomposeCovarianceGroup(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
-                              const Eigen::MatrixXd& xtx, const Eigen::MatrixXd& xty, int g,
-                              int groups, Decomposition* out) {
+bool DecomposeCovarianceGroup(const Eigen::MatrixXd& x,
+                              const Eigen::MatrixXd& y,
+                              const Eigen::MatrixXd& xtx,
+                              const Eigen::MatrixXd& xty,
+                              int g,
+                              int groups,
+                              Decomposition* out) {
   const int n = static_cast<int>(x.rows());
   if (g < 0) return DecomposeCovariance(xtx, xty, n, y.squaredNorm() / n, out);
   const int begin = static_cast<int>(static_cast<long>(n) * g / groups);
@@ -225,8 +240,8 @@ bool DecomposeCovarianceGroup(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y
   const auto yg = y.middleRows(begin, end - begin);
   const int kept = n - (end - begin);
   const double total = (y.squaredNorm() - yg.squaredNorm()) / kept;
-  return DecomposeCovariance(xtx - xg.transpose() * xg, xty - xg.transpose() * yg, kept, total,
-                             out);
+  return DecomposeCovariance(
+      xtx - xg.transpose() * xg, xty - xg.transpose() * yg, kept, total, out);
 }
 
 std::string WindowText(Window w) {
@@ -234,21 +249,23 @@ std::string WindowText(Window w) {
 }
 
 // Runs the probe: the full sample, the windows, the jackknife replicates, the measurements.
-bool RunProbe(const Decomposer& decompose, int n, const std::string& kernel_text,
-              const SpectrumProbeOptions& options, SpectrumProbeResult* result,
+bool RunProbe(const Decomposer& decompose,
+              int n,
+              const std::string& kernel_text,
+              const SpectrumProbeOptions& options,
+              SpectrumProbeResult* result,
               std::string* error) {
   Decomposition full;
   if (!decompose(-1, 0, &full)) return Fail("eigendecomposition did not converge", error);
-  const Window spectrum = MakeWindow(options.spectrum_min_mode, options.spectrum_max_fraction, n,
-                                     full.eigenvalues);
+  const Window spectrum =
+      MakeWindow(options.spectrum_min_mode, options.spectrum_max_fraction, n, full.eigenvalues);
   const Window tail =
       MakeWindow(options.tail_min_mode, options.tail_max_fraction, n, full.eigenvalues);
   const bool correct = options.finite_sample_correction;
   Exponents exponents;
   if (!FitExponents(full, correct, options.max_tail_correction, spectrum, tail, &exponents)) {
     return Fail("fewer than 3 usable modes in the spectrum window " + WindowText(spectrum) +
-                    " or the tail window " + WindowText(tail) + " (n = " + std::to_string(n) +
-                    ")",
+                    " or the tail window " + WindowText(tail) + " (n = " + std::to_string(n) + ")",
                 error);
   }
 
@@ -283,8 +300,8 @@ bool RunProbe(const Decomposer& decompose, int n, const std::string& kernel_text
                                 WindowText(spectrum) + ", " + sample + se_text};
   result->task_power_decay = {exponents.a,
                               groups > 0 ? JackknifeSe(a_replicates) : exponents.a_ols_se,
-                              "1 + least-squares decay of log T(k) = sum_{j>=k} p_j (" +
-                                  corrected + "p_k) vs log(k - 1/2), " +
+                              "1 + least-squares decay of log T(k) = sum_{j>=k} p_j (" + corrected +
+                                  "p_k) vs log(k - 1/2), " +
                                   WindowText({tail.begin, exponents.tail_end}) + ", " + sample +
                                   se_text};
   return true;
@@ -319,17 +336,20 @@ void SpectrumProbeResult::FillProfile(Profile* profile) const {
   profile->Set(Property::kSpectrumTrace, spectrum_trace);
   profile->Set(Series::kEigenvalues,
                std::vector<double>(eigenvalues.data(), eigenvalues.data() + eigenvalues.size()));
-  profile->Set(Series::kTargetPower, std::vector<double>(target_power.data(),
-                                                         target_power.data() + target_power.size()));
+  profile->Set(Series::kTargetPower,
+               std::vector<double>(target_power.data(), target_power.data() + target_power.size()));
 }
 
 namespace {
 
-bool CheckShapes(Eigen::Index n, const Eigen::MatrixXd& y, const SpectrumProbeOptions& options,
+bool CheckShapes(Eigen::Index n,
+                 const Eigen::MatrixXd& y,
+                 const SpectrumProbeOptions& options,
                  std::string* error) {
   if (!options.IsValid(error)) return false;
-  if (y.rows() != n) return Fail("y has " + std::to_string(y.rows()) + " rows, inputs have " +
-                                     std::to_string(n), error);
+  if (y.rows() != n)
+    return Fail("y has " + std::to_string(y.rows()) + " rows, inputs have " + std::to_string(n),
+                error);
   if (y.cols() < 1) return Fail("y has no columns", error);
   if (n < 2 * std::max(options.jackknife_groups, 2)) {
     return Fail("n = " + std::to_string(n) + " samples is too few", error);
@@ -344,8 +364,10 @@ Measurement TotalPower(const Eigen::MatrixXd& y, const std::string& sample) {
 
 }  // namespace
 
-bool MeasureSpectrumFromGram(const Eigen::MatrixXd& kernel, const Eigen::MatrixXd& y,
-                             const SpectrumProbeOptions& options, SpectrumProbeResult* result,
+bool MeasureSpectrumFromGram(const Eigen::MatrixXd& kernel,
+                             const Eigen::MatrixXd& y,
+                             const SpectrumProbeOptions& options,
+                             SpectrumProbeResult* result,
                              std::string* error) {
   const Eigen::Index n = kernel.rows();
   if (kernel.cols() != n) return Fail("kernel is not square", error);
@@ -353,8 +375,12 @@ bool MeasureSpectrumFromGram(const Eigen::MatrixXd& kernel, const Eigen::MatrixX
   const Decomposer decompose = [&](int g, int groups, Decomposition* out) {
     return DecomposeGramGroup(kernel, y, g, groups, out);
   };
-  if (!RunProbe(decompose, static_cast<int>(n),
-                "kernel PCA of the uncentred Gram matrix K/n", options, result, error)) {
+  if (!RunProbe(decompose,
+                static_cast<int>(n),
+                "kernel PCA of the uncentred Gram matrix K/n",
+                options,
+                result,
+                error)) {
     return false;
   }
   const std::string sample = "n = " + std::to_string(n);
@@ -363,8 +389,10 @@ bool MeasureSpectrumFromGram(const Eigen::MatrixXd& kernel, const Eigen::MatrixX
   return true;
 }
 
-bool MeasureSpectrum(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
-                     const SpectrumProbeOptions& options, SpectrumProbeResult* result,
+bool MeasureSpectrum(const Eigen::MatrixXd& x,
+                     const Eigen::MatrixXd& y,
+                     const SpectrumProbeOptions& options,
+                     SpectrumProbeResult* result,
                      std::string* error) {
   const Eigen::Index n = x.rows();
   if (!CheckShapes(n, y, options, error)) return false;
@@ -375,16 +403,24 @@ bool MeasureSpectrum(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
     const Decomposer decompose = [&](int g, int groups, Decomposition* out) {
       return DecomposeGramGroup(kernel, y, g, groups, out);
     };
-    ok = RunProbe(decompose, static_cast<int>(n),
-                  "kernel PCA, linear kernel, uncentred Gram X X^T/n", options, result, error);
+    ok = RunProbe(decompose,
+                  static_cast<int>(n),
+                  "kernel PCA, linear kernel, uncentred Gram X X^T/n",
+                  options,
+                  result,
+                  error);
   } else {
     const Eigen::MatrixXd xtx = x.transpose() * x;
     const Eigen::MatrixXd xty = x.transpose() * y;
     const Decomposer decompose = [&](int g, int groups, Decomposition* out) {
       return DecomposeCovarianceGroup(x, y, xtx, xty, g, groups, out);
     };
-    ok = RunProbe(decompose, static_cast<int>(n),
-                  "PCA of the uncentred covariance X^T X/n (d < n)", options, result, error);
+    ok = RunProbe(decompose,
+                  static_cast<int>(n),
+                  "PCA of the uncentred covariance X^T X/n (d < n)",
+                  options,
+                  result,
+                  error);
   }
   if (!ok) return false;
   const std::string sample = "n = " + std::to_string(n);
@@ -405,19 +441,22 @@ Measurement ReplicateMean(const std::vector<SpectrumProbeResult>& replicates,
   double ss = 0.0;
   for (const auto& rep : replicates) ss += std::pow((rep.*field).value - mean, 2);
   std::ostringstream method;
-  method << "mean of " << replicates.size() << " independent samples, each: "
-         << (replicates[0].*field).method << "; SE of the mean from the spread of the samples";
+  method << "mean of " << replicates.size()
+         << " independent samples, each: " << (replicates[0].*field).method
+         << "; SE of the mean from the spread of the samples";
   return {mean, std::sqrt(ss / (r - 1.0) / r), method.str()};
 }
 
 }  // namespace
 
 bool CombineSpectrumReplicates(const std::vector<SpectrumProbeResult>& replicates,
-                               SpectrumProbeResult* combined, std::string* error) {
+                               SpectrumProbeResult* combined,
+                               std::string* error) {
   if (replicates.size() < 2) return Fail("need at least 2 replicates to combine", error);
   const SpectrumProbeResult& first = replicates[0];
   for (const auto& rep : replicates) {
-    if (rep.num_samples != first.num_samples || rep.eigenvalues.size() != first.eigenvalues.size()) {
+    if (rep.num_samples != first.num_samples ||
+        rep.eigenvalues.size() != first.eigenvalues.size()) {
       return Fail("replicates differ in sample size", error);
     }
   }

@@ -51,10 +51,9 @@
 //   result.FillProfile(&profile);
 #pragma once
 
+#include <Eigen/Core>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "datasets/profile.h"
 
@@ -96,17 +95,22 @@ struct SpectrumProbeResult {
 
 // x: n x d inputs (linear kernel); y: n x outputs targets. Returns false with a message on bad
 // options or shapes, a window with fewer than 3 usable modes, or no convergence.
-bool MeasureSpectrum(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
-                     const SpectrumProbeOptions& options, SpectrumProbeResult* result,
+bool MeasureSpectrum(const Eigen::MatrixXd& x,
+                     const Eigen::MatrixXd& y,
+                     const SpectrumProbeOptions& options,
+                     SpectrumProbeResult* result,
                      std::string* error);
 
 // kernel: the n x n matrix K_ij = k(x_i, x_j), not divided by n; y: n x outputs.
-bool MeasureSpectrumFromGram(const Eigen::MatrixXd& kernel, const Eigen::MatrixXd& y,
-                             const SpectrumProbeOptions& options, SpectrumProbeResult* result,
+bool MeasureSpectrumFromGram(const Eigen::MatrixXd& kernel,
+                             const Eigen::MatrixXd& y,
+                             const SpectrumProbeOptions& options,
+                             SpectrumProbeResult* result,
                              std::string* error);
 
 // Combines the results of R >= 2 probes on independent samples of the same size (see above).
 bool CombineSpectrumReplicates(const std::vector<SpectrumProbeResult>& replicates,
-                               SpectrumProbeResult* combined, std::string* error);
+                               SpectrumProbeResult* combined,
+                               std::string* error);
 
 }  // namespace scalebench

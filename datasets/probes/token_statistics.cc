@@ -9,8 +9,8 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "datasets/internal/status.h"
 #include "datasets/generators/random.h"
+#include "datasets/internal/status.h"
 #include "datasets/tokenizers/char_tokenizer.h"
 
 namespace scalebench {
@@ -139,8 +139,10 @@ std::vector<int> Shuffled(const std::vector<int>& tokens, std::uint64_t seed) {
 
 // The fit window: indices [0, end) of lags >= fit_min_lag before sigma first drops below the
 // threshold.
-void ChooseFitWindow(const CorrelationDecayOptions& options, CorrelationDecayResult* r,
-                     std::size_t* first, std::size_t* last) {
+void ChooseFitWindow(const CorrelationDecayOptions& options,
+                     CorrelationDecayResult* r,
+                     std::size_t* first,
+                     std::size_t* last) {
   *first = 0;
   while (*first < r->lags.size() && r->lags[*first] < options.fit_min_lag) ++*first;
   *last = *first;
@@ -148,8 +150,11 @@ void ChooseFitWindow(const CorrelationDecayOptions& options, CorrelationDecayRes
   while (*last < r->lags.size() && r->sigma[*last] >= threshold) ++*last;
 }
 
-double FitBeta(const std::vector<int>& lags, const std::vector<double>& sigma, std::size_t first,
-               std::size_t last, double* ols_se) {
+double FitBeta(const std::vector<int>& lags,
+               const std::vector<double>& sigma,
+               std::size_t first,
+               std::size_t last,
+               double* ols_se) {
   std::vector<double> x, y;
   for (std::size_t k = first; k < last; ++k)
     x.push_back(lags[k]), y.push_back(std::max(sigma[k], 1e-300));
@@ -161,8 +166,10 @@ double FitBeta(const std::vector<int>& lags, const std::vector<double>& sigma, s
 // Fits beta over lags [first, last) and fills the fit range, the value and its standard error
 // (jackknife over the sample's groups, combined with the least-squares error), shared by the
 // stationary and the positional probes.
-void FitDecay(const std::vector<std::vector<double>>& jackknife_sigma, std::size_t first,
-              std::size_t last, CorrelationDecayResult* r) {
+void FitDecay(const std::vector<std::vector<double>>& jackknife_sigma,
+              std::size_t first,
+              std::size_t last,
+              CorrelationDecayResult* r) {
   r->fit_first_lag = r->lags[first];
   r->fit_last_lag = r->lags[last - 1];
   r->fit_points = static_cast<int>(last - first);
@@ -191,8 +198,12 @@ std::vector<double> LogSpaced(double from, double to, int points) {
 
 // Heaps fit over the word sequence with positions [skip_begin, skip_end) cut out; the grid
 // runs from min_tokens to the remaining length. *lower/*upper: slopes over the two halves.
-LineFit HeapsFit(const std::vector<int>& words, int max_id, std::size_t skip_begin,
-                 std::size_t skip_end, const WordStatisticsOptions& options, double* lower,
+LineFit HeapsFit(const std::vector<int>& words,
+                 int max_id,
+                 std::size_t skip_begin,
+                 std::size_t skip_end,
+                 const WordStatisticsOptions& options,
+                 double* lower,
                  double* upper) {
   const double total = static_cast<double>(words.size() - (skip_end - skip_begin));
   const std::vector<double> grid = LogSpaced(options.heaps_min_tokens, total, options.heaps_points);
@@ -271,7 +282,9 @@ bool CorrelationDecayOptions::IsValid(std::string* error) const {
   return true;
 }
 
-double TopSingularValue(const std::vector<double>& matrix, int rows, int cols,
+double TopSingularValue(const std::vector<double>& matrix,
+                        int rows,
+                        int cols,
                         std::vector<double>* start) {
   std::vector<double> v(cols), u(rows), w(cols);
   if (start != nullptr && static_cast<int>(start->size()) == cols) {
@@ -286,8 +299,8 @@ double TopSingularValue(const std::vector<double>& matrix, int rows, int cols,
   double lambda = 0.0, previous = -1.0;
   for (int iteration = 0; iteration < 5000; ++iteration) {
     for (int a = 0; a < rows; ++a) {
-      u[a] = std::inner_product(v.begin(), v.end(),
-                                matrix.begin() + static_cast<std::size_t>(a) * cols, 0.0);
+      u[a] = std::inner_product(
+          v.begin(), v.end(), matrix.begin() + static_cast<std::size_t>(a) * cols, 0.0);
     }
     std::fill(w.begin(), w.end(), 0.0);
     for (int a = 0; a < rows; ++a) {
@@ -307,8 +320,10 @@ double TopSingularValue(const std::vector<double>& matrix, int rows, int cols,
   return std::sqrt(lambda);
 }
 
-bool MeasureCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
-                             const CorrelationDecayOptions& options, CorrelationDecayResult* result,
+bool MeasureCorrelationDecay(const std::vector<int>& tokens,
+                             int vocab_size,
+                             const CorrelationDecayOptions& options,
+                             CorrelationDecayResult* result,
                              std::string* error) {
   if (!options.IsValid(error)) return false;
   if (vocab_size < 2 || vocab_size > options.max_vocab) {
@@ -373,8 +388,8 @@ namespace {
 
 // Pair counts of the tokens at positions i and j of every sequence, grouped by contiguous blocks
 // of sequences.
-LagCounts CountPositionPairs(const std::vector<int>& tokens, int length, int vocab, int i, int j,
-                             int groups) {
+LagCounts CountPositionPairs(
+    const std::vector<int>& tokens, int length, int vocab, int i, int j, int groups) {
   LagCounts out;
   out.vocab = vocab;
   const std::size_t vv = static_cast<std::size_t>(vocab) * vocab;
@@ -394,7 +409,8 @@ LagCounts CountPositionPairs(const std::vector<int>& tokens, int length, int voc
 }
 
 // Each position's tokens permuted across the sequences, independently per position.
-std::vector<int> ShuffledWithinPositions(const std::vector<int>& tokens, int length,
+std::vector<int> ShuffledWithinPositions(const std::vector<int>& tokens,
+                                         int length,
                                          std::uint64_t seed) {
   std::vector<int> copy = tokens;
   const std::size_t sequences = tokens.size() / length;
@@ -410,10 +426,13 @@ std::vector<int> ShuffledWithinPositions(const std::vector<int>& tokens, int len
 
 }  // namespace
 
-bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
-                                       int sequence_length, int plateau_base,
+bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens,
+                                       int vocab_size,
+                                       int sequence_length,
+                                       int plateau_base,
                                        const CorrelationDecayOptions& options,
-                                       CorrelationDecayResult* result, std::string* error) {
+                                       CorrelationDecayResult* result,
+                                       std::string* error) {
   if (!options.IsValid(error)) return false;
   const int length = sequence_length;
   if (length < 4 || length > 4096) {
@@ -464,7 +483,8 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens, int vocab
     r.shuffled_sigma.push_back(TopSingularValue(
         Covariance(CountPositionPairs(shuffled, length, v, last_position - lag, last_position, 1),
                    -1),
-        v, v));
+        v,
+        v));
   }
   std::string raw;  // every lag's sigma, for the method string
   for (std::size_t k = 0; k < r.lags.size(); ++k)
@@ -481,7 +501,8 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens, int vocab
         sigma += r.sigma[t - 1] / count;
         frobenius += r.frobenius[t - 1] / count;
         noise += r.shuffled_sigma[t - 1] / count;
-        for (int skip = 0; skip < g; ++skip) replicate[skip] += jackknife_sigma[skip][t - 1] / count;
+        for (int skip = 0; skip < g; ++skip)
+          replicate[skip] += jackknife_sigma[skip][t - 1] / count;
       }
       pooled.lags.push_back(start);
       pooled.sigma.push_back(sigma);
@@ -497,30 +518,30 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens, int vocab
   std::size_t first = 0, last = 0;
   ChooseFitWindow(options, &r, &first, &last);
   if (last < first + 3) {
-    return Fail("only " + std::to_string(last - first) + (plateau_base >= 2 ? " plateaus" : " lags") +
-                    " from " + std::to_string(options.fit_min_lag) + " lie above " +
-                    Fixed(options.floor_multiple, 1) + " x the noise floor " +
-                    Fixed(r.noise_floor, 6) + " (need 3; use more sequences); sigma(t) x 1e3 = " +
-                    raw,
-                error);
+    return Fail(
+        "only " + std::to_string(last - first) + (plateau_base >= 2 ? " plateaus" : " lags") +
+            " from " + std::to_string(options.fit_min_lag) + " lie above " +
+            Fixed(options.floor_multiple, 1) + " x the noise floor " + Fixed(r.noise_floor, 6) +
+            " (need 3; use more sequences); sigma(t) x 1e3 = " + raw,
+        error);
   }
   FitDecay(jackknife_sigma, first, last, &r);
   r.correlation_decay.method =
       "positional: top singular value of the covariance between the last token of each "
       "sequence and the token n positions before it (length " +
-      std::to_string(length) + ", " + std::to_string(sequences) +
-      " independent sequences); " +
-      (plateau_base >= 2 ? "one point per plateau t in [" + std::to_string(plateau_base) +
-                               "^k, " + std::to_string(plateau_base) +
-                               "^(k+1) - 1] (its mean sigma at its first t); "
-                         : std::string()) +
+      std::to_string(length) + ", " + std::to_string(sequences) + " independent sequences); " +
+      (plateau_base >= 2
+           ? "one point per plateau t in [" + std::to_string(plateau_base) + "^k, " +
+                 std::to_string(plateau_base) + "^(k+1) - 1] (its mean sigma at its first t); "
+           : std::string()) +
       "log-log LS over " + std::to_string(r.fit_points) + " points t in [" +
       std::to_string(r.fit_first_lag) + ", " + std::to_string(r.fit_last_lag) +
       "] (end: sigma >= " + Fixed(options.floor_multiple, 1) +
       " x the within-position-shuffled floor " + Fixed(r.noise_floor, 6) +
-      "); sigma(t) x 1e3 for t = 1.." + std::to_string(length - 1) + ": " + raw + "; V = " +
-      std::to_string(v) + "; SE: " + std::to_string(g) + "-block jackknife over sequences " +
-      Fixed(r.jackknife_std_error, 4) + " (+) inflated OLS " + Fixed(r.ols_std_error, 4);
+      "); sigma(t) x 1e3 for t = 1.." + std::to_string(length - 1) + ": " + raw +
+      "; V = " + std::to_string(v) + "; SE: " + std::to_string(g) +
+      "-block jackknife over sequences " + Fixed(r.jackknife_std_error, 4) + " (+) inflated OLS " +
+      Fixed(r.ols_std_error, 4);
   *result = std::move(r);
   return true;
 }
@@ -543,13 +564,12 @@ bool WordStatisticsOptions::IsValid(std::string* error) const {
     return Fail("jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2", error);
   }
   if (!(heaps_min_decade_growth >= 1.0)) {
-    return Fail("heaps_min_decade_growth = " + std::to_string(heaps_min_decade_growth) +
-                    ": must be >= 1",
-                error);
+    return Fail(
+        "heaps_min_decade_growth = " + std::to_string(heaps_min_decade_growth) + ": must be >= 1",
+        error);
   }
   if (!(zipf_min_decades >= 0.0)) {
-    return Fail("zipf_min_decades = " + std::to_string(zipf_min_decades) + ": must be >= 0",
-                error);
+    return Fail("zipf_min_decades = " + std::to_string(zipf_min_decades) + ": must be >= 0", error);
   }
   return true;
 }
@@ -580,8 +600,10 @@ std::vector<int> WordIds(std::string_view text) {
   return out;
 }
 
-bool MeasureWordStatistics(const std::vector<int>& word_ids, const WordStatisticsOptions& options,
-                           WordStatisticsResult* result, std::string* error) {
+bool MeasureWordStatistics(const std::vector<int>& word_ids,
+                           const WordStatisticsOptions& options,
+                           WordStatisticsResult* result,
+                           std::string* error) {
   if (!options.IsValid(error)) return false;
   const std::size_t n = word_ids.size();
   if (static_cast<double>(n) <
@@ -631,7 +653,8 @@ bool MeasureWordStatistics(const std::vector<int>& word_ids, const WordStatistic
     }
   }
   const LineFit last_decade = HeapsLastDecade(word_ids, max_id);
-  r.heaps_last_decade = {last_decade.slope, last_decade.std_error,
+  r.heaps_last_decade = {last_decade.slope,
+                         last_decade.std_error,
                          "LS slope of log V(N) on log N at 10 log-spaced N in [" +
                              std::to_string(n / 10) + ", " + std::to_string(n) +
                              "]; SE: inflated OLS"};
@@ -660,12 +683,12 @@ bool MeasureWordStatistics(const std::vector<int>& word_ids, const WordStatistic
                              ? std::log10(double(r.zipf_last_rank) / r.zipf_first_rank)
                              : 0.0;
   if (r.zipf_last_rank < 3 * r.zipf_first_rank || decades < options.zipf_min_decades) {
-    r.zipf_left_out = "too few types for a rank fit: " + std::to_string(frequent) +
-                      " words occur at least zipf_min_count = " +
-                      std::to_string(options.zipf_min_count) + " times, rank window [" +
-                      std::to_string(r.zipf_first_rank) + ", " +
-                      std::to_string(r.zipf_last_rank) + "] spans " + Fixed(decades, 2) +
-                      " decades (< " + Fixed(options.zipf_min_decades, 2) + ")";
+    r.zipf_left_out =
+        "too few types for a rank fit: " + std::to_string(frequent) +
+        " words occur at least zipf_min_count = " + std::to_string(options.zipf_min_count) +
+        " times, rank window [" + std::to_string(r.zipf_first_rank) + ", " +
+        std::to_string(r.zipf_last_rank) + "] spans " + Fixed(decades, 2) + " decades (< " +
+        Fixed(options.zipf_min_decades, 2) + ")";
   } else if (!r.heaps_left_out.empty()) {
     r.zipf_left_out = "vocabulary saturated (see Heaps: " + Fixed(r.last_decade_growth, 3) +
                       "x over the last decade): the ranks of a finite, fully seen vocabulary "
@@ -711,8 +734,11 @@ void TokenStatisticsResult::FillProfile(Profile* profile) const {
   words.FillProfile(profile);
 }
 
-bool MeasureTokenStatistics(const std::vector<int>& tokens, int vocab_size, std::string_view text,
-                            const TokenStatisticsOptions& options, TokenStatisticsResult* result,
+bool MeasureTokenStatistics(const std::vector<int>& tokens,
+                            int vocab_size,
+                            std::string_view text,
+                            const TokenStatisticsOptions& options,
+                            TokenStatisticsResult* result,
                             std::string* error) {
   if (!options.IsValid(error)) return false;
   TokenStatisticsResult r;

@@ -132,8 +132,10 @@ struct CorrelationDecayResult {
 
 // tokens: ids in [0, vocab_size). Fails on bad options, a short sequence, ids out of range or a
 // fit window with fewer than 3 lags.
-bool MeasureCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
-                             const CorrelationDecayOptions& options, CorrelationDecayResult* result,
+bool MeasureCorrelationDecay(const std::vector<int>& tokens,
+                             int vocab_size,
+                             const CorrelationDecayOptions& options,
+                             CorrelationDecayResult* result,
                              std::string* error);
 
 // tokens: independent sequences of sequence_length tokens, concatenated (the length must divide
@@ -141,14 +143,19 @@ bool MeasureCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
 // max_vocab; the lags are 1..sequence_length - 1 (max_lag and the lag grid do not apply). Fails
 // like MeasureCorrelationDecay, on a sequence length outside [4, 4096] and a plateau_base that
 // is neither 0 nor in [2, sequence_length).
-bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens, int vocab_size,
-                                       int sequence_length, int plateau_base,
+bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens,
+                                       int vocab_size,
+                                       int sequence_length,
+                                       int plateau_base,
                                        const CorrelationDecayOptions& options,
-                                       CorrelationDecayResult* result, std::string* error);
+                                       CorrelationDecayResult* result,
+                                       std::string* error);
 
 // Top singular value of the row-major rows x cols matrix, by power iteration on A^T A from
 // `start` (all ones when empty; on return the top right singular vector).
-double TopSingularValue(const std::vector<double>& matrix, int rows, int cols,
+double TopSingularValue(const std::vector<double>& matrix,
+                        int rows,
+                        int cols,
                         std::vector<double>* start = nullptr);
 
 struct WordStatisticsOptions {
@@ -167,10 +174,10 @@ struct WordStatisticsResult {
   std::size_t num_words = 0;  // word tokens
   int vocabulary = 0;         // distinct words
   int zipf_first_rank = 0, zipf_last_rank = 0;
-  Measurement heaps_exponent;   // h
-  Measurement frequency_decay;  // z
-  double last_decade_growth = 0.0;   // V(N) / V(N / 10)
-  Measurement heaps_last_decade;     // Heaps slope over N in [N / 10, N] (see saturation)
+  Measurement heaps_exponent;                 // h
+  Measurement frequency_decay;                // z
+  double last_decade_growth = 0.0;            // V(N) / V(N / 10)
+  Measurement heaps_last_decade;              // Heaps slope over N in [N / 10, N] (see saturation)
   std::string heaps_left_out, zipf_left_out;  // empty: usable; else why not (see saturation)
   // Sets kHeapsExponent and kFrequencyDecay where usable; leaves every other entry alone.
   void FillProfile(Profile* profile) const;
@@ -181,8 +188,10 @@ std::vector<int> WordIds(std::string_view text);
 
 // word_ids: dense ids in [0, max id]. Needs at least 2 * heaps_min_tokens words. A saturated
 // vocabulary still succeeds, with the left-out reasons set.
-bool MeasureWordStatistics(const std::vector<int>& word_ids, const WordStatisticsOptions& options,
-                           WordStatisticsResult* result, std::string* error);
+bool MeasureWordStatistics(const std::vector<int>& word_ids,
+                           const WordStatisticsOptions& options,
+                           WordStatisticsResult* result,
+                           std::string* error);
 
 struct TokenStatisticsOptions {
   CorrelationDecayOptions correlation;
@@ -199,8 +208,11 @@ struct TokenStatisticsResult {
 };
 
 // tokens/vocab_size: the tokenised text for the correlations; text: the raw text for the words.
-bool MeasureTokenStatistics(const std::vector<int>& tokens, int vocab_size, std::string_view text,
-                            const TokenStatisticsOptions& options, TokenStatisticsResult* result,
+bool MeasureTokenStatistics(const std::vector<int>& tokens,
+                            int vocab_size,
+                            std::string_view text,
+                            const TokenStatisticsOptions& options,
+                            TokenStatisticsResult* result,
                             std::string* error);
 
 }  // namespace scalebench

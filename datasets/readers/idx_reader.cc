@@ -29,13 +29,20 @@ std::string Hex(unsigned value, int digits) {
 // The IDX type names, for a clearer "unsupported type" message.
 const char* TypeName(int type) {
   switch (type) {
-    case 0x08: return "unsigned byte";
-    case 0x09: return "signed byte";
-    case 0x0B: return "short";
-    case 0x0C: return "int";
-    case 0x0D: return "float";
-    case 0x0E: return "double";
-    default: return nullptr;
+    case 0x08:
+      return "unsigned byte";
+    case 0x09:
+      return "signed byte";
+    case 0x0B:
+      return "short";
+    case 0x0C:
+      return "int";
+    case 0x0D:
+      return "float";
+    case 0x0E:
+      return "double";
+    default:
+      return nullptr;
   }
 }
 
@@ -48,8 +55,9 @@ using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
 std::string MissingFileMessage(const std::string& path) {
   std::string message = "cannot open IDX file '" + path + "': no such file";
   if (path.rfind(kFashionMnistDir, 0) == 0) {
-    message += " (install the Debian package dataset-fashion-mnist: "
-               "apt-get install dataset-fashion-mnist, or run scripts/install-deps.sh)";
+    message +=
+        " (install the Debian package dataset-fashion-mnist: "
+        "apt-get install dataset-fashion-mnist, or run scripts/install-deps.sh)";
   }
   return message;
 }
@@ -64,8 +72,8 @@ bool Open(const std::string& path, GzFile* file, std::string* error) {
 
 // Reads up to `size` bytes; returns the count read, or -1 with a message on a zlib error
 // (a corrupt gzip stream).
-long ReadBytes(gzFile_s* file, const std::string& path, void* buffer, long size,
-               std::string* error) {
+long ReadBytes(
+    gzFile_s* file, const std::string& path, void* buffer, long size, std::string* error) {
   long total = 0;
   auto* out = static_cast<unsigned char*>(buffer);
   while (total < size) {
@@ -86,7 +94,9 @@ long BigEndian32(const unsigned char* bytes) {
   return (long(bytes[0]) << 24) | (long(bytes[1]) << 16) | (long(bytes[2]) << 8) | long(bytes[3]);
 }
 
-bool ParseMagic(const std::string& path, const unsigned char* magic, IdxHeader* header,
+bool ParseMagic(const std::string& path,
+                const unsigned char* magic,
+                IdxHeader* header,
                 std::string* error) {
   const unsigned value = static_cast<unsigned>(BigEndian32(magic));
   const int type = magic[2];
@@ -99,8 +109,8 @@ bool ParseMagic(const std::string& path, const unsigned char* magic, IdxHeader* 
                 error);
   }
   if (type != kUnsignedByte) {
-    return Fail("unsupported IDX data type " + Hex(type, 2) + " (" + TypeName(type) +
-                    ") in '" + path + "': only 0x08 (unsigned byte) is supported",
+    return Fail("unsupported IDX data type " + Hex(type, 2) + " (" + TypeName(type) + ") in '" +
+                    path + "': only 0x08 (unsigned byte) is supported",
                 error);
   }
   header->type = type;
@@ -113,8 +123,11 @@ bool ReadHeader(gzFile_s* file, const std::string& path, IdxHeader* header, std:
   const long got = ReadBytes(file, path, magic, 4, error);
   if (got < 0) return false;
   if (got < 4) {
-    return Fail("truncated header in IDX file '" + path + "': expected at least 4 bytes (magic), "
-                "found " + std::to_string(got), error);
+    return Fail("truncated header in IDX file '" + path +
+                    "': expected at least 4 bytes (magic), "
+                    "found " +
+                    std::to_string(got),
+                error);
   }
   if (!ParseMagic(path, magic, header, error)) return false;
   const long ndims = static_cast<long>(header->dims.size());
@@ -123,13 +136,16 @@ bool ReadHeader(gzFile_s* file, const std::string& path, IdxHeader* header, std:
   if (got_sizes < 0) return false;
   if (got_sizes < 4 * ndims) {
     return Fail("truncated header in IDX file '" + path + "': expected " +
-                std::to_string(4 + 4 * ndims) + " bytes (magic and " + std::to_string(ndims) +
-                " dimension sizes), found " + std::to_string(4 + got_sizes), error);
+                    std::to_string(4 + 4 * ndims) + " bytes (magic and " + std::to_string(ndims) +
+                    " dimension sizes), found " + std::to_string(4 + got_sizes),
+                error);
   }
   for (long i = 0; i < ndims; ++i) header->dims[i] = BigEndian32(&sizes[4 * i]);
   if (header->ItemSize() > kMaxElements) {
-    return Fail("implausible dimension sizes in IDX file '" + path + "' (more than 2^40 "
-                "elements per item)", error);
+    return Fail("implausible dimension sizes in IDX file '" + path +
+                    "' (more than 2^40 "
+                    "elements per item)",
+                error);
   }
   return true;
 }
@@ -145,7 +161,8 @@ std::string DimsText(const std::vector<long>& dims) {
 bool IdxReadOptions::IsValid(std::string* error) const {
   if (max_items < 0) {
     return Fail("IdxReadOptions.max_items = " + std::to_string(max_items) +
-                ": must be >= 0 (0 reads all items)", error);
+                    ": must be >= 0 (0 reads all items)",
+                error);
   }
   return true;
 }
@@ -153,7 +170,8 @@ bool IdxReadOptions::IsValid(std::string* error) const {
 bool ImageLoadOptions::IsValid(std::string* error) const {
   if (max_items < 0) {
     return Fail("ImageLoadOptions.max_items = " + std::to_string(max_items) +
-                ": must be >= 0 (0 reads all items)", error);
+                    ": must be >= 0 (0 reads all items)",
+                error);
   }
   return true;
 }
@@ -172,7 +190,9 @@ bool ReadIdxHeader(const std::string& path, IdxHeader* header, std::string* erro
   return Open(path, &file, error) && ReadHeader(file.get(), path, header, error);
 }
 
-bool ReadIdxFile(const std::string& path, const IdxReadOptions& options, IdxArray* out,
+bool ReadIdxFile(const std::string& path,
+                 const IdxReadOptions& options,
+                 IdxArray* out,
                  std::string* error) {
   if (!options.IsValid(error)) return false;
   GzFile file;
@@ -182,8 +202,8 @@ bool ReadIdxFile(const std::string& path, const IdxReadOptions& options, IdxArra
   if (options.max_items > 0) items = std::min(items, options.max_items);
   const long item_size = header.ItemSize();
   if (item_size > 0 && items > kMaxElements / item_size) {
-    return Fail("implausible dimension sizes in IDX file '" + path + "': " +
-                DimsText(header.dims), error);
+    return Fail("implausible dimension sizes in IDX file '" + path + "': " + DimsText(header.dims),
+                error);
   }
   const long expected = items * item_size;
   // Grown as bytes arrive, so a corrupt header cannot make us allocate what the file lacks.
@@ -200,9 +220,10 @@ bool ReadIdxFile(const std::string& path, const IdxReadOptions& options, IdxArra
   }
   if (found < expected) {
     return Fail("truncated data in IDX file '" + path + "': expected " + std::to_string(expected) +
-                " bytes of data (" + std::to_string(items) + " items of " +
-                std::to_string(item_size) + " bytes, header " + DimsText(header.dims) +
-                "), found " + std::to_string(found), error);
+                    " bytes of data (" + std::to_string(items) + " items of " +
+                    std::to_string(item_size) + " bytes, header " + DimsText(header.dims) +
+                    "), found " + std::to_string(found),
+                error);
   }
   data.resize(expected);
   out->dims = header.dims;
@@ -214,18 +235,24 @@ bool ReadIdxFile(const std::string& path, const IdxReadOptions& options, IdxArra
 
 namespace {
 
-bool CheckRank(const std::string& path, const IdxArray& array, std::size_t rank, const char* what,
+bool CheckRank(const std::string& path,
+               const IdxArray& array,
+               std::size_t rank,
+               const char* what,
                std::string* error) {
   if (array.dims.size() == rank) return true;
-  return Fail("IDX file '" + path + "' has " + std::to_string(array.dims.size()) +
-              " dimensions (" + DimsText(array.header.dims) + "), expected " +
-              std::to_string(rank) + " for " + what, error);
+  return Fail("IDX file '" + path + "' has " + std::to_string(array.dims.size()) + " dimensions (" +
+                  DimsText(array.header.dims) + "), expected " + std::to_string(rank) + " for " +
+                  what,
+              error);
 }
 
 }  // namespace
 
-bool LoadIdxImagesAndLabels(const std::string& images_path, const std::string& labels_path,
-                            const ImageLoadOptions& options, LabeledImages* out,
+bool LoadIdxImagesAndLabels(const std::string& images_path,
+                            const std::string& labels_path,
+                            const ImageLoadOptions& options,
+                            LabeledImages* out,
                             std::string* error) {
   if (!options.IsValid(error)) return false;
   IdxHeader image_header, label_header;
@@ -236,8 +263,9 @@ bool LoadIdxImagesAndLabels(const std::string& images_path, const std::string& l
   }
   if (image_header.ItemCount() != label_header.ItemCount()) {
     return Fail("item count mismatch: images file '" + images_path + "' holds " +
-                std::to_string(image_header.ItemCount()) + " items, labels file '" +
-                labels_path + "' holds " + std::to_string(label_header.ItemCount()), error);
+                    std::to_string(image_header.ItemCount()) + " items, labels file '" +
+                    labels_path + "' holds " + std::to_string(label_header.ItemCount()),
+                error);
   }
   IdxReadOptions read;
   read.max_items = options.max_items;
@@ -263,8 +291,10 @@ bool LoadIdxImagesAndLabels(const std::string& images_path, const std::string& l
   return true;
 }
 
-bool LoadFashionMnist(const std::string& split, const ImageLoadOptions& options,
-                      LabeledImages* out, std::string* error) {
+bool LoadFashionMnist(const std::string& split,
+                      const ImageLoadOptions& options,
+                      LabeledImages* out,
+                      std::string* error) {
   std::string prefix;
   if (split == "train") {
     prefix = "train";
@@ -274,8 +304,8 @@ bool LoadFashionMnist(const std::string& split, const ImageLoadOptions& options,
     return Fail("unknown Fashion-MNIST split '" + split + "': valid splits are train, test", error);
   }
   const std::string dir = std::string(kFashionMnistDir) + "/" + prefix;
-  return LoadIdxImagesAndLabels(dir + "-images-idx3-ubyte.gz", dir + "-labels-idx1-ubyte.gz",
-                                options, out, error);
+  return LoadIdxImagesAndLabels(
+      dir + "-images-idx3-ubyte.gz", dir + "-labels-idx1-ubyte.gz", options, out, error);
 }
 
 }  // namespace scalebench

@@ -23,11 +23,10 @@
 //   if (!ReadIdxFile(path, IdxReadOptions{}, &raw, &error)) ...;
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace scalebench {
 
@@ -51,8 +50,8 @@ struct IdxHeader {
 
 // The data of one file: `dims` is the header's with dims[0] reduced to the items read.
 struct IdxArray {
-  IdxHeader header;        // as in the file (header.dims[0] = items in the file)
-  std::vector<long> dims;  // as read
+  IdxHeader header;                // as in the file (header.dims[0] = items in the file)
+  std::vector<long> dims;          // as read
   std::vector<std::uint8_t> data;  // row-major, dims[0] * ItemSize() bytes
 };
 
@@ -60,12 +59,14 @@ struct IdxArray {
 bool ReadIdxHeader(const std::string& path, IdxHeader* header, std::string* error);
 
 // Reads a ubyte IDX file. Returns false with a message naming the file on any error.
-bool ReadIdxFile(const std::string& path, const IdxReadOptions& options, IdxArray* out,
+bool ReadIdxFile(const std::string& path,
+                 const IdxReadOptions& options,
+                 IdxArray* out,
                  std::string* error);
 
 struct ImageLoadOptions {
-  long max_items = 0;          // as IdxReadOptions::max_items
-  bool scale_to_unit = true;   // pixels / 255 in [0, 1]; false: raw 0..255
+  long max_items = 0;         // as IdxReadOptions::max_items
+  bool scale_to_unit = true;  // pixels / 255 in [0, 1]; false: raw 0..255
 
   bool IsValid(std::string* error) const;
 };
@@ -79,12 +80,16 @@ struct LabeledImages {
 
 // Loads an images file (3 dimensions: n, rows, cols) and its labels file (1 dimension: n),
 // checking that both hold the same number of items.
-bool LoadIdxImagesAndLabels(const std::string& images_path, const std::string& labels_path,
-                            const ImageLoadOptions& options, LabeledImages* out,
+bool LoadIdxImagesAndLabels(const std::string& images_path,
+                            const std::string& labels_path,
+                            const ImageLoadOptions& options,
+                            LabeledImages* out,
                             std::string* error);
 
 // split "train" (60000 images) or "test" (10000) from kFashionMnistDir.
-bool LoadFashionMnist(const std::string& split, const ImageLoadOptions& options,
-                      LabeledImages* out, std::string* error);
+bool LoadFashionMnist(const std::string& split,
+                      const ImageLoadOptions& options,
+                      LabeledImages* out,
+                      std::string* error);
 
 }  // namespace scalebench

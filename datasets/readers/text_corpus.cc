@@ -80,7 +80,8 @@ bool StripVerseNumber(std::string_view line, std::string_view* verse) {
 
 // The split (0 train, 1 validation, 2 test) whose share of the bytes dealt so far is furthest
 // below its target, ties to the lower index.
-int NeediestSplit(const std::array<double, 3>& target, const std::array<std::size_t, 3>& dealt,
+int NeediestSplit(const std::array<double, 3>& target,
+                  const std::array<std::size_t, 3>& dealt,
                   std::size_t next_bytes) {
   double total = static_cast<double>(dealt[0] + dealt[1] + dealt[2] + next_bytes);
   int best = 0;
@@ -209,7 +210,9 @@ bool CorpusSplitOptions::IsValid(std::string* error) const {
   return true;
 }
 
-bool SplitCorpus(std::string_view text, const CorpusSplitOptions& options, CorpusSplits* splits,
+bool SplitCorpus(std::string_view text,
+                 const CorpusSplitOptions& options,
+                 CorpusSplits* splits,
                  std::string* error) {
   if (!options.IsValid(error)) return false;
   const double test = std::max(0.0, 1.0 - options.train_fraction - options.validation_fraction);

@@ -47,7 +47,8 @@ bool ReadTextCorpus(const std::string& path, TextCorpus* corpus, std::string* er
 
 // Runs `program` -l100000 gen1:1-rev22:21 (popen) and cleans its output (see above). Fails with
 // an install hint when the program is missing or prints nothing. `program` is for tests.
-bool LoadKingJamesBible(TextCorpus* corpus, std::string* error,
+bool LoadKingJamesBible(TextCorpus* corpus,
+                        std::string* error,
                         const std::string& program = "bible");
 
 // The cleaning step of LoadKingJamesBible on the raw output of `bible`; exposed for tests.
@@ -66,7 +67,9 @@ struct CorpusSplits {
   std::string train, validation, test;
 };
 
-bool SplitCorpus(std::string_view text, const CorpusSplitOptions& options, CorpusSplits* splits,
+bool SplitCorpus(std::string_view text,
+                 const CorpusSplitOptions& options,
+                 CorpusSplits* splits,
                  std::string* error);
 
 }  // namespace scalebench

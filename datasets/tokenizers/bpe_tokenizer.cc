@@ -57,8 +57,10 @@ bool BpeTokenizerOptions::IsValid(std::string* error) const {
   return false;
 }
 
-bool BpeTokenizer::Train(std::string_view training_text, const BpeTokenizerOptions& options,
-                         BpeTokenizer* out, std::string* error) {
+bool BpeTokenizer::Train(std::string_view training_text,
+                         const BpeTokenizerOptions& options,
+                         BpeTokenizer* out,
+                         std::string* error) {
   auto fail = [&](const std::string& message) {
     if (error != nullptr) *error = "BpeTokenizer::Train: " + message;
     return false;
@@ -109,8 +111,8 @@ std::vector<int> BpeTokenizer::Encode(std::string_view text) const {
   std::size_t position = 0;
   while (true) {
     const std::size_t end = text.find('\n', position);
-    const std::string_view line =
-        text.substr(position, end == std::string_view::npos ? std::string_view::npos : end - position);
+    const std::string_view line = text.substr(
+        position, end == std::string_view::npos ? std::string_view::npos : end - position);
     if (!line.empty()) {
       line_ids.clear();
       processor_->Encode(line, &line_ids).IgnoreError();  // only fails on an unloaded model
@@ -144,7 +146,9 @@ std::string BpeTokenizer::Decode(const std::vector<int>& ids) const {
   return text;
 }
 
-int BpeTokenizer::vocab_size() const { return processor_ ? processor_->GetPieceSize() : 0; }
+int BpeTokenizer::vocab_size() const {
+  return processor_ ? processor_->GetPieceSize() : 0;
+}
 
 std::string BpeTokenizer::Piece(int id) const {
   return processor_ ? processor_->IdToPiece(id) : std::string();

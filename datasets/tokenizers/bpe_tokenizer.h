@@ -32,8 +32,8 @@ class SentencePieceProcessor;
 namespace scalebench {
 
 struct BpeTokenizerOptions {
-  int vocab_size = 2048;          // pieces incl. <unk> and end-of-line; >= 8
-  int num_threads = 2;            // SentencePiece trainer threads
+  int vocab_size = 2048;              // pieces incl. <unk> and end-of-line; >= 8
+  int num_threads = 2;                // SentencePiece trainer threads
   int max_sentence_length = 1 << 16;  // bytes; longer training lines are split (not dropped)
   bool IsValid(std::string* error) const;
 };
@@ -45,8 +45,10 @@ class BpeTokenizer {
 
   // Fails with SentencePiece's message (e.g. a vocabulary too large for the text) prefixed by
   // "BpeTokenizer::Train: ".
-  static bool Train(std::string_view training_text, const BpeTokenizerOptions& options,
-                    BpeTokenizer* out, std::string* error);
+  static bool Train(std::string_view training_text,
+                    const BpeTokenizerOptions& options,
+                    BpeTokenizer* out,
+                    std::string* error);
 
   std::vector<int> Encode(std::string_view text) const;
   std::string Decode(const std::vector<int>& ids) const;

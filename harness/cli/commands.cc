@@ -1,15 +1,15 @@
 #include "harness/cli/commands.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <set>
-
-#include <fmt/core.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "harness/fit/joint_fit.h"
 #include "harness/fit/power_law_fit.h"
@@ -35,9 +35,13 @@ std::string JoinList(const std::vector<T>& items, ToText to_text) {
 }
 
 // Losses span decades: significant digits, not decimals.
-std::string FormatLoss(double x) { return fmt::format("{:.4g}", x); }
+std::string FormatLoss(double x) {
+  return fmt::format("{:.4g}", x);
+}
 
-std::string Family(const std::string& theory) { return theory.substr(0, theory.find('/')); }
+std::string Family(const std::string& theory) {
+  return theory.substr(0, theory.find('/'));
+}
 
 // ---- list ------------------------------------------------------------------------------------
 
@@ -46,12 +50,16 @@ void ListTheories(std::ostream& out) {
   for (const std::string& name : TheoryRegistry::Global().Names()) {
     const TheoryInfo& info = *TheoryRegistry::Global().Find(name);
     std::string inputs = JoinList(info.inputs, [](Property p) { return ToString(p); });
-    for (Series s : info.series_inputs) inputs += (inputs.empty() ? "" : ", ") + std::string(ToString(s));
+    for (Series s : info.series_inputs)
+      inputs += (inputs.empty() ? "" : ", ") + std::string(ToString(s));
     for (Property p : info.optional_inputs) {
       inputs += (inputs.empty() ? "" : ", ") + std::string(ToString(p)) + " (optional)";
     }
-    table.AddRow({name, Family(name), JoinList(info.axes, [](Axis a) { return ToString(a); }),
-                  inputs.empty() ? "-" : inputs, info.citation});
+    table.AddRow({name,
+                  Family(name),
+                  JoinList(info.axes, [](Axis a) { return ToString(a); }),
+                  inputs.empty() ? "-" : inputs,
+                  info.citation});
   }
   out << "Theories (" << TheoryRegistry::Global().Names().size() << ")\n";
   table.Print(out);
@@ -66,10 +74,13 @@ void ListTargets(std::ostream& out) {
     const TargetInfo info = target->Describe();
     std::string exact;
     for (const auto& [axis, value] : info.exact_exponents) {
-      exact += (exact.empty() ? "" : ", ") + std::string(ToString(axis)) + " " + FormatNumber(value, 4);
+      exact +=
+          (exact.empty() ? "" : ", ") + std::string(ToString(axis)) + " " + FormatNumber(value, 4);
     }
-    table.AddRow({name, JoinList(info.suites, [](const std::string& s) { return s; }),
-                  exact.empty() ? "-" : exact, info.summary});
+    table.AddRow({name,
+                  JoinList(info.suites, [](const std::string& s) { return s; }),
+                  exact.empty() ? "-" : exact,
+                  info.summary});
   }
   out << "Targets (" << TargetRegistry::Global().Names().size() << ")\n";
   table.Print(out);
@@ -89,7 +100,8 @@ void ListProperties(std::ostream& out) {
 void ListProbes(std::ostream& out) {
   // A static table until probes get a registry of their own.
   Table table({"probe", "method", "measures"});
-  table.AddRow({"spectrum", "linear-kernel PCA of a data sample",
+  table.AddRow({"spectrum",
+                "linear-kernel PCA of a data sample",
                 "spectrum_decay (b), task_power_decay (a)"});
   out << "Probes\n";
   table.Print(out);
@@ -97,7 +109,9 @@ void ListProbes(std::ostream& out) {
 
 // ---- fit -------------------------------------------------------------------------------------
 
-int FitSingleAxis(const FitCommandOptions& o, const LearningCurve& curve, std::ostream& out,
+int FitSingleAxis(const FitCommandOptions& o,
+                  const LearningCurve& curve,
+                  std::ostream& out,
                   std::ostream& err) {
   FitOptions options;
   if (o.form && !FromString(*o.form, &options.form)) {
@@ -136,10 +150,13 @@ int FitSingleAxis(const FitCommandOptions& o, const LearningCurve& curve, std::o
   return kExitOk;
 }
 
-int FitJointPoints(const FitCommandOptions& o, const std::vector<JointPoint>& points,
-                   std::ostream& out, std::ostream& err) {
+int FitJointPoints(const FitCommandOptions& o,
+                   const std::vector<JointPoint>& points,
+                   std::ostream& out,
+                   std::ostream& err) {
   if (o.form || o.fixed_offset || o.min_size || o.max_size) {
-    err << "scalebench fit: " << o.file << " holds N,D columns (the joint form E + A N^-a + B D^-b); "
+    err << "scalebench fit: " << o.file
+        << " holds N,D columns (the joint form E + A N^-a + B D^-b); "
         << "--form, --fixed-offset, --min-size and --max-size apply to single-axis curves only\n";
     return kExitUsage;
   }
@@ -178,12 +195,15 @@ struct PredictedRow {
   Prediction prediction;
 };
 
-int PrintPredictions(const std::vector<PredictedRow>& rows, const std::vector<double>& sizes,
+int PrintPredictions(const std::vector<PredictedRow>& rows,
+                     const std::vector<double>& sizes,
                      std::ostream& out) {
   Table table({"theory", "status", "exponent [interval]", "note / reason"});
   for (const auto& row : rows) {
     const Prediction& p = row.prediction;
-    table.AddRow({row.theory, ToString(p.status()), p.predicted() ? FormatEstimate(p.exponent()) : "-",
+    table.AddRow({row.theory,
+                  ToString(p.status()),
+                  p.predicted() ? FormatEstimate(p.exponent()) : "-",
                   p.message()});
   }
   table.Print(out);
@@ -254,7 +274,8 @@ int FitCommand(const FitCommandOptions& options, std::ostream& out, std::ostream
 int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std::ostream& err) {
   const TheoryRegistry& registry = TheoryRegistry::Global();
   std::string error;
-  const std::vector<std::string> names = options.theories.empty() ? registry.Names() : options.theories;
+  const std::vector<std::string> names =
+      options.theories.empty() ? registry.Names() : options.theories;
   std::vector<std::pair<std::string, std::unique_ptr<Theory>>> theories;
   for (const std::string& name : names) {
     auto theory = registry.Create(name, &error);
@@ -266,7 +287,8 @@ int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std:
   }
   Axis axis = Axis::kData;
   if (options.axis && !FromString(*options.axis, &axis, &error)) {
-    err << "scalebench predict: unknown --axis '" << *options.axis << "'; valid axes: " << error << "\n";
+    err << "scalebench predict: unknown --axis '" << *options.axis << "'; valid axes: " << error
+        << "\n";
     return kExitUsage;
   }
   for (double size : options.sizes) {
@@ -283,9 +305,10 @@ int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std:
   if (!options.axis && file.axis) axis = *file.axis;
   const std::vector<double> sizes = options.sizes.empty() ? file.sizes : options.sizes;
   const LearnerSpec learner = file.learner.value_or(LearnerSpec{});
-  out << "profile: " << options.profile << (file.profile.source.empty() ? "" : " (" + file.profile.source + ")")
-      << "; axis: " << ToString(axis) << "; learner: " << (learner.kind.empty() ? "(unspecified)" : learner.kind)
-      << "\n\n";
+  out << "profile: " << options.profile
+      << (file.profile.source.empty() ? "" : " (" + file.profile.source + ")")
+      << "; axis: " << ToString(axis)
+      << "; learner: " << (learner.kind.empty() ? "(unspecified)" : learner.kind) << "\n\n";
   std::vector<PredictedRow> rows;
   for (const auto& [name, theory] : theories) {
     const PredictionRequest request(file.profile, learner, axis, sizes);
@@ -298,7 +321,8 @@ int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std:
 
 namespace {
 
-bool WriteInt32(const std::filesystem::path& path, const std::vector<int>& tokens,
+bool WriteInt32(const std::filesystem::path& path,
+                const std::vector<int>& tokens,
                 std::ostream& err) {
   std::ofstream file(path, std::ios::binary);
   file.write(reinterpret_cast<const char*>(tokens.data()),
@@ -310,7 +334,9 @@ bool WriteInt32(const std::filesystem::path& path, const std::vector<int>& token
 
 }  // namespace
 
-int ExportTokensCommand(const std::string& target, const std::string& directory, std::ostream& out,
+int ExportTokensCommand(const std::string& target,
+                        const std::string& directory,
+                        std::ostream& out,
                         std::ostream& err) {
   static_assert(sizeof(int) == sizeof(std::int32_t));
   std::string error;
@@ -353,7 +379,9 @@ int ExportTokensCommand(const std::string& target, const std::string& directory,
 
 // ---- history / show ---------------------------------------------------------------------------
 
-int HistoryCommand(const std::string& db, const std::string& theory, std::ostream& out,
+int HistoryCommand(const std::string& db,
+                   const std::string& theory,
+                   std::ostream& out,
                    std::ostream& err) {
   std::string error;
   auto store = HistoryStore::Open(db, HistoryStore::Mode::kReadOnly, &error);
@@ -387,9 +415,15 @@ int HistoryCommand(const std::string& db, const std::string& theory, std::ostrea
   Table table({"run", "date", "commit", "suite", "status", "seconds", "best (MAE)"});
   for (const RunInfo& r : runs) {
     auto b = best.find(r.id);
-    table.AddRow({std::to_string(r.id), r.started_at, r.git_commit.substr(0, 12), r.suite, r.status,
+    table.AddRow({std::to_string(r.id),
+                  r.started_at,
+                  r.git_commit.substr(0, 12),
+                  r.suite,
+                  r.status,
                   FormatNumber(r.seconds, 1),
-                  b == best.end() ? "-" : b->second->theory + " (" + FormatNumber(b->second->mean_abs_error) + ")"});
+                  b == best.end()
+                      ? "-"
+                      : b->second->theory + " (" + FormatNumber(b->second->mean_abs_error) + ")"});
   }
   out << "Runs in " << db << " (newest first)\n";
   table.Print(out);
@@ -398,11 +432,15 @@ int HistoryCommand(const std::string& db, const std::string& theory, std::ostrea
   for (const auto& p : trend) {
     if (previous != nullptr && previous->theory != p.theory) previous = nullptr;
     const bool comparable = previous != nullptr && !std::isnan(previous->mean_abs_error);
-    trend_table.AddRow({p.theory, std::to_string(p.run_id), p.date, p.git_commit.substr(0, 12),
-                        FormatNumber(p.mean_abs_error),
-                        comparable ? fmt::format("{:+.3f}", p.mean_abs_error - previous->mean_abs_error) : "-",
-                        FormatFraction(p.cells_applicable, p.cells_total),
-                        FormatNumber(1e3 * p.predict_seconds, 2)});
+    trend_table.AddRow(
+        {p.theory,
+         std::to_string(p.run_id),
+         p.date,
+         p.git_commit.substr(0, 12),
+         FormatNumber(p.mean_abs_error),
+         comparable ? fmt::format("{:+.3f}", p.mean_abs_error - previous->mean_abs_error) : "-",
+         FormatFraction(p.cells_applicable, p.cells_total),
+         FormatNumber(1e3 * p.predict_seconds, 2)});
     previous = &p;
   }
   out << "\nError trend per theory (oldest run first)\n";
@@ -426,17 +464,28 @@ int ShowCommand(const std::string& db, std::int64_t run_id, std::ostream& out, s
   context.command = run.info.command;
   context.config_hash = run.info.config_hash;
   context.seconds = run.info.seconds;
-  out << "Run " << run.info.id << " (" << run.info.status << ", " << FormatNumber(run.info.seconds, 1)
-      << " s): " << run.info.command << "\n";
+  out << "Run " << run.info.id << " (" << run.info.status << ", "
+      << FormatNumber(run.info.seconds, 1) << " s): " << run.info.command << "\n";
   WriteReport("console", context, BuildLeaderboard(run.cells, run.info.baseline_theory), out);
   if (!run.fits.empty()) {
-    Table fits({"target", "axis", "form", "exponent [CI]", "status", "sizes x seeds", "cached", "seconds"});
+    Table fits({"target",
+                "axis",
+                "form",
+                "exponent [CI]",
+                "status",
+                "sizes x seeds",
+                "cached",
+                "seconds"});
     for (const FitRecord& f : run.fits) {
-      fits.AddRow({f.target, ToString(f.axis), ToString(f.summary.form),
-                   FormatWithInterval(f.summary.exponent, f.summary.exponent_ci),
-                   ToString(f.summary.status),
-                   std::to_string(f.summary.num_sizes) + " x " + std::to_string(f.summary.num_seeds),
-                   f.from_cache ? "yes" : "no", FormatNumber(f.summary.seconds, 2)});
+      fits.AddRow(
+          {f.target,
+           ToString(f.axis),
+           ToString(f.summary.form),
+           FormatWithInterval(f.summary.exponent, f.summary.exponent_ci),
+           ToString(f.summary.status),
+           std::to_string(f.summary.num_sizes) + " x " + std::to_string(f.summary.num_seeds),
+           f.from_cache ? "yes" : "no",
+           FormatNumber(f.summary.seconds, 2)});
     }
     out << "\nFits\n";
     fits.Print(out);
@@ -445,7 +494,8 @@ int ShowCommand(const std::string& db, std::int64_t run_id, std::ostream& out, s
   for (const RuntimeRecord& t : run.runtimes) stage_seconds[t.stage] += t.seconds;
   if (!stage_seconds.empty()) {
     Table runtimes({"stage", "seconds"});
-    for (const auto& [stage, seconds] : stage_seconds) runtimes.AddRow({stage, FormatNumber(seconds, 2)});
+    for (const auto& [stage, seconds] : stage_seconds)
+      runtimes.AddRow({stage, FormatNumber(seconds, 2)});
     out << "\nRuntime per stage\n";
     runtimes.Print(out);
   }

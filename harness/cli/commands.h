@@ -24,7 +24,7 @@ int ListCommand(const std::string& what, std::ostream& out, std::ostream& err);
 
 struct FitCommandOptions {
   std::string file;
-  std::optional<std::string> form;   // single-axis only
+  std::optional<std::string> form;  // single-axis only
   std::optional<double> fixed_offset;
   std::optional<double> min_size;
   std::optional<double> max_size;
@@ -49,10 +49,14 @@ int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std:
 // DIR/tokens.txt (target, vocabulary size, counts, corpus description), for cross-checks with
 // outside tools (scripts/xcheck/). Unknown or non-language target: a usage error naming the
 // language targets.
-int ExportTokensCommand(const std::string& target, const std::string& directory, std::ostream& out,
+int ExportTokensCommand(const std::string& target,
+                        const std::string& directory,
+                        std::ostream& out,
                         std::ostream& err);
 
-int HistoryCommand(const std::string& db, const std::string& theory, std::ostream& out,
+int HistoryCommand(const std::string& db,
+                   const std::string& theory,
+                   std::ostream& out,
                    std::ostream& err);
 int ShowCommand(const std::string& db, std::int64_t run_id, std::ostream& out, std::ostream& err);
 

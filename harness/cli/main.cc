@@ -1,12 +1,11 @@
 // The scalebench command line: parses arguments with CLI11 (only here) and dispatches to
 // RunSuite (run) or the functions of harness/cli/commands.h. Exit codes: 0 success, 1 run-time
 // failure, 2 usage error (bad option, unknown name, bad number).
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "harness/cli/commands.h"
 #include "harness/runner/runner.h"
@@ -39,10 +38,12 @@ struct Parsed {
 };
 
 void AddRun(CLI::App& app, Parsed& p) {
-  CLI::App* run = app.add_subcommand("run", "Run the suite: measure, train, fit, predict, score, record");
+  CLI::App* run =
+      app.add_subcommand("run", "Run the suite: measure, train, fit, predict, score, record");
   RunOptions& o = p.run;
   run->add_option("--suite", o.suite, "Targets to run when no --target is given")
-      ->check(CLI::IsMember({"default", "full"}))->capture_default_str();
+      ->check(CLI::IsMember({"default", "full"}))
+      ->capture_default_str();
   run->add_option("--theory", o.theories, "Theory to score (repeatable; default: all)");
   run->add_option("--target", o.targets, "Target to run (repeatable; default: the suite's)");
   run->add_option("--seeds", o.seeds, "Seeds per size (0: each design's own)")
@@ -51,12 +52,18 @@ void AddRun(CLI::App& app, Parsed& p) {
   // Ranges are checked by RunOptions::IsValid, the one place that knows them.
   run->add_option("--bootstrap", o.bootstrap_resamples, "Bootstrap resamples per fit")
       ->capture_default_str();
-  run->add_flag("--no-cache", [&o](std::int64_t) { o.use_cache = false; }, "Retrain instead of reusing cached curves");
+  run->add_flag(
+      "--no-cache",
+      [&o](std::int64_t) { o.use_cache = false; },
+      "Retrain instead of reusing cached curves");
   run->add_flag("--quiet", o.quiet, "No progress lines");
-  run->add_option("--results-dir", o.results_dir, "Where LEADERBOARD.md and leaderboard.json go")->capture_default_str();
-  run->add_option("--cache-dir", o.cache_dir, "Cache of curves and profiles")->capture_default_str();
+  run->add_option("--results-dir", o.results_dir, "Where LEADERBOARD.md and leaderboard.json go")
+      ->capture_default_str();
+  run->add_option("--cache-dir", o.cache_dir, "Cache of curves and profiles")
+      ->capture_default_str();
   run->add_option("--db", o.db_path, "History database")->capture_default_str();
-  run->add_option("--corpus", p.corpus,
+  run->add_option("--corpus",
+                  p.corpus,
                   "A UTF-8 text file or folder: run the language pipeline on it (a target "
                   "language/user_<name>, added to any --target)");
 }
@@ -68,7 +75,8 @@ void AddList(CLI::App& app, Parsed& p) {
 }
 
 void AddFit(CLI::App& app, Parsed& p) {
-  CLI::App* fit = app.add_subcommand("fit", "Fit a learning curve CSV (size,seed,loss or N,D,loss[,seed])");
+  CLI::App* fit =
+      app.add_subcommand("fit", "Fit a learning curve CSV (size,seed,loss or N,D,loss[,seed])");
   FitCommandOptions& o = p.fit;
   fit->add_option("file", o.file, "The CSV file")->required();
   fit->add_option("--form", o.form, "offset_power_law (E + A x^-alpha) or power_law (A x^-alpha)")
@@ -76,7 +84,8 @@ void AddFit(CLI::App& app, Parsed& p) {
   fit->add_option("--fixed-offset", o.fixed_offset, "Fix E to this value");
   fit->add_option("--min-size", o.min_size, "Fit only sizes >= this");
   fit->add_option("--max-size", o.max_size, "Fit only sizes <= this");
-  fit->add_option("--bootstrap", o.bootstrap, "Bootstrap resamples (0: no interval)")->capture_default_str();
+  fit->add_option("--bootstrap", o.bootstrap, "Bootstrap resamples (0: no interval)")
+      ->capture_default_str();
   fit->add_option("--seed", o.seed, "Seed of the bootstrap")->capture_default_str();
   fit->add_option("--huber-delta", o.huber_delta, "Huber threshold on log-loss residuals");
   fit->add_option("--threads", o.threads, "Threads for the bootstrap")->capture_default_str();
@@ -88,8 +97,10 @@ void AddPredict(CLI::App& app, Parsed& p) {
   PredictCommandOptions& o = p.predict;
   predict->add_option("--profile", o.profile, "Profile JSON file")->required();
   predict->add_option("--theory", o.theories, "Theory to run (repeatable; default: all)");
-  predict->add_option("--axis", o.axis, "data | params | width | steps | compute (default: the file's, else data)");
-  predict->add_option("--sizes", o.sizes, "Sizes for predicted curves, e.g. 100,200,400")->delimiter(',');
+  predict->add_option(
+      "--axis", o.axis, "data | params | width | steps | compute (default: the file's, else data)");
+  predict->add_option("--sizes", o.sizes, "Sizes for predicted curves, e.g. 100,200,400")
+      ->delimiter(',');
 }
 
 void AddHistory(CLI::App& app, Parsed& p) {
@@ -137,8 +148,8 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
   return ShowCommand(p.db, p.show_id, std::cout, std::cerr);
 }
 
-const char* const kSubcommands[] = {"run",     "list", "fit",          "predict",
-                                    "history", "show", "export-tokens"};
+const char* const kSubcommands[] = {
+    "run", "list", "fit", "predict", "history", "show", "export-tokens"};
 
 // CLI11 reports a mistyped subcommand as "A subcommand is required"; name it instead.
 bool CheckSubcommand(int argc, char** argv) {
@@ -154,7 +165,8 @@ bool CheckSubcommand(int argc, char** argv) {
 
 int Main(int argc, char** argv) {
   if (!CheckSubcommand(argc, argv)) return kExitUsage;
-  CLI::App app{"scalebench: scores theories of neural scaling laws against measured learning curves"};
+  CLI::App app{
+      "scalebench: scores theories of neural scaling laws against measured learning curves"};
   app.name("scalebench");
   app.require_subcommand(1, 1);
   Parsed parsed;
@@ -184,4 +196,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace scalebench
 
-int main(int argc, char** argv) { return scalebench::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return scalebench::Main(argc, argv);
+}

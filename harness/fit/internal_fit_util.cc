@@ -62,13 +62,10 @@ std::uint64_t ResampleSeed(std::uint64_t seed, std::uint64_t index) {
   return z ^ (z >> 31);
 }
 
-void ParallelFor(int num_tasks,
-                 int threads,
-                 const std::function<void(int, int)>& body) {
+void ParallelFor(int num_tasks, int threads, const std::function<void(int, int)>& body) {
   threads = std::max(1, std::min(threads, num_tasks));
   auto run = [&](int thread) {
-    for (int task = thread; task < num_tasks; task += threads)
-      body(thread, task);
+    for (int task = thread; task < num_tasks; task += threads) body(thread, task);
   };
   if (threads == 1) {
     run(0);
@@ -114,8 +111,7 @@ std::string Format(const char* format, ...) {
   const int n = std::vsnprintf(buffer, sizeof(buffer), format, args);
   va_end(args);
   if (n < 0) return {};
-  if (static_cast<std::size_t>(n) < sizeof(buffer))
-    return std::string(buffer, n);
+  if (static_cast<std::size_t>(n) < sizeof(buffer)) return std::string(buffer, n);
   std::string out(static_cast<std::size_t>(n) + 1, '\0');
   va_start(args, format);
   std::vsnprintf(out.data(), out.size(), format, args);

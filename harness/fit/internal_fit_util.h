@@ -28,8 +28,7 @@ inline constexpr double kBoundTolerance = 1e-3;
 // this loss is the identity.
 class WeightedHuberLoss final : public ceres::LossFunction {
  public:
-  WeightedHuberLoss(double delta, const double* weight)
-      : delta_(delta), weight_(weight) {}
+  WeightedHuberLoss(double delta, const double* weight) : delta_(delta), weight_(weight) {}
   void Evaluate(double s, double rho[3]) const override;
 
  private:
@@ -59,9 +58,7 @@ std::uint64_t ResampleSeed(std::uint64_t seed, std::uint64_t index);
 // Runs body(thread, task) for task in [0, num_tasks) on `threads` std::threads;
 // task t runs on thread t % threads (each thread may keep its own scratch state
 // indexed by `thread`).
-void ParallelFor(int num_tasks,
-                 int threads,
-                 const std::function<void(int, int)>& body);
+void ParallelFor(int num_tasks, int threads, const std::function<void(int, int)>& body);
 
 // Sample standard deviation (n - 1 denominator); NaN for fewer than 2 values.
 double SampleStdDev(const std::vector<double>& values);
@@ -73,7 +70,6 @@ double Quantile(std::vector<double> values, double q);
 double StudentTQuantile(double dof, double confidence);
 
 // printf-style formatting into a std::string.
-std::string Format(const char* format, ...)
-    __attribute__((format(printf, 1, 2)));
+std::string Format(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 }  // namespace scalebench::internal

@@ -54,8 +54,7 @@ class JointResidual final : public ceres::SizedCostFunction<1, 5> {
   bool Evaluate(double const* const* parameters,
                 double* residuals,
                 double** jacobians) const override {
-    const bool active =
-        *weight_ != 0.0;  // weight 0: left out of this bootstrap resample
+    const bool active = *weight_ != 0.0;  // weight 0: left out of this bootstrap resample
     Params p;
     std::copy(parameters[0], parameters[0] + 5, p.begin());
     double w[3];
@@ -85,38 +84,28 @@ class JointResidual final : public ceres::SizedCostFunction<1, 5> {
 // of a thread; a resample only rewrites the point weights.
 class JointProblem {
  public:
-  JointProblem(const Centred& data, double huber_delta)
-      : weights_(data.u.size(), 1.0) {
+  JointProblem(const Centred& data, double huber_delta) : weights_(data.u.size(), 1.0) {
     for (std::size_t i = 0; i < data.u.size(); ++i) {
       problem_.AddResidualBlock(
-          new JointResidual(
-              data.u[i], data.v[i], data.log_loss[i], &weights_[i]),
+          new JointResidual(data.u[i], data.v[i], data.log_loss[i], &weights_[i]),
           new internal::WeightedHuberLoss(huber_delta, &weights_[i]),
           params_.data());
     }
     for (int k : {kAlpha, kBeta}) {
-      problem_.SetParameterLowerBound(
-          params_.data(), k, internal::kMinExponent);
-      problem_.SetParameterUpperBound(
-          params_.data(), k, internal::kMaxExponent);
+      problem_.SetParameterLowerBound(params_.data(), k, internal::kMinExponent);
+      problem_.SetParameterUpperBound(params_.data(), k, internal::kMaxExponent);
     }
   }
 
   std::vector<double>& weights() { return weights_; }
 
-  bool Solve(const Params& start,
-             internal::Precision precision,
-             Params* solution,
-             double* cost) {
+  bool Solve(const Params& start, internal::Precision precision, Params* solution, double* cost) {
     params_ = start;
     ceres::Solver::Summary summary;
-    ceres::Solve(precision == internal::Precision::kFull ? full_ : refit_,
-                 &problem_,
-                 &summary);
+    ceres::Solve(precision == internal::Precision::kFull ? full_ : refit_, &problem_, &summary);
     *solution = params_;
     *cost = summary.final_cost;
-    return summary.termination_type == ceres::CONVERGENCE &&
-           std::isfinite(summary.final_cost);
+    return summary.termination_type == ceres::CONVERGENCE && std::isfinite(summary.final_cost);
   }
 
  private:
@@ -138,8 +127,7 @@ double Huber(double r, double delta) {
 double Objective(const Centred& data, const Params& p, double delta) {
   double sum = 0.0, w[3];
   for (std::size_t i = 0; i < data.u.size(); ++i) {
-    sum +=
-        Huber(data.log_loss[i] - LogModel(p, data.u[i], data.v[i], w), delta);
+    sum += Huber(data.log_loss[i] - LogModel(p, data.u[i], data.v[i], w), delta);
   }
   return 0.5 * sum;
 }
@@ -155,11 +143,7 @@ std::vector<Params> PaperGrid(const Centred& data) {
       for (double e : log_offsets)
         for (double a : log_amplitudes)
           for (double b : log_amplitudes)
-            grid.push_back({a - alpha * data.log_n0,
-                            b - beta * data.log_d0,
-                            e,
-                            alpha,
-                            beta});
+            grid.push_back({a - alpha * data.log_n0, b - beta * data.log_d0, e, alpha, beta});
   return grid;
 }
 
@@ -173,18 +157,14 @@ struct PointFit {
 PointFit MultiStart(const Centred& data, double delta, JointProblem* problem) {
   const std::vector<Params> grid = PaperGrid(data);
   std::vector<double> objective(grid.size());
-  for (std::size_t g = 0; g < grid.size(); ++g)
-    objective[g] = Objective(data, grid[g], delta);
+  for (std::size_t g = 0; g < grid.size(); ++g) objective[g] = Objective(data, grid[g], delta);
   std::vector<std::size_t> order(grid.size());
   std::iota(order.begin(), order.end(), 0);
-  const std::size_t refined =
-      std::min<std::size_t>(kJointRefinedStarts, grid.size());
-  std::partial_sort(order.begin(),
-                    order.begin() + refined,
-                    order.end(),
-                    [&](std::size_t x, std::size_t y) {
-                      return objective[x] < objective[y];
-                    });
+  const std::size_t refined = std::min<std::size_t>(kJointRefinedStarts, grid.size());
+  std::partial_sort(
+      order.begin(), order.begin() + refined, order.end(), [&](std::size_t x, std::size_t y) {
+        return objective[x] < objective[y];
+      });
   PointFit best;
   best.starts = static_cast<int>(grid.size());
   best.refined = static_cast<int>(refined);
@@ -192,9 +172,7 @@ PointFit MultiStart(const Centred& data, double delta, JointProblem* problem) {
   for (std::size_t k = 0; k < refined; ++k) {
     Params solution;
     double cost = kNaN;
-    if (!problem->Solve(
-            grid[order[k]], internal::Precision::kFull, &solution, &cost))
-      continue;
+    if (!problem->Solve(grid[order[k]], internal::Precision::kFull, &solution, &cost)) continue;
     costs.push_back(cost);
     if (!best.ok || cost < best.cost) {
       best = {true, solution, cost, best.starts, best.refined, 0};
@@ -231,8 +209,7 @@ BootstrapResult Bootstrap(const JointFitOptions& options,
   std::vector<std::unique_ptr<JointProblem>> problems(threads);
   internal::ParallelFor(resamples, threads, [&](int thread, int r) {
     if (!problems[thread]) {
-      problems[thread] =
-          std::make_unique<JointProblem>(data, options.huber_delta);
+      problems[thread] = std::make_unique<JointProblem>(data, options.huber_delta);
     }
     JointProblem& problem = *problems[thread];
     std::mt19937_64 rng(internal::ResampleSeed(options.seed, r));
@@ -240,8 +217,7 @@ BootstrapResult Bootstrap(const JointFitOptions& options,
     std::fill(problem.weights().begin(), problem.weights().end(), 0.0);
     for (int k = 0; k < n; ++k) problem.weights()[pick(rng)] += 1.0;
     double cost = kNaN;
-    ok[r] = problem.Solve(
-        start, internal::Precision::kWarmRefit, &solutions[r], &cost);
+    ok[r] = problem.Solve(start, internal::Precision::kWarmRefit, &solutions[r], &cost);
   });
   BootstrapResult result;
   for (int r = 0; r < resamples; ++r) {
@@ -254,21 +230,17 @@ BootstrapResult Bootstrap(const JointFitOptions& options,
   return result;
 }
 
-Interval PercentileInterval(const BootstrapResult& boot,
-                            int k,
-                            double confidence) {
+Interval PercentileInterval(const BootstrapResult& boot, int k, double confidence) {
   std::vector<double> values;
   for (const auto& x : boot.natural) values.push_back(x[k]);
   const double tail = 0.5 * (1.0 - confidence);
-  return {internal::Quantile(values, tail),
-          internal::Quantile(values, 1.0 - tail)};
+  return {internal::Quantile(values, tail), internal::Quantile(values, 1.0 - tail)};
 }
 
 std::string CheckPoints(const std::vector<JointPoint>& points, Centred* data) {
   if (points.size() < static_cast<std::size_t>(kMinPoints)) {
-    return Format("%zu points; the 5-parameter joint fit needs at least %d",
-                  points.size(),
-                  kMinPoints);
+    return Format(
+        "%zu points; the 5-parameter joint fit needs at least %d", points.size(), kMinPoints);
   }
   for (std::size_t i = 0; i < points.size(); ++i) {
     const JointPoint& p = points[i];
@@ -287,10 +259,8 @@ std::string CheckPoints(const std::vector<JointPoint>& points, Centred* data) {
     data->v.push_back(std::log(p.data));
     data->log_loss.push_back(std::log(p.loss));
   }
-  data->log_n0 =
-      std::accumulate(data->u.begin(), data->u.end(), 0.0) / data->u.size();
-  data->log_d0 =
-      std::accumulate(data->v.begin(), data->v.end(), 0.0) / data->v.size();
+  data->log_n0 = std::accumulate(data->u.begin(), data->u.end(), 0.0) / data->u.size();
+  data->log_d0 = std::accumulate(data->v.begin(), data->v.end(), 0.0) / data->v.size();
   for (double& u : data->u) u -= data->log_n0;
   for (double& v : data->v) v -= data->log_d0;
   return {};
@@ -302,33 +272,28 @@ std::string IdentifiabilityProblem(const JointFitSummary& s) {
   for (const auto& [name, value] : exponents) {
     if (value <= internal::kMinExponent + internal::kBoundTolerance ||
         value >= internal::kMaxExponent - internal::kBoundTolerance) {
-      return Format(
-          "exponent %s = %.4g ran to the bound of its search range [%g, %g]",
-          name,
-          value,
-          internal::kMinExponent,
-          internal::kMaxExponent);
+      return Format("exponent %s = %.4g ran to the bound of its search range [%g, %g]",
+                    name,
+                    value,
+                    internal::kMinExponent,
+                    internal::kMaxExponent);
     }
   }
-  const std::pair<const char*, const Interval*> cis[] = {
-      {"a", &s.params_exponent_ci}, {"b", &s.data_exponent_ci}};
+  const std::pair<const char*, const Interval*> cis[] = {{"a", &s.params_exponent_ci},
+                                                         {"b", &s.data_exponent_ci}};
   for (const auto& [name, ci] : cis) {
     const double value = name[0] == 'a' ? s.params_exponent : s.data_exponent;
     if (ci->upper - ci->lower > value) {
-      return Format(
-          "%.0f%% interval of %s [%.4g, %.4g] is wider than the exponent %.4g",
-          100 * s.confidence,
-          name,
-          ci->lower,
-          ci->upper,
-          value);
+      return Format("%.0f%% interval of %s [%.4g, %.4g] is wider than the exponent %.4g",
+                    100 * s.confidence,
+                    name,
+                    ci->lower,
+                    ci->upper,
+                    value);
     }
   }
-  if (s.bootstrap_resamples > 0 &&
-      2 * s.bootstrap_failures > s.bootstrap_resamples) {
-    return Format("%d of %d bootstrap refits failed",
-                  s.bootstrap_failures,
-                  s.bootstrap_resamples);
+  if (s.bootstrap_resamples > 0 && 2 * s.bootstrap_failures > s.bootstrap_resamples) {
+    return Format("%d of %d bootstrap refits failed", s.bootstrap_failures, s.bootstrap_resamples);
   }
   return {};
 }
@@ -354,8 +319,7 @@ void Fit(const JointFitOptions& options,
   summary->starts_refined = point.refined;
   summary->starts_at_best = point.at_best;
   if (!point.ok) {
-    summary->message =
-        Format("none of the %d refined starts converged", point.refined);
+    summary->message = Format("none of the %d refined starts converged", point.refined);
     return;
   }
   const auto natural = Natural(data, point.params);
@@ -367,46 +331,37 @@ void Fit(const JointFitOptions& options,
   summary->objective = 2.0 * point.cost;
   double ss = 0.0, w[3];
   for (std::size_t i = 0; i < data.u.size(); ++i) {
-    const double r =
-        data.log_loss[i] - LogModel(point.params, data.u[i], data.v[i], w);
+    const double r = data.log_loss[i] - LogModel(point.params, data.u[i], data.v[i], w);
     ss += r * r;
   }
   summary->rms_log_residual = std::sqrt(ss / data.u.size());
 
-  std::string note =
-      "; no interval: bootstrap disabled (bootstrap_resamples = 0)";
+  std::string note = "; no interval: bootstrap disabled (bootstrap_resamples = 0)";
   if (options.bootstrap_resamples > 0) {
     const BootstrapResult boot = Bootstrap(options, data, point.params);
     summary->bootstrap_failures = boot.failures;
-    note = boot.failures > 0
-               ? Format("; %d of %d bootstrap refits failed (excluded)",
-                        boot.failures,
-                        options.bootstrap_resamples)
-               : "";
+    note = boot.failures > 0 ? Format("; %d of %d bootstrap refits failed (excluded)",
+                                      boot.failures,
+                                      options.bootstrap_resamples)
+                             : "";
     if (boot.natural.size() >= 2) {
       summary->offset_ci = PercentileInterval(boot, 0, options.confidence);
-      summary->params_amplitude_ci =
-          PercentileInterval(boot, 1, options.confidence);
-      summary->data_amplitude_ci =
-          PercentileInterval(boot, 2, options.confidence);
-      summary->params_exponent_ci =
-          PercentileInterval(boot, 3, options.confidence);
-      summary->data_exponent_ci =
-          PercentileInterval(boot, 4, options.confidence);
+      summary->params_amplitude_ci = PercentileInterval(boot, 1, options.confidence);
+      summary->data_amplitude_ci = PercentileInterval(boot, 2, options.confidence);
+      summary->params_exponent_ci = PercentileInterval(boot, 3, options.confidence);
+      summary->data_exponent_ci = PercentileInterval(boot, 4, options.confidence);
     }
   }
   const std::string problem_text = IdentifiabilityProblem(*summary);
-  summary->status = problem_text.empty() ? FitStatus::kConverged
-                                         : FitStatus::kNotIdentifiable;
-  summary->message =
-      problem_text.empty()
-          ? Format(
-                "converged: %d of %d refined starts reached the best "
-                "objective",
-                point.at_best,
-                point.refined) +
-                note
-          : problem_text + note;
+  summary->status = problem_text.empty() ? FitStatus::kConverged : FitStatus::kNotIdentifiable;
+  summary->message = problem_text.empty()
+                         ? Format(
+                               "converged: %d of %d refined starts reached the best "
+                               "objective",
+                               point.at_best,
+                               point.refined) +
+                               note
+                         : problem_text + note;
 }
 
 std::string FormatInterval(const Interval& interval) {
@@ -422,22 +377,18 @@ bool JointFitOptions::IsValid(std::string* error) const {
     return false;
   };
   if (!(huber_delta > 0.0) || !std::isfinite(huber_delta)) {
-    return fail(
-        Format("JointFitOptions.huber_delta = %g must be finite and > 0",
-               huber_delta));
+    return fail(Format("JointFitOptions.huber_delta = %g must be finite and > 0", huber_delta));
   }
   if (bootstrap_resamples < 0 || bootstrap_resamples == 1) {
-    return fail(Format(
-        "JointFitOptions.bootstrap_resamples = %d must be 0 (no bootstrap) or "
-        ">= 2",
-        bootstrap_resamples));
+    return fail(
+        Format("JointFitOptions.bootstrap_resamples = %d must be 0 (no bootstrap) or "
+               ">= 2",
+               bootstrap_resamples));
   }
   if (!(confidence > 0.0 && confidence < 1.0)) {
-    return fail(Format("JointFitOptions.confidence = %g must be in (0, 1)",
-                       confidence));
+    return fail(Format("JointFitOptions.confidence = %g must be in (0, 1)", confidence));
   }
-  if (threads < 1)
-    return fail(Format("JointFitOptions.threads = %d must be >= 1", threads));
+  if (threads < 1) return fail(Format("JointFitOptions.threads = %d must be >= 1", threads));
   return true;
 }
 
@@ -473,10 +424,7 @@ std::string JointFitSummary::FullReport() const {
                 data_exponent,
                 pct,
                 FormatInterval(data_exponent_ci).c_str())
-      << Format("E:          %.6g, %.0f%% CI %s\n",
-                offset,
-                pct,
-                FormatInterval(offset_ci).c_str())
+      << Format("E:          %.6g, %.0f%% CI %s\n", offset, pct, FormatInterval(offset_ci).c_str())
       << Format("A:          %.6g, %.0f%% CI %s\n",
                 params_amplitude,
                 pct,
@@ -492,12 +440,10 @@ std::string JointFitSummary::FullReport() const {
              starts,
              starts_refined,
              starts_at_best)
-      << Format(
-             "residuals:  rms %.3g (log-loss); summed Huber objective %.6g\n",
-             rms_log_residual,
-             objective)
-      << Format("loss:       Huber, delta %g on log-loss residuals, summed\n",
-                huber_delta)
+      << Format("residuals:  rms %.3g (log-loss); summed Huber objective %.6g\n",
+                rms_log_residual,
+                objective)
+      << Format("loss:       Huber, delta %g on log-loss residuals, summed\n", huber_delta)
       << Format("bootstrap:  %d resamples over points, %d failed\n",
                 bootstrap_resamples,
                 bootstrap_failures)
@@ -515,8 +461,7 @@ void FitJoint(const JointFitOptions& options,
   summary->bootstrap_resamples = options.bootstrap_resamples;
   Fit(options, points, summary);
   summary->seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
-          .count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 }
 
 }  // namespace scalebench

@@ -63,9 +63,9 @@ struct JointFitSummary {
   int bootstrap_failures = 0;
   Interval params_amplitude_ci, data_amplitude_ci;
   int num_points = 0;
-  int starts = 0;           // grid points evaluated
-  int starts_refined = 0;   // best grid points refined with Ceres
-  int starts_at_best = 0;   // refined starts that reached the best objective (1e-6 relative)
+  int starts = 0;          // grid points evaluated
+  int starts_refined = 0;  // best grid points refined with Ceres
+  int starts_at_best = 0;  // refined starts that reached the best objective (1e-6 relative)
   double huber_delta = 0.0;
   double objective = std::numeric_limits<double>::quiet_NaN();  // summed Huber at the optimum
   double rms_log_residual = std::numeric_limits<double>::quiet_NaN();

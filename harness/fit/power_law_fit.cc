@@ -28,21 +28,16 @@ struct LogCurve {
   std::vector<double> sizes;  // sizes with at least one run in range
   std::vector<double> u;      // log(size) - log_x0
   double log_x0 = 0.0;
-  std::vector<std::vector<double>>
-      log_values;  // [size][seed column], NaN = missing
+  std::vector<std::vector<double>> log_values;  // [size][seed column], NaN = missing
   int num_points = 0;
-  int num_seeds() const {
-    return log_values.empty() ? 0 : int(log_values[0].size());
-  }
+  int num_seeds() const { return log_values.empty() ? 0 : int(log_values[0].size()); }
 };
 
 // Per-size data that a CurveProblem's residuals read through pointers, so that
 // a refit on a bootstrap resample only overwrites these numbers.
 struct SizeData {
-  std::vector<double>
-      mean_log;  // mean log-loss over the (resampled) seeds present
-  std::vector<double>
-      weight;  // 1 if the size has a run in the resample, 0 otherwise
+  std::vector<double> mean_log;  // mean log-loss over the (resampled) seeds present
+  std::vector<double> weight;    // 1 if the size has a run in the resample, 0 otherwise
   int present = 0;
 };
 
@@ -65,8 +60,7 @@ class LogResidual final : public ceres::SizedCostFunction<1, 1, 1, 1> {
     if (*weight_ == 0.0) return Zero(residuals, jacobians);
     const double p = std::exp(parameters[1][0] - parameters[2][0] * u_);
     const double m = parameters[0][0] + p;
-    if (!(m > 0.0) || !std::isfinite(m))
-      return false;  // Ceres rejects the step
+    if (!(m > 0.0) || !std::isfinite(m)) return false;  // Ceres rejects the step
     residuals[0] = *mean_log_ - std::log(m);
     if (jacobians != nullptr) {
       if (jacobians[0] != nullptr) jacobians[0][0] = -1.0 / m;
@@ -104,18 +98,14 @@ class CurveProblem {
     for (std::size_t i = 0; i < n; ++i) {
       problem_.AddResidualBlock(
           new LogResidual(curve.u[i], &data_.mean_log[i], &data_.weight[i]),
-          new internal::WeightedHuberLoss(options.huber_delta,
-                                          &data_.weight[i]),
+          new internal::WeightedHuberLoss(options.huber_delta, &data_.weight[i]),
           &params_.offset,
           &params_.log_scale,
           &params_.exponent);
     }
-    problem_.SetParameterLowerBound(
-        &params_.exponent, 0, internal::kMinExponent);
-    problem_.SetParameterUpperBound(
-        &params_.exponent, 0, internal::kMaxExponent);
-    if (options.form == CurveForm::kPowerLaw ||
-        options.fixed_offset.has_value()) {
+    problem_.SetParameterLowerBound(&params_.exponent, 0, internal::kMinExponent);
+    problem_.SetParameterUpperBound(&params_.exponent, 0, internal::kMaxExponent);
+    if (options.form == CurveForm::kPowerLaw || options.fixed_offset.has_value()) {
       problem_.SetParameterBlockConstant(&params_.offset);
     } else {
       problem_.SetParameterLowerBound(&params_.offset, 0, 0.0);
@@ -126,19 +116,13 @@ class CurveProblem {
 
   // Solves from `start`; true if Ceres converged. The solution and cost are
   // returned either way.
-  bool Solve(const Params& start,
-             internal::Precision precision,
-             Params* solution,
-             double* cost) {
+  bool Solve(const Params& start, internal::Precision precision, Params* solution, double* cost) {
     params_ = start;
     ceres::Solver::Summary summary;
-    ceres::Solve(precision == internal::Precision::kFull ? full_ : refit_,
-                 &problem_,
-                 &summary);
+    ceres::Solve(precision == internal::Precision::kFull ? full_ : refit_, &problem_, &summary);
     *solution = params_;
     *cost = summary.final_cost;
-    return summary.termination_type == ceres::CONVERGENCE &&
-           std::isfinite(summary.final_cost);
+    return summary.termination_type == ceres::CONVERGENCE && std::isfinite(summary.final_cost);
   }
 
  private:
@@ -153,9 +137,7 @@ class CurveProblem {
 
 // Means of log-loss per size over the seed columns, each counted `counts[j]`
 // times.
-void Aggregate(const LogCurve& curve,
-               const std::vector<int>& counts,
-               SizeData* data) {
+void Aggregate(const LogCurve& curve, const std::vector<int>& counts, SizeData* data) {
   data->present = 0;
   for (std::size_t i = 0; i < curve.log_values.size(); ++i) {
     double sum = 0.0;
@@ -174,9 +156,7 @@ void Aggregate(const LogCurve& curve,
 
 // Restricts to the fit range, drops empty sizes and seeds, takes logs. Empty
 // string: success.
-std::string BuildLogCurve(const FitOptions& options,
-                          const LearningCurve& curve,
-                          LogCurve* out) {
+std::string BuildLogCurve(const FitOptions& options, const LearningCurve& curve, LogCurve* out) {
   std::string error;
   if (!curve.IsValid(&error)) return "invalid curve: " + error;
   std::vector<bool> seed_used(curve.num_seeds(), false);
@@ -220,10 +200,7 @@ std::string BuildLogCurve(const FitOptions& options,
 
 // The least-squares log scale c given (E, alpha): the mean of log(y - E) +
 // alpha u.
-double StartLogScale(const LogCurve& curve,
-                     const SizeData& data,
-                     double offset,
-                     double alpha) {
+double StartLogScale(const LogCurve& curve, const SizeData& data, double offset, double alpha) {
   double sum = 0.0;
   int n = 0;
   for (std::size_t i = 0; i < curve.u.size(); ++i) {
@@ -231,8 +208,7 @@ double StartLogScale(const LogCurve& curve,
     const double excess = std::exp(data.mean_log[i]) - offset;
     // An offset above the data (a fixed E) leaves no excess: start from the
     // pure power law.
-    sum += (excess > 0.0 ? std::log(excess) : data.mean_log[i]) +
-           alpha * curve.u[i];
+    sum += (excess > 0.0 ? std::log(excess) : data.mean_log[i]) + alpha * curve.u[i];
     ++n;
   }
   return sum / n;
@@ -247,10 +223,8 @@ std::vector<Params> StartGrid(const FitOptions& options,
   } else if (options.fixed_offset.has_value()) {
     offsets = {*options.fixed_offset};
   } else {
-    const double min_log =
-        *std::min_element(data.mean_log.begin(), data.mean_log.end());
-    for (double f : kOffsetStartFractions)
-      offsets.push_back(f * std::exp(min_log));
+    const double min_log = *std::min_element(data.mean_log.begin(), data.mean_log.end());
+    for (double f : kOffsetStartFractions) offsets.push_back(f * std::exp(min_log));
   }
   std::vector<Params> starts;
   for (double e : offsets) {
@@ -269,9 +243,7 @@ struct PointFit {
   int starts_at_best = 0;
 };
 
-PointFit MultiStart(const FitOptions& options,
-                    const LogCurve& curve,
-                    CurveProblem* problem) {
+PointFit MultiStart(const FitOptions& options, const LogCurve& curve, CurveProblem* problem) {
   PointFit best;
   std::vector<double> costs;
   const std::vector<Params> starts = StartGrid(options, curve, problem->data());
@@ -279,8 +251,7 @@ PointFit MultiStart(const FitOptions& options,
   for (const Params& start : starts) {
     Params solution;
     double cost = kNaN;
-    if (!problem->Solve(start, internal::Precision::kFull, &solution, &cost))
-      continue;
+    if (!problem->Solve(start, internal::Precision::kFull, &solution, &cost)) continue;
     costs.push_back(cost);
     if (!best.ok || cost < best.cost) {
       best.ok = true;
@@ -300,9 +271,8 @@ void FillResidualDiagnostics(const LogCurve& curve,
                              FitSummary* summary) {
   std::vector<double> r;
   for (std::size_t i = 0; i < curve.u.size(); ++i) {
-    r.push_back(
-        data.mean_log[i] -
-        std::log(p.offset + std::exp(p.log_scale - p.exponent * curve.u[i])));
+    r.push_back(data.mean_log[i] -
+                std::log(p.offset + std::exp(p.log_scale - p.exponent * curve.u[i])));
   }
   double ss = 0.0, max_abs = 0.0, mean = 0.0;
   for (double v : r) {
@@ -318,16 +288,13 @@ void FillResidualDiagnostics(const LogCurve& curve,
     den += (r[i] - mean) * (r[i] - mean);
     if (i + 1 < r.size()) num += (r[i] - mean) * (r[i + 1] - mean);
   }
-  summary->residual_autocorrelation =
-      (r.size() >= 3 && den > 0.0) ? num / den : kNaN;
+  summary->residual_autocorrelation = (r.size() >= 3 && den > 0.0) ? num / den : kNaN;
 }
 
 // Standard error of one size's mean log-loss: the within-size spread pooled
 // over sizes divided by sqrt(runs per size); with a single seed there is no
 // spread, so the fit's rms residual.
-double LogLossNoise(const LogCurve& curve,
-                    const SizeData& data,
-                    double rms_residual) {
+double LogLossNoise(const LogCurve& curve, const SizeData& data, double rms_residual) {
   double ss = 0.0, runs = 0.0;
   int dof = 0;
   for (std::size_t i = 0; i < curve.log_values.size(); ++i) {
@@ -349,9 +316,7 @@ struct BootstrapResult {
   int failures = 0;
 };
 
-BootstrapResult Bootstrap(const FitOptions& options,
-                          const LogCurve& curve,
-                          const Params& start) {
+BootstrapResult Bootstrap(const FitOptions& options, const LogCurve& curve, const Params& start) {
   const int resamples = options.bootstrap_resamples;
   const int seeds = curve.num_seeds();
   std::vector<Params> solutions(resamples);
@@ -359,8 +324,7 @@ BootstrapResult Bootstrap(const FitOptions& options,
   const int threads = std::max(1, std::min(options.threads, resamples));
   std::vector<std::unique_ptr<CurveProblem>> problems(threads);
   internal::ParallelFor(resamples, threads, [&](int thread, int r) {
-    if (!problems[thread])
-      problems[thread] = std::make_unique<CurveProblem>(curve, options);
+    if (!problems[thread]) problems[thread] = std::make_unique<CurveProblem>(curve, options);
     CurveProblem& problem = *problems[thread];
     std::mt19937_64 rng(internal::ResampleSeed(options.seed, r));
     std::uniform_int_distribution<int> pick(0, seeds - 1);
@@ -369,8 +333,7 @@ BootstrapResult Bootstrap(const FitOptions& options,
     Aggregate(curve, counts, &problem.data());
     if (problem.data().present < 3) return;  // missing runs left too few sizes
     double cost = kNaN;
-    ok[r] = problem.Solve(
-        start, internal::Precision::kWarmRefit, &solutions[r], &cost);
+    ok[r] = problem.Solve(start, internal::Precision::kWarmRefit, &solutions[r], &cost);
   });
   BootstrapResult result;
   for (int r = 0; r < resamples; ++r) {
@@ -394,8 +357,7 @@ void FillIntervals(const FitOptions& options,
   if (boot.exponents.size() < 2) return;
   const double inflation = std::sqrt(seeds / (seeds - 1.0));
   const double t = internal::StudentTQuantile(seeds - 1.0, options.confidence);
-  summary->exponent_std_error =
-      inflation * internal::SampleStdDev(boot.exponents);
+  summary->exponent_std_error = inflation * internal::SampleStdDev(boot.exponents);
   const double half = t * summary->exponent_std_error;
   summary->exponent_ci = {summary->exponent - half, summary->exponent + half};
   if (summary->offset_fixed || options.form == CurveForm::kPowerLaw) {
@@ -412,8 +374,7 @@ void FillIntervals(const FitOptions& options,
 // Applies the identifiability rules of the header; returns an empty string when
 // identifiable.
 std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s) {
-  if (!(s.log_loss_drop >
-        kFlatnessSigmas * std::sqrt(2.0) * s.log_loss_noise)) {
+  if (!(s.log_loss_drop > kFlatnessSigmas * std::sqrt(2.0) * s.log_loss_noise)) {
     return Format(
         "curve too flat: mean log-loss falls by %.3g across [%g, %g], not "
         "more than %.0f standard errors (%.3g) of that difference",
@@ -423,20 +384,15 @@ std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s) {
         kFlatnessSigmas,
         s.log_loss_noise * std::sqrt(2.0));
   }
-  const bool at_lower =
-      s.exponent <= internal::kMinExponent + internal::kBoundTolerance;
-  const bool at_upper =
-      s.exponent >= internal::kMaxExponent - internal::kBoundTolerance;
+  const bool at_lower = s.exponent <= internal::kMinExponent + internal::kBoundTolerance;
+  const bool at_upper = s.exponent >= internal::kMaxExponent - internal::kBoundTolerance;
   if (at_lower || at_upper) {
-    std::string message =
-        Format("exponent %.4g ran to the bound of its search range [%g, %g]",
-               s.exponent,
-               internal::kMinExponent,
-               internal::kMaxExponent);
-    const double min_loss =
-        std::exp(*std::min_element(data.mean_log.begin(), data.mean_log.end()));
-    if (!s.offset_fixed && s.form == CurveForm::kOffsetPowerLaw &&
-        s.offset >= 0.9 * min_loss) {
+    std::string message = Format("exponent %.4g ran to the bound of its search range [%g, %g]",
+                                 s.exponent,
+                                 internal::kMinExponent,
+                                 internal::kMaxExponent);
+    const double min_loss = std::exp(*std::min_element(data.mean_log.begin(), data.mean_log.end()));
+    if (!s.offset_fixed && s.form == CurveForm::kOffsetPowerLaw && s.offset >= 0.9 * min_loss) {
       message += Format(
           "; E = %.4g is close to the smallest loss %.4g: E and alpha are "
           "degenerate (fix E or extend the range)",
@@ -446,25 +402,19 @@ std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s) {
     return message;
   }
   if (s.exponent_ci.upper - s.exponent_ci.lower > std::abs(s.exponent)) {
-    return Format(
-        "%.0f%% interval [%.4g, %.4g] is wider than the exponent %.4g itself",
-        100 * s.confidence,
-        s.exponent_ci.lower,
-        s.exponent_ci.upper,
-        s.exponent);
+    return Format("%.0f%% interval [%.4g, %.4g] is wider than the exponent %.4g itself",
+                  100 * s.confidence,
+                  s.exponent_ci.lower,
+                  s.exponent_ci.upper,
+                  s.exponent);
   }
-  if (2 * s.bootstrap_failures > s.bootstrap_resamples &&
-      s.bootstrap_resamples > 0) {
-    return Format("%d of %d bootstrap refits failed",
-                  s.bootstrap_failures,
-                  s.bootstrap_resamples);
+  if (2 * s.bootstrap_failures > s.bootstrap_resamples && s.bootstrap_resamples > 0) {
+    return Format("%d of %d bootstrap refits failed", s.bootstrap_failures, s.bootstrap_resamples);
   }
   return {};
 }
 
-void Fit(const FitOptions& options,
-         const LearningCurve& input,
-         FitSummary* summary) {
+void Fit(const FitOptions& options, const LearningCurve& input, FitSummary* summary) {
   std::string error;
   if (!options.IsValid(&error)) {
     summary->message = error;
@@ -503,12 +453,10 @@ void Fit(const FitOptions& options,
   }
   summary->offset = point.params.offset;
   summary->exponent = point.params.exponent;
-  summary->amplitude =
-      std::exp(point.params.log_scale + point.params.exponent * curve.log_x0);
+  summary->amplitude = std::exp(point.params.log_scale + point.params.exponent * curve.log_x0);
   FillResidualDiagnostics(curve, data, point.params, summary);
   summary->log_loss_drop = data.mean_log.front() - data.mean_log.back();
-  summary->log_loss_noise =
-      LogLossNoise(curve, data, summary->rms_log_residual);
+  summary->log_loss_noise = LogLossNoise(curve, data, summary->rms_log_residual);
 
   std::string note;
   if (curve.num_seeds() < 2) {
@@ -518,10 +466,7 @@ void Fit(const FitOptions& options,
   } else if (options.bootstrap_resamples == 0) {
     note = "; no interval: bootstrap disabled (bootstrap_resamples = 0)";
   } else {
-    FillIntervals(options,
-                  Bootstrap(options, curve, point.params),
-                  curve.num_seeds(),
-                  summary);
+    FillIntervals(options, Bootstrap(options, curve, point.params), curve.num_seeds(), summary);
     if (summary->bootstrap_failures > 0) {
       note = Format("; %d of %d bootstrap refits failed (excluded)",
                     summary->bootstrap_failures,
@@ -529,15 +474,13 @@ void Fit(const FitOptions& options,
     }
   }
   const std::string problem_text = IdentifiabilityProblem(data, *summary);
-  summary->status = problem_text.empty() ? FitStatus::kConverged
-                                         : FitStatus::kNotIdentifiable;
-  summary->message =
-      problem_text.empty()
-          ? Format("converged: %d of %d starts reached the best objective",
-                   point.starts_at_best,
-                   point.starts) +
-                note
-          : problem_text + note;
+  summary->status = problem_text.empty() ? FitStatus::kConverged : FitStatus::kNotIdentifiable;
+  summary->message = problem_text.empty()
+                         ? Format("converged: %d of %d starts reached the best objective",
+                                  point.starts_at_best,
+                                  point.starts) +
+                               note
+                         : problem_text + note;
 }
 
 std::string FormatInterval(const Interval& interval) {
@@ -586,8 +529,7 @@ bool FitOptions::IsValid(std::string* error) const {
     return false;
   };
   if (form != CurveForm::kOffsetPowerLaw && form != CurveForm::kPowerLaw) {
-    return fail(Format("FitOptions.form = %d is not a CurveForm",
-                       static_cast<int>(form)));
+    return fail(Format("FitOptions.form = %d is not a CurveForm", static_cast<int>(form)));
   }
   if (fixed_offset.has_value()) {
     if (form == CurveForm::kPowerLaw) {
@@ -597,35 +539,27 @@ bool FitOptions::IsValid(std::string* error) const {
                  *fixed_offset));
     }
     if (!(*fixed_offset >= 0.0) || !std::isfinite(*fixed_offset)) {
-      return fail(Format("FitOptions.fixed_offset = %g must be finite and >= 0",
-                         *fixed_offset));
+      return fail(Format("FitOptions.fixed_offset = %g must be finite and >= 0", *fixed_offset));
     }
   }
   if (!(huber_delta > 0.0) || !std::isfinite(huber_delta)) {
-    return fail(Format("FitOptions.huber_delta = %g must be finite and > 0",
-                       huber_delta));
+    return fail(Format("FitOptions.huber_delta = %g must be finite and > 0", huber_delta));
   }
   if (bootstrap_resamples < 0 || bootstrap_resamples == 1) {
-    return fail(Format(
-        "FitOptions.bootstrap_resamples = %d must be 0 (no bootstrap) or >= 2",
-        bootstrap_resamples));
+    return fail(Format("FitOptions.bootstrap_resamples = %d must be 0 (no bootstrap) or >= 2",
+                       bootstrap_resamples));
   }
   if (!(confidence > 0.0 && confidence < 1.0)) {
-    return fail(
-        Format("FitOptions.confidence = %g must be in (0, 1)", confidence));
+    return fail(Format("FitOptions.confidence = %g must be in (0, 1)", confidence));
   }
   if (!(min_size >= 0.0) || !std::isfinite(min_size)) {
-    return fail(
-        Format("FitOptions.min_size = %g must be finite and >= 0", min_size));
+    return fail(Format("FitOptions.min_size = %g must be finite and >= 0", min_size));
   }
   if (!(max_size > min_size)) {
     return fail(
-        Format("FitOptions.max_size = %g must be > FitOptions.min_size = %g",
-               max_size,
-               min_size));
+        Format("FitOptions.max_size = %g must be > FitOptions.min_size = %g", max_size, min_size));
   }
-  if (threads < 1)
-    return fail(Format("FitOptions.threads = %d must be >= 1", threads));
+  if (threads < 1) return fail(Format("FitOptions.threads = %d must be >= 1", threads));
   return true;
 }
 
@@ -651,8 +585,7 @@ std::string FitSummary::FullReport() const {
   std::ostringstream out;
   out << "status:     " << ToString(status) << "\n"
       << "message:    " << message << "\n"
-      << "form:       " << ToString(form) << (offset_fixed ? " (E fixed)" : "")
-      << "\n"
+      << "form:       " << ToString(form) << (offset_fixed ? " (E fixed)" : "") << "\n"
       << Format("exponent:   %.6g, %.0f%% CI %s, std error %.3g\n",
                 exponent,
                 100 * confidence,
@@ -673,9 +606,7 @@ std::string FitSummary::FullReport() const {
              num_sizes,
              num_seeds,
              num_points)
-      << Format("starts:     %d, %d at the best objective\n",
-                starts,
-                starts_at_best)
+      << Format("starts:     %d, %d at the best objective\n", starts, starts_at_best)
       << Format(
              "residuals:  rms %.3g, max |r| %.3g, lag-1 autocorrelation %.3g "
              "(log-loss)\n",
@@ -685,8 +616,7 @@ std::string FitSummary::FullReport() const {
       << Format("flatness:   log-loss drop %.3g vs noise %.3g per size\n",
                 log_loss_drop,
                 log_loss_noise)
-      << Format("loss:       Huber, delta %g on log-loss residuals\n",
-                huber_delta)
+      << Format("loss:       Huber, delta %g on log-loss residuals\n", huber_delta)
       << Format("bootstrap:  %d resamples over seeds, %d failed\n",
                 bootstrap_resamples,
                 bootstrap_failures)
@@ -694,14 +624,12 @@ std::string FitSummary::FullReport() const {
   return out.str();
 }
 
-void FitCurve(const FitOptions& options,
-              const LearningCurve& curve,
-              FitSummary* summary) {
+void FitCurve(const FitOptions& options, const LearningCurve& curve, FitSummary* summary) {
   const auto begin = std::chrono::steady_clock::now();
   *summary = FitSummary();
   summary->form = options.form;
-  summary->offset_fixed = options.form == CurveForm::kOffsetPowerLaw &&
-                          options.fixed_offset.has_value();
+  summary->offset_fixed =
+      options.form == CurveForm::kOffsetPowerLaw && options.fixed_offset.has_value();
   summary->confidence = options.confidence;
   summary->huber_delta = options.huber_delta;
   summary->bootstrap_resamples = options.bootstrap_resamples;
@@ -709,8 +637,7 @@ void FitCurve(const FitOptions& options,
   summary->requested_max_size = options.max_size;
   Fit(options, curve, summary);
   summary->seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
-          .count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 }
 
 }  // namespace scalebench

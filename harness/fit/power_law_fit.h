@@ -130,9 +130,9 @@ struct FitSummary {
   int num_sizes = 0;
   int num_seeds = 0;
   int num_points = 0;
-  double fit_min_size = std::numeric_limits<double>::quiet_NaN();  // smallest size used
-  double fit_max_size = std::numeric_limits<double>::quiet_NaN();  // largest size used
-  double requested_min_size = 0.0;  // options.min_size
+  double fit_min_size = std::numeric_limits<double>::quiet_NaN();       // smallest size used
+  double fit_max_size = std::numeric_limits<double>::quiet_NaN();       // largest size used
+  double requested_min_size = 0.0;                                      // options.min_size
   double requested_max_size = std::numeric_limits<double>::infinity();  // options.max_size
   double huber_delta = 0.0;
   // Flatness check: mean log-loss at the smallest minus at the largest fitted size, and the
@@ -141,9 +141,9 @@ struct FitSummary {
   double log_loss_drop = std::numeric_limits<double>::quiet_NaN();
   double log_loss_noise = std::numeric_limits<double>::quiet_NaN();
   double offset_std_error = std::numeric_limits<double>::quiet_NaN();  // corrected, as exponent's
-  int starts = 0;                 // multi-start grid size
-  int starts_at_best = 0;         // starts that reached the best objective (within 1e-6 rel.)
-  double seconds = 0.0;           // wall time of the fit including the bootstrap
+  int starts = 0;                                                      // multi-start grid size
+  int starts_at_best = 0;  // starts that reached the best objective (within 1e-6 rel.)
+  double seconds = 0.0;    // wall time of the fit including the bootstrap
 
   bool usable() const { return status == FitStatus::kConverged; }
   std::string BriefReport() const;  // one line

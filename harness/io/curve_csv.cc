@@ -1,5 +1,7 @@
 #include "harness/io/curve_csv.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -11,15 +13,15 @@
 #include <set>
 #include <tuple>
 
-#include <fmt/core.h>
-
 namespace scalebench {
 namespace {
 
 // Fewer distinct sizes cannot pin down both an amplitude and an exponent (let alone an offset).
 constexpr int kMinDistinctSizes = 3;
 
-std::string FormatNumber(double x) { return fmt::format("{}", x); }
+std::string FormatNumber(double x) {
+  return fmt::format("{}", x);
+}
 
 std::string Trim(const std::string& s) {
   const auto begin = s.find_first_not_of(" \t\r");
@@ -100,20 +102,22 @@ bool ParseHeader(const Reader& reader, const std::string& line, Columns* columns
     }
   }
   *joint = columns->Find("N") && columns->Find("D");
-  const std::vector<std::string> required =
-      *joint ? std::vector<std::string>{"N", "D", "loss"} : std::vector<std::string>{"size", "seed", "loss"};
+  const std::vector<std::string> required = *joint
+                                                ? std::vector<std::string>{"N", "D", "loss"}
+                                                : std::vector<std::string>{"size", "seed", "loss"};
   for (const std::string& name : required) {
     if (!columns->Find(name)) {
       return reader.Fail("header: missing column '" + name +
                          "'; expected 'size,seed,loss' (one axis) or 'N,D,loss[,seed]' (joint), "
-                         "found '" + Trim(line) + "'");
+                         "found '" +
+                         Trim(line) + "'");
     }
   }
   return true;
 }
 
 struct Row {
-  double size = 0.0;   // single axis
+  double size = 0.0;    // single axis
   double params = 0.0;  // joint
   double data = 0.0;    // joint
   std::uint64_t seed = 0;
@@ -121,8 +125,8 @@ struct Row {
   int line = 0;
 };
 
-bool ParseRow(const Reader& reader, const std::string& line, const Columns& columns, bool joint,
-              Row* row) {
+bool ParseRow(
+    const Reader& reader, const std::string& line, const Columns& columns, bool joint, Row* row) {
   const std::vector<std::string> fields = SplitFields(line);
   if (fields.size() != columns.index.size()) {
     return reader.Fail("expected " + std::to_string(columns.index.size()) + " fields, found " +
@@ -141,7 +145,9 @@ bool ParseRow(const Reader& reader, const std::string& line, const Columns& colu
   return reader.ParsePositive("loss", fields[*columns.Find("loss")], &row->loss);
 }
 
-bool CheckDistinct(const std::string& name, const std::string& what, std::set<double> values,
+bool CheckDistinct(const std::string& name,
+                   const std::string& what,
+                   std::set<double> values,
                    std::string* error) {
   if (static_cast<int>(values.size()) >= kMinDistinctSizes) return true;
   *error = name + ": only " + std::to_string(values.size()) + " distinct " + what +
@@ -149,7 +155,9 @@ bool CheckDistinct(const std::string& name, const std::string& what, std::set<do
   return false;
 }
 
-bool BuildCurve(const std::string& name, const std::vector<Row>& rows, LearningCurve* curve,
+bool BuildCurve(const std::string& name,
+                const std::vector<Row>& rows,
+                LearningCurve* curve,
                 std::string* error) {
   std::set<double> sizes;
   std::set<std::uint64_t> seeds;
@@ -170,18 +178,23 @@ bool BuildCurve(const std::string& name, const std::vector<Row>& rows, LearningC
   curve->loss = "unknown";
   curve->sizes.assign(sizes.begin(), sizes.end());
   curve->seeds.assign(seeds.begin(), seeds.end());
-  curve->values.assign(curve->sizes.size(),
-                       std::vector<double>(curve->seeds.size(), std::numeric_limits<double>::quiet_NaN()));
+  curve->values.assign(
+      curve->sizes.size(),
+      std::vector<double>(curve->seeds.size(), std::numeric_limits<double>::quiet_NaN()));
   for (const Row& row : rows) {
-    const auto i = std::lower_bound(curve->sizes.begin(), curve->sizes.end(), row.size) - curve->sizes.begin();
-    const auto j = std::lower_bound(curve->seeds.begin(), curve->seeds.end(), row.seed) - curve->seeds.begin();
+    const auto i =
+        std::lower_bound(curve->sizes.begin(), curve->sizes.end(), row.size) - curve->sizes.begin();
+    const auto j =
+        std::lower_bound(curve->seeds.begin(), curve->seeds.end(), row.seed) - curve->seeds.begin();
     curve->values[i][j] = row.loss;
   }
   return true;
 }
 
-bool BuildJoint(const std::string& name, const std::vector<Row>& rows,
-                std::vector<JointPoint>* points, std::string* error) {
+bool BuildJoint(const std::string& name,
+                const std::vector<Row>& rows,
+                std::vector<JointPoint>* points,
+                std::string* error) {
   std::set<double> params, data;
   std::map<std::tuple<double, double, std::uint64_t>, int> seen;
   for (const Row& row : rows) {
@@ -222,7 +235,8 @@ bool ParseCurveCsv(std::istream& in, const std::string& name, CurveCsv* out, std
     rows.push_back(row);
   }
   if (!have_header) {
-    *error = name + ": empty file; expected a header 'size,seed,loss' or 'N,D,loss[,seed]' and rows";
+    *error =
+        name + ": empty file; expected a header 'size,seed,loss' or 'N,D,loss[,seed]' and rows";
     return false;
   }
   if (rows.empty()) {

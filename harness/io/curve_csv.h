@@ -26,9 +26,9 @@
 namespace scalebench {
 
 struct CurveCsv {
-  bool joint = false;               // true: `points` is filled; false: `curve` is
-  LearningCurve curve;              // axis kData, loss "unknown" (a CSV does not say)
-  std::vector<JointPoint> points;   // in file order
+  bool joint = false;              // true: `points` is filled; false: `curve` is
+  LearningCurve curve;             // axis kData, loss "unknown" (a CSV does not say)
+  std::vector<JointPoint> points;  // in file order
 };
 
 // Reads the file at `path`. Returns false and fills *error if it cannot be read or is invalid.

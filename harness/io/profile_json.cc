@@ -1,13 +1,12 @@
 #include "harness/io/profile_json.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace scalebench {
 namespace {
@@ -43,7 +42,8 @@ class Checker {
   }
 
   bool Object(const json& j, const std::string& path, const std::vector<std::string>& keys) const {
-    if (!j.is_object()) return Fail(path, "expected an object, found " + std::string(j.type_name()));
+    if (!j.is_object())
+      return Fail(path, "expected an object, found " + std::string(j.type_name()));
     for (const auto& [key, value] : j.items()) {
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
         return Fail(Child(path, key), "unknown key; valid keys: " + Join(keys));
@@ -65,7 +65,8 @@ class Checker {
       *out = kInfinite;
       return true;
     }
-    if (!j.is_number()) return Fail(path, "expected a number or \"inf\", found " + std::string(j.type_name()));
+    if (!j.is_number())
+      return Fail(path, "expected a number or \"inf\", found " + std::string(j.type_name()));
     return Number(j, path, out);
   }
 
@@ -76,13 +77,15 @@ class Checker {
   }
 
   bool Integer(const json& j, const std::string& path, long* out) const {
-    if (!j.is_number_integer()) return Fail(path, "expected an integer, found " + std::string(j.type_name()));
+    if (!j.is_number_integer())
+      return Fail(path, "expected an integer, found " + std::string(j.type_name()));
     *out = j.get<long>();
     return true;
   }
 
   bool Array(const json& j, const std::string& path, std::vector<double>* out) const {
-    if (!j.is_array()) return Fail(path, "expected an array of numbers, found " + std::string(j.type_name()));
+    if (!j.is_array())
+      return Fail(path, "expected an array of numbers, found " + std::string(j.type_name()));
     out->clear();
     for (std::size_t i = 0; i < j.size(); ++i) {
       double v = 0.0;
@@ -101,10 +104,16 @@ class Checker {
   std::string* error_;
 };
 
-json NumberOrNull(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
-json NumberOrInf(double x) { return std::isinf(x) && x > 0 ? json("inf") : NumberOrNull(x); }
+json NumberOrNull(double x) {
+  return std::isfinite(x) ? json(x) : json(nullptr);
+}
+json NumberOrInf(double x) {
+  return std::isinf(x) && x > 0 ? json("inf") : NumberOrNull(x);
+}
 
-bool ParseMeasurement(const Checker& check, const json& j, const std::string& path,
+bool ParseMeasurement(const Checker& check,
+                      const json& j,
+                      const std::string& path,
                       Measurement* out) {
   if (!check.Object(j, path, {"value", "std_error", "method"})) return false;
   if (!j.contains("value")) return check.Fail(path, "missing \"value\"");
@@ -113,16 +122,19 @@ bool ParseMeasurement(const Checker& check, const json& j, const std::string& pa
     if (!check.Number(j["std_error"], path + ".std_error", &out->std_error)) return false;
     if (out->std_error < 0) return check.Fail(path + ".std_error", "must be >= 0");
   }
-  if (j.contains("method") && !check.String(j["method"], path + ".method", &out->method)) return false;
+  if (j.contains("method") && !check.String(j["method"], path + ".method", &out->method))
+    return false;
   return true;
 }
 
 bool ParseProperties(const Checker& check, const json& j, Profile* profile) {
-  if (!j.is_object()) return check.Fail("properties", "expected an object, found " + std::string(j.type_name()));
+  if (!j.is_object())
+    return check.Fail("properties", "expected an object, found " + std::string(j.type_name()));
   for (const auto& [name, value] : j.items()) {
     Property property;
     if (!FromString(name, &property)) {
-      return check.Fail("properties." + name, "unknown property; valid properties: " + Join(PropertyNames()));
+      return check.Fail("properties." + name,
+                        "unknown property; valid properties: " + Join(PropertyNames()));
     }
     Measurement m;
     if (!ParseMeasurement(check, value, "properties." + name, &m)) return false;
@@ -132,7 +144,8 @@ bool ParseProperties(const Checker& check, const json& j, Profile* profile) {
 }
 
 bool ParseSeries(const Checker& check, const json& j, Profile* profile) {
-  if (!j.is_object()) return check.Fail("series", "expected an object, found " + std::string(j.type_name()));
+  if (!j.is_object())
+    return check.Fail("series", "expected an object, found " + std::string(j.type_name()));
   for (const auto& [name, value] : j.items()) {
     Series series;
     if (!FromString(name, &series)) {
@@ -145,10 +158,12 @@ bool ParseSeries(const Checker& check, const json& j, Profile* profile) {
   // Target power is per eigenmode: the two arrays must line up.
   if (profile->Has(Series::kEigenvalues) && profile->Has(Series::kTargetPower) &&
       profile->Get(Series::kEigenvalues).size() != profile->Get(Series::kTargetPower).size()) {
-    return check.Fail("series", "eigenvalues has " + std::to_string(profile->Get(Series::kEigenvalues).size()) +
-                                    " entries but target_power has " +
-                                    std::to_string(profile->Get(Series::kTargetPower).size()) +
-                                    "; they must have the same length");
+    return check.Fail("series",
+                      "eigenvalues has " +
+                          std::to_string(profile->Get(Series::kEigenvalues).size()) +
+                          " entries but target_power has " +
+                          std::to_string(profile->Get(Series::kTargetPower).size()) +
+                          "; they must have the same length");
   }
   return true;
 }
@@ -156,21 +171,33 @@ bool ParseSeries(const Checker& check, const json& j, Profile* profile) {
 bool ParseAxis(const Checker& check, const json& j, Axis* axis) {
   std::string name, valid;
   if (!check.String(j, "axis", &name)) return false;
-  if (!FromString(name, axis, &valid)) return check.Fail("axis", "unknown axis '" + name + "'; valid axes: " + valid);
+  if (!FromString(name, axis, &valid))
+    return check.Fail("axis", "unknown axis '" + name + "'; valid axes: " + valid);
   return true;
 }
 
 bool ParseSizes(const Checker& check, const json& j, std::vector<double>* sizes) {
   if (!check.Array(j, "sizes", sizes)) return false;
   for (std::size_t i = 0; i < sizes->size(); ++i) {
-    if (!((*sizes)[i] > 0)) return check.Fail("sizes[" + std::to_string(i) + "]", "must be positive");
+    if (!((*sizes)[i] > 0))
+      return check.Fail("sizes[" + std::to_string(i) + "]", "must be positive");
   }
   return true;
 }
 
 bool ParseLearner(const Checker& check, const json& j, const std::string& path, LearnerSpec* out) {
-  if (!check.Object(j, path, {"kind", "loss", "ridge", "features", "train_size", "optimizer",
-                              "learning_rate", "weight_decay", "batch_size", "steps"})) {
+  if (!check.Object(j,
+                    path,
+                    {"kind",
+                     "loss",
+                     "ridge",
+                     "features",
+                     "train_size",
+                     "optimizer",
+                     "learning_rate",
+                     "weight_decay",
+                     "batch_size",
+                     "steps"})) {
     return false;
   }
   auto at = [&path](const char* key) { return Checker::Child(path, key); };
@@ -179,11 +206,19 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
   if (j.contains("kind") && !check.String(j["kind"], at("kind"), &spec.kind)) return false;
   if (j.contains("loss") && !check.String(j["loss"], at("loss"), &spec.loss)) return false;
   if (j.contains("ridge") && !check.Number(j["ridge"], at("ridge"), &spec.ridge)) return false;
-  if (j.contains("features") && !check.NumberOrInf(j["features"], at("features"), &spec.features)) return false;
-  if (j.contains("train_size") && !check.NumberOrInf(j["train_size"], at("train_size"), &spec.train_size)) return false;
-  if (j.contains("optimizer") && !check.String(j["optimizer"], at("optimizer"), &spec.optimizer)) return false;
-  if (j.contains("learning_rate") && !check.Number(j["learning_rate"], at("learning_rate"), &spec.learning_rate)) return false;
-  if (j.contains("weight_decay") && !check.Number(j["weight_decay"], at("weight_decay"), &spec.weight_decay)) return false;
+  if (j.contains("features") && !check.NumberOrInf(j["features"], at("features"), &spec.features))
+    return false;
+  if (j.contains("train_size") &&
+      !check.NumberOrInf(j["train_size"], at("train_size"), &spec.train_size))
+    return false;
+  if (j.contains("optimizer") && !check.String(j["optimizer"], at("optimizer"), &spec.optimizer))
+    return false;
+  if (j.contains("learning_rate") &&
+      !check.Number(j["learning_rate"], at("learning_rate"), &spec.learning_rate))
+    return false;
+  if (j.contains("weight_decay") &&
+      !check.Number(j["weight_decay"], at("weight_decay"), &spec.weight_decay))
+    return false;
   if (j.contains("batch_size")) {
     if (!check.Integer(j["batch_size"], at("batch_size"), &integer)) return false;
     spec.batch_size = static_cast<int>(integer);
@@ -198,7 +233,9 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
 
 }  // namespace
 
-bool LearnerSpecFromJson(const json& j, const std::string& where, LearnerSpec* out,
+bool LearnerSpecFromJson(const json& j,
+                         const std::string& where,
+                         LearnerSpec* out,
                          std::string* error) {
   return ParseLearner(Checker(where, error), j, "", out);
 }
@@ -220,10 +257,13 @@ json LearnerSpecToJson(const LearnerSpec& spec) {
 
 bool ProfileFromJson(const json& j, const std::string& name, ProfileFile* out, std::string* error) {
   const Checker check(name, error);
-  if (!check.Object(j, "", {"source", "properties", "series", "learner", "axis", "sizes"})) return false;
+  if (!check.Object(j, "", {"source", "properties", "series", "learner", "axis", "sizes"}))
+    return false;
   ProfileFile file;
-  if (j.contains("source") && !check.String(j["source"], "source", &file.profile.source)) return false;
-  if (j.contains("properties") && !ParseProperties(check, j["properties"], &file.profile)) return false;
+  if (j.contains("source") && !check.String(j["source"], "source", &file.profile.source))
+    return false;
+  if (j.contains("properties") && !ParseProperties(check, j["properties"], &file.profile))
+    return false;
   if (j.contains("series") && !ParseSeries(check, j["series"], &file.profile)) return false;
   if (j.contains("learner")) {
     LearnerSpec spec;
@@ -240,7 +280,9 @@ bool ProfileFromJson(const json& j, const std::string& name, ProfileFile* out, s
   return true;
 }
 
-bool ParseProfileJson(const std::string& text, const std::string& name, ProfileFile* out,
+bool ParseProfileJson(const std::string& text,
+                      const std::string& name,
+                      ProfileFile* out,
                       std::string* error) {
   json j;
   try {
@@ -291,6 +333,8 @@ json ProfileToJson(const ProfileFile& file) {
   return j;
 }
 
-std::string WriteProfileJson(const ProfileFile& file) { return ProfileToJson(file).dump(2) + "\n"; }
+std::string WriteProfileJson(const ProfileFile& file) {
+  return ProfileToJson(file).dump(2) + "\n";
+}
 
 }  // namespace scalebench

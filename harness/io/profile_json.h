@@ -6,9 +6,8 @@
 //     "source": "what data the profile was measured on",
 //     "properties": {"spectrum_decay": {"value": 1.5, "std_error": 0.02, "method": "..."}, ...},
 //     "series": {"eigenvalues": [...], "target_power": [...]},
-//     "learner": {"kind": "linear_ridge", "loss": "excess_mse", "ridge": 0, "features": "inf", ...},
-//     "axis": "data",
-//     "sizes": [100, 200, 400]
+//     "learner": {"kind": "linear_ridge", "loss": "excess_mse", "ridge": 0, "features": "inf",
+//     ...}, "axis": "data", "sizes": [100, 200, 400]
 //   }
 // Property and series names come from datasets/properties.def. std_error may be null or absent
 // (unknown). Infinite learner knobs (features, train_size) are written as the string "inf".
@@ -21,11 +20,10 @@
 //   std::string text = WriteProfileJson(file);
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "datasets/profile.h"
 #include "theories/learner_spec.h"
@@ -41,15 +39,21 @@ struct ProfileFile {
 
 bool ReadProfileJson(const std::string& path, ProfileFile* out, std::string* error);
 // `name` stands for the file in messages.
-bool ParseProfileJson(const std::string& text, const std::string& name, ProfileFile* out,
+bool ParseProfileJson(const std::string& text,
+                      const std::string& name,
+                      ProfileFile* out,
                       std::string* error);
-bool ProfileFromJson(const nlohmann::json& json, const std::string& name, ProfileFile* out,
+bool ProfileFromJson(const nlohmann::json& json,
+                     const std::string& name,
+                     ProfileFile* out,
                      std::string* error);
 nlohmann::json ProfileToJson(const ProfileFile& file);
 std::string WriteProfileJson(const ProfileFile& file);  // indented, ends with a newline
 
 // `where` prefixes messages, e.g. "profile.json: learner".
-bool LearnerSpecFromJson(const nlohmann::json& json, const std::string& where, LearnerSpec* out,
+bool LearnerSpecFromJson(const nlohmann::json& json,
+                         const std::string& where,
+                         LearnerSpec* out,
                          std::string* error);
 // Every field, in a fixed order: also the canonical form hashed into cache keys.
 nlohmann::json LearnerSpecToJson(const LearnerSpec& spec);

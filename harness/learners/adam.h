@@ -42,7 +42,9 @@ class AdamState {
   // One bias-corrected Adam step: *param -= lr * m_hat / (sqrt(v_hat) + eps). Steps are counted
   // here (the t of the bias correction), so call it exactly once per optimizer step.
   template <typename Gradient>
-  void Step(const AdamOptions& options, double learning_rate, const Gradient& gradient,
+  void Step(const AdamOptions& options,
+            double learning_rate,
+            const Gradient& gradient,
             Block* param) {
     using Scalar = typename Block::Scalar;
     ++t_;
@@ -79,8 +81,9 @@ struct LearningRateSchedule {
       return true;
     }
     if (error != nullptr) {
-      *error = "schedule: need peak > 0, 0 <= warmup_steps <= total_steps, total_steps >= 1, "
-               "final_fraction in [0, 1]";
+      *error =
+          "schedule: need peak > 0, 0 <= warmup_steps <= total_steps, total_steps >= 1, "
+          "final_fraction in [0, 1]";
     }
     return false;
   }

@@ -4,6 +4,10 @@
 #include <sys/mman.h>
 #endif
 
+#include <omp.h>
+
+#include <Eigen/Cholesky>
+#include <Eigen/QR>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -12,24 +16,41 @@
 #include <sstream>
 #include <utility>
 
-#include <omp.h>
-
-#include <Eigen/Cholesky>
-#include <Eigen/QR>
-
 #include "datasets/internal/status.h"
 
 // LAPACK (OpenBLAS on Debian; linked first, see the top-level CMakeLists).
 extern "C" void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
-extern "C" void dsyrk_(const char* uplo, const char* trans, const int* n, const int* k,
-                       const double* alpha, const double* a, const int* lda, const double* beta,
-                       double* c, const int* ldc);
-extern "C" void dgemm_(const char* transa, const char* transb, const int* m, const int* n,
-                       const int* k, const double* alpha, const double* a, const int* lda,
-                       const double* b, const int* ldb, const double* beta, double* c,
+extern "C" void dsyrk_(const char* uplo,
+                       const char* trans,
+                       const int* n,
+                       const int* k,
+                       const double* alpha,
+                       const double* a,
+                       const int* lda,
+                       const double* beta,
+                       double* c,
                        const int* ldc);
-extern "C" void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a,
-                        const int* lda, double* b, const int* ldb, int* info);
+extern "C" void dgemm_(const char* transa,
+                       const char* transb,
+                       const int* m,
+                       const int* n,
+                       const int* k,
+                       const double* alpha,
+                       const double* a,
+                       const int* lda,
+                       const double* b,
+                       const int* ldb,
+                       const double* beta,
+                       double* c,
+                       const int* ldc);
+extern "C" void dpotrs_(const char* uplo,
+                        const int* n,
+                        const int* nrhs,
+                        const double* a,
+                        const int* lda,
+                        double* b,
+                        const int* ldb,
+                        int* info);
 extern "C" void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info);
 
 namespace scalebench {
@@ -123,7 +144,9 @@ Eigen::MatrixXd ShiftedBlock(const Eigen::MatrixXd& gram, double ridge, int p) {
 }
 
 // The min-norm solution with the leading p x p block of gram + ridge I (lower triangle read).
-Eigen::MatrixXd MinNormSolve(const Eigen::MatrixXd& gram, double ridge, int p,
+Eigen::MatrixXd MinNormSolve(const Eigen::MatrixXd& gram,
+                             double ridge,
+                             int p,
                              const Eigen::MatrixXd& rhs) {
   const Eigen::MatrixXd block = ShiftedBlock(gram, ridge, p).selfadjointView<Eigen::Lower>();
   return block.completeOrthogonalDecomposition().solve(rhs);
@@ -161,8 +184,8 @@ std::pair<int, int> ThreadRows(int begin, int count) {
 // y += K x restricted to the tile column [j, j + kTile) of the lower triangle of the leading
 // p x p block of the symmetric gram: each tile below the diagonal serves both K_ij x_j and
 // K_ij^T x_i while it is in cache.
-void AddTileColumnProduct(const Eigen::MatrixXd& gram, int p, int j, const Eigen::MatrixXd& x,
-                          Eigen::MatrixXd* y) {
+void AddTileColumnProduct(
+    const Eigen::MatrixXd& gram, int p, int j, const Eigen::MatrixXd& x, Eigen::MatrixXd* y) {
   const int nj = std::min(kTile, p - j);
   y->middleRows(j, nj).noalias() +=
       gram.block(j, j, nj, nj).selfadjointView<Eigen::Lower>() * x.middleRows(j, nj);
@@ -176,7 +199,10 @@ void AddTileColumnProduct(const Eigen::MatrixXd& gram, int p, int j, const Eigen
 
 // r -= (K_p + ridge I) x for the leading p x p block K_p of the symmetric gram (lower triangle
 // read), in double. Tile columns are shared among the threads, each summing into its own y.
-void SubtractProduct(const Eigen::MatrixXd& gram, double ridge, int p, const Eigen::MatrixXd& x,
+void SubtractProduct(const Eigen::MatrixXd& gram,
+                     double ridge,
+                     int p,
+                     const Eigen::MatrixXd& x,
                      Eigen::MatrixXd* r) {
   std::vector<Eigen::MatrixXd> sums(omp_get_max_threads(), Eigen::MatrixXd::Zero(p, x.cols()));
 #pragma omp parallel for schedule(dynamic, 1)
@@ -219,19 +245,24 @@ void BackSubstitute(const Eigen::MatrixXf& factor, int p, Eigen::MatrixXf* x) {
         const auto [first, last] = ThreadRows(j + nj, below);
         if (last > first) {
           const auto rows = factor.block(first, j, last - first, nj);
-          sums[omp_get_thread_num()].noalias() += rows.transpose() * x->middleRows(first, last - first);
+          sums[omp_get_thread_num()].noalias() +=
+              rows.transpose() * x->middleRows(first, last - first);
         }
       }
       for (const Eigen::MatrixXf& sum : sums) x->middleRows(j, nj) -= sum;
     }
-    factor.block(j, j, nj, nj).triangularView<Eigen::Lower>().transpose().solveInPlace(
-        x->middleRows(j, nj));
+    factor.block(j, j, nj, nj)
+        .triangularView<Eigen::Lower>()
+        .transpose()
+        .solveInPlace(x->middleRows(j, nj));
   }
 }
 
 // x += A_p^-1 v by the float factor. v is scaled to max |v| = 1 first: residuals shrink towards
 // 1e-14 |b| and must stay clear of float's underflow whatever the scale of b.
-void AddFloatSolve(const Eigen::MatrixXf& factor, int p, const Eigen::MatrixXd& v,
+void AddFloatSolve(const Eigen::MatrixXf& factor,
+                   int p,
+                   const Eigen::MatrixXd& v,
                    Eigen::MatrixXd* x) {
   if (v.size() == 0) return;
   const double scale = v.cwiseAbs().maxCoeff();
@@ -256,8 +287,13 @@ double MaxRelativeNorm(const Eigen::MatrixXd& r, const Eigen::VectorXd& b_norms)
 // Solves (K_p + ridge I) x = rhs by the float factor of K + ridge I and iterative refinement
 // with residuals in double (see the header). True if the relative residual reached
 // kRefinementTolerance; *report gets the steps and the last residual either way.
-bool RefinedSolve(const Eigen::MatrixXd& gram, double ridge, const Eigen::MatrixXf& factor, int p,
-                  const Eigen::MatrixXd& rhs, Eigen::MatrixXd* x, KernelSolveReport* report) {
+bool RefinedSolve(const Eigen::MatrixXd& gram,
+                  double ridge,
+                  const Eigen::MatrixXf& factor,
+                  int p,
+                  const Eigen::MatrixXd& rhs,
+                  Eigen::MatrixXd* x,
+                  KernelSolveReport* report) {
   const Eigen::VectorXd rhs_norms = rhs.colwise().norm().transpose();
   x->setZero(p, rhs.cols());
   AddFloatSolve(factor, p, rhs, x);
@@ -299,7 +335,9 @@ void MirrorLowerTriangle(Eigen::MatrixXd* m) {
 
 }  // namespace
 
-const char* ToString(KernelKind kind) { return kind == KernelKind::kRbf ? "rbf" : "laplace"; }
+const char* ToString(KernelKind kind) {
+  return kind == KernelKind::kRbf ? "rbf" : "laplace";
+}
 
 const char* ToString(KernelPrecision precision) {
   return precision == KernelPrecision::kMixed ? "mixed" : "double";
@@ -307,17 +345,23 @@ const char* ToString(KernelPrecision precision) {
 
 const char* ToString(KernelSolvePath path) {
   switch (path) {
-    case KernelSolvePath::kMixed: return "mixed";
-    case KernelSolvePath::kDouble: return "double";
-    case KernelSolvePath::kMinNorm: return "min-norm";
+    case KernelSolvePath::kMixed:
+      return "mixed";
+    case KernelSolvePath::kDouble:
+      return "double";
+    case KernelSolvePath::kMinNorm:
+      return "min-norm";
   }
   return "?";
 }
 
 bool ParseKernelKind(const std::string& name, KernelKind* out, std::string* error) {
-  if (name == "rbf") *out = KernelKind::kRbf;
-  else if (name == "laplace") *out = KernelKind::kLaplace;
-  else return Fail("unknown kernel '" + name + "'; valid kernels: laplace, rbf", error);
+  if (name == "rbf")
+    *out = KernelKind::kRbf;
+  else if (name == "laplace")
+    *out = KernelKind::kLaplace;
+  else
+    return Fail("unknown kernel '" + name + "'; valid kernels: laplace, rbf", error);
   return true;
 }
 
@@ -330,7 +374,9 @@ bool KernelOptions::IsValid(std::string* error) const {
   return true;
 }
 
-void KernelMatrix(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const KernelOptions& options,
+void KernelMatrix(const Eigen::MatrixXd& a,
+                  const Eigen::MatrixXd& b,
+                  const KernelOptions& options,
                   Eigen::MatrixXd* out) {
   const Eigen::VectorXd a_norms = a.rowwise().squaredNorm();
   const Eigen::VectorXd b_norms = b.rowwise().squaredNorm();
@@ -350,8 +396,19 @@ void KernelMatrix(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const Kern
     dsyrk_(&lower, &no_transpose, &rows, &depth, &one, a.data(), &rows, &zero, out->data(), &rows);
   } else {
     const char no_transpose = 'N', transpose = 'T';
-    dgemm_(&no_transpose, &transpose, &rows, &cols, &depth, &one, a.data(), &rows, b.data(), &cols,
-           &zero, out->data(), &rows);
+    dgemm_(&no_transpose,
+           &transpose,
+           &rows,
+           &cols,
+           &depth,
+           &one,
+           a.data(),
+           &rows,
+           b.data(),
+           &cols,
+           &zero,
+           out->data(),
+           &rows);
   }
   const double scale = options.kind == KernelKind::kRbf ? -0.5 / (options.width * options.width)
                                                         : -1.0 / options.width;
@@ -379,19 +436,23 @@ void KernelMatrix(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const Kern
 NestedKernelRidge::NestedKernelRidge(const Eigen::MatrixXd& gram, double ridge)
     : NestedKernelRidge(gram, ridge, KernelPrecision::kMixed) {}
 
-NestedKernelRidge::NestedKernelRidge(const Eigen::MatrixXd& gram, double ridge,
+NestedKernelRidge::NestedKernelRidge(const Eigen::MatrixXd& gram,
+                                     double ridge,
                                      KernelPrecision precision)
     : owned_(gram), size_(static_cast<int>(gram.rows())), ridge_(ridge) {
   Factor(precision);
 }
 
-NestedKernelRidge::NestedKernelRidge(Eigen::MatrixXd&& gram, double ridge,
+NestedKernelRidge::NestedKernelRidge(Eigen::MatrixXd&& gram,
+                                     double ridge,
                                      KernelPrecision precision)
     : owned_(std::move(gram)), size_(static_cast<int>(owned_.rows())), ridge_(ridge) {
   Factor(precision);
 }
 
-NestedKernelRidge::NestedKernelRidge(const Eigen::MatrixXd* gram, int max_size, double ridge,
+NestedKernelRidge::NestedKernelRidge(const Eigen::MatrixXd* gram,
+                                     int max_size,
+                                     double ridge,
                                      KernelPrecision precision)
     : borrowed_(gram), size_(max_size), ridge_(ridge) {
   Factor(precision);
@@ -421,7 +482,8 @@ Eigen::MatrixXd NestedKernelRidge::Solve(int p, const Eigen::MatrixXd& rhs) cons
   return Solve(p, rhs, &report);
 }
 
-Eigen::MatrixXd NestedKernelRidge::Solve(int p, const Eigen::MatrixXd& rhs,
+Eigen::MatrixXd NestedKernelRidge::Solve(int p,
+                                         const Eigen::MatrixXd& rhs,
                                          KernelSolveReport* report) const {
   *report = KernelSolveReport();
   report->relative_residual = std::numeric_limits<double>::quiet_NaN();
@@ -443,7 +505,8 @@ Eigen::MatrixXd NestedKernelRidge::Solve(int p, const Eigen::MatrixXd& rhs,
 
 // The fallback of a refinement that stopped above the tolerance: a double Cholesky of this
 // block alone (the nesting of later sizes keeps the float factor, which may still serve them).
-Eigen::MatrixXd NestedKernelRidge::SolveDouble(int p, const Eigen::MatrixXd& rhs,
+Eigen::MatrixXd NestedKernelRidge::SolveDouble(int p,
+                                               const Eigen::MatrixXd& rhs,
                                                KernelSolveReport* report) const {
   Eigen::MatrixXd block = ShiftedBlock(gram(), ridge_, p);
   if (!CholeskyInPlace(&block)) {
@@ -476,18 +539,36 @@ void RecordSolve(const KernelSolveReport& report, int p, int outputs, KernelRidg
 
 }  // namespace
 
-bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram, const Eigen::MatrixXd& cross_gram,
-                      const Eigen::MatrixXd& y_train, const Eigen::MatrixXd& y_test,
-                      const std::vector<int>& sizes, double ridge, std::vector<double>* losses,
-                      KernelRidgeTimings* timings, std::string* error) {
-  return KernelRidgeCurve(train_gram, cross_gram, y_train, y_test, sizes, ridge,
-                          KernelPrecision::kMixed, losses, timings, error);
+bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram,
+                      const Eigen::MatrixXd& cross_gram,
+                      const Eigen::MatrixXd& y_train,
+                      const Eigen::MatrixXd& y_test,
+                      const std::vector<int>& sizes,
+                      double ridge,
+                      std::vector<double>* losses,
+                      KernelRidgeTimings* timings,
+                      std::string* error) {
+  return KernelRidgeCurve(train_gram,
+                          cross_gram,
+                          y_train,
+                          y_test,
+                          sizes,
+                          ridge,
+                          KernelPrecision::kMixed,
+                          losses,
+                          timings,
+                          error);
 }
 
-bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram, const Eigen::MatrixXd& cross_gram,
-                      const Eigen::MatrixXd& y_train, const Eigen::MatrixXd& y_test,
-                      const std::vector<int>& sizes, double ridge, KernelPrecision precision,
-                      std::vector<double>* losses, KernelRidgeTimings* timings,
+bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram,
+                      const Eigen::MatrixXd& cross_gram,
+                      const Eigen::MatrixXd& y_train,
+                      const Eigen::MatrixXd& y_test,
+                      const std::vector<int>& sizes,
+                      double ridge,
+                      KernelPrecision precision,
+                      std::vector<double>* losses,
+                      KernelRidgeTimings* timings,
                       std::string* error) {
   const int p_max = static_cast<int>(train_gram.rows());
   if (train_gram.cols() != p_max || y_train.rows() != p_max || cross_gram.cols() != p_max ||
@@ -526,18 +607,27 @@ bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram, const Eigen::MatrixXd& 
   return true;
 }
 
-bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram, const Eigen::MatrixXd& y_pool,
-                          const std::vector<int>& draws, const std::vector<int>& sizes,
-                          double ridge, std::vector<double>* losses, KernelRidgeTimings* timings,
+bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram,
+                          const Eigen::MatrixXd& y_pool,
+                          const std::vector<int>& draws,
+                          const std::vector<int>& sizes,
+                          double ridge,
+                          std::vector<double>* losses,
+                          KernelRidgeTimings* timings,
                           std::string* error) {
-  return PoolKernelRidgeCurve(pool_gram, y_pool, draws, sizes, ridge, KernelPrecision::kMixed,
-                              losses, timings, error);
+  return PoolKernelRidgeCurve(
+      pool_gram, y_pool, draws, sizes, ridge, KernelPrecision::kMixed, losses, timings, error);
 }
 
-bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram, const Eigen::MatrixXd& y_pool,
-                          const std::vector<int>& draws, const std::vector<int>& sizes,
-                          double ridge, KernelPrecision precision, std::vector<double>* losses,
-                          KernelRidgeTimings* timings, std::string* error) {
+bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram,
+                          const Eigen::MatrixXd& y_pool,
+                          const std::vector<int>& draws,
+                          const std::vector<int>& sizes,
+                          double ridge,
+                          KernelPrecision precision,
+                          std::vector<double>* losses,
+                          KernelRidgeTimings* timings,
+                          std::string* error) {
   const int n = static_cast<int>(pool_gram.rows());
   if (pool_gram.cols() != n || y_pool.rows() != n) {
     return Fail("pool_gram must be n x n and y_pool n x outputs", error);

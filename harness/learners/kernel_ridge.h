@@ -65,10 +65,9 @@
 //   Eigen::MatrixXd alpha = solver.Solve(p, y.topRows(p), &report);  // report.path: kMixed?
 #pragma once
 
+#include <Eigen/Core>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace scalebench {
 
@@ -86,7 +85,9 @@ struct KernelOptions {
 };
 
 // out(i, j) = k(a_i, b_j) for the rows of a and b. Precondition: options valid, same columns.
-void KernelMatrix(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const KernelOptions& options,
+void KernelMatrix(const Eigen::MatrixXd& a,
+                  const Eigen::MatrixXd& b,
+                  const KernelOptions& options,
                   Eigen::MatrixXd* out);
 
 // The arithmetic of the Cholesky factorisation (see the top of this file).
@@ -126,11 +127,14 @@ class NestedKernelRidge {
   NestedKernelRidge(const Eigen::MatrixXd& gram, double ridge, KernelPrecision precision);
   // The same, taking gram over instead of copying it: NestedKernelRidge(std::move(gram), ridge).
   // (Mixed precision holds gram and a float32 factor, 1.5x the memory of the double factor.)
-  NestedKernelRidge(Eigen::MatrixXd&& gram, double ridge,
+  NestedKernelRidge(Eigen::MatrixXd&& gram,
+                    double ridge,
                     KernelPrecision precision = KernelPrecision::kMixed);
   // The same for the leading max_size x max_size block of *gram, without copying it (0.5 GB at
   // P = 8000): *gram must outlive the solver, unchanged. 0 <= max_size <= gram->rows().
-  NestedKernelRidge(const Eigen::MatrixXd* gram, int max_size, double ridge,
+  NestedKernelRidge(const Eigen::MatrixXd* gram,
+                    int max_size,
+                    double ridge,
                     KernelPrecision precision);
 
   // False if no Cholesky factorisation succeeded (not positive definite even in double: ridge 0
@@ -160,14 +164,14 @@ class NestedKernelRidge {
 
 // Where the time of a curve went, for GFLOP/s reports, and which solver path it took.
 struct KernelRidgeTimings {
-  double factor_seconds = 0.0;   // Cholesky of the largest size (float32 or double)
-  double factor_flops = 0.0;     // p^3 / 3, in the precision of the factor
-  double solve_seconds = 0.0;    // solves, refinement and predictions, all sizes
+  double factor_seconds = 0.0;  // Cholesky of the largest size (float32 or double)
+  double factor_flops = 0.0;    // p^3 / 3, in the precision of the factor
+  double solve_seconds = 0.0;   // solves, refinement and predictions, all sizes
   double solve_flops = 0.0;
   // The most expensive path any size took (the factorisation's fallback included).
   KernelSolvePath path = KernelSolvePath::kMixed;
-  int max_refinement_steps = 0;         // over the sizes solved by kMixed
-  double max_relative_residual = 0.0;   // over the sizes solved by kMixed
+  int max_refinement_steps = 0;        // over the sizes solved by kMixed
+  double max_relative_residual = 0.0;  // over the sizes solved by kMixed
 };
 
 // The learning curve of one draw: train_gram is the P_max x P_max kernel of the training points
@@ -175,15 +179,25 @@ struct KernelRidgeTimings {
 // (P_max x C) and y_test (T x C). For each p in `sizes` (increasing, in [1, P_max]) fits on the
 // first p training points and records the test MSE (squared error summed over the C outputs,
 // averaged over the T test points). Returns false with a message on bad shapes or sizes.
-bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram, const Eigen::MatrixXd& cross_gram,
-                      const Eigen::MatrixXd& y_train, const Eigen::MatrixXd& y_test,
-                      const std::vector<int>& sizes, double ridge, std::vector<double>* losses,
-                      KernelRidgeTimings* timings, std::string* error);
+bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram,
+                      const Eigen::MatrixXd& cross_gram,
+                      const Eigen::MatrixXd& y_train,
+                      const Eigen::MatrixXd& y_test,
+                      const std::vector<int>& sizes,
+                      double ridge,
+                      std::vector<double>* losses,
+                      KernelRidgeTimings* timings,
+                      std::string* error);
 // The same with the precision chosen (the one above is kMixed).
-bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram, const Eigen::MatrixXd& cross_gram,
-                      const Eigen::MatrixXd& y_train, const Eigen::MatrixXd& y_test,
-                      const std::vector<int>& sizes, double ridge, KernelPrecision precision,
-                      std::vector<double>* losses, KernelRidgeTimings* timings,
+bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram,
+                      const Eigen::MatrixXd& cross_gram,
+                      const Eigen::MatrixXd& y_train,
+                      const Eigen::MatrixXd& y_test,
+                      const std::vector<int>& sizes,
+                      double ridge,
+                      KernelPrecision precision,
+                      std::vector<double>* losses,
+                      KernelRidgeTimings* timings,
                       std::string* error);
 
 // The same curve when the training points are draws (with replacement) from a finite pool and
@@ -191,14 +205,23 @@ bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram, const Eigen::MatrixXd& 
 // empirical distribution: pool_gram is the n x n kernel of the pool, `draws` the pool indices of
 // the P_max training points in draw order, y_pool (n x C). Predictions are pool_gram * beta with
 // beta the coefficients scattered onto the pool (duplicates add), so no cross Gram is gathered.
-bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram, const Eigen::MatrixXd& y_pool,
-                          const std::vector<int>& draws, const std::vector<int>& sizes,
-                          double ridge, std::vector<double>* losses, KernelRidgeTimings* timings,
+bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram,
+                          const Eigen::MatrixXd& y_pool,
+                          const std::vector<int>& draws,
+                          const std::vector<int>& sizes,
+                          double ridge,
+                          std::vector<double>* losses,
+                          KernelRidgeTimings* timings,
                           std::string* error);
 // The same with the precision chosen (the one above is kMixed).
-bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram, const Eigen::MatrixXd& y_pool,
-                          const std::vector<int>& draws, const std::vector<int>& sizes,
-                          double ridge, KernelPrecision precision, std::vector<double>* losses,
-                          KernelRidgeTimings* timings, std::string* error);
+bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram,
+                          const Eigen::MatrixXd& y_pool,
+                          const std::vector<int>& draws,
+                          const std::vector<int>& sizes,
+                          double ridge,
+                          KernelPrecision precision,
+                          std::vector<double>* losses,
+                          KernelRidgeTimings* timings,
+                          std::string* error);
 
 }  // namespace scalebench

@@ -14,8 +14,10 @@ constexpr std::uint64_t kLow = 0xffffffffULL;
 constexpr std::size_t kBlocks = 64;
 
 // Run-length encodes the sorted keys (context << 32 | word) into offsets/words/counts.
-void RunLength(const std::vector<std::uint64_t>& keys, std::size_t num_contexts,
-               std::vector<std::uint32_t>* offsets, std::vector<std::uint32_t>* words,
+void RunLength(const std::vector<std::uint64_t>& keys,
+               std::size_t num_contexts,
+               std::vector<std::uint32_t>* offsets,
+               std::vector<std::uint32_t>* words,
                std::vector<std::uint32_t>* counts) {
   offsets->assign(num_contexts + 1, 0);
   words->clear();
@@ -32,7 +34,9 @@ void RunLength(const std::vector<std::uint64_t>& keys, std::size_t num_contexts,
 }
 
 // Binary search of `value` in sorted[first, last); -1 when absent.
-std::int64_t Find(const std::vector<std::uint32_t>& sorted, std::uint32_t first, std::uint32_t last,
+std::int64_t Find(const std::vector<std::uint32_t>& sorted,
+                  std::uint32_t first,
+                  std::uint32_t last,
                   std::uint32_t value) {
   const auto begin = sorted.begin() + first, end = sorted.begin() + last;
   const auto it = std::lower_bound(begin, end, value);
@@ -51,8 +55,11 @@ std::array<double, 3> ModifiedKneserNeyDiscounts(double n1, double n2, double n3
   return d;
 }
 
-bool KneserNeyModel::Train(const std::vector<int>& tokens, int vocab_size, int max_context,
-                           KneserNeyModel* model, std::string* error) {
+bool KneserNeyModel::Train(const std::vector<int>& tokens,
+                           int vocab_size,
+                           int max_context,
+                           KneserNeyModel* model,
+                           std::string* error) {
   auto fail = [&](const std::string& message) {
     if (error != nullptr) *error = "KneserNeyModel::Train: " + message;
     return false;
@@ -75,7 +82,7 @@ bool KneserNeyModel::Train(const std::vector<int>& tokens, int vocab_size, int m
   m.train_tokens_ = tokens.size();
   m.levels_.assign(max_context + 1, Level{});
   const std::size_t n = tokens.size();
-  std::vector<std::uint32_t> ctx(n, 0);                  // context id of position i, this level
+  std::vector<std::uint32_t> ctx(n, 0);  // context id of position i, this level
   std::vector<std::vector<std::uint32_t>> parents(max_context + 1);
   std::vector<std::size_t> num_contexts(max_context + 1, 0);
   num_contexts[0] = 1;
@@ -91,11 +98,11 @@ bool KneserNeyModel::Train(const std::vector<int>& tokens, int vocab_size, int m
     if (k > 0) {  // number the contexts x[i-k..i-1] by (parent id, oldest token)
       items.clear();
       for (std::size_t i = first; i < n; ++i) {
-        items.push_back({(std::uint64_t(ctx[i]) << 32) | std::uint32_t(tokens[i - k]),
-                         std::uint32_t(i)});
+        items.push_back(
+            {(std::uint64_t(ctx[i]) << 32) | std::uint32_t(tokens[i - k]), std::uint32_t(i)});
       }
-      std::sort(items.begin(), items.end(),
-                [](const Item& a, const Item& b) { return a.key < b.key; });
+      std::sort(
+          items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
       level.child_offsets.assign(num_contexts[k - 1] + 1, 0);
       std::int64_t id = -1;
       for (std::size_t j = 0; j < items.size(); ++j) {
@@ -177,7 +184,9 @@ std::array<double, 3> KneserNeyModel::Discounts(int context_length, bool raw) co
   return raw ? level.raw_discount : level.cont_discount;
 }
 
-void KneserNeyModel::ContextIds(const int* begin, const int* end, int max_level,
+void KneserNeyModel::ContextIds(const int* begin,
+                                const int* end,
+                                int max_level,
                                 std::int64_t* ids) const {
   ids[0] = 0;
   for (int k = 1; k <= max_level; ++k) {
@@ -187,13 +196,15 @@ void KneserNeyModel::ContextIds(const int* begin, const int* end, int max_level,
       continue;
     }
     const Level& level = levels_[k];
-    ids[k] = Find(level.child_tokens, level.child_offsets[parent], level.child_offsets[parent + 1],
+    ids[k] = Find(level.child_tokens,
+                  level.child_offsets[parent],
+                  level.child_offsets[parent + 1],
                   std::uint32_t(end[-k]));
   }
 }
 
-double KneserNeyModel::Step(const Level& level, bool raw, std::int64_t ctx, int w,
-                            double lower) const {
+double KneserNeyModel::Step(
+    const Level& level, bool raw, std::int64_t ctx, int w, double lower) const {
   if (ctx < 0) return lower;
   const Stats& stats = raw ? level.raw_stats : level.cont_stats;
   const double total = stats.total[ctx];
@@ -207,16 +218,19 @@ double KneserNeyModel::Step(const Level& level, bool raw, std::int64_t ctx, int 
   return (count - discount) / total + gamma * lower;
 }
 
-double KneserNeyModel::ProbabilityFromIds(const std::int64_t* ids, int w, int context_length) const {
+double KneserNeyModel::ProbabilityFromIds(const std::int64_t* ids,
+                                          int w,
+                                          int context_length) const {
   double p = 1.0 / vocab_size_;
   for (int k = 0; k < context_length; ++k) p = Step(levels_[k], false, ids[k], w, p);
   return Step(levels_[context_length], true, ids[context_length], w, p);
 }
 
-double KneserNeyModel::Probability(const std::vector<int>& context, int w,
+double KneserNeyModel::Probability(const std::vector<int>& context,
+                                   int w,
                                    int context_length) const {
-  const int k = std::clamp<int>(std::min<std::size_t>(context_length, context.size()), 0,
-                                max_context());
+  const int k =
+      std::clamp<int>(std::min<std::size_t>(context_length, context.size()), 0, max_context());
   std::vector<std::int64_t> ids(max_context() + 1);
   ContextIds(context.data(), context.data() + context.size(), k, ids.data());
   return ProbabilityFromIds(ids.data(), w, k);
@@ -224,8 +238,8 @@ double KneserNeyModel::Probability(const std::vector<int>& context, int w,
 
 std::vector<double> KneserNeyModel::Distribution(const std::vector<int>& context,
                                                  int context_length) const {
-  const int k = std::clamp<int>(std::min<std::size_t>(context_length, context.size()), 0,
-                                max_context());
+  const int k =
+      std::clamp<int>(std::min<std::size_t>(context_length, context.size()), 0, max_context());
   std::vector<std::int64_t> ids(max_context() + 1);
   ContextIds(context.data(), context.data() + context.size(), k, ids.data());
   std::vector<double> out(vocab_size_);
@@ -266,22 +280,27 @@ std::vector<double> KneserNeyModel::CrossEntropyByOrder(const std::vector<int>& 
   return out;
 }
 
-bool FitKneserNey(const std::vector<int>& train, const std::vector<int>& validation,
-                  const std::vector<int>& test, int vocab_size, int max_context,
-                  KneserNeyFit* fit, std::string* error) {
+bool FitKneserNey(const std::vector<int>& train,
+                  const std::vector<int>& validation,
+                  const std::vector<int>& test,
+                  int vocab_size,
+                  int max_context,
+                  KneserNeyFit* fit,
+                  std::string* error) {
   KneserNeyModel model;
   if (!KneserNeyModel::Train(train, vocab_size, max_context, &model, error)) return false;
   const std::size_t skip = std::size_t(max_context);
   if (validation.size() <= skip || test.size() <= skip) {
     if (error != nullptr) {
       *error = "FitKneserNey: the validation (" + std::to_string(validation.size()) +
-               ") and test (" + std::to_string(test.size()) + ") tokens must exceed max_context = " +
-               std::to_string(max_context);
+               ") and test (" + std::to_string(test.size()) +
+               ") tokens must exceed max_context = " + std::to_string(max_context);
     }
     return false;
   }
   fit->validation_by_order = model.CrossEntropyByOrder(validation, skip);
-  const auto best = std::min_element(fit->validation_by_order.begin(), fit->validation_by_order.end());
+  const auto best =
+      std::min_element(fit->validation_by_order.begin(), fit->validation_by_order.end());
   if (!std::isfinite(*best)) {
     if (error != nullptr) *error = "FitKneserNey: validation tokens outside the vocabulary";
     return false;

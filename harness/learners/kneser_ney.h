@@ -45,8 +45,11 @@ class KneserNeyModel {
  public:
   // tokens: ids in [0, vocab_size); vocab_size in [2, 2^31); max_context in [0, 64]; at least
   // one token. Fails with a message naming what is wrong.
-  static bool Train(const std::vector<int>& tokens, int vocab_size, int max_context,
-                    KneserNeyModel* model, std::string* error);
+  static bool Train(const std::vector<int>& tokens,
+                    int vocab_size,
+                    int max_context,
+                    KneserNeyModel* model,
+                    std::string* error);
 
   int max_context() const { return static_cast<int>(levels_.size()) - 1; }
   int vocab_size() const { return vocab_size_; }
@@ -97,12 +100,16 @@ std::array<double, 3> ModifiedKneserNeyDiscounts(double n1, double n2, double n3
 // picks the context length with the least validation cross-entropy and reports the test
 // cross-entropy of that order. Both evaluations skip the first max_context positions.
 struct KneserNeyFit {
-  int context_length = 0;  // chosen (n-gram order context_length + 1)
+  int context_length = 0;                         // chosen (n-gram order context_length + 1)
   double validation_loss = 0.0, test_loss = 0.0;  // nats/token
   std::vector<double> validation_by_order;        // k = 0..max_context
 };
-bool FitKneserNey(const std::vector<int>& train, const std::vector<int>& validation,
-                  const std::vector<int>& test, int vocab_size, int max_context,
-                  KneserNeyFit* fit, std::string* error);
+bool FitKneserNey(const std::vector<int>& train,
+                  const std::vector<int>& validation,
+                  const std::vector<int>& test,
+                  int vocab_size,
+                  int max_context,
+                  KneserNeyFit* fit,
+                  std::string* error);
 
 }  // namespace scalebench

@@ -1,10 +1,9 @@
 #include "harness/learners/linear_ridge.h"
 
+#include <Eigen/QR>
 #include <cmath>
 #include <memory>
 #include <sstream>
-
-#include <Eigen/QR>
 
 #include "datasets/internal/status.h"
 #include "harness/learners/nested_gram.h"
@@ -14,7 +13,8 @@ namespace {
 
 using internal::Fail;
 
-double ExcessMse(const Eigen::VectorXd& w_hat, const Eigen::VectorXd& teacher,
+double ExcessMse(const Eigen::VectorXd& w_hat,
+                 const Eigen::VectorXd& teacher,
                  const Eigen::VectorXd& covariance_diagonal) {
   return covariance_diagonal.dot((w_hat - teacher).cwiseAbs2());
 }
@@ -49,10 +49,14 @@ bool LinearRidgeOptions::IsValid(std::string* error) const {
   return Fail(message.str(), error);
 }
 
-bool LinearRidgeCurve(const Eigen::MatrixXd& inputs, const Eigen::VectorXd& labels,
-                      const Eigen::VectorXd& covariance_diagonal, const Eigen::VectorXd& teacher,
-                      const std::vector<int>& sizes, const LinearRidgeOptions& options,
-                      std::vector<double>* losses, std::string* error) {
+bool LinearRidgeCurve(const Eigen::MatrixXd& inputs,
+                      const Eigen::VectorXd& labels,
+                      const Eigen::VectorXd& covariance_diagonal,
+                      const Eigen::VectorXd& teacher,
+                      const std::vector<int>& sizes,
+                      const LinearRidgeOptions& options,
+                      std::vector<double>* losses,
+                      std::string* error) {
   if (!options.IsValid(error)) return false;
   const int d = static_cast<int>(inputs.cols());
   if (labels.size() != inputs.rows()) return Fail("labels and inputs differ in rows", error);

@@ -18,10 +18,9 @@
 //   if (!LinearRidgeCurve(x, y, sigma, w, {16, 32, 64}, options, &losses, &error)) ...;
 #pragma once
 
+#include <Eigen/Core>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace scalebench {
 
@@ -34,10 +33,14 @@ struct LinearRidgeOptions {
 // inputs: P_max x d samples (rows); labels: the P_max labels; covariance_diagonal, teacher: d
 // entries. sizes: strictly increasing sample counts in [1, P_max]. On success fills *losses with
 // the population excess MSE at each size; on bad shapes or options returns false and says why.
-bool LinearRidgeCurve(const Eigen::MatrixXd& inputs, const Eigen::VectorXd& labels,
-                      const Eigen::VectorXd& covariance_diagonal, const Eigen::VectorXd& teacher,
-                      const std::vector<int>& sizes, const LinearRidgeOptions& options,
-                      std::vector<double>* losses, std::string* error);
+bool LinearRidgeCurve(const Eigen::MatrixXd& inputs,
+                      const Eigen::VectorXd& labels,
+                      const Eigen::VectorXd& covariance_diagonal,
+                      const Eigen::VectorXd& teacher,
+                      const std::vector<int>& sizes,
+                      const LinearRidgeOptions& options,
+                      std::vector<double>* losses,
+                      std::string* error);
 
 namespace internal {
 // Shape checks shared by the learners: sizes strictly increasing within [1, max_rows].

@@ -14,15 +14,18 @@ constexpr std::int64_t kDenseFeatures = std::int64_t(1) << 22;
 
 bool MemorizerErrorCurve(const std::vector<std::int64_t>& stream,
                          const std::function<double(std::int64_t)>& probability,
-                         const std::vector<std::int64_t>& sizes, std::vector<double>* errors,
+                         const std::vector<std::int64_t>& sizes,
+                         std::vector<double>* errors,
                          std::string* error) {
   auto fail = [&](const std::string& message) {
     if (error != nullptr) *error = message;
     return false;
   };
   for (std::size_t j = 0; j < sizes.size(); ++j) {
-    if (sizes[j] < 0 || sizes[j] > std::int64_t(stream.size()) || (j > 0 && sizes[j] <= sizes[j - 1])) {
-      return fail("memorizer: sizes must increase within [0, " + std::to_string(stream.size()) + "]");
+    if (sizes[j] < 0 || sizes[j] > std::int64_t(stream.size()) ||
+        (j > 0 && sizes[j] <= sizes[j - 1])) {
+      return fail("memorizer: sizes must increase within [0, " + std::to_string(stream.size()) +
+                  "]");
     }
   }
   std::vector<bool> dense(kDenseFeatures, false);
@@ -36,7 +39,8 @@ bool MemorizerErrorCurve(const std::vector<std::int64_t>& stream,
     for (; next < std::size_t(sizes[j]); ++next) {
       const std::int64_t feature = stream[next];
       if (feature < 1) return fail("memorizer: feature " + std::to_string(feature) + " < 1");
-      const bool is_new = feature < kDenseFeatures ? !dense[feature] : sparse.insert(feature).second;
+      const bool is_new =
+          feature < kDenseFeatures ? !dense[feature] : sparse.insert(feature).second;
       if (!is_new) continue;
       if (feature < kDenseFeatures) dense[feature] = true;
       seen_mass += probability(feature);

@@ -23,7 +23,8 @@ namespace scalebench {
 // size is out of range or not increasing, or a feature is < 1.
 bool MemorizerErrorCurve(const std::vector<std::int64_t>& stream,
                          const std::function<double(std::int64_t)>& probability,
-                         const std::vector<std::int64_t>& sizes, std::vector<double>* errors,
+                         const std::vector<std::int64_t>& sizes,
+                         std::vector<double>* errors,
                          std::string* error);
 
 }  // namespace scalebench

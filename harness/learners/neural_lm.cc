@@ -36,8 +36,8 @@ bool NeuralLmOptions::IsValid(std::string* error) const {
   } else if (max_steps < 1) {
     message << "neural_lm.max_steps = " << max_steps << " must be >= 1";
   } else if (warmup_steps < 0 || warmup_steps > max_steps) {
-    message << "neural_lm.warmup_steps = " << warmup_steps << " must be in [0, max_steps = "
-            << max_steps << "]";
+    message << "neural_lm.warmup_steps = " << warmup_steps
+            << " must be in [0, max_steps = " << max_steps << "]";
   } else if (!(final_lr_fraction >= 0.0 && final_lr_fraction <= 1.0)) {
     message << "neural_lm.final_lr_fraction = " << final_lr_fraction << " must be in [0, 1]";
   } else if (eval_interval < 1) {
@@ -209,7 +209,8 @@ Scalar BasicNeuralLm<Scalar>::LossAndGradient(std::span<const int> contexts,
 }
 
 template <typename Scalar>
-Scalar BasicNeuralLm<Scalar>::Step(std::span<const int> contexts, std::span<const int> targets,
+Scalar BasicNeuralLm<Scalar>::Step(std::span<const int> contexts,
+                                   std::span<const int> targets,
                                    double learning_rate) {
   const Scalar loss = LossAndGradient(contexts, targets);
   const AdamOptions& adam = options_.adam;
@@ -223,15 +224,19 @@ Scalar BasicNeuralLm<Scalar>::Step(std::span<const int> contexts, std::span<cons
 
 template <typename Scalar>
 template <typename KeepFn>
-double BasicNeuralLm<Scalar>::ScoreChunk(std::span<const int> tokens, std::size_t first,
-                                         std::size_t stride, std::size_t count, KeepFn keep) {
+double BasicNeuralLm<Scalar>::ScoreChunk(std::span<const int> tokens,
+                                         std::size_t first,
+                                         std::size_t stride,
+                                         std::size_t count,
+                                         KeepFn keep) {
   const std::size_t c = std::size_t(options_.context);
   for (std::size_t j = 0; j < count; ++j) {
     const std::size_t i = first + j * stride;
     const std::size_t dropped = c - std::size_t(keep(j));
     auto window = eval_contexts_.begin() + std::ptrdiff_t(j * c);
     std::fill(window, window + std::ptrdiff_t(dropped), pad_token());
-    std::copy(tokens.begin() + std::ptrdiff_t(i - c + dropped), tokens.begin() + std::ptrdiff_t(i),
+    std::copy(tokens.begin() + std::ptrdiff_t(i - c + dropped),
+              tokens.begin() + std::ptrdiff_t(i),
               window + std::ptrdiff_t(dropped));
     eval_targets_[j] = tokens[i];
   }
@@ -243,7 +248,8 @@ double BasicNeuralLm<Scalar>::ScoreChunk(std::span<const int> tokens, std::size_
 }
 
 template <typename Scalar>
-double BasicNeuralLm<Scalar>::MeanLoss(std::span<const int> tokens, std::size_t end,
+double BasicNeuralLm<Scalar>::MeanLoss(std::span<const int> tokens,
+                                       std::size_t end,
                                        std::size_t stride) {
   assert(stride >= 1);
   const std::size_t c = std::size_t(options_.context);
@@ -261,8 +267,10 @@ double BasicNeuralLm<Scalar>::MeanLoss(std::span<const int> tokens, std::size_t 
 }
 
 template <typename Scalar>
-void BasicNeuralLm<Scalar>::LossByContext(std::span<const int> tokens, std::size_t from,
-                                          std::size_t to, std::vector<double>* loss) {
+void BasicNeuralLm<Scalar>::LossByContext(std::span<const int> tokens,
+                                          std::size_t from,
+                                          std::size_t to,
+                                          std::vector<double>* loss) {
   const std::size_t c = std::size_t(options_.context);
   assert(options_.variable_context && c <= from && from <= to && to <= tokens.size());
   loss->assign(c + 1, 0.0);
@@ -320,16 +328,19 @@ std::size_t EvalStride(long wanted, int context, std::size_t size) {
 
 }  // namespace
 
-NeuralLm FitNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
-                     const NeuralLmOptions& options, NeuralLmFit* fit) {
+NeuralLm FitNeuralLm(std::span<const int> train,
+                     long size,
+                     std::span<const int> validation,
+                     const NeuralLmOptions& options,
+                     NeuralLmFit* fit) {
   const std::uint64_t seed = MixSeed(options.seed, std::uint64_t(size));
   NeuralLm model(options, seed);
   Xoshiro256pp rng(MixSeed(seed, 1));
   const int c = options.context;
   const std::uint64_t positions = std::uint64_t(size - c);  // windows [c, size)
   std::vector<int> contexts(std::size_t(options.batch) * c), targets(options.batch);
-  const LearningRateSchedule schedule{options.learning_rate, options.warmup_steps,
-                                      options.max_steps, options.final_lr_fraction};
+  const LearningRateSchedule schedule{
+      options.learning_rate, options.warmup_steps, options.max_steps, options.final_lr_fraction};
   const std::size_t validation_stride = EvalStride(options.validation_tokens, c, validation.size());
 
   Snapshot best;
@@ -369,24 +380,31 @@ NeuralLm FitNeuralLm(std::span<const int> train, long size, std::span<const int>
   return model;
 }
 
-void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
-                   std::span<const int> test, const NeuralLmOptions& options, NeuralLmFit* fit) {
+void TrainNeuralLm(std::span<const int> train,
+                   long size,
+                   std::span<const int> validation,
+                   std::span<const int> test,
+                   const NeuralLmOptions& options,
+                   NeuralLmFit* fit) {
   NeuralLm model = FitNeuralLm(train, size, validation, options, fit);
   const int c = options.context;
-  fit->test_loss = model.MeanLoss(test, test.size(), EvalStride(options.test_tokens, c, test.size()));
+  fit->test_loss =
+      model.MeanLoss(test, test.size(), EvalStride(options.test_tokens, c, test.size()));
 }
 
 namespace {
 
-bool CheckStream(const std::vector<int>& tokens, const char* name, const NeuralLmOptions& options,
+bool CheckStream(const std::vector<int>& tokens,
+                 const char* name,
+                 const NeuralLmOptions& options,
                  std::string* error) {
   std::ostringstream message;
   if (tokens.size() <= std::size_t(options.context)) {
     message << "neural_lm: the " << name << " stream has " << tokens.size()
             << " tokens; need more than context = " << options.context;
   } else {
-    const auto bad = std::find_if(tokens.begin(), tokens.end(),
-                                  [&](int t) { return t < 0 || t >= options.vocab_size; });
+    const auto bad = std::find_if(
+        tokens.begin(), tokens.end(), [&](int t) { return t < 0 || t >= options.vocab_size; });
     if (bad == tokens.end()) return true;
     message << "neural_lm: " << name << "[" << (bad - tokens.begin()) << "] = " << *bad
             << " is outside the vocabulary [0, vocab_size = " << options.vocab_size << ")";
@@ -397,10 +415,14 @@ bool CheckStream(const std::vector<int>& tokens, const char* name, const NeuralL
 
 }  // namespace
 
-bool NeuralLmCurve(const std::vector<int>& train, const std::vector<int>& validation,
-                   const std::vector<int>& test, const std::vector<int>& sizes,
-                   const NeuralLmOptions& options, std::vector<double>* losses,
-                   std::vector<NeuralLmFit>* fits, std::string* error) {
+bool NeuralLmCurve(const std::vector<int>& train,
+                   const std::vector<int>& validation,
+                   const std::vector<int>& test,
+                   const std::vector<int>& sizes,
+                   const NeuralLmOptions& options,
+                   std::vector<double>* losses,
+                   std::vector<NeuralLmFit>* fits,
+                   std::string* error) {
   if (!options.IsValid(error)) return false;
   if (!CheckStream(train, "train", options, error) ||
       !CheckStream(validation, "validation", options, error) ||

@@ -19,11 +19,11 @@
 // [c, P), i.e. only windows that lie inside the prefix. The learning rate follows
 // LearningRateSchedule (linear warm-up, cosine decay to final_lr_fraction x peak at max_steps).
 // At steps eval_interval/8, /4, /2 and then every eval_interval steps the mean loss on the
-// validation stream (validation_tokens positions spread evenly over it) is measured; the parameters with the best validation loss so far are kept,
-// and training stops after `patience` evaluations without improvement or at max_steps. The test
-// loss reported for P is that of the kept parameters. Evaluations score the positions i >= c of
-// a stream (the first c tokens only serve as context), as the Kneser-Ney learner skips its first
-// max_context positions.
+// validation stream (validation_tokens positions spread evenly over it) is measured; the parameters
+// with the best validation loss so far are kept, and training stops after `patience` evaluations
+// without improvement or at max_steps. The test loss reported for P is that of the kept parameters.
+// Evaluations score the positions i >= c of a stream (the first c tokens only serve as context), as
+// the Kneser-Ney learner skips its first max_context positions.
 //
 // Variable context (NeuralLmOptions::variable_context): one model serves every context length
 // n = 0..c. Each training window keeps its last n tokens, n drawn uniformly from [0, c], and the
@@ -49,29 +49,28 @@
 //   float loss = model.LossAndGradient(contexts, targets);  // contexts: B*c ids, sample-major
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "harness/learners/adam.h"
 
 namespace scalebench {
 
 struct NeuralLmOptions {
-  int vocab_size = 0;      // V >= 2: token ids in [0, V)
-  int context = 8;         // c >= 1 previous tokens
-  int embedding_dim = 16;  // e >= 1
-  int hidden = 256;        // >= 1 ReLU units
-  double learning_rate = 3e-3;  // peak Adam rate, > 0
-  int batch = 128;              // >= 1 positions per step
-  long max_steps = 6000;        // >= 1
-  long warmup_steps = 100;      // in [0, max_steps]
+  int vocab_size = 0;              // V >= 2: token ids in [0, V)
+  int context = 8;                 // c >= 1 previous tokens
+  int embedding_dim = 16;          // e >= 1
+  int hidden = 256;                // >= 1 ReLU units
+  double learning_rate = 3e-3;     // peak Adam rate, > 0
+  int batch = 128;                 // >= 1 positions per step
+  long max_steps = 6000;           // >= 1
+  long warmup_steps = 100;         // in [0, max_steps]
   double final_lr_fraction = 0.1;  // cosine decay to this share of the peak at max_steps, [0, 1]
-  long eval_interval = 200;     // >= 1 steps between validation evaluations (after 3 early ones)
-  int patience = 5;             // >= 1 evaluations without improvement before stopping
+  long eval_interval = 200;        // >= 1 steps between validation evaluations (after 3 early ones)
+  int patience = 5;                // >= 1 evaluations without improvement before stopping
   // Validation positions scored at each evaluation, evenly spaced over the whole stream (every
   // k-th position, k = ceil(positions / validation_tokens)); 0: all.
   long validation_tokens = 16384;
@@ -116,7 +115,9 @@ class BasicNeuralLm {
   // Summed loss (nats) over the positions i in [from, to) when the window keeps its last n
   // tokens, for n = 0..c: (*loss)[n]. Precondition: variable_context, c <= from <= to <=
   // tokens.size().
-  void LossByContext(std::span<const int> tokens, std::size_t from, std::size_t to,
+  void LossByContext(std::span<const int> tokens,
+                     std::size_t from,
+                     std::size_t to,
                      std::vector<double>* loss);
   // The id standing for "no token" in a variable-context window: vocab_size.
   int pad_token() const { return options_.vocab_size; }
@@ -141,8 +142,11 @@ class BasicNeuralLm {
   // Summed loss of the `count` (<= kEvalChunk) positions first + j * stride, each window keeping
   // its last keep(j) tokens.
   template <typename KeepFn>
-  double ScoreChunk(std::span<const int> tokens, std::size_t first, std::size_t stride,
-                    std::size_t count, KeepFn keep);
+  double ScoreChunk(std::span<const int> tokens,
+                    std::size_t first,
+                    std::size_t stride,
+                    std::size_t count,
+                    KeepFn keep);
   // Gathers the embeddings of B windows into the first B columns of inputs_.
   void Gather(std::span<const int> contexts);
   // Forward pass of the first B columns into hidden_ and out_ (logits).
@@ -172,32 +176,43 @@ extern template class BasicNeuralLm<double>;
 
 // What one training run (one size) did.
 struct NeuralLmFit {
-  long size = 0;               // training tokens P
-  double test_loss = 0.0;      // nats/token at the best validation point
+  long size = 0;                 // training tokens P
+  double test_loss = 0.0;        // nats/token at the best validation point
   double validation_loss = 0.0;  // best validation loss, nats/token
-  long best_step = 0;          // step of the best validation loss
-  long steps = 0;              // steps run (early stopping or max_steps)
+  long best_step = 0;            // step of the best validation loss
+  long steps = 0;                // steps run (early stopping or max_steps)
 };
 
 // Trains one model on train[0, size) (seed MixSeed(options.seed, size)) with early stopping on
 // `validation` and returns it at its best validation point; *fit gets all but test_loss.
 // Preconditions as for TrainNeuralLm.
-NeuralLm FitNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
-                     const NeuralLmOptions& options, NeuralLmFit* fit);
+NeuralLm FitNeuralLm(std::span<const int> train,
+                     long size,
+                     std::span<const int> validation,
+                     const NeuralLmOptions& options,
+                     NeuralLmFit* fit);
 
 // FitNeuralLm, then the test loss into fit->test_loss.
 // Preconditions: options.IsValid(); context < size <= train.size(); the validation and test
 // streams have more than `context` tokens; all ids in [0, vocab_size).
-void TrainNeuralLm(std::span<const int> train, long size, std::span<const int> validation,
-                   std::span<const int> test, const NeuralLmOptions& options, NeuralLmFit* fit);
+void TrainNeuralLm(std::span<const int> train,
+                   long size,
+                   std::span<const int> validation,
+                   std::span<const int> test,
+                   const NeuralLmOptions& options,
+                   NeuralLmFit* fit);
 
 // The learner as a target uses it: for each size P (strictly increasing, context < P <=
 // train.size()) trains a fresh model on the prefix train[0, P) and reports its test loss in
 // nats/token in (*losses)[i]; `fits` (optional) gets the details. Returns false, naming the
 // field, on invalid options, sizes, streams or ids.
-bool NeuralLmCurve(const std::vector<int>& train, const std::vector<int>& validation,
-                   const std::vector<int>& test, const std::vector<int>& sizes,
-                   const NeuralLmOptions& options, std::vector<double>* losses,
-                   std::vector<NeuralLmFit>* fits, std::string* error);
+bool NeuralLmCurve(const std::vector<int>& train,
+                   const std::vector<int>& validation,
+                   const std::vector<int>& test,
+                   const std::vector<int>& sizes,
+                   const NeuralLmOptions& options,
+                   std::vector<double>* losses,
+                   std::vector<NeuralLmFit>* fits,
+                   std::string* error);
 
 }  // namespace scalebench

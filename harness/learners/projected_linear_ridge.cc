@@ -1,10 +1,9 @@
 #include "harness/learners/projected_linear_ridge.h"
 
+#include <Eigen/QR>
 #include <cmath>
 #include <memory>
 #include <sstream>
-
-#include <Eigen/QR>
 
 #include "harness/learners/linear_ridge.h"
 #include "harness/learners/nested_gram.h"
@@ -23,9 +22,11 @@ bool ProjectedLinearRidgeOptions::IsValid(std::string* error) const {
 
 bool ProjectedLinearRidgeCurve(Eigen::MatrixXd* projections,
                                const Eigen::VectorXd& covariance_diagonal,
-                               const Eigen::VectorXd& teacher, const std::vector<int>& sizes,
+                               const Eigen::VectorXd& teacher,
+                               const std::vector<int>& sizes,
                                const ProjectedLinearRidgeOptions& options,
-                               std::vector<double>* losses, std::string* error) {
+                               std::vector<double>* losses,
+                               std::string* error) {
   if (!options.IsValid(error)) return false;
   const int d = static_cast<int>(projections->cols());
   if (covariance_diagonal.size() != d || teacher.size() != d) {

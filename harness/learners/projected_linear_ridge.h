@@ -16,10 +16,9 @@
 //   ProjectedLinearRidgeCurve(&s, sigma, w, {16, 32}, {}, &losses, &error);  // s is scaled
 #pragma once
 
+#include <Eigen/Core>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace scalebench {
 
@@ -34,8 +33,10 @@ struct ProjectedLinearRidgeOptions {
 // population excess MSE at each size.
 bool ProjectedLinearRidgeCurve(Eigen::MatrixXd* projections,
                                const Eigen::VectorXd& covariance_diagonal,
-                               const Eigen::VectorXd& teacher, const std::vector<int>& sizes,
+                               const Eigen::VectorXd& teacher,
+                               const std::vector<int>& sizes,
                                const ProjectedLinearRidgeOptions& options,
-                               std::vector<double>* losses, std::string* error);
+                               std::vector<double>* losses,
+                               std::string* error);
 
 }  // namespace scalebench

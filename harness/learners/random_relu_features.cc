@@ -1,15 +1,16 @@
 #include "harness/learners/random_relu_features.h"
 
-#include <cmath>
-
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
+#include <cmath>
 
 #include "datasets/generators/random.h"
 
 namespace scalebench {
 
-void UnscaledReluFeatures(const Eigen::MatrixXd& x, int features, std::uint64_t seed,
+void UnscaledReluFeatures(const Eigen::MatrixXd& x,
+                          int features,
+                          std::uint64_t seed,
                           Eigen::MatrixXd* out) {
   const int d = static_cast<int>(x.cols());
   Eigen::MatrixXd w(d, features);
@@ -21,10 +22,14 @@ void UnscaledReluFeatures(const Eigen::MatrixXd& x, int features, std::uint64_t 
   *out = out->cwiseMax(0.0);
 }
 
-bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train, const Eigen::MatrixXd& f_test,
-                            const Eigen::MatrixXd& y_train, const Eigen::MatrixXd& y_test,
-                            const std::vector<int>& sizes, double ridge,
-                            std::vector<double>* losses, std::string* error) {
+bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train,
+                            const Eigen::MatrixXd& f_test,
+                            const Eigen::MatrixXd& y_train,
+                            const Eigen::MatrixXd& y_test,
+                            const std::vector<int>& sizes,
+                            double ridge,
+                            std::vector<double>* losses,
+                            std::string* error) {
   auto fail = [&](const std::string& message) {
     if (error != nullptr) *error = message;
     return false;
@@ -49,8 +54,10 @@ bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train, const Eigen::MatrixX
   int done = 0;
   for (int n : sizes) {
     const int count = n - done;
-    train_sum.noalias() += f_train.middleCols(done, count) * f_train.middleCols(done, count).transpose();
-    cross_sum.noalias() += f_test.middleCols(done, count) * f_train.middleCols(done, count).transpose();
+    train_sum.noalias() +=
+        f_train.middleCols(done, count) * f_train.middleCols(done, count).transpose();
+    cross_sum.noalias() +=
+        f_test.middleCols(done, count) * f_train.middleCols(done, count).transpose();
     done = n;
     Eigen::MatrixXd k = train_sum / double(n);
     k.diagonal().array() += ridge;

@@ -17,25 +17,30 @@
 //   ReluFeatureParamsCurve(f_train, f_test, y_train, y_test, {100, 400, 1600}, 1e-3, &losses, &e);
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace scalebench {
 
 // out = relu(x W) (rows of x: points; n x features), W (d x features) with entries N(0, 1/d)
 // from the streams MixSeed(seed, j). Not scaled by 1/sqrt(N).
-void UnscaledReluFeatures(const Eigen::MatrixXd& x, int features, std::uint64_t seed,
+void UnscaledReluFeatures(const Eigen::MatrixXd& x,
+                          int features,
+                          std::uint64_t seed,
                           Eigen::MatrixXd* out);
 
 // Params axis: for each N in `sizes` (increasing, <= feature columns) ridge regression on the
 // first N features (scaled by 1/sqrt(N)) of the training points, test MSE (squared error summed
 // over outputs, mean over test points). f_train: P x N_max, f_test: T x N_max unscaled features.
-bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train, const Eigen::MatrixXd& f_test,
-                            const Eigen::MatrixXd& y_train, const Eigen::MatrixXd& y_test,
-                            const std::vector<int>& sizes, double ridge,
-                            std::vector<double>* losses, std::string* error);
+bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train,
+                            const Eigen::MatrixXd& f_test,
+                            const Eigen::MatrixXd& y_train,
+                            const Eigen::MatrixXd& y_test,
+                            const std::vector<int>& sizes,
+                            double ridge,
+                            std::vector<double>* losses,
+                            std::string* error);
 
 }  // namespace scalebench

@@ -56,8 +56,11 @@ void SuperpositionToyModel<Scalar>::Initialize(Xoshiro256pp& rng) {
 }
 
 template <typename Scalar>
-double SuperpositionToyModel<Scalar>::Forward(const SparseBatch& batch, int row_begin, int rows,
-                                              std::size_t entry_begin, std::size_t entry_end) {
+double SuperpositionToyModel<Scalar>::Forward(const SparseBatch& batch,
+                                              int row_begin,
+                                              int rows,
+                                              std::size_t entry_begin,
+                                              std::size_t entry_end) {
   const Eigen::Index n = w.rows(), m = w.cols();
   if (h_.rows() != rows || h_.cols() != m) h_.resize(rows, m);
   if (y_.rows() != rows || y_.cols() != n) y_.resize(rows, n);
@@ -80,7 +83,8 @@ double SuperpositionToyModel<Scalar>::Forward(const SparseBatch& batch, int row_
 }
 
 template <typename Scalar>
-Scalar SuperpositionToyModel<Scalar>::Loss(const SparseBatch& batch, Matrix* grad_w,
+Scalar SuperpositionToyModel<Scalar>::Loss(const SparseBatch& batch,
+                                           Matrix* grad_w,
                                            Vector* grad_b) {
   const Eigen::Index n = w.rows(), m = w.cols();
   const double scale = 1.0 / (double(batch.rows) * double(n));
@@ -113,8 +117,9 @@ double SuperpositionToyModel<Scalar>::EvaluateLoss(const SparseBatch& batch, int
   // feature, so sort an index once.
   std::vector<std::size_t> order(batch.entries());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t c) { return batch.row[a] < batch.row[c]; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t c) {
+    return batch.row[a] < batch.row[c];
+  });
   SparseBatch chunk;
   double total = 0.0;
   std::size_t next = 0;
@@ -161,8 +166,10 @@ bool SuperpositionToyOptions::IsValid(std::string* error) const {
 }
 
 bool TrainSuperpositionToy(const SuperpositionToyOptions& options,
-                           const std::vector<long>& checkpoints, const SparseBatch& test,
-                           SuperpositionToyResult* result, std::string* error) {
+                           const std::vector<long>& checkpoints,
+                           const SparseBatch& test,
+                           SuperpositionToyResult* result,
+                           std::string* error) {
   auto fail = [&](const std::string& message) {
     if (error != nullptr) *error = message;
     return false;
@@ -171,7 +178,8 @@ bool TrainSuperpositionToy(const SuperpositionToyOptions& options,
   if (!options.IsValid(&reason)) return fail(reason);
   const long total = options.schedule.total_steps;
   for (std::size_t k = 0; k < checkpoints.size(); ++k) {
-    if (checkpoints[k] < 1 || checkpoints[k] > total || (k > 0 && checkpoints[k] <= checkpoints[k - 1]))
+    if (checkpoints[k] < 1 || checkpoints[k] > total ||
+        (k > 0 && checkpoints[k] <= checkpoints[k - 1]))
       return fail("checkpoints must increase within [1, " + std::to_string(total) + "]");
   }
   if (test.rows < 1) return fail("empty test sample");
@@ -202,7 +210,8 @@ bool TrainSuperpositionToy(const SuperpositionToyOptions& options,
     b_state.Step(options.adam, eta, grad_b, &model.b);
     if (next < checkpoints.size() && checkpoints[next] == t) {
       const double test_loss = model.EvaluateLoss(test);
-      if (!std::isfinite(test_loss)) return fail("non-finite test loss at step " + std::to_string(t));
+      if (!std::isfinite(test_loss))
+        return fail("non-finite test loss at step " + std::to_string(t));
       result->test_loss.push_back(test_loss);
       result->diagnostics.push_back(MeasureSuperposition(model.w));
       ++next;

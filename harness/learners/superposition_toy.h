@@ -92,12 +92,15 @@ class SuperpositionToyModel {
  private:
   // Forward through Y = ReLU(Z) for the given rows of the batch (entries [first, last)),
   // returns sum over the chunk of (y - x)^2.
-  double Forward(const SparseBatch& batch, int row_begin, int rows, std::size_t entry_begin,
+  double Forward(const SparseBatch& batch,
+                 int row_begin,
+                 int rows,
+                 std::size_t entry_begin,
                  std::size_t entry_end);
 
-  Matrix h_;    // B x m: x W
+  Matrix h_;                                                 // B x m: x W
   Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> y_;  // B x n: ReLU(Z), then dL/dZ
-  Matrix gw_;   // B x m: dL/dZ W
+  Matrix gw_;                                                // B x m: dL/dZ W
 };
 
 extern template class SuperpositionToyModel<float>;
@@ -155,9 +158,9 @@ struct SuperpositionToyOptions {
   double frequency_exponent = 1.2;  // alpha in p_i ~ i^-alpha, >= 0
   int batch_size = 512;
   LearningRateSchedule schedule = {1e-2, 300, 3000, 0.05};  // peak, warm-up, total, floor
-  double weight_decay = -1.0;       // gamma, signed (file comment)
+  double weight_decay = -1.0;                               // gamma, signed (file comment)
   AdamOptions adam;
-  std::uint64_t seed = 1;           // init and data stream
+  std::uint64_t seed = 1;  // init and data stream
 
   bool IsValid(std::string* error) const;
 };
@@ -176,7 +179,9 @@ struct SuperpositionToyResult {
 // diagnostics) after each checkpoint step (increasing, in [1, total_steps]). False with a reason
 // for invalid options or checkpoints, or a non-finite loss.
 bool TrainSuperpositionToy(const SuperpositionToyOptions& options,
-                           const std::vector<long>& checkpoints, const SparseBatch& test,
-                           SuperpositionToyResult* result, std::string* error);
+                           const std::vector<long>& checkpoints,
+                           const SparseBatch& test,
+                           SuperpositionToyResult* result,
+                           std::string* error);
 
 }  // namespace scalebench

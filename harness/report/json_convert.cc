@@ -1,7 +1,6 @@
 #include "harness/report/json_convert.h"
 
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 namespace scalebench {
@@ -9,9 +8,15 @@ namespace {
 
 using nlohmann::json;
 
-json Number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
-json Number(std::optional<double> x) { return x ? Number(*x) : json(nullptr); }
-json ToJson(const Interval& i) { return {{"lower", Number(i.lower)}, {"upper", Number(i.upper)}}; }
+json Number(double x) {
+  return std::isfinite(x) ? json(x) : json(nullptr);
+}
+json Number(std::optional<double> x) {
+  return x ? Number(*x) : json(nullptr);
+}
+json ToJson(const Interval& i) {
+  return {{"lower", Number(i.lower)}, {"upper", Number(i.upper)}};
+}
 
 }  // namespace
 
@@ -30,8 +35,12 @@ json ToJson(const ReportContext& c) {
 json ToJson(const CurveNote& n) {
   json means = json::array();
   for (double m : n.means) means.push_back(Number(m));
-  return {{"target", n.target},   {"axis", ToString(n.axis)}, {"name", n.name},
-          {"description", n.description}, {"sizes", n.sizes},  {"seed_means", means}};
+  return {{"target", n.target},
+          {"axis", ToString(n.axis)},
+          {"name", n.name},
+          {"description", n.description},
+          {"sizes", n.sizes},
+          {"seed_means", means}};
 }
 
 json ToJson(const TheoryRow& r) {

@@ -1,6 +1,6 @@
 // The canonical report: {"context": {...}, "baseline_theory": ..., "leaderboard": [...],
-// "cells": [...], "curve_notes": [...]}. Other formats can be produced from it; its schema changes bump
-// ReportContext::json_schema_version.
+// "cells": [...], "curve_notes": [...]}. Other formats can be produced from it; its schema changes
+// bump ReportContext::json_schema_version.
 #include <nlohmann/json.hpp>
 
 #include "harness/report/json_convert.h"
@@ -11,7 +11,8 @@ namespace {
 
 class JsonReporter final : public LeaderboardReporter {
  public:
-  bool Report(const ReportContext& context, const Leaderboard& board,
+  bool Report(const ReportContext& context,
+              const Leaderboard& board,
               std::ostream& out) const override {
     nlohmann::json rows = nlohmann::json::array();
     for (const TheoryRow& row : board.rows) rows.push_back(ToJson(row));

@@ -11,7 +11,8 @@ namespace {
 
 class MarkdownReporter final : public LeaderboardReporter {
  public:
-  bool Report(const ReportContext& context, const Leaderboard& board,
+  bool Report(const ReportContext& context,
+              const Leaderboard& board,
               std::ostream& out) const override {
     Header(context, board, out);
     out << "## Ranking\n\n";
@@ -35,13 +36,15 @@ class MarkdownReporter final : public LeaderboardReporter {
         << ", " << FormatNumber(c.seconds, 1) << " s\n"
         << "- Config hash: `" << c.config_hash << "`\n"
         << "- Reproduce: `" << c.command << "`\n";
-    if (!board.baseline_theory.empty()) out << "- Skill baseline: " << board.baseline_theory << "\n";
+    if (!board.baseline_theory.empty())
+      out << "- Skill baseline: " << board.baseline_theory << "\n";
     out << "\n";
   }
 
-
   // The curve's diagnostics (seed means per size), one column each, then what each one means.
-  static void Notes(const Leaderboard& board, const std::string& target, Axis axis,
+  static void Notes(const Leaderboard& board,
+                    const std::string& target,
+                    Axis axis,
                     std::ostream& out) {
     std::vector<const CurveNote*> notes;
     for (const CurveNote& n : board.notes) {
@@ -53,7 +56,8 @@ class MarkdownReporter final : public LeaderboardReporter {
     Table table(header);
     for (std::size_t i = 0; i < notes.front()->sizes.size(); ++i) {
       std::vector<std::string> row = {FormatNumber(notes.front()->sizes[i], 0)};
-      for (const CurveNote* n : notes) row.push_back(i < n->means.size() ? FormatNumber(n->means[i]) : "-");
+      for (const CurveNote* n : notes)
+        row.push_back(i < n->means.size() ? FormatNumber(n->means[i]) : "-");
       table.AddRow(row);
     }
     out << "Recorded beside the loss (seed means):\n\n";
@@ -82,9 +86,12 @@ class MarkdownReporter final : public LeaderboardReporter {
         const bool predicted = c.status == PredictionStatus::kPredicted;
         std::string status = CellStatusText(c);
         if (c.scored() && !c.message.empty()) status += " (" + c.message + ")";
-        table.AddRow({c.theory, predicted ? FormatEstimate(c.predicted) : "-",
-                      FormatNumber(c.abs_error), c.scored() ? (c.inside_ci ? "yes" : "no") : "-",
-                      FormatNumber(c.curve_error), status});
+        table.AddRow({c.theory,
+                      predicted ? FormatEstimate(c.predicted) : "-",
+                      FormatNumber(c.abs_error),
+                      c.scored() ? (c.inside_ci ? "yes" : "no") : "-",
+                      FormatNumber(c.curve_error),
+                      status});
       }
       table.PrintMarkdown(out);
     }

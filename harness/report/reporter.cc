@@ -97,15 +97,20 @@ std::unique_ptr<LeaderboardReporter> CreateReporter(const std::string& name, std
   return nullptr;
 }
 
-bool WriteReport(const std::string& format, const ReportContext& context, const Leaderboard& board,
+bool WriteReport(const std::string& format,
+                 const ReportContext& context,
+                 const Leaderboard& board,
                  std::ostream& out) {
   std::string error;
   auto reporter = CreateReporter(format, &error);
   return reporter != nullptr && reporter->Report(context, board, out);
 }
 
-bool WriteReportFile(const std::string& reporter_name, const std::string& path,
-                     const ReportContext& context, const Leaderboard& board, std::string* error) {
+bool WriteReportFile(const std::string& reporter_name,
+                     const std::string& path,
+                     const ReportContext& context,
+                     const Leaderboard& board,
+                     std::string* error) {
   auto reporter = CreateReporter(reporter_name, error);
   if (!reporter) return false;
   std::ostringstream text;
@@ -117,13 +122,18 @@ bool WriteReportFile(const std::string& reporter_name, const std::string& path,
 }
 
 Table internal::RankTable(const Leaderboard& board) {
-  Table table({"rank", "theory", "family", "MAE", "coverage", "inside CI", "skill", "curve err",
-               "failed"});
+  Table table(
+      {"rank", "theory", "family", "MAE", "coverage", "inside CI", "skill", "curve err", "failed"});
   for (const TheoryRow& r : board.rows) {
-    table.AddRow({r.rank > 0 ? std::to_string(r.rank) : "-", r.theory, r.family,
-                  FormatNumber(r.mean_abs_error), FormatFraction(r.cells_applicable, r.cells_total),
-                  FormatShare(r.inside_ci_share), FormatNumber(r.skill, 2),
-                  FormatNumber(r.mean_curve_error), std::to_string(r.cells_failed)});
+    table.AddRow({r.rank > 0 ? std::to_string(r.rank) : "-",
+                  r.theory,
+                  r.family,
+                  FormatNumber(r.mean_abs_error),
+                  FormatFraction(r.cells_applicable, r.cells_total),
+                  FormatShare(r.inside_ci_share),
+                  FormatNumber(r.skill, 2),
+                  FormatNumber(r.mean_curve_error),
+                  std::to_string(r.cells_failed)});
   }
   return table;
 }

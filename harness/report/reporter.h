@@ -22,14 +22,14 @@ namespace scalebench {
 
 struct ReportContext {
   int json_schema_version = 1;
-  std::string date;         // ISO 8601 UTC
+  std::string date;  // ISO 8601 UTC
   std::string host;
-  std::string git_commit;   // of the source tree the binary was built from; "unknown" if none
-  std::string build_type;   // "release" (NDEBUG) or "debug"
+  std::string git_commit;  // of the source tree the binary was built from; "unknown" if none
+  std::string build_type;  // "release" (NDEBUG) or "debug"
   std::string suite;
-  std::string command;      // the command line that reproduces the results
+  std::string command;  // the command line that reproduces the results
   std::string config_hash;
-  double seconds = 0.0;     // wall time of the run
+  double seconds = 0.0;  // wall time of the run
 };
 
 // Fills date (now, ISO 8601 UTC), host, git_commit (`git rev-parse HEAD` of the source tree,
@@ -44,7 +44,8 @@ class LeaderboardReporter {
   LeaderboardReporter& operator=(const LeaderboardReporter&) = delete;
   virtual ~LeaderboardReporter() = default;
   // Writes the report; false if the stream failed.
-  virtual bool Report(const ReportContext& context, const Leaderboard& board,
+  virtual bool Report(const ReportContext& context,
+                      const Leaderboard& board,
                       std::ostream& out) const = 0;
 };
 
@@ -53,12 +54,17 @@ std::unique_ptr<LeaderboardReporter> CreateReporter(const std::string& name, std
 std::vector<std::string> ReporterNames();
 
 // Writes the report of reporter `format` to `out`; false for an unknown format or a failed stream.
-bool WriteReport(const std::string& format, const ReportContext& context, const Leaderboard& board,
+bool WriteReport(const std::string& format,
+                 const ReportContext& context,
+                 const Leaderboard& board,
                  std::ostream& out);
 // Writes it to `path` through a temporary file and a rename, creating the parent directory;
 // false with *error naming the path when that fails.
-bool WriteReportFile(const std::string& format, const std::string& path,
-                     const ReportContext& context, const Leaderboard& board, std::string* error);
+bool WriteReportFile(const std::string& format,
+                     const std::string& path,
+                     const ReportContext& context,
+                     const Leaderboard& board,
+                     std::string* error);
 
 // Human-readable status of a cell: "ok", "n/a: <reason>", "FAILED: <reason>", or
 // "unscored: fit <status>" for a prediction whose measured fit is unusable.

@@ -1,9 +1,9 @@
 #include "harness/report/table.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/core.h>
 
 namespace scalebench {
 namespace {
@@ -84,7 +84,8 @@ std::string FormatEstimate(const Estimate& e, int digits) {
 std::string FormatWithInterval(double value, const Interval& interval, int digits) {
   std::string out = FormatNumber(value, digits);
   if (!std::isnan(interval.lower) || !std::isnan(interval.upper)) {
-    out += " [" + FormatNumber(interval.lower, digits) + ", " + FormatNumber(interval.upper, digits) + "]";
+    out += " [" + FormatNumber(interval.lower, digits) + ", " +
+           FormatNumber(interval.upper, digits) + "]";
   }
   return out;
 }

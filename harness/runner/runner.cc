@@ -1,8 +1,8 @@
 #include "harness/runner/runner.h"
 
-#include <Eigen/Core>
 #include <omp.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -155,7 +155,9 @@ FitOptions SuiteRun::FitOptionsFor(const AxisDesign& design) const {
   return fit;
 }
 
-bool SuiteRun::MeasureAxis(const Target& target, const MeasuredTarget& measured, MeasuredAxis* axis) {
+bool SuiteRun::MeasureAxis(const Target& target,
+                           const MeasuredTarget& measured,
+                           MeasuredAxis* axis) {
   const std::string label = measured.name + " [" + ToString(axis->design.axis) + "]";
   axis->cache_key = CurveCacheKey(measured.info, target.CacheKeyMaterial(), axis->design);
   std::string message;
@@ -181,7 +183,8 @@ bool SuiteRun::MeasureAxis(const Target& target, const MeasuredTarget& measured,
   FitCurve(FitOptionsFor(axis->design), axis->curve, &axis->fit);
   record_.runtimes.push_back({"fit", label, watch.Seconds()});
   Progress(std::string(ToString(axis->design.axis)) + " fit: " + axis->fit.BriefReport());
-  record_.fits.push_back({measured.name, axis->design.axis, axis->fit, axis->cache_key, axis->from_cache});
+  record_.fits.push_back(
+      {measured.name, axis->design.axis, axis->fit, axis->cache_key, axis->from_cache});
   return true;
 }
 
@@ -195,17 +198,22 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
   for (const MeasuredAxis& axis : measured.axes) {
     for (const CurveDiagnostic& diagnostic : axis.curve.diagnostics) {
       if (!diagnostic.in_report) continue;
-      CurveNote note{measured.name, axis.design.axis, diagnostic.name, diagnostic.description,
-                     axis.curve.sizes, {}};
-      for (std::size_t i = 0; i < axis.curve.num_sizes(); ++i) note.means.push_back(diagnostic.Mean(i));
+      CurveNote note{measured.name,
+                     axis.design.axis,
+                     diagnostic.name,
+                     diagnostic.description,
+                     axis.curve.sizes,
+                     {}};
+      for (std::size_t i = 0; i < axis.curve.num_sizes(); ++i)
+        note.means.push_back(diagnostic.Mean(i));
       notes_.push_back(std::move(note));
     }
     const std::vector<double> means = MeanLosses(axis.curve);
     for (const std::string& name : theories) {
       const TheoryInfo& info = *TheoryRegistry::Global().Find(name);
       std::unique_ptr<Theory> theory = TheoryRegistry::Global().Create(name, nullptr);
-      PredictionRequest request(measured.profile, axis.design.learner, axis.design.axis,
-                                axis.curve.sizes);
+      PredictionRequest request(
+          measured.profile, axis.design.learner, axis.design.axis, axis.curve.sizes);
       Stopwatch watch;
       const Prediction prediction = RunTheory(*theory, info, request);
       Cell cell;
@@ -295,7 +303,8 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
 
   std::vector<std::string> failures;
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    if (!options.quiet) out << "[" << i + 1 << "/" << targets.size() << "] " << targets[i] << std::endl;
+    if (!options.quiet)
+      out << "[" << i + 1 << "/" << targets.size() << "] " << targets[i] << std::endl;
     MeasuredTarget measured;
     std::string target_error;
     if (!run.Measure(targets[i], &measured, &target_error)) {
@@ -316,8 +325,9 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
 
   int status = failures.empty() ? 0 : 1;
   std::string write_error;
-  for (const auto& [format, file] : {std::pair<std::string, std::string>{"markdown", "LEADERBOARD.md"},
-                                     {"json", "leaderboard.json"}}) {
+  for (const auto& [format, file] :
+       {std::pair<std::string, std::string>{"markdown", "LEADERBOARD.md"},
+        {"json", "leaderboard.json"}}) {
     if (!WriteReportFile(format, options.results_dir + "/" + file, context, board, &write_error)) {
       failures.push_back(write_error);
       status = 1;
@@ -329,7 +339,8 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
     status = 1;
   }
   WriteReport("console", context, board, out);
-  if (record.info.id > 0) out << "recorded as run " << record.info.id << " in " << options.db_path << "\n";
+  if (record.info.id > 0)
+    out << "recorded as run " << record.info.id << " in " << options.db_path << "\n";
   for (const auto& failure : failures) *error += (error->empty() ? "" : "\n") + failure;
   return status;
 }

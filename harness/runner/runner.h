@@ -10,18 +10,18 @@
 namespace scalebench {
 
 struct RunOptions {
-  std::string suite = "default";          // which targets when `targets` is empty
-  std::vector<std::string> theories;      // empty: every registered theory
-  std::vector<std::string> targets;       // empty: the suite's targets
-  int seeds = 0;                          // 0: each design's own seed count
+  std::string suite = "default";      // which targets when `targets` is empty
+  std::vector<std::string> theories;  // empty: every registered theory
+  std::vector<std::string> targets;   // empty: the suite's targets
+  int seeds = 0;                      // 0: each design's own seed count
   int threads = 2;
   int bootstrap_resamples = 1000;
-  bool quiet = false;                     // no progress lines
-  bool use_cache = true;                  // reuse cached curves and profiles
-  std::string results_dir = "results";    // LEADERBOARD.md and leaderboard.json go here
+  bool quiet = false;                   // no progress lines
+  bool use_cache = true;                // reuse cached curves and profiles
+  std::string results_dir = "results";  // LEADERBOARD.md and leaderboard.json go here
   std::string cache_dir = "results/cache";
   std::string db_path = "results/history.sqlite";
-  std::string command_line;               // recorded with the run
+  std::string command_line;  // recorded with the run
 
   bool IsValid(std::string* error) const;
 };

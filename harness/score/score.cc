@@ -9,7 +9,9 @@
 namespace scalebench {
 namespace {
 
-bool PositiveFinite(double x) { return std::isfinite(x) && x > 0.0; }
+bool PositiveFinite(double x) {
+  return std::isfinite(x) && x > 0.0;
+}
 
 // Mean |log(predicted / measured)| over the sizes where both losses are positive and finite;
 // nullopt when the curves differ in length or no size qualifies.

@@ -23,8 +23,8 @@ struct Cell {
 
   // The theory's side.
   PredictionStatus status = PredictionStatus::kFailed;
-  std::string message;  // reason (n/a, failed) or the theory's note
-  Estimate predicted;   // exponent, valid when status == kPredicted
+  std::string message;                  // reason (n/a, failed) or the theory's note
+  Estimate predicted;                   // exponent, valid when status == kPredicted
   std::vector<double> predicted_curve;  // empty unless the theory predicts a curve
 
   // The measured side (fit of the target's curve).
@@ -58,7 +58,7 @@ struct TheoryRow {
   int cells_applicable = 0;  // predicted (not n/a); failed cells are applicable but unscored
   int cells_scored = 0;      // predicted with a usable fit
   int cells_failed = 0;
-  double coverage = 0.0;     // cells_applicable / cells_total
+  double coverage = 0.0;  // cells_applicable / cells_total
   double mean_abs_error = std::numeric_limits<double>::quiet_NaN();
   double inside_ci_share = std::numeric_limits<double>::quiet_NaN();
   // 1 - MAE(theory) / MAE(baseline) over the cells both scored; NaN without common cells.
@@ -82,7 +82,7 @@ struct CurveNote {
 struct Leaderboard {
   std::string baseline_theory;  // the theory skill is measured against
   std::vector<Cell> cells;
-  std::vector<TheoryRow> rows;  // sorted by rank, unranked last
+  std::vector<TheoryRow> rows;   // sorted by rank, unranked last
   std::vector<CurveNote> notes;  // in measurement order; not part of the ranking
 };
 

@@ -1,5 +1,6 @@
 #include "harness/store/curve_cache.h"
 
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -9,10 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <fmt/core.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "harness/io/atomic_file.h"
 #include "harness/io/profile_json.h"
@@ -25,9 +24,13 @@ using nlohmann::json;
 // Bumped when the layout of an entry changes, so old entries become misses.
 constexpr int kCacheFormat = 1;
 
-std::string Canonical(double x) { return fmt::format("{:.17g}", x); }
+std::string Canonical(double x) {
+  return fmt::format("{:.17g}", x);
+}
 
-json NumberOrNull(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+json NumberOrNull(double x) {
+  return std::isfinite(x) ? json(x) : json(nullptr);
+}
 
 json MatrixToJson(const std::vector<std::vector<double>>& matrix) {
   json rows = json::array();
@@ -50,8 +53,11 @@ std::vector<std::vector<double>> MatrixFromJson(const json& rows) {
 }
 
 json CurveToJson(const LearningCurve& curve) {
-  json out = {{"axis", ToString(curve.axis)}, {"loss", curve.loss}, {"sizes", curve.sizes},
-              {"seeds", curve.seeds},         {"values", MatrixToJson(curve.values)}};
+  json out = {{"axis", ToString(curve.axis)},
+              {"loss", curve.loss},
+              {"sizes", curve.sizes},
+              {"seeds", curve.seeds},
+              {"values", MatrixToJson(curve.values)}};
   if (!curve.diagnostics.empty()) {
     json diagnostics = json::array();
     for (const CurveDiagnostic& d : curve.diagnostics) {
@@ -112,7 +118,6 @@ bool ReadEntry(const std::string& path, const std::string& key, json* out, std::
   return true;
 }
 
-
 }  // namespace
 
 std::string Fnv1aHex(std::string_view text) {
@@ -127,15 +132,22 @@ std::string Fnv1aHex(std::string_view text) {
 std::string CanonicalDesign(const AxisDesign& design) {
   std::string sizes;
   for (double s : design.sizes) sizes += Canonical(s) + ",";
-  return fmt::format("axis={};learner={};sizes={};seeds={};zero_offset={}", ToString(design.axis),
-                     LearnerSpecToJson(design.learner).dump(), sizes, design.seeds,
+  return fmt::format("axis={};learner={};sizes={};seeds={};zero_offset={}",
+                     ToString(design.axis),
+                     LearnerSpecToJson(design.learner).dump(),
+                     sizes,
+                     design.seeds,
                      design.zero_offset ? 1 : 0);
 }
 
-std::string CurveCacheKey(const TargetInfo& info, const std::string& material,
+std::string CurveCacheKey(const TargetInfo& info,
+                          const std::string& material,
                           const AxisDesign& design) {
-  return Fnv1aHex(fmt::format("curve;target={};version={};material={};{}", info.name, info.version,
-                              material, CanonicalDesign(design)));
+  return Fnv1aHex(fmt::format("curve;target={};version={};material={};{}",
+                              info.name,
+                              info.version,
+                              material,
+                              CanonicalDesign(design)));
 }
 
 std::string ProfileCacheKey(const TargetInfo& info, const std::string& material) {
@@ -151,7 +163,9 @@ std::string CurveCache::ProfilePath(const std::string& key) const {
   return (std::filesystem::path(directory_) / ("profile-" + key + ".json")).string();
 }
 
-bool CurveCache::LoadCurve(const std::string& key, LearningCurve* curve, std::string* warning) const {
+bool CurveCache::LoadCurve(const std::string& key,
+                           LearningCurve* curve,
+                           std::string* warning) const {
   const std::string path = CurvePath(key);
   json j;
   if (!ReadEntry(path, key, &j, warning)) return false;
@@ -186,12 +200,16 @@ bool CurveCache::LoadProfile(const std::string& key, Profile* profile, std::stri
   return true;
 }
 
-bool CurveCache::StoreCurve(const std::string& key, const LearningCurve& curve, std::string* error) const {
+bool CurveCache::StoreCurve(const std::string& key,
+                            const LearningCurve& curve,
+                            std::string* error) const {
   const json j = {{"format", kCacheFormat}, {"key", key}, {"curve", CurveToJson(curve)}};
   return WriteFileAtomically(CurvePath(key), j.dump(1) + "\n", error);
 }
 
-bool CurveCache::StoreProfile(const std::string& key, const Profile& profile, std::string* error) const {
+bool CurveCache::StoreProfile(const std::string& key,
+                              const Profile& profile,
+                              std::string* error) const {
   ProfileFile file;
   file.profile = profile;
   const json j = {{"format", kCacheFormat}, {"key", key}, {"profile", ProfileToJson(file)}};

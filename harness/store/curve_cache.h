@@ -35,7 +35,8 @@ std::string Fnv1aHex(std::string_view text);
 // Canonical strings (every field, fixed order, doubles with 17 significant digits) hashed into
 // the keys. The target's name and version are part of both.
 std::string CanonicalDesign(const AxisDesign& design);
-std::string CurveCacheKey(const TargetInfo& info, const std::string& material,
+std::string CurveCacheKey(const TargetInfo& info,
+                          const std::string& material,
                           const AxisDesign& design);
 std::string ProfileCacheKey(const TargetInfo& info, const std::string& material);
 

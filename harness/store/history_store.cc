@@ -105,7 +105,8 @@ class Statement {
     return text ? reinterpret_cast<const char*>(text) : "";
   }
   double Real(int column) const {
-    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::numeric_limits<double>::quiet_NaN();
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL)
+      return std::numeric_limits<double>::quiet_NaN();
     return sqlite3_column_double(stmt_, column);
   }
   std::optional<double> OptionalReal(int column) const {
@@ -127,7 +128,9 @@ bool Exec(sqlite3* db, const std::string& path, const std::string& sql, std::str
 }
 
 // Best effort: after a failed statement the transaction may already be gone.
-void Rollback(sqlite3* db) { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
+void Rollback(sqlite3* db) {
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
 
 std::string Placeholders(int n) {
   std::string out;
@@ -149,13 +152,15 @@ Enum EnumFromText(const std::string& text, std::initializer_list<Enum> values, E
 }
 
 PredictionStatus PredictionStatusFromText(const std::string& text) {
-  return EnumFromText(text, {PredictionStatus::kPredicted, PredictionStatus::kNotApplicable,
-                             PredictionStatus::kFailed},
-                      PredictionStatus::kFailed);
+  return EnumFromText(
+      text,
+      {PredictionStatus::kPredicted, PredictionStatus::kNotApplicable, PredictionStatus::kFailed},
+      PredictionStatus::kFailed);
 }
 
 FitStatus FitStatusFromText(const std::string& text) {
-  return EnumFromText(text, {FitStatus::kConverged, FitStatus::kNotIdentifiable, FitStatus::kFailed},
+  return EnumFromText(text,
+                      {FitStatus::kConverged, FitStatus::kNotIdentifiable, FitStatus::kFailed},
                       FitStatus::kFailed);
 }
 
@@ -168,13 +173,23 @@ Axis AxisFromText(const std::string& text) {
 void BindCell(const Cell& c, Statement* s) {
   const bool predicted = c.status == PredictionStatus::kPredicted;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  s->Bind(c.theory).Bind(c.family).Bind(c.target).Bind(ToString(c.axis)).Bind(ToString(c.status))
+  s->Bind(c.theory)
+      .Bind(c.family)
+      .Bind(c.target)
+      .Bind(ToString(c.axis))
+      .Bind(ToString(c.status))
       .Bind(c.message)
       .Bind(predicted ? c.predicted.value : nan)
       .Bind(predicted ? c.predicted.lower : std::nullopt)
       .Bind(predicted ? c.predicted.upper : std::nullopt)
-      .Bind(c.measured).Bind(c.measured_ci.lower).Bind(c.measured_ci.upper).Bind(c.exact)
-      .Bind(ToString(c.fit_status)).Bind(c.abs_error).Bind(c.inside_ci).Bind(c.curve_error)
+      .Bind(c.measured)
+      .Bind(c.measured_ci.lower)
+      .Bind(c.measured_ci.upper)
+      .Bind(c.exact)
+      .Bind(ToString(c.fit_status))
+      .Bind(c.abs_error)
+      .Bind(c.inside_ci)
+      .Bind(c.curve_error)
       .Bind(c.predict_seconds);
 }
 
@@ -204,11 +219,26 @@ Cell ReadCell(const Statement& s, int first) {
 
 void BindFit(const FitRecord& f, Statement* s) {
   const FitSummary& m = f.summary;
-  s->Bind(f.target).Bind(ToString(f.axis)).Bind(ToString(m.form)).Bind(m.offset_fixed)
-      .Bind(m.exponent).Bind(m.exponent_ci.lower).Bind(m.exponent_ci.upper).Bind(m.confidence)
-      .Bind(m.offset).Bind(m.amplitude).Bind(ToString(m.status)).Bind(m.message)
-      .Bind(m.fit_min_size).Bind(m.fit_max_size).Bind(m.num_sizes).Bind(m.num_seeds)
-      .Bind(m.num_points).Bind(m.rms_log_residual).Bind(m.seconds).Bind(f.cache_key)
+  s->Bind(f.target)
+      .Bind(ToString(f.axis))
+      .Bind(ToString(m.form))
+      .Bind(m.offset_fixed)
+      .Bind(m.exponent)
+      .Bind(m.exponent_ci.lower)
+      .Bind(m.exponent_ci.upper)
+      .Bind(m.confidence)
+      .Bind(m.offset)
+      .Bind(m.amplitude)
+      .Bind(ToString(m.status))
+      .Bind(m.message)
+      .Bind(m.fit_min_size)
+      .Bind(m.fit_max_size)
+      .Bind(m.num_sizes)
+      .Bind(m.num_seeds)
+      .Bind(m.num_points)
+      .Bind(m.rms_log_residual)
+      .Bind(m.seconds)
+      .Bind(f.cache_key)
       .Bind(f.from_cache);
 }
 
@@ -259,7 +289,8 @@ RunInfo ReadRunInfo(const Statement& s) {
 
 }  // namespace
 
-std::unique_ptr<HistoryStore> HistoryStore::Open(const std::string& path, Mode mode,
+std::unique_ptr<HistoryStore> HistoryStore::Open(const std::string& path,
+                                                 Mode mode,
                                                  std::string* error) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -276,8 +307,8 @@ std::unique_ptr<HistoryStore> HistoryStore::Open(const std::string& path, Mode m
     }
   }
   sqlite3* db = nullptr;
-  const int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
-                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int flags =
+      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     *error = Describe(path, db);
     sqlite3_close(db);
@@ -298,7 +329,9 @@ std::unique_ptr<HistoryStore> HistoryStore::Open(const std::string& path, Mode m
   return store;
 }
 
-HistoryStore::~HistoryStore() { sqlite3_close(db_); }
+HistoryStore::~HistoryStore() {
+  sqlite3_close(db_);
+}
 
 bool HistoryStore::Migrate(std::string* error) {
   Statement version(db_, "PRAGMA user_version");
@@ -358,24 +391,36 @@ bool HistoryStore::WriteRun(RunRecord* run, std::string* error) {
   };
   const RunInfo& r = run->info;
   {
-    Statement s(db_, "INSERT INTO runs (started_at, finished_at, git_commit, config_hash, suite, "
-                     "command, host, baseline_theory, seconds, status) VALUES (" + Placeholders(10) + ")");
+    Statement s(db_,
+                "INSERT INTO runs (started_at, finished_at, git_commit, config_hash, suite, "
+                "command, host, baseline_theory, seconds, status) VALUES (" +
+                    Placeholders(10) + ")");
     if (s.ok()) {
-      s.Bind(r.started_at).Bind(r.finished_at).Bind(r.git_commit).Bind(r.config_hash).Bind(r.suite)
-          .Bind(r.command).Bind(r.host).Bind(r.baseline_theory).Bind(r.seconds).Bind(r.status);
+      s.Bind(r.started_at)
+          .Bind(r.finished_at)
+          .Bind(r.git_commit)
+          .Bind(r.config_hash)
+          .Bind(r.suite)
+          .Bind(r.command)
+          .Bind(r.host)
+          .Bind(r.baseline_theory)
+          .Bind(r.seconds)
+          .Bind(r.status);
     }
     if (!insert(s)) return false;
   }
   const std::int64_t id = sqlite3_last_insert_rowid(db_);
   for (const Cell& cell : run->cells) {
-    Statement s(db_, std::string("INSERT INTO cells (run_id, ") + kCellColumns + ") VALUES (" +
-                         Placeholders(1 + CountColumns(kCellColumns)) + ")");
+    Statement s(db_,
+                std::string("INSERT INTO cells (run_id, ") + kCellColumns + ") VALUES (" +
+                    Placeholders(1 + CountColumns(kCellColumns)) + ")");
     if (s.ok()) BindCell(cell, &s.Bind(id));
     if (!insert(s)) return false;
   }
   for (const FitRecord& fit : run->fits) {
-    Statement s(db_, std::string("INSERT INTO fits (run_id, ") + kFitColumns + ") VALUES (" +
-                         Placeholders(1 + CountColumns(kFitColumns)) + ")");
+    Statement s(db_,
+                std::string("INSERT INTO fits (run_id, ") + kFitColumns + ") VALUES (" +
+                    Placeholders(1 + CountColumns(kFitColumns)) + ")");
     if (s.ok()) BindFit(fit, &s.Bind(id));
     if (!insert(s)) return false;
   }
@@ -423,7 +468,8 @@ bool HistoryStore::LoadRun(std::int64_t id, RunRecord* run, std::string* error) 
     loaded.info = ReadRunInfo(s);
   }
   {
-    Statement s(db_, std::string("SELECT ") + kCellColumns + " FROM cells WHERE run_id = ? ORDER BY rowid");
+    Statement s(
+        db_, std::string("SELECT ") + kCellColumns + " FROM cells WHERE run_id = ? ORDER BY rowid");
     if (!s.ok()) return fail();
     s.Bind(id);
     int rc;
@@ -431,7 +477,8 @@ bool HistoryStore::LoadRun(std::int64_t id, RunRecord* run, std::string* error) 
     if (rc != SQLITE_DONE) return fail();
   }
   {
-    Statement s(db_, std::string("SELECT ") + kFitColumns + " FROM fits WHERE run_id = ? ORDER BY rowid");
+    Statement s(
+        db_, std::string("SELECT ") + kFitColumns + " FROM fits WHERE run_id = ? ORDER BY rowid");
     if (!s.ok()) return fail();
     s.Bind(id);
     int rc;
@@ -443,22 +490,25 @@ bool HistoryStore::LoadRun(std::int64_t id, RunRecord* run, std::string* error) 
     if (!s.ok()) return fail();
     s.Bind(id);
     int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) loaded.runtimes.push_back({s.Text(0), s.Text(1), s.Real(2)});
+    while ((rc = s.Step()) == SQLITE_ROW)
+      loaded.runtimes.push_back({s.Text(0), s.Text(1), s.Real(2)});
     if (rc != SQLITE_DONE) return fail();
   }
   *run = std::move(loaded);
   return true;
 }
 
-bool HistoryStore::ErrorTrend(const std::string& theory, std::vector<TrendPoint>* trend,
+bool HistoryStore::ErrorTrend(const std::string& theory,
+                              std::vector<TrendPoint>* trend,
                               std::string* error) const {
   std::vector<RunInfo> runs;
   if (!ListRuns(&runs, error)) return false;
   std::reverse(runs.begin(), runs.end());  // oldest first
   trend->clear();
   for (const RunInfo& info : runs) {
-    Statement s(db_, std::string("SELECT ") + kCellColumns +
-                         " FROM cells WHERE run_id = ? AND (? = '' OR theory = ?) ORDER BY rowid");
+    Statement s(db_,
+                std::string("SELECT ") + kCellColumns +
+                    " FROM cells WHERE run_id = ? AND (? = '' OR theory = ?) ORDER BY rowid");
     if (!s.ok()) {
       *error = Describe(path_, db_);
       return false;
@@ -476,8 +526,15 @@ bool HistoryStore::ErrorTrend(const std::string& theory, std::vector<TrendPoint>
     for (const Cell& cell : cells) predict_seconds[cell.theory] += cell.predict_seconds;
     const Leaderboard board = BuildLeaderboard(std::move(cells), info.baseline_theory);
     for (const TheoryRow& row : board.rows) {
-      trend->push_back({row.theory, info.id, info.started_at, info.git_commit, row.mean_abs_error,
-                        row.coverage, row.cells_applicable, row.cells_scored, row.cells_total,
+      trend->push_back({row.theory,
+                        info.id,
+                        info.started_at,
+                        info.git_commit,
+                        row.mean_abs_error,
+                        row.coverage,
+                        row.cells_applicable,
+                        row.cells_scored,
+                        row.cells_total,
                         predict_seconds[row.theory]});
     }
   }

@@ -40,11 +40,11 @@ struct RunInfo {
   std::string git_commit;
   std::string config_hash;  // hash of the options that determine the results
   std::string suite;
-  std::string command;      // the command line that reproduces the run
+  std::string command;  // the command line that reproduces the run
   std::string host;
   std::string baseline_theory;  // skill is measured against it when the run is shown again
   double seconds = 0.0;
-  std::string status = "ok";    // "ok" or "failed" (a run that ended with an error)
+  std::string status = "ok";  // "ok" or "failed" (a run that ended with an error)
 };
 
 // One fitted measured curve of the run.
@@ -76,7 +76,7 @@ struct RunRecord {
 struct TrendPoint {
   std::string theory;
   std::int64_t run_id = 0;
-  std::string date;        // the run's started_at
+  std::string date;  // the run's started_at
   std::string git_commit;
   double mean_abs_error = 0.0;  // NaN when nothing was scored
   double coverage = 0.0;
@@ -111,7 +111,9 @@ class HistoryStore {
   // Returns false with "no run N in PATH" when it does not exist.
   bool LoadRun(std::int64_t id, RunRecord* run, std::string* error) const;
   // Sorted by theory, then oldest run first; `theory` empty: every theory.
-  bool ErrorTrend(const std::string& theory, std::vector<TrendPoint>* trend, std::string* error) const;
+  bool ErrorTrend(const std::string& theory,
+                  std::vector<TrendPoint>* trend,
+                  std::string* error) const;
 
   const std::string& path() const { return path_; }
   void set_row_hook_for_testing(RowHook hook) { row_hook_ = std::move(hook); }

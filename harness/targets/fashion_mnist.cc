@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <sstream>
 #include <span>
+#include <sstream>
 #include <utility>
 
 #include "datasets/generators/random.h"
@@ -18,13 +18,13 @@
 #include "harness/learners/random_relu_features.h"
 
 // Sizes: default variants pool n = 2000, P in 50..1000 (8 sizes, 5 seeds), P <= n/2 where the
-// self-consistent curve on the pool spectrum is within 4% (tests/fashion_mnist/curve_check_test.cc);
-// _full variants pool n = 8000, P in 100..8000 (12 sizes; P = n trains on the whole pool).
-// The kernel PCA of the pool (dsyevd with vectors, plus the n/2 check) dominates the cost.
-// Held-out variants: rbf_heldout P in 100..4000 (8 sizes, 5 seeds) with a reference sample of
-// 4000, within the default suite's time; the _full ones P in 100..16000 (12 sizes, 5 seeds; a
-// 16000 Cholesky per seed) with a reference sample of 8000 (k_trust = 800 measured modes before
-// the theories continue the tail).
+// self-consistent curve on the pool spectrum is within 4%
+// (tests/fashion_mnist/curve_check_test.cc); _full variants pool n = 8000, P in 100..8000 (12
+// sizes; P = n trains on the whole pool). The kernel PCA of the pool (dsyevd with vectors, plus the
+// n/2 check) dominates the cost. Held-out variants: rbf_heldout P in 100..4000 (8 sizes, 5 seeds)
+// with a reference sample of 4000, within the default suite's time; the _full ones P in 100..16000
+// (12 sizes, 5 seeds; a 16000 Cholesky per seed) with a reference sample of 8000 (k_trust = 800
+// measured modes before the theories continue the tail).
 
 namespace scalebench {
 namespace {
@@ -77,8 +77,11 @@ using internal::Fail;
 
 // The images of `range` (one per row, pixels in [0, 1]), their one-hot targets (10 columns) and,
 // if asked, their labels. Reads the first range.end items of the file.
-bool LoadRange(const FashionMnistRange& range, Eigen::MatrixXd* images, Eigen::MatrixXd* one_hot,
-               std::vector<int>* labels, std::string* error) {
+bool LoadRange(const FashionMnistRange& range,
+               Eigen::MatrixXd* images,
+               Eigen::MatrixXd* one_hot,
+               std::vector<int>* labels,
+               std::string* error) {
   LabeledImages data;
   ImageLoadOptions load;
   load.max_items = range.end;
@@ -107,26 +110,30 @@ std::string RangeText(const FashionMnistRange& range) {
 }
 
 std::string PcaLine(const std::string& sample, const KernelPcaResult& pca) {
-  return "kernel PCA of " + sample + ": " + std::to_string(pca.eigen_seconds) + " s; b = " +
-         std::to_string(pca.spectrum_decay.value) + " (n/2: " +
-         std::to_string(pca.half_spectrum_decay) + "), a = " +
-         std::to_string(pca.task_power_decay.value) + " (n/2: " +
-         std::to_string(pca.half_task_power_decay) + ")";
+  return "kernel PCA of " + sample + ": " + std::to_string(pca.eigen_seconds) +
+         " s; b = " + std::to_string(pca.spectrum_decay.value) +
+         " (n/2: " + std::to_string(pca.half_spectrum_decay) +
+         "), a = " + std::to_string(pca.task_power_decay.value) +
+         " (n/2: " + std::to_string(pca.half_task_power_decay) + ")";
 }
 
 // The profile of the held-out design (FashionMnistTarget kHeldOut and the MLP): kernel PCA of the
 // reference sample with `kernel`, the intrinsic dimension of its first `id_points` images, and the
 // two stated properties (see the header).
-Profile ReferenceProfile(const std::string& name, const FashionMnistRange& reference,
-                         const KernelOptions& kernel, int id_points, const ProgressFn& progress) {
+Profile ReferenceProfile(const std::string& name,
+                         const FashionMnistRange& reference,
+                         const KernelOptions& kernel,
+                         int id_points,
+                         const ProgressFn& progress) {
   auto report = [&](const std::string& message) {
     if (progress) progress(name + ": " + message);
   };
   Profile profile;
   profile.source = name + ": reference sample " + RangeText(reference) + " (the last " +
-                   std::to_string(reference.size()) + " Fashion-MNIST training images, disjoint "
-                   "from every training set and from the t10k test set), " + ToString(kernel.kind) +
-                   " kernel of width " + WidthText(kernel.width);
+                   std::to_string(reference.size()) +
+                   " Fashion-MNIST training images, disjoint "
+                   "from every training set and from the t10k test set), " +
+                   ToString(kernel.kind) + " kernel of width " + WidthText(kernel.width);
   Eigen::MatrixXd images, y, gram;
   std::string error;
   if (!LoadRange(reference, &images, &y, nullptr, &error)) {
@@ -144,8 +151,8 @@ Profile ReferenceProfile(const std::string& name, const FashionMnistRange& refer
   report(PcaLine("the reference sample", pca));
   pca.FillProfile(&profile);
   IntrinsicDimensionResult id;
-  if (MeasureIntrinsicDimension(images.topRows(id_points), IntrinsicDimensionOptions{}, &id,
-                                &error)) {
+  if (MeasureIntrinsicDimension(
+          images.topRows(id_points), IntrinsicDimensionOptions{}, &id, &error)) {
     id.FillProfile(&profile);
   } else {
     report("intrinsic dimension failed: " + error);
@@ -153,11 +160,14 @@ Profile ReferenceProfile(const std::string& name, const FashionMnistRange& refer
   // 0: the reference is a sample of the image distribution, not the population itself, so the
   // theories are to treat its modes beyond ~n/10 as unmeasured.
   profile.Set(Property::kSpectrumComplete,
-              {0.0, 0.0, "the kernel PCA sample (" + std::to_string(reference.size()) +
-                             " reference images) is a sample of the distribution, not the "
-                             "population"});
+              {0.0,
+               0.0,
+               "the kernel PCA sample (" + std::to_string(reference.size()) +
+                   " reference images) is a sample of the distribution, not the "
+                   "population"});
   profile.Set(Property::kLabelNoiseVariance,
-              {0.0, 0.0,
+              {0.0,
+               0.0,
                "0, stated: every Fashion-MNIST image carries exactly one label, so the label is a "
                "function of the image (not measured)"});
   return profile;
@@ -173,10 +183,15 @@ struct HeldOutTimings {
 // outputs, averaged over the test images (KernelRidgeCurve's loss). NestedKernelRidge is used
 // directly so that the Gram can be handed over (moved) to the solver, which keeps it for the
 // mixed-precision refinement: no second P_max^2 matrix (2 GB at P_max = 16000).
-void HeldOutCurve(const Eigen::MatrixXd& pool, const Eigen::MatrixXd& pool_y,
-                  const std::vector<int>& draws, const Eigen::MatrixXd& test,
-                  const Eigen::MatrixXd& test_y, const std::vector<int>& sizes,
-                  const KernelOptions& kernel, double ridge, std::vector<double>* losses,
+void HeldOutCurve(const Eigen::MatrixXd& pool,
+                  const Eigen::MatrixXd& pool_y,
+                  const std::vector<int>& draws,
+                  const Eigen::MatrixXd& test,
+                  const Eigen::MatrixXd& test_y,
+                  const std::vector<int>& sizes,
+                  const KernelOptions& kernel,
+                  double ridge,
+                  std::vector<double>* losses,
                   HeldOutTimings* timings) {
   const int p_max = sizes.back();
   Eigen::MatrixXd x(p_max, pool.cols()), y(p_max, pool_y.cols());
@@ -236,8 +251,8 @@ bool FashionMnistOptions::IsValid(std::string* error) const {
   } else if (held_out && learner != FashionMnistLearner::kKernelRidge) {
     message << "test = held_out supports learner = kernel ridge only (relu_features uses the "
                "pool design)";
-  } else if (held_out && (reference_size < 200 ||
-                          pool_size + reference_size > kFashionMnistTrainImages)) {
+  } else if (held_out &&
+             (reference_size < 200 || pool_size + reference_size > kFashionMnistTrainImages)) {
     message << "reference_size = " << reference_size << " must be >= 200 (the n/2 convergence "
             << "check needs a fit window) and pool_size + reference_size <= 60000 (the reference "
             << "sample is the last images of the training file, disjoint from the training pool "
@@ -261,12 +276,12 @@ bool FashionMnistOptions::IsValid(std::string* error) const {
     message << "param_sizes must be strictly increasing positive integers <= features";
   } else if (learner == FashionMnistLearner::kReluFeatures && params_train_size < 1) {
     message << "params_train_size = " << params_train_size << " must be >= 1";
-  } else if (!held_out && (intrinsic_dimension_points < 100 ||
-                           intrinsic_dimension_points > pool_size)) {
+  } else if (!held_out &&
+             (intrinsic_dimension_points < 100 || intrinsic_dimension_points > pool_size)) {
     message << "intrinsic_dimension_points = " << intrinsic_dimension_points
             << " must be in [100, pool_size]";
-  } else if (held_out && (intrinsic_dimension_points < 100 ||
-                          intrinsic_dimension_points > reference_size)) {
+  } else if (held_out &&
+             (intrinsic_dimension_points < 100 || intrinsic_dimension_points > reference_size)) {
     message << "intrinsic_dimension_points = " << intrinsic_dimension_points
             << " must be in [100, reference_size] (held-out: measured on the reference sample)";
   } else {
@@ -284,8 +299,8 @@ FashionMnistLayout FashionMnistOptions::Layout() const {
     layout.tests = layout.reference = layout.training;
   } else {
     layout.tests = {"test", 0, tests};
-    layout.reference = {"train", kFashionMnistTrainImages - reference_size,
-                        kFashionMnistTrainImages};
+    layout.reference = {
+        "train", kFashionMnistTrainImages - reference_size, kFashionMnistTrainImages};
   }
   return layout;
 }
@@ -306,7 +321,8 @@ TargetInfo FashionMnistTarget::Describe() const {
   } else {
     summary << "Fashion-MNIST, training pool of the first " << options_.pool_size
             << " training images, test = first " << options_.tests << " t10k images, kernel PCA "
-            << "on the last " << options_.reference_size << " training images, one-hot 10 classes, ";
+            << "on the last " << options_.reference_size
+            << " training images, one-hot 10 classes, ";
   }
   if (options_.learner == FashionMnistLearner::kKernelRidge) {
     summary << ToString(options_.kernel.kind) << " kernel ridge, width "
@@ -348,7 +364,8 @@ std::vector<AxisDesign> FashionMnistTarget::Designs() const {
   return designs;
 }
 
-bool FashionMnistTarget::LoadPool(Eigen::MatrixXd* images, Eigen::MatrixXd* one_hot,
+bool FashionMnistTarget::LoadPool(Eigen::MatrixXd* images,
+                                  Eigen::MatrixXd* one_hot,
                                   std::string* error) const {
   return LoadRange(options_.Layout().training, images, one_hot, nullptr, error);
 }
@@ -359,8 +376,8 @@ void FashionMnistTarget::PoolGram(const Eigen::MatrixXd& images, Eigen::MatrixXd
     return;
   }
   Eigen::MatrixXd features;
-  UnscaledReluFeatures(images, options_.features,
-                       MixSeed(options_.seed_base, kFeatureStream), &features);
+  UnscaledReluFeatures(
+      images, options_.features, MixSeed(options_.seed_base, kFeatureStream), &features);
   gram->resize(images.rows(), images.rows());
   gram->noalias() = features * features.transpose();
   *gram /= double(options_.features);
@@ -406,8 +423,8 @@ LearningCurve FashionMnistTarget::TrainData(const AxisDesign& design,
     const std::vector<int> draws = DataDraws(curve.seeds[j], sizes.back());
     std::vector<double> losses;
     KernelRidgeTimings timings;
-    if (!PoolKernelRidgeCurve(gram, y, draws, sizes, design.learner.ridge, &losses, &timings,
-                              &error)) {
+    if (!PoolKernelRidgeCurve(
+            gram, y, draws, sizes, design.learner.ridge, &losses, &timings, &error)) {
       report("seed " + std::to_string(j + 1) + " failed: " + error);
       continue;
     }
@@ -422,8 +439,10 @@ LearningCurve FashionMnistTarget::TrainData(const AxisDesign& design,
 }
 
 std::vector<int> FashionMnistTarget::DataDraws(std::uint64_t seed, int count) const {
-  return Draws(MixSeed(MixSeed(options_.seed_base, kDataStream), seed), count,
-               options_.pool_size, options_.with_replacement);
+  return Draws(MixSeed(MixSeed(options_.seed_base, kDataStream), seed),
+               count,
+               options_.pool_size,
+               options_.with_replacement);
 }
 
 LearningCurve FashionMnistTarget::TrainHeldOut(const AxisDesign& design,
@@ -445,8 +464,16 @@ LearningCurve FashionMnistTarget::TrainHeldOut(const AxisDesign& design,
     const std::vector<int> draws = DataDraws(curve.seeds[j], sizes.back());
     std::vector<double> losses;
     HeldOutTimings t;
-    HeldOutCurve(pool, pool_y, draws, test, test_y, sizes, options_.kernel, design.learner.ridge,
-                 &losses, &t);
+    HeldOutCurve(pool,
+                 pool_y,
+                 draws,
+                 test,
+                 test_y,
+                 sizes,
+                 options_.kernel,
+                 design.learner.ridge,
+                 &losses,
+                 &t);
     for (std::size_t i = 0; i < sizes.size(); ++i) curve.values[i][j] = losses[i];
     const double p = sizes.back();
     report("seed " + std::to_string(j + 1) + "/" + std::to_string(design.seeds) + ": Gram " +
@@ -472,8 +499,9 @@ LearningCurve FashionMnistTarget::TrainParams(const AxisDesign& design,
       design.learner.kind != LearnerKind() || !IntegerSizes(design.sizes, &sizes) ||
       !std::isfinite(design.learner.train_size) || design.learner.train_size < 1 ||
       !(design.learner.ridge > 0)) {
-    report("cannot train this params design (expected random_relu_features with a finite "
-           "train_size and ridge > 0)");
+    report(
+        "cannot train this params design (expected random_relu_features with a finite "
+        "train_size and ridge > 0)");
     return curve;
   }
   Eigen::MatrixXd images, y;
@@ -490,10 +518,11 @@ LearningCurve FashionMnistTarget::TrainParams(const AxisDesign& design,
         Draws(MixSeed(stream, 0), p, options_.pool_size, options_.with_replacement);
     Eigen::MatrixXd f_pool, f_train(p, sizes.back()), y_train(p, y.cols());
     UnscaledReluFeatures(images, sizes.back(), MixSeed(stream, 1), &f_pool);
-    for (int i = 0; i < p; ++i) f_train.row(i) = f_pool.row(draws[i]), y_train.row(i) = y.row(draws[i]);
+    for (int i = 0; i < p; ++i)
+      f_train.row(i) = f_pool.row(draws[i]), y_train.row(i) = y.row(draws[i]);
     std::vector<double> losses;
-    if (!ReluFeatureParamsCurve(f_train, f_pool, y_train, y, sizes, design.learner.ridge, &losses,
-                                &error)) {
+    if (!ReluFeatureParamsCurve(
+            f_train, f_pool, y_train, y, sizes, design.learner.ridge, &losses, &error)) {
       report("seed " + std::to_string(j + 1) + " failed: " + error);
       continue;
     }
@@ -509,8 +538,11 @@ Profile FashionMnistTarget::MeasureProfile(const ProgressFn& progress) const {
   };
   if (options_.test == FashionMnistTest::kHeldOut) {
     const FashionMnistLayout layout = options_.Layout();
-    return ReferenceProfile(options_.name, layout.reference, options_.kernel,
-                            options_.intrinsic_dimension_points, progress);
+    return ReferenceProfile(options_.name,
+                            layout.reference,
+                            options_.kernel,
+                            options_.intrinsic_dimension_points,
+                            progress);
   }
   Profile profile;
   std::ostringstream source;
@@ -534,8 +566,8 @@ Profile FashionMnistTarget::MeasureProfile(const ProgressFn& progress) const {
   pca.FillProfile(&profile);
   IntrinsicDimensionOptions id_options;
   IntrinsicDimensionResult id;
-  if (MeasureIntrinsicDimension(images.topRows(options_.intrinsic_dimension_points), id_options,
-                                &id, &error)) {
+  if (MeasureIntrinsicDimension(
+          images.topRows(options_.intrinsic_dimension_points), id_options, &id, &error)) {
     id.FillProfile(&profile);
   } else {
     report("intrinsic dimension failed: " + error);
@@ -543,7 +575,8 @@ Profile FashionMnistTarget::MeasureProfile(const ProgressFn& progress) const {
   profile.Set(Property::kSpectrumComplete,
               {1.0, 0.0, "the kernel PCA sample is the whole pool, i.e. the population"});
   profile.Set(Property::kLabelNoiseVariance,
-              {0.0, 0.0,
+              {0.0,
+               0.0,
                "0 by construction: the population is the pool and each pool image carries one "
                "label (a deterministic function of the image)"});
   return profile;
@@ -555,11 +588,12 @@ std::string FashionMnistTarget::CacheKeyMaterial() const {
   if (options_.test == FashionMnistTest::kHeldOut) {
     const FashionMnistLayout layout = options_.Layout();
     key << "fashion_mnist;name=" << options_.name << ";learner=" << LearnerKind()
-        << ";ridge=" << options_.ridge << ";population=held_out;training="
-        << RangeText(layout.training) << ";tests=" << RangeText(layout.tests)
-        << ";reference=" << RangeText(layout.reference) << ";replacement="
-        << options_.with_replacement << ";data_sizes=" << JoinForKey(options_.data_sizes)
-        << ";seeds=" << options_.seeds << ";seed_base=" << options_.seed_base
+        << ";ridge=" << options_.ridge
+        << ";population=held_out;training=" << RangeText(layout.training)
+        << ";tests=" << RangeText(layout.tests) << ";reference=" << RangeText(layout.reference)
+        << ";replacement=" << options_.with_replacement
+        << ";data_sizes=" << JoinForKey(options_.data_sizes) << ";seeds=" << options_.seeds
+        << ";seed_base=" << options_.seed_base
         << ";id_points=" << options_.intrinsic_dimension_points
         << ";targets=one-hot-uncentred;kpca=dsyevd,windows=3..0.1n";
     return key.str();
@@ -571,7 +605,8 @@ std::string FashionMnistTarget::CacheKeyMaterial() const {
       << ";features=" << options_.features << ";param_sizes=" << JoinForKey(options_.param_sizes)
       << ";params_train=" << options_.params_train_size << ";seed_base=" << options_.seed_base
       << ";id_points=" << options_.intrinsic_dimension_points
-      << ";population=pool;replacement=" << options_.with_replacement << ";targets=one-hot-uncentred;kpca=dsyevd,windows=3..0.1n";
+      << ";population=pool;replacement=" << options_.with_replacement
+      << ";targets=one-hot-uncentred;kpca=dsyevd,windows=3..0.1n";
   return key.str();
 }
 
@@ -616,9 +651,13 @@ struct MlpRun {
 
 // One MLP trained on the pool columns `train` (in draw order) from `stream`, early-stopped on the
 // validation loss, scored on the test split with its best epoch's weights.
-MlpRun TrainOneMlp(const FashionMnistMlpOptions& o, const MlpOptions& mlp_options,
-                   const MlpSplit& pool, const MlpSplit& validation, const MlpSplit& test,
-                   std::span<const int> train, std::uint64_t stream) {
+MlpRun TrainOneMlp(const FashionMnistMlpOptions& o,
+                   const MlpOptions& mlp_options,
+                   const MlpSplit& pool,
+                   const MlpSplit& validation,
+                   const MlpSplit& test,
+                   std::span<const int> train,
+                   std::uint64_t stream) {
   Mlp mlp(mlp_options, MixSeed(stream, 0));
   Xoshiro256pp rng(MixSeed(stream, 1));
   const int p = static_cast<int>(train.size());
@@ -641,8 +680,8 @@ MlpRun TrainOneMlp(const FashionMnistMlpOptions& o, const MlpOptions& mlp_option
         batch_y[k] = pool.labels[order[start + k]];
       }
       if (o.loss == MlpLoss::kSoftmaxCrossEntropy) {
-        mlp.Step(batch_x.leftCols(count), std::span<const int>(batch_y.data(), count),
-                 o.learning_rate);
+        mlp.Step(
+            batch_x.leftCols(count), std::span<const int>(batch_y.data(), count), o.learning_rate);
       } else {
         mlp.Step(batch_x.leftCols(count), batch_t.leftCols(count), o.learning_rate);
       }
@@ -674,8 +713,7 @@ bool FashionMnistMlpOptions::IsValid(std::string* error) const {
   } else if (batch < 1) {
     message << "batch = " << batch << " must be >= 1";
   } else if (max_epochs < 1 || patience < 1) {
-    message << "max_epochs = " << max_epochs << " and patience = " << patience
-            << " must be >= 1";
+    message << "max_epochs = " << max_epochs << " and patience = " << patience << " must be >= 1";
   } else if (seeds < 1) {
     message << "seeds = " << seeds << " must be >= 1";
   } else if (train_pool < 100 || validation < 100 || reference_size < 200 ||
@@ -705,8 +743,7 @@ FashionMnistLayout FashionMnistMlpOptions::Layout() const {
   layout.training = {"train", 0, train_pool};
   layout.validation = {"train", train_pool, train_pool + validation};
   layout.tests = {"test", 0, tests};
-  layout.reference = {"train", kFashionMnistTrainImages - reference_size,
-                      kFashionMnistTrainImages};
+  layout.reference = {"train", kFashionMnistTrainImages - reference_size, kFashionMnistTrainImages};
   return layout;
 }
 
@@ -774,28 +811,38 @@ LearningCurve FashionMnistMlpTarget::Train(const AxisDesign& design,
   mlp_options.max_batch = std::max(options_.batch, 1024);
   for (int j = 0; j < design.seeds; ++j) {
     const std::vector<int> draws =
-        Draws(MixSeed(MixSeed(options_.seed_base, kDataStream), curve.seeds[j]), sizes.back(),
-              options_.train_pool, /*with_replacement=*/false);
+        Draws(MixSeed(MixSeed(options_.seed_base, kDataStream), curve.seeds[j]),
+              sizes.back(),
+              options_.train_pool,
+              /*with_replacement=*/false);
     for (std::size_t i = 0; i < sizes.size(); ++i) {
       const int p = sizes[i];
       const auto start = std::chrono::steady_clock::now();
-      const MlpRun run = TrainOneMlp(options_, mlp_options, pool, validation, test,
+      const MlpRun run = TrainOneMlp(options_,
+                                     mlp_options,
+                                     pool,
+                                     validation,
+                                     test,
                                      std::span<const int>(draws.data(), p),
                                      MixSeed(MixSeed(options_.seed_base, curve.seeds[j]), p));
       curve.values[i][j] = run.test_loss;
-      report("seed " + std::to_string(j + 1) + ", P = " + std::to_string(p) + ": " +
-             std::to_string(run.epochs) + " epochs" +
-             (run.epochs == options_.max_epochs ? " (the max_epochs cap, not early stopping)" : "") +
-             " in " + std::to_string(SecondsSince(start)) + " s, test " + options_.LossName() +
-             " " + std::to_string(run.test_loss));
+      report(
+          "seed " + std::to_string(j + 1) + ", P = " + std::to_string(p) + ": " +
+          std::to_string(run.epochs) + " epochs" +
+          (run.epochs == options_.max_epochs ? " (the max_epochs cap, not early stopping)" : "") +
+          " in " + std::to_string(SecondsSince(start)) + " s, test " + options_.LossName() + " " +
+          std::to_string(run.test_loss));
     }
   }
   return curve;
 }
 
 Profile FashionMnistMlpTarget::MeasureProfile(const ProgressFn& progress) const {
-  return ReferenceProfile(options_.name, options_.Layout().reference, options_.reference_kernel,
-                          options_.intrinsic_dimension_points, progress);
+  return ReferenceProfile(options_.name,
+                          options_.Layout().reference,
+                          options_.reference_kernel,
+                          options_.intrinsic_dimension_points,
+                          progress);
 }
 
 std::string FashionMnistMlpTarget::CacheKeyMaterial() const {
@@ -803,14 +850,15 @@ std::string FashionMnistMlpTarget::CacheKeyMaterial() const {
   std::ostringstream key;
   key.precision(17);
   key << "fashion_mnist_mlp;hidden=" << options_.hidden << ";loss=" << options_.LossName()
-      << ";lr=" << options_.learning_rate << ";batch=" << options_.batch << ";epochs="
-      << options_.max_epochs << ";patience=" << options_.patience << ";sizes="
-      << JoinForKey(options_.data_sizes) << ";seeds=" << options_.seeds << ";training="
-      << RangeText(layout.training) << ";validation=" << RangeText(layout.validation)
-      << ";tests=" << RangeText(layout.tests) << ";reference=" << RangeText(layout.reference)
+      << ";lr=" << options_.learning_rate << ";batch=" << options_.batch
+      << ";epochs=" << options_.max_epochs << ";patience=" << options_.patience
+      << ";sizes=" << JoinForKey(options_.data_sizes) << ";seeds=" << options_.seeds
+      << ";training=" << RangeText(layout.training)
+      << ";validation=" << RangeText(layout.validation) << ";tests=" << RangeText(layout.tests)
+      << ";reference=" << RangeText(layout.reference)
       << ";reference_kernel=" << ToString(options_.reference_kernel.kind) << "_w"
-      << WidthText(options_.reference_kernel.width) << ";id_points="
-      << options_.intrinsic_dimension_points << ";seed_base=" << options_.seed_base
+      << WidthText(options_.reference_kernel.width)
+      << ";id_points=" << options_.intrinsic_dimension_points << ";seed_base=" << options_.seed_base
       << ";init=pytorch-uniform;adam-constant-lr;draws=permutation-prefixes";
   return key.str();
 }
@@ -819,7 +867,9 @@ namespace {
 
 // Widths: RBF w = 5 (gamma = 0.02 of scikit-learn; research/ground.md), Laplace w = 11.5 (the
 // median pairwise distance). Ridge 1e-2 on K + ridge I for both (ground.md's scikit-learn runs).
-FashionMnistOptions KernelVariant(const std::string& name, KernelKind kind, double width,
+FashionMnistOptions KernelVariant(const std::string& name,
+                                  KernelKind kind,
+                                  double width,
                                   bool full) {
   FashionMnistOptions o;
   o.name = name;
@@ -841,7 +891,9 @@ FashionMnistOptions KernelVariant(const std::string& name, KernelKind kind, doub
 // training image outside the reference sample. Default: P up to 4000, a reference of 4000 and
 // 2000 test images (the test x train Gram is a quarter of the default run's time at 5000); full:
 // P up to 16000, a reference of 8000 and the MLP's 5000 test images.
-FashionMnistOptions HeldOutVariant(const std::string& name, KernelKind kind, double width,
+FashionMnistOptions HeldOutVariant(const std::string& name,
+                                   KernelKind kind,
+                                   double width,
                                    bool full) {
   FashionMnistOptions o = KernelVariant(name, kind, width, full);
   o.test = FashionMnistTest::kHeldOut;
@@ -889,33 +941,33 @@ TargetRegistry::Factory Factory(FashionMnistOptions options) {
   return [options] { return std::make_unique<FashionMnistTarget>(options); };
 }
 
-const TargetRegistrar kRbf("fashion_mnist/rbf",
-                           Factory(KernelVariant("fashion_mnist/rbf", KernelKind::kRbf, 5.0, false)));
-const TargetRegistrar kRbfFull("fashion_mnist/rbf_full",
-                               Factory(KernelVariant("fashion_mnist/rbf_full", KernelKind::kRbf,
-                                                     5.0, true)));
-const TargetRegistrar kLaplace("fashion_mnist/laplace",
-                               Factory(KernelVariant("fashion_mnist/laplace", KernelKind::kLaplace,
-                                                     11.5, false)));
-const TargetRegistrar kLaplaceFull("fashion_mnist/laplace_full",
-                                   Factory(KernelVariant("fashion_mnist/laplace_full",
-                                                         KernelKind::kLaplace, 11.5, true)));
+const TargetRegistrar kRbf(
+    "fashion_mnist/rbf", Factory(KernelVariant("fashion_mnist/rbf", KernelKind::kRbf, 5.0, false)));
+const TargetRegistrar kRbfFull(
+    "fashion_mnist/rbf_full",
+    Factory(KernelVariant("fashion_mnist/rbf_full", KernelKind::kRbf, 5.0, true)));
+const TargetRegistrar kLaplace(
+    "fashion_mnist/laplace",
+    Factory(KernelVariant("fashion_mnist/laplace", KernelKind::kLaplace, 11.5, false)));
+const TargetRegistrar kLaplaceFull(
+    "fashion_mnist/laplace_full",
+    Factory(KernelVariant("fashion_mnist/laplace_full", KernelKind::kLaplace, 11.5, true)));
 const TargetRegistrar kRelu("fashion_mnist/relu_features",
                             Factory(ReluVariant("fashion_mnist/relu_features", false)));
 const TargetRegistrar kMlp("fashion_mnist/mlp",
                            [] { return std::make_unique<FashionMnistMlpTarget>(MlpVariant()); });
 const TargetRegistrar kReluFull("fashion_mnist/relu_features_full",
                                 Factory(ReluVariant("fashion_mnist/relu_features_full", true)));
-const TargetRegistrar kRbfHeldOut("fashion_mnist/rbf_heldout",
-                                  Factory(HeldOutVariant("fashion_mnist/rbf_heldout",
-                                                         KernelKind::kRbf, 5.0, false)));
-const TargetRegistrar kRbfHeldOutFull("fashion_mnist/rbf_heldout_full",
-                                      Factory(HeldOutVariant("fashion_mnist/rbf_heldout_full",
-                                                             KernelKind::kRbf, 5.0, true)));
+const TargetRegistrar kRbfHeldOut(
+    "fashion_mnist/rbf_heldout",
+    Factory(HeldOutVariant("fashion_mnist/rbf_heldout", KernelKind::kRbf, 5.0, false)));
+const TargetRegistrar kRbfHeldOutFull(
+    "fashion_mnist/rbf_heldout_full",
+    Factory(HeldOutVariant("fashion_mnist/rbf_heldout_full", KernelKind::kRbf, 5.0, true)));
 const TargetRegistrar kLaplaceHeldOutFull(
     "fashion_mnist/laplace_heldout_full",
-    Factory(HeldOutVariant("fashion_mnist/laplace_heldout_full", KernelKind::kLaplace, 11.5,
-                           true)));
+    Factory(
+        HeldOutVariant("fashion_mnist/laplace_heldout_full", KernelKind::kLaplace, 11.5, true)));
 
 }  // namespace
 }  // namespace scalebench

@@ -125,8 +125,8 @@ struct FashionMnistOptions {
   std::string name = "fashion_mnist/rbf";
   std::vector<std::string> suites = {"default", "full"};
   FashionMnistLearner learner = FashionMnistLearner::kKernelRidge;
-  KernelOptions kernel;        // kernel ridge only
-  double ridge = 1e-2;         // on K + ridge I
+  KernelOptions kernel;  // kernel ridge only
+  double ridge = 1e-2;   // on K + ridge I
   // kPool: n, the population and the test set. kHeldOut: the training pool, the first pool_size
   // training images (<= 60000 - reference_size).
   int pool_size = 4000;
@@ -177,7 +177,8 @@ class FashionMnistTarget final : public Target {
 
  private:
   LearningCurve TrainData(const AxisDesign& design, const ProgressFn& progress) const;
-  LearningCurve TrainHeldOut(const AxisDesign& design, const std::vector<int>& sizes,
+  LearningCurve TrainHeldOut(const AxisDesign& design,
+                             const std::vector<int>& sizes,
                              const ProgressFn& progress) const;
   LearningCurve TrainParams(const AxisDesign& design, const ProgressFn& progress) const;
   // The pool indices of seed `seed`'s training set on the data axis (prefixes give the sizes).

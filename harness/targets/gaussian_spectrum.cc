@@ -79,8 +79,9 @@ bool CheckDesign(const AxisDesign& design, std::string* error) {
                   design.learner.kind + "'");
     }
     if (design.learner.train_size != kInfinite) {
-      return fail("projected_linear_ridge is solved in the infinite-data limit only: "
-                  "train_size must be kInfinite");
+      return fail(
+          "projected_linear_ridge is solved in the infinite-data limit only: "
+          "train_size must be kInfinite");
     }
   } else {
     return fail(std::string("axis '") + ToString(design.axis) + "' is not trained by this target");
@@ -134,8 +135,8 @@ GaussianSpectrumTarget::GaussianSpectrumTarget(const GaussianSpectrumOptions& op
 
 std::string GaussianSpectrumTarget::Name(double task_power_decay, double spectrum_decay) {
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "gaussian_spectrum/a%.1f_b%.1f", task_power_decay,
-                spectrum_decay);
+  std::snprintf(
+      buffer, sizeof(buffer), "gaussian_spectrum/a%.1f_b%.1f", task_power_decay, spectrum_decay);
   return buffer;
 }
 
@@ -144,8 +145,9 @@ TargetInfo GaussianSpectrumTarget::Describe() const {
   TargetInfo info;
   info.name = Name(a, b);
   std::ostringstream summary;
-  summary << "Gaussian design, lambda_k = k^-" << b << ", teacher power p_k = k^-" << a << ", d = "
-          << options_.num_modes << " modes, noiseless; ridgeless regression (data) and random "
+  summary << "Gaussian design, lambda_k = k^-" << b << ", teacher power p_k = k^-" << a
+          << ", d = " << options_.num_modes
+          << " modes, noiseless; ridgeless regression (data) and random "
           << "projections at infinite data (params)";
   info.summary = summary.str();
   info.suites = {"default", "full"};
@@ -179,24 +181,33 @@ std::vector<AxisDesign> GaussianSpectrumTarget::Designs() const {
   return {data, params};
 }
 
-bool GaussianSpectrumTarget::TrainSeed(const AxisDesign& design, const std::vector<int>& sizes,
-                                       std::uint64_t seed, Eigen::MatrixXd* buffer,
-                                       std::vector<double>* losses, std::string* error) const {
+bool GaussianSpectrumTarget::TrainSeed(const AxisDesign& design,
+                                       const std::vector<int>& sizes,
+                                       std::uint64_t seed,
+                                       Eigen::MatrixXd* buffer,
+                                       std::vector<double>* losses,
+                                       std::string* error) const {
   const int max_size = sizes.back();
   if (design.axis == Axis::kData) {
     const std::uint64_t stream = MixSeed(MixSeed(options_.seed_base, kDataStream), seed);
     design_.SampleInputs(stream, max_size, buffer);
     LinearRidgeOptions learner;
     learner.ridge = design.learner.ridge;
-    return LinearRidgeCurve(*buffer, design_.Labels(*buffer), design_.eigenvalues(),
-                            design_.teacher(), sizes, learner, losses, error);
+    return LinearRidgeCurve(*buffer,
+                            design_.Labels(*buffer),
+                            design_.eigenvalues(),
+                            design_.teacher(),
+                            sizes,
+                            learner,
+                            losses,
+                            error);
   }
   const std::uint64_t stream = MixSeed(MixSeed(options_.seed_base, kParamsStream), seed);
   design_.SampleStandardNormal(stream, max_size, buffer);
   ProjectedLinearRidgeOptions learner;
   learner.ridge = design.learner.ridge;
-  return ProjectedLinearRidgeCurve(buffer, design_.eigenvalues(), design_.teacher(), sizes,
-                                   learner, losses, error);
+  return ProjectedLinearRidgeCurve(
+      buffer, design_.eigenvalues(), design_.teacher(), sizes, learner, losses, error);
 }
 
 LearningCurve GaussianSpectrumTarget::Train(const AxisDesign& design,
@@ -233,8 +244,9 @@ Profile GaussianSpectrumTarget::MeasureProfile(const ProgressFn& progress) const
   const int replicates = options_.probe_replicates;
   Profile profile;
   std::ostringstream source;
-  source << name << ": " << replicates << " x " << n << " samples of the Gaussian design (d = "
-         << options_.num_modes << ") from the probe streams of seed " << options_.seed_base
+  source << name << ": " << replicates << " x " << n
+         << " samples of the Gaussian design (d = " << options_.num_modes
+         << ") from the probe streams of seed " << options_.seed_base
          << ", independent of the training draws";
   profile.source = source.str();
 
@@ -262,7 +274,8 @@ Profile GaussianSpectrumTarget::MeasureProfile(const ProgressFn& progress) const
   return profile;
 }
 
-bool GaussianSpectrumTarget::ProbeSample(std::uint64_t stream, SpectrumProbeResult* result,
+bool GaussianSpectrumTarget::ProbeSample(std::uint64_t stream,
+                                         SpectrumProbeResult* result,
                                          std::string* error) const {
   // K = X X^T and y = X w, accumulated over blocks of modes: the same numbers as from the whole
   // n x d draw (MeasureSpectrum), without its 0.5 GB (and ~1.4 s of page faults).
@@ -292,9 +305,9 @@ std::string GaussianSpectrumTarget::CacheKeyMaterial() const {
       << ";param_sizes=" << JoinForKey(options_.param_sizes) << ";seeds=" << options_.seeds
       << ";seed_base=" << options_.seed_base << ";rng=xoshiro256++/ziggurat256/column-streams"
       << ";probe_n=" << options_.probe_samples << "x" << options_.probe_replicates
-      << ";probe_correction=" << p.finite_sample_correction << ";probe_windows=" << p.spectrum_min_mode << ","
-      << p.spectrum_max_fraction << "," << p.tail_min_mode << "," << p.tail_max_fraction
-      << ";probe_jackknife=" << p.jackknife_groups;
+      << ";probe_correction=" << p.finite_sample_correction
+      << ";probe_windows=" << p.spectrum_min_mode << "," << p.spectrum_max_fraction << ","
+      << p.tail_min_mode << "," << p.tail_max_fraction << ";probe_jackknife=" << p.jackknife_groups;
   return key.str();
 }
 

@@ -71,8 +71,12 @@ class GaussianSpectrumTarget final : public Target {
 
  private:
   // `buffer` holds the draw; it is reused from seed to seed.
-  bool TrainSeed(const AxisDesign& design, const std::vector<int>& sizes, std::uint64_t seed,
-                 Eigen::MatrixXd* buffer, std::vector<double>* losses, std::string* error) const;
+  bool TrainSeed(const AxisDesign& design,
+                 const std::vector<int>& sizes,
+                 std::uint64_t seed,
+                 Eigen::MatrixXd* buffer,
+                 std::vector<double>* losses,
+                 std::string* error) const;
   // One probe sample: the Gram matrix accumulated over blocks of modes (never all of X).
   bool ProbeSample(std::uint64_t stream, SpectrumProbeResult* result, std::string* error) const;
 

@@ -30,10 +30,12 @@ double Log1pOverX(double x) {
   return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x));
 }
 double Expm1OverX(double x) {
-  return std::abs(x) > 1e-8 ? std::expm1(x) / x : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x));
+  return std::abs(x) > 1e-8 ? std::expm1(x) / x
+                            : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x));
 }
 
-bool IntegerSizes(const std::vector<double>& sizes, std::vector<std::int64_t>* out,
+bool IntegerSizes(const std::vector<double>& sizes,
+                  std::vector<std::int64_t>* out,
                   std::string* error) {
   out->clear();
   for (double s : sizes) {
@@ -79,7 +81,8 @@ double ZipfSampler::HInverse(double x) const {
 
 std::int64_t ZipfSampler::operator()(Xoshiro256pp& rng) const {
   while (true) {
-    const double u = h_integral_support_ + rng.UniformOpen() * (h_integral_x1_ - h_integral_support_);
+    const double u =
+        h_integral_support_ + rng.UniformOpen() * (h_integral_x1_ - h_integral_support_);
     const double x = HInverse(u);
     std::int64_t k = std::int64_t(x + 0.5);
     k = std::clamp<std::int64_t>(k, 1, support_);
@@ -128,7 +131,8 @@ std::string HutterMemorizationTarget::Name(double alpha) {
   return buffer;
 }
 
-double HutterMemorizationTarget::ExpectedError(double z, std::int64_t num_features,
+double HutterMemorizationTarget::ExpectedError(double z,
+                                               std::int64_t num_features,
                                                double data_size) {
   const double norm = PowerSum(z, 1.0, num_features);
   // Direct terms while D p_i > 1e-3; beyond, (1 - p)^D = 1 - D p + D(D-1)/2 p^2 - O((D p)^3).
@@ -198,7 +202,8 @@ LearningCurve HutterMemorizationTarget::Train(const AxisDesign& design,
   const int seeds = static_cast<int>(curve.seeds.size());
   std::vector<std::int64_t> sizes;
   std::string error;
-  if (design.axis != Axis::kData || design.learner.kind != kLearner || design.learner.loss != kLoss) {
+  if (design.axis != Axis::kData || design.learner.kind != kLearner ||
+      design.learner.loss != kLoss) {
     report(name + ": cannot train this design: only the data axis with learner '" + kLearner +
            "' and loss '" + kLoss + "'");
     return curve;
@@ -229,7 +234,8 @@ Profile HutterMemorizationTarget::MeasureProfile(const ProgressFn& progress) con
   source << name << ": " << options_.probe_samples << " features from the probe stream of seed "
          << options_.seed_base << ", independent of the training draws";
   profile.source = source.str();
-  if (progress) progress(name + ": frequency probe (n = " + std::to_string(options_.probe_samples) + ")");
+  if (progress)
+    progress(name + ": frequency probe (n = " + std::to_string(options_.probe_samples) + ")");
   const auto sample = Draw(MixSeed(options_.seed_base, kProbeStream), options_.probe_samples);
   FrequencyProbeResult result;
   std::string error;

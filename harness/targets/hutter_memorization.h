@@ -8,11 +8,11 @@
 // (ExpectedError below), the exact data exponent. K = 1e15 by default: the probability mass
 // beyond K, zeta(z, K + 1) / zeta(z) ~ K^(1-z) / ((z-1) zeta(z)), is 2.4e-8 for alpha = 0.5,
 // 6e-16 for alpha = 1 and below 1e-30 for alpha = 2, a relative shift of E(1e6) of at most 2.6e-6
-// (alpha = 0.5; tests/quanta), so the curve is that of the infinite Zipf law. Samples come from Hormann & Derflinger's
-// rejection-inversion (ZipfSampler), O(1) per draw for any K.
-// Only the data axis is trained (the memorizer has no parameter count or steps). The profile is
-// the frequency probe (datasets/probes/frequency_probe.h) on a sample of features drawn from its
-// own random stream, independent of every training stream.
+// (alpha = 0.5; tests/quanta), so the curve is that of the infinite Zipf law. Samples come from
+// Hormann & Derflinger's rejection-inversion (ZipfSampler), O(1) per draw for any K. Only the data
+// axis is trained (the memorizer has no parameter count or steps). The profile is the frequency
+// probe (datasets/probes/frequency_probe.h) on a sample of features drawn from its own random
+// stream, independent of every training stream.
 //
 // The suite registers alpha = 0.5, 1.0, 2.0; tests may build others:
 //   HutterMemorizationOptions options;
@@ -41,7 +41,7 @@ class ZipfSampler {
   std::int64_t operator()(Xoshiro256pp& rng) const;
 
  private:
-  double H(double x) const;          // integral of the hat: ((x^(1-z)) - 1) / (1 - z)
+  double H(double x) const;  // integral of the hat: ((x^(1-z)) - 1) / (1 - z)
   double HInverse(double x) const;
   double h(double x) const { return std::exp(-exponent_ * std::log(x)); }
 
@@ -53,7 +53,7 @@ class ZipfSampler {
 };
 
 struct HutterMemorizationOptions {
-  double alpha = 1.0;                           // z = 1 + alpha, alpha > 0
+  double alpha = 1.0;                            // z = 1 + alpha, alpha > 0
   std::int64_t num_features = 1000000000000000;  // K = 1e15 (see the file comment)
   // Data sizes D (increasing integers) and seeds; every seed draws one stream of max D samples
   // and the curve is read off its prefixes.

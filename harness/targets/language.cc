@@ -174,7 +174,8 @@ bool LanguageTargetOptions::IsValid(std::string* error) const {
 std::vector<double> LanguageTargetOptions::LogSizes(double from, double to, int count) {
   std::vector<double> sizes;
   for (int i = 0; i < count; ++i) {
-    const double s = std::round(from * std::pow(to / from, count > 1 ? i / double(count - 1) : 0.0));
+    const double s =
+        std::round(from * std::pow(to / from, count > 1 ? i / double(count - 1) : 0.0));
     if (sizes.empty() || s > sizes.back()) sizes.push_back(s);
   }
   return sizes;
@@ -282,7 +283,8 @@ TargetInfo LanguageTarget::Describe() const {
   }
   summary << (options_.tokenization == LanguageTargetOptions::kBpe
                   ? ", SentencePiece BPE " + std::to_string(options_.bpe_vocab_size) + " tokens"
-                  : options_.source == LanguageTargetOptions::kRandomHierarchy ? "" : ", characters")
+              : options_.source == LanguageTargetOptions::kRandomHierarchy ? ""
+                                                                           : ", characters")
           << (options_.learner == LanguageTargetOptions::kNeuralLm
                   ? "; neural LM (8-token context, Adam, early stopping)"
                   : "; Kneser-Ney n-gram (order <= " + std::to_string(options_.max_context + 1) +
@@ -323,9 +325,8 @@ bool LanguageTarget::LoadText(Corpus* corpus, std::string* error) const {
   CorpusSplits splits;
   if (!SplitCorpus(text.text, options_.split, &splits, error)) return false;
   std::ostringstream description;
-  description << text.source << " (" << text.text.size() << " bytes; splits "
-              << splits.train.size() << "/" << splits.validation.size() << "/" << splits.test.size()
-              << " bytes)";
+  description << text.source << " (" << text.text.size() << " bytes; splits " << splits.train.size()
+              << "/" << splits.validation.size() << "/" << splits.test.size() << " bytes)";
   if (options_.tokenization == LanguageTargetOptions::kBpe) {
     BpeTokenizerOptions bpe;
     bpe.vocab_size = options_.bpe_vocab_size;
@@ -361,14 +362,14 @@ bool LanguageTarget::LoadRhm(Corpus* corpus, std::string* error) const {
   // The "training split" of an RHM target is the probe stream (the training seeds draw their own).
   corpus->train = rhm.SampleStream(MixSeed(options_.seed_base, kProbeStream),
                                    sequences(options_.data_sizes.back()));
-  corpus->validation = rhm.SampleStream(MixSeed(options_.seed_base, kValidationStream), sequences(eval));
+  corpus->validation =
+      rhm.SampleStream(MixSeed(options_.seed_base, kValidationStream), sequences(eval));
   corpus->test = rhm.SampleStream(MixSeed(options_.seed_base, kTestStream), sequences(eval));
   corpus->vocab_size = options_.rhm.vocab;
   std::ostringstream description;
   description << "RHM grammar seed " << options_.rhm.seed << ", sequences of " << length
-              << " tokens; probe stream of " << corpus->train.size()
-              << " tokens, entropy rate " << Format(rhm.SequenceEntropyNats() / double(length), 5)
-              << " nats/token (exact)";
+              << " tokens; probe stream of " << corpus->train.size() << " tokens, entropy rate "
+              << Format(rhm.SequenceEntropyNats() / double(length), 5) << " nats/token (exact)";
   corpus->description = description.str();
   return true;
 }
@@ -379,8 +380,8 @@ bool LanguageTarget::Load(const Corpus** corpus, std::string* error) const {
     auto loaded = std::make_unique<Corpus>();
     std::string message;
     bool ok = options_.source == LanguageTargetOptions::kRandomHierarchy
-                        ? LoadRhm(loaded.get(), &message)
-                        : LoadText(loaded.get(), &message);
+                  ? LoadRhm(loaded.get(), &message)
+                  : LoadText(loaded.get(), &message);
     if (ok && (loaded->validation.size() < 1000 || loaded->test.size() < 1000)) {
       ok = false;
       message = "the validation (" + std::to_string(loaded->validation.size()) + ") and test (" +
@@ -404,7 +405,9 @@ bool LanguageTarget::Load(const Corpus** corpus, std::string* error) const {
   return true;
 }
 
-std::vector<int> LanguageTarget::TrainingWindow(const Corpus& corpus, std::size_t size, int seed,
+std::vector<int> LanguageTarget::TrainingWindow(const Corpus& corpus,
+                                                std::size_t size,
+                                                int seed,
                                                 const RandomHierarchy* rhm) const {
   if (rhm != nullptr) {  // seed j: its own stream, nested prefixes
     const std::size_t length = std::size_t(rhm->sequence_length());
@@ -425,12 +428,15 @@ LearningCurve LanguageTarget::Train(const AxisDesign& design, const ProgressFn& 
   const std::string& name = options_.name;
   LearningCurve curve = MissingRunsCurve(design);
   const int seeds = static_cast<int>(curve.seeds.size());
-  CurveDiagnostic order{"ngram_order",
-                        "n-gram order (context + 1) with the least validation loss, per size and seed",
-                        curve.values, true};
+  CurveDiagnostic order{
+      "ngram_order",
+      "n-gram order (context + 1) with the least validation loss, per size and seed",
+      curve.values,
+      true};
   CurveDiagnostic validation{"validation_loss",
                              "validation cross-entropy (nats/token) of the chosen order",
-                             curve.values, false};
+                             curve.values,
+                             false};
   std::string error;
   const bool neural = design.learner.kind == kNeuralLearner;
   if (design.axis != Axis::kData || (design.learner.kind != kLearner && !neural) ||
@@ -462,8 +468,8 @@ LearningCurve LanguageTarget::Train(const AxisDesign& design, const ProgressFn& 
       continue;
     }
     for (int j = 0; j < seeds; ++j) {
-      report(name + " data: P = " + std::to_string(size) + ", seed " + std::to_string(j + 1) +
-             "/" + std::to_string(seeds));
+      report(name + " data: P = " + std::to_string(size) + ", seed " + std::to_string(j + 1) + "/" +
+             std::to_string(seeds));
       const std::vector<int> window =
           TrainingWindow(*corpus, size, int(curve.seeds[j]), is_rhm ? &rhm : nullptr);
       if (neural) {
@@ -477,8 +483,13 @@ LearningCurve LanguageTarget::Train(const AxisDesign& design, const ProgressFn& 
         continue;
       }
       KneserNeyFit fit;
-      if (!FitKneserNey(window, corpus->validation, corpus->test, corpus->vocab_size,
-                        options_.max_context, &fit, &error)) {
+      if (!FitKneserNey(window,
+                        corpus->validation,
+                        corpus->test,
+                        corpus->vocab_size,
+                        options_.max_context,
+                        &fit,
+                        &error)) {
         report(name + ": P = " + std::to_string(size) + " seed " + std::to_string(j + 1) +
                " failed: " + error);
         continue;
@@ -490,7 +501,8 @@ LearningCurve LanguageTarget::Train(const AxisDesign& design, const ProgressFn& 
   }
   if (neural) {
     order.name = "best_step";
-    order.description = "Adam step with the least validation loss (early stopping), per size and seed";
+    order.description =
+        "Adam step with the least validation loss (early stopping), per size and seed";
     validation.description = "validation cross-entropy (nats/token) at the best step";
   }
   curve.diagnostics = {std::move(order), std::move(validation)};
@@ -520,7 +532,8 @@ std::string ExactCorrelationCheck(const RandomHierarchyOptions& options) {
 
 // Why a conditional-entropy probe's gamma cannot go into the profile (the probe failed, or gamma
 // sits at the edge of its grid: H_n is then not a power law over the window); empty when it can.
-std::string EntropyUnusable(bool ok, const ConditionalEntropyResult& result,
+std::string EntropyUnusable(bool ok,
+                            const ConditionalEntropyResult& result,
                             const std::string& error) {
   if (!ok) return error;
   if (!result.gamma_at_grid_edge) return std::string();
@@ -531,7 +544,8 @@ std::string EntropyUnusable(bool ok, const ConditionalEntropyResult& result,
 
 // The outcome for the profile source: the reason it is unusable, else "gamma = g +- se over
 // n = 1..k".
-std::string EntropySummary(bool ok, const ConditionalEntropyResult& result,
+std::string EntropySummary(bool ok,
+                           const ConditionalEntropyResult& result,
                            const std::string& error) {
   const std::string unusable = EntropyUnusable(ok, result, error);
   if (!unusable.empty()) return unusable;
@@ -542,7 +556,8 @@ std::string EntropySummary(bool ok, const ConditionalEntropyResult& result,
 
 // RHM gamma from the exact positional conditional entropy into *profile, or the reason it is
 // left out into *source; the probe's variants and H_t table travel in its method string.
-void MeasureRhmEntropy(const LanguageTargetOptions& options, Profile* profile,
+void MeasureRhmEntropy(const LanguageTargetOptions& options,
+                       Profile* profile,
                        std::ostringstream* source) {
   RhmEntropyOptions probe;
   probe.samples = options.rhm_entropy_samples;
@@ -594,12 +609,15 @@ Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
                      MeasurePositionalCorrelationDecay(
                          rhm.SampleStream(MixSeed(options_.seed_base, kCorrelationStream),
                                           options_.correlation_sequences),
-                         corpus->vocab_size, rhm.sequence_length(), options_.rhm.branching,
+                         corpus->vocab_size,
+                         rhm.sequence_length(),
+                         options_.rhm.branching,
                          options_.correlation,
-                         &correlation, &error);
+                         &correlation,
+                         &error);
   } else {
-    correlation_ok = MeasureCorrelationDecay(corpus->train, corpus->vocab_size,
-                                             options_.correlation, &correlation, &error);
+    correlation_ok = MeasureCorrelationDecay(
+        corpus->train, corpus->vocab_size, options_.correlation, &correlation, &error);
   }
   if (correlation_ok) {
     profile.Set(Property::kCorrelationDecay, correlation.correlation_decay);
@@ -609,21 +627,22 @@ Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
   if (is_rhm) source << "; " << ExactCorrelationCheck(options_.rhm);
   report(name + ": word statistics");
   WordStatisticsResult words;
-  if (MeasureWordStatistics(is_rhm ? corpus->train : WordIds(corpus->train_text), options_.words,
-                            &words, &error)) {
+  if (MeasureWordStatistics(
+          is_rhm ? corpus->train : WordIds(corpus->train_text), options_.words, &words, &error)) {
     words.FillProfile(&profile);
     if (is_rhm) source << "; words = RHM tokens";
-    if (!words.heaps_left_out.empty()) source << "; heaps_exponent left out: " << words.heaps_left_out;
-    if (!words.zipf_left_out.empty()) source << "; frequency_decay left out: " << words.zipf_left_out;
+    if (!words.heaps_left_out.empty())
+      source << "; heaps_exponent left out: " << words.heaps_left_out;
+    if (!words.zipf_left_out.empty())
+      source << "; frequency_decay left out: " << words.zipf_left_out;
   } else {
     source << "; word statistics failed: " << error;
   }
   report(name + ": conditional-entropy probe (Kneser-Ney, n <= " +
          std::to_string(options_.entropy.max_context) + ")");
   ConditionalEntropyResult entropy;
-  const bool kneser_ney_ok = KneserNeyEntropy(corpus->train, corpus->validation,
-                                              corpus->vocab_size, options_.entropy, &entropy,
-                                              &error);
+  const bool kneser_ney_ok = KneserNeyEntropy(
+      corpus->train, corpus->validation, corpus->vocab_size, options_.entropy, &entropy, &error);
   const std::string kneser_ney_summary = EntropySummary(kneser_ney_ok, entropy, error);
   // Why the Kneser-Ney gamma is not usable; empty: it is.
   const std::string kneser_ney = EntropyUnusable(kneser_ney_ok, entropy, error);
@@ -641,8 +660,13 @@ Profile LanguageTarget::MeasureProfile(const ProgressFn& progress) const {
     NeuralLmOptions neural = options_.entropy_neural;
     neural.vocab_size = corpus->vocab_size;
     ConditionalEntropyResult neural_entropy;
-    const bool neural_ok = NeuralLmEntropy(corpus->train, corpus->validation, corpus->vocab_size,
-                                           neural, options_.entropy, &neural_entropy, &error);
+    const bool neural_ok = NeuralLmEntropy(corpus->train,
+                                           corpus->validation,
+                                           corpus->vocab_size,
+                                           neural,
+                                           options_.entropy,
+                                           &neural_entropy,
+                                           &error);
     const std::string unusable = EntropyUnusable(neural_ok, neural_entropy, error);
     if (unusable.empty()) {
       neural_entropy.FillProfile(&profile);
@@ -669,7 +693,8 @@ std::string LanguageTarget::CacheKeyMaterial() const {
       << ";bpe=" << o.bpe_vocab_size << ";max_context=" << o.max_context
       << ";eval=" << o.max_eval_tokens << ";split=" << o.split.train_fraction << ","
       << o.split.validation_fraction << "," << o.split.chunk_bytes
-      << ";sizes=" << JoinForKey(o.data_sizes) << ";seeds=" << o.seeds << ";kn=modified-interpolated";
+      << ";sizes=" << JoinForKey(o.data_sizes) << ";seeds=" << o.seeds
+      << ";kn=modified-interpolated";
   if (o.learner == LanguageTargetOptions::kNeuralLm) {
     key << ";learner=neural_lm;neural_lm=" << NeuralKey(NeuralSetting(0));
   }
@@ -678,19 +703,18 @@ std::string LanguageTarget::CacheKeyMaterial() const {
         << o.rhm.rules << "," << o.rhm.seed << ";seed_base=" << o.seed_base
         << ";correlation_sequences=" << o.correlation_sequences;
   }
-  if (o.source == LanguageTargetOptions::kTextPath) key << ";path=" << o.path << ";" << PathStamp(o.path);
+  if (o.source == LanguageTargetOptions::kTextPath)
+    key << ";path=" << o.path << ";" << PathStamp(o.path);
   key << ";corr=" << c.max_lag << "," << c.dense_lags << "," << c.lags_per_decade << ","
       << c.fit_min_lag << "," << c.floor_multiple << "," << c.jackknife_groups << ","
       << c.shuffle_seed << "," << c.max_vocab << ";words=" << w.heaps_min_tokens << ","
       << w.heaps_points << "," << w.zipf_min_rank << "," << w.zipf_max_rank << ","
       << w.zipf_min_count << "," << w.jackknife_groups << "," << w.heaps_min_decade_growth << ","
-      << w.zipf_min_decades << (o.source == LanguageTargetOptions::kRandomHierarchy
-                                    ? ";corr=positional"
-                                    : "")
-      << ";entropy=" << e.max_context << ","
-      << e.discount << "," << e.jackknife_blocks << "," << e.gamma_min << "," << e.gamma_max
-      << "," << e.gamma_step << "," << e.min_fit_points << "," << e.convergence_ratio
-      << ",kneser_ney";
+      << w.zipf_min_decades
+      << (o.source == LanguageTargetOptions::kRandomHierarchy ? ";corr=positional" : "")
+      << ";entropy=" << e.max_context << "," << e.discount << "," << e.jackknife_blocks << ","
+      << e.gamma_min << "," << e.gamma_max << "," << e.gamma_step << "," << e.min_fit_points << ","
+      << e.convergence_ratio << ",kneser_ney";
   return key.str();
 }
 
@@ -759,9 +783,12 @@ TargetRegistry::Factory Factory(LanguageTargetOptions options) {
   return [options] { return std::make_unique<LanguageTarget>(options); };
 }
 
-const LanguageTargetOptions kKjvChar = LanguageTargetOptions::Kjv(LanguageTargetOptions::kCharacter);
-const LanguageTargetOptions kKjvBpe1024 = LanguageTargetOptions::Kjv(LanguageTargetOptions::kBpe, 1024);
-const LanguageTargetOptions kKjvBpe2048 = LanguageTargetOptions::Kjv(LanguageTargetOptions::kBpe, 2048);
+const LanguageTargetOptions kKjvChar =
+    LanguageTargetOptions::Kjv(LanguageTargetOptions::kCharacter);
+const LanguageTargetOptions kKjvBpe1024 =
+    LanguageTargetOptions::Kjv(LanguageTargetOptions::kBpe, 1024);
+const LanguageTargetOptions kKjvBpe2048 =
+    LanguageTargetOptions::Kjv(LanguageTargetOptions::kBpe, 2048);
 const LanguageTargetOptions kRhm3 = LanguageTargetOptions::Rhm(3, 2, 32, 8);
 const LanguageTargetOptions kRhm4 = LanguageTargetOptions::Rhm(4, 2, 16, 4);
 

@@ -48,9 +48,9 @@
 //     out; BPE, a variable-context neural LM (the paper's estimator: one model's loss at each
 //     context length), fitted over the n whose loss has converged in P (half-data rule) or, as
 //     on the KJV where only n = 1, 2 converge, over n = 1..3 by the paper's three-point rule, with
-//     the Kneser-Ney outcome kept in the source as a cross-check. RHM, the positional conditional entropy H_t of the last token of a sequence
-//     given its t predecessors, computed exactly from the known grammar and averaged over
-//     rhm_entropy_samples sequences
+//     the Kneser-Ney outcome kept in the source as a cross-check. RHM, the positional conditional
+//     entropy H_t of the last token of a sequence given its t predecessors, computed exactly from
+//     the known grammar and averaged over rhm_entropy_samples sequences
 //     (MeasureRhmConditionalEntropy, datasets/probes/rhm_entropy.h: the counterpart of the
 //     positional beta, one point per plateau); the stream Kneser-Ney attempt, which does not
 //     converge past n = 2 on 1M RHM tokens, is still run and its outcome kept in the source
@@ -162,7 +162,9 @@ class LanguageTarget final : public Target {
  private:
   bool LoadText(Corpus* corpus, std::string* error) const;
   bool LoadRhm(Corpus* corpus, std::string* error) const;
-  std::vector<int> TrainingWindow(const Corpus& corpus, std::size_t size, int seed,
+  std::vector<int> TrainingWindow(const Corpus& corpus,
+                                  std::size_t size,
+                                  int seed,
                                   const RandomHierarchy* rhm) const;
 
   LanguageTargetOptions options_;

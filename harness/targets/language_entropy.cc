@@ -24,13 +24,16 @@ std::size_t StretchLength(std::size_t tokens, int levels) {
 // the stretches of `stretch` tokens whose index is phase modulo 2^level. Every part samples the
 // whole corpus evenly (a prefix of the KJV is the Old Testament only), and the partitions are
 // nested (each part of level l lies in one part of level l - 1).
-std::vector<int> InterleavedSubset(const std::vector<int>& train, std::size_t stretch, int level,
+std::vector<int> InterleavedSubset(const std::vector<int>& train,
+                                   std::size_t stretch,
+                                   int level,
                                    std::size_t phase) {
   const std::size_t step = stretch << level;
   std::vector<int> subset;
   subset.reserve(train.size() / (std::size_t(1) << level) + stretch);
   for (std::size_t begin = phase * stretch; begin < train.size(); begin += step) {
-    subset.insert(subset.end(), train.begin() + std::ptrdiff_t(begin),
+    subset.insert(subset.end(),
+                  train.begin() + std::ptrdiff_t(begin),
                   train.begin() + std::ptrdiff_t(std::min(train.size(), begin + stretch)));
   }
   return subset;
@@ -39,10 +42,14 @@ std::vector<int> InterleavedSubset(const std::vector<int>& train, std::size_t st
 // Per-block sums of -log P_n, n = 0..K, of a Kneser-Ney model trained on `train`, over
 // `blocks` contiguous blocks of the held-out positions K.. (each block's first positions read
 // their context from the block before, so every held-out position from K on counts once).
-bool KneserNeyBlockLosses(const std::vector<int>& train, const std::vector<int>& heldout,
-                          int vocab, std::size_t k, std::size_t blocks,
+bool KneserNeyBlockLosses(const std::vector<int>& train,
+                          const std::vector<int>& heldout,
+                          int vocab,
+                          std::size_t k,
+                          std::size_t blocks,
                           std::vector<std::vector<double>>* block_loss,
-                          std::vector<std::size_t>* block_positions, std::string* error) {
+                          std::vector<std::size_t>* block_positions,
+                          std::string* error) {
   KneserNeyModel model;
   if (!KneserNeyModel::Train(train, vocab, int(k), &model, error)) return false;
   const std::size_t positions = heldout.size() - k;
@@ -76,8 +83,11 @@ bool KneserNeyBlockLosses(const std::vector<int>& train, const std::vector<int>&
 // memory is that of the full one; the time is about 4 times that of the full one.
 }  // namespace
 
-bool KneserNeyEntropy(const std::vector<int>& train, const std::vector<int>& heldout, int vocab,
-                      const ConditionalEntropyOptions& options, ConditionalEntropyResult* result,
+bool KneserNeyEntropy(const std::vector<int>& train,
+                      const std::vector<int>& heldout,
+                      int vocab,
+                      const ConditionalEntropyOptions& options,
+                      ConditionalEntropyResult* result,
                       std::string* error) {
   const std::size_t k = std::size_t(options.max_context);
   const std::size_t blocks = std::size_t(options.jackknife_blocks);
@@ -90,11 +100,13 @@ bool KneserNeyEntropy(const std::vector<int>& train, const std::vector<int>& hel
   const std::size_t stretch = StretchLength(train.size(), kLevels);
   EntropyCurveInput input;
   input.train_tokens = train.size();
-  input.model = "interpolated modified Kneser-Ney n-gram models (the target's learner; below "
-                "the full size, H_n averaged over a partition of the training tokens into 2, 4 "
-                "or 8 interleaved parts of " + std::to_string(stretch) + "-token stretches)";
-  if (!KneserNeyBlockLosses(train, heldout, vocab, k, blocks, &input.block_loss,
-                            &input.block_positions, error)) {
+  input.model =
+      "interpolated modified Kneser-Ney n-gram models (the target's learner; below "
+      "the full size, H_n averaged over a partition of the training tokens into 2, 4 "
+      "or 8 interleaved parts of " +
+      std::to_string(stretch) + "-token stretches)";
+  if (!KneserNeyBlockLosses(
+          train, heldout, vocab, k, blocks, &input.block_loss, &input.block_positions, error)) {
     return false;
   }
   for (int level = kLevels; level >= 1; --level) {
@@ -105,8 +117,8 @@ bool KneserNeyEntropy(const std::vector<int>& train, const std::vector<int>& hel
       const std::vector<int> subset = InterleavedSubset(train, stretch, level, phase);
       std::vector<std::vector<double>> block_loss;
       std::vector<std::size_t> positions;
-      if (!KneserNeyBlockLosses(subset, heldout, vocab, k, blocks, &block_loss, &positions,
-                                error)) {
+      if (!KneserNeyBlockLosses(
+              subset, heldout, vocab, k, blocks, &block_loss, &positions, error)) {
         return false;
       }
       mean.train_tokens += subset.size();
@@ -130,17 +142,18 @@ bool Fail(const std::string& message, std::string* error) {
 
 // False, naming the stream, the position and the id, unless every id is in [0, vocab).
 bool CheckIds(const std::vector<int>& tokens, const char* name, int vocab, std::string* error) {
-  const auto bad = std::find_if(tokens.begin(), tokens.end(),
-                                [&](int t) { return t < 0 || t >= vocab; });
+  const auto bad =
+      std::find_if(tokens.begin(), tokens.end(), [&](int t) { return t < 0 || t >= vocab; });
   if (bad == tokens.end()) return true;
-  return Fail(std::string(name) + "[" + std::to_string(bad - tokens.begin()) + "] = " +
-                  std::to_string(*bad) + " is outside [0, " + std::to_string(vocab) + ")",
+  return Fail(std::string(name) + "[" + std::to_string(bad - tokens.begin()) +
+                  "] = " + std::to_string(*bad) + " is outside [0, " + std::to_string(vocab) + ")",
               error);
 }
 
 // Per-block sums of -log P_n, n = 0..c, of a variable-context model over `blocks` contiguous
 // blocks of the positions c.. of `scored`.
-std::vector<std::vector<double>> NeuralBlockLosses(NeuralLm& model, std::span<const int> scored,
+std::vector<std::vector<double>> NeuralBlockLosses(NeuralLm& model,
+                                                   std::span<const int> scored,
                                                    std::size_t blocks,
                                                    std::vector<std::size_t>* block_positions) {
   const std::size_t c = std::size_t(model.options().context);
@@ -161,9 +174,13 @@ std::vector<std::vector<double>> NeuralBlockLosses(NeuralLm& model, std::span<co
 // OpenMP loop, each single-threaded (Eigen runs one thread inside a parallel region), so the
 // result does not depend on the thread count. Halves, not one nested half: both halves sample
 // the whole corpus, and their mean H_n averages out which chapters each one holds.
-bool NeuralLmEntropyCurve(const std::vector<int>& train, const std::vector<int>& heldout,
-                          int vocab, const NeuralLmOptions& neural, int jackknife_blocks,
-                          EntropyCurveInput* input, std::string* error) {
+bool NeuralLmEntropyCurve(const std::vector<int>& train,
+                          const std::vector<int>& heldout,
+                          int vocab,
+                          const NeuralLmOptions& neural,
+                          int jackknife_blocks,
+                          EntropyCurveInput* input,
+                          std::string* error) {
   if (!neural.IsValid(error)) return false;
   if (!neural.variable_context) return Fail("neural_lm.variable_context must be set", error);
   if (neural.vocab_size != vocab) {
@@ -185,8 +202,8 @@ bool NeuralLmEntropyCurve(const std::vector<int>& train, const std::vector<int>&
   const std::span<const int> scored(heldout.data() + stopping_tokens,
                                     heldout.size() - stopping_tokens);
   const std::size_t stretch = StretchLength(train.size(), 1);
-  const std::vector<std::vector<int>> parts = {train, InterleavedSubset(train, stretch, 1, 0),
-                                                InterleavedSubset(train, stretch, 1, 1)};
+  const std::vector<std::vector<int>> parts = {
+      train, InterleavedSubset(train, stretch, 1, 0), InterleavedSubset(train, stretch, 1, 1)};
   for (const std::vector<int>& part : parts) {
     if (part.size() <= c + 1) {
       return Fail(std::to_string(train.size()) + " training tokens: too few for context " +
@@ -236,12 +253,16 @@ bool NeuralLmEntropyCurve(const std::vector<int>& train, const std::vector<int>&
   return true;
 }
 
-bool NeuralLmEntropy(const std::vector<int>& train, const std::vector<int>& heldout, int vocab,
-                     const NeuralLmOptions& neural, const ConditionalEntropyOptions& options,
-                     ConditionalEntropyResult* result, std::string* error) {
+bool NeuralLmEntropy(const std::vector<int>& train,
+                     const std::vector<int>& heldout,
+                     int vocab,
+                     const NeuralLmOptions& neural,
+                     const ConditionalEntropyOptions& options,
+                     ConditionalEntropyResult* result,
+                     std::string* error) {
   EntropyCurveInput input;
-  return NeuralLmEntropyCurve(train, heldout, vocab, neural, options.jackknife_blocks, &input,
-                              error) &&
+  return NeuralLmEntropyCurve(
+             train, heldout, vocab, neural, options.jackknife_blocks, &input, error) &&
          FitConditionalEntropyCurve(input, options, result, error);
 }
 

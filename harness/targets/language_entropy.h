@@ -32,22 +32,33 @@
 namespace scalebench {
 
 // H_n for n = 0..options.max_context from Kneser-Ney models, extrapolated in the data size.
-bool KneserNeyEntropy(const std::vector<int>& train, const std::vector<int>& heldout, int vocab,
-                      const ConditionalEntropyOptions& options, ConditionalEntropyResult* result,
+bool KneserNeyEntropy(const std::vector<int>& train,
+                      const std::vector<int>& heldout,
+                      int vocab,
+                      const ConditionalEntropyOptions& options,
+                      ConditionalEntropyResult* result,
                       std::string* error);
 
 // H_n for n = 0..neural.context from a variable-context neural LM (neural.variable_context must
 // be set and neural.vocab_size = vocab). options.max_context is ignored; the rest of `options`
 // sets the fit. Fails on invalid options, too short a held-out stream, or as the fit fails.
-bool NeuralLmEntropy(const std::vector<int>& train, const std::vector<int>& heldout, int vocab,
-                     const NeuralLmOptions& neural, const ConditionalEntropyOptions& options,
-                     ConditionalEntropyResult* result, std::string* error);
+bool NeuralLmEntropy(const std::vector<int>& train,
+                     const std::vector<int>& heldout,
+                     int vocab,
+                     const NeuralLmOptions& neural,
+                     const ConditionalEntropyOptions& options,
+                     ConditionalEntropyResult* result,
+                     std::string* error);
 
 // The curve NeuralLmEntropy fits: per-block sums over `jackknife_blocks` (>= 2) held-out blocks
 // from the model on all of `train`, and the half-data H_n (mean of the two half models). Fails,
 // naming the field, on invalid options, ids outside [0, vocab) or too short streams.
-bool NeuralLmEntropyCurve(const std::vector<int>& train, const std::vector<int>& heldout,
-                          int vocab, const NeuralLmOptions& neural, int jackknife_blocks,
-                          EntropyCurveInput* input, std::string* error);
+bool NeuralLmEntropyCurve(const std::vector<int>& train,
+                          const std::vector<int>& heldout,
+                          int vocab,
+                          const NeuralLmOptions& neural,
+                          int jackknife_blocks,
+                          EntropyCurveInput* input,
+                          std::string* error);
 
 }  // namespace scalebench

@@ -44,7 +44,9 @@ constexpr std::uint64_t kProbeStream = 4;
 constexpr char kLearner[] = "superposition_toy";
 constexpr char kLoss[] = "mse";
 
-bool IntegerSizes(const std::vector<double>& sizes, double upper, std::vector<long>* out,
+bool IntegerSizes(const std::vector<double>& sizes,
+                  double upper,
+                  std::vector<long>* out,
                   std::string* error) {
   out->clear();
   for (double s : sizes) {
@@ -67,7 +69,9 @@ bool IntegerSizes(const std::vector<double>& sizes, double upper, std::vector<lo
   return !out->empty();
 }
 
-std::string RegimeName(double weight_decay) { return weight_decay > 0 ? "weak" : "strong"; }
+std::string RegimeName(double weight_decay) {
+  return weight_decay > 0 ? "weak" : "strong";
+}
 
 }  // namespace
 
@@ -97,8 +101,7 @@ bool SuperpositionToyTargetOptions::IsValid(std::string* error) const {
     message << "final_fraction = " << final_fraction << " must be in [0, 1]";
   } else if (steps_width < 1 || steps_width >= features) {
     message << "steps_width = " << steps_width << " must be in [1, features)";
-  } else if (!step_checkpoints.empty() &&
-             !IntegerSizes(step_checkpoints, 1e9, &unused, &inner)) {
+  } else if (!step_checkpoints.empty() && !IntegerSizes(step_checkpoints, 1e9, &unused, &inner)) {
     message << "step_checkpoints: " << inner;
   } else if (steps_warmup < 0 ||
              (!step_checkpoints.empty() && double(steps_warmup) > step_checkpoints.back())) {
@@ -121,7 +124,8 @@ bool SuperpositionToyTargetOptions::IsValid(std::string* error) const {
 SuperpositionToyTarget::SuperpositionToyTarget(const SuperpositionToyTargetOptions& options)
     : options_(options) {}
 
-std::string SuperpositionToyTarget::Name(double alpha, double weight_decay,
+std::string SuperpositionToyTarget::Name(double alpha,
+                                         double weight_decay,
                                          const std::string& suffix) {
   char buffer[64];
   std::snprintf(buffer, sizeof(buffer), "superposition_toy/alpha%.1f_", alpha);
@@ -148,7 +152,7 @@ std::vector<AxisDesign> SuperpositionToyTarget::Designs() const {
   width.axis = Axis::kWidth;
   width.learner.kind = kLearner;
   width.learner.loss = kLoss;
-  width.learner.features = o.features;  // n, the number of data features (m is the swept size)
+  width.learner.features = o.features;   // n, the number of data features (m is the swept size)
   width.learner.train_size = kInfinite;  // a fresh batch every step
   width.learner.optimizer = "adamw";
   width.learner.learning_rate = o.learning_rate;
@@ -190,11 +194,13 @@ LearningCurve SuperpositionToyTarget::Train(const AxisDesign& design,
   CurveDiagnostic phi{"phi_half",
                       "share of feature rows with |W_i| > 1/2 (phi_1/2): ~m/n weak, ~1 strong "
                       "superposition",
-                      empty, true};
+                      empty,
+                      true};
   CurveDiagnostic overlap{"overlap_times_m",
                           "m x mean squared cosine between rows with |W_i| > 1/2: ~0 weak "
                           "(orthogonal), ~1 strong superposition",
-                          empty, true};
+                          empty,
+                          true};
 
   const LearnerSpec& learner = design.learner;
   const bool width_axis = design.axis == Axis::kWidth;
@@ -231,7 +237,8 @@ LearningCurve SuperpositionToyTarget::Train(const AxisDesign& design,
         run.options.width = int(sizes[i]);
         run.options.schedule = {learner.learning_rate,
                                 long(std::round(o.warmup_fraction * double(learner.steps))),
-                                learner.steps, o.final_fraction};
+                                learner.steps,
+                                o.final_fraction};
         run.options.seed = MixSeed(MixSeed(MixSeed(o.seed_base, kWidthStream), curve.seeds[j]),
                                    std::uint64_t(sizes[i]));
         runs.push_back(run);
@@ -239,8 +246,8 @@ LearningCurve SuperpositionToyTarget::Train(const AxisDesign& design,
     } else {
       Run run{base, sizes, -1, j};
       run.options.width = o.steps_width;
-      run.options.schedule = {learner.learning_rate, std::min(o.steps_warmup, sizes.back()),
-                              sizes.back(), 1.0};
+      run.options.schedule = {
+          learner.learning_rate, std::min(o.steps_warmup, sizes.back()), sizes.back(), 1.0};
       run.options.seed = MixSeed(MixSeed(o.seed_base, kStepsStream), curve.seeds[j]);
       runs.push_back(run);
     }
@@ -289,7 +296,8 @@ Profile SuperpositionToyTarget::MeasureProfile(const ProgressFn& progress) const
          << " samples from the probe stream of seed " << o.seed_base
          << ", independent of the training and test draws";
   profile.source = source.str();
-  if (progress) progress(name + ": frequency probe (" + std::to_string(o.probe_samples) + " samples)");
+  if (progress)
+    progress(name + ": frequency probe (" + std::to_string(o.probe_samples) + " samples)");
   const SuperpositionToyData data(o.features, o.alpha);
   Xoshiro256pp rng(MixSeed(o.seed_base, kProbeStream));
   SparseBatch sample;
@@ -316,8 +324,8 @@ std::string SuperpositionToyTarget::CacheKeyMaterial() const {
       << ";widths=" << JoinForKey(o.widths) << ";width_steps=" << o.width_steps
       << ";warmup=" << o.warmup_fraction << ";final=" << o.final_fraction
       << ";steps_width=" << o.steps_width << ";checkpoints=" << JoinForKey(o.step_checkpoints)
-      << ";steps_warmup=" << o.steps_warmup << ";seeds=" << o.seeds
-      << ";seed_base=" << o.seed_base << ";test=" << o.test_samples
+      << ";steps_warmup=" << o.steps_warmup << ";seeds=" << o.seeds << ";seed_base=" << o.seed_base
+      << ";test=" << o.test_samples
       << ";rng=xoshiro256++/geometric-skips;init=N(0,1/m),N(0,1);adam=0.9,0.999,1e-8"
       << ";probe_n=" << o.probe_samples << ";probe_csn=" << p.min_tail_types << ","
       << p.max_count_min_candidates << "," << p.tau_lower << "," << p.tau_upper

@@ -53,8 +53,8 @@ struct SuperpositionToyTargetOptions {
   long steps_warmup = 50;
   int seeds = 3;
   std::uint64_t seed_base = 20250514;
-  int test_samples = 8192;      // fixed test sample shared by every run of the target
-  int probe_samples = 100000;   // rows of the probe sample
+  int test_samples = 8192;     // fixed test sample shared by every run of the target
+  int probe_samples = 100000;  // rows of the probe sample
   FrequencyProbeOptions probe;
   // Name suffix and suites: "" for the default-suite variants, "_full" for the full sweep.
   std::string suffix;

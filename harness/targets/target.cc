@@ -1,8 +1,7 @@
 #include "harness/targets/target.h"
 
-#include <limits>
-
 #include <algorithm>
+#include <limits>
 
 namespace scalebench {
 
@@ -52,9 +51,9 @@ LearningCurve MissingRunsCurve(const AxisDesign& design) {
   curve.loss = design.learner.loss;
   curve.sizes = design.sizes;
   for (int j = 1; j <= design.seeds; ++j) curve.seeds.push_back(j);
-  curve.values.assign(design.sizes.size(),
-                      std::vector<double>(curve.seeds.size(),
-                                          std::numeric_limits<double>::quiet_NaN()));
+  curve.values.assign(
+      design.sizes.size(),
+      std::vector<double>(curve.seeds.size(), std::numeric_limits<double>::quiet_NaN()));
   return curve;
 }
 

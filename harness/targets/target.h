@@ -32,8 +32,8 @@ struct AxisDesign {
 };
 
 struct TargetInfo {
-  std::string name;     // "<kind>/<variant>"
-  std::string summary;  // one line
+  std::string name;                 // "<kind>/<variant>"
+  std::string summary;              // one line
   std::vector<std::string> suites;  // e.g. {"default", "full"}
   // Exponents known analytically (exact targets only); used by tests and shown in reports.
   std::map<Axis, double> exact_exponents;

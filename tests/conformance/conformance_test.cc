@@ -22,7 +22,8 @@ TEST_CASE("an unknown theory name gives an error listing the valid names", "[con
   std::string error;
   CHECK(TheoryRegistry::Global().Create("no_such/theory", &error) == nullptr);
   CHECK_THAT(error, Catch::Contains("Unknown theory 'no_such/theory'"));
-  for (const std::string& name : TheoryRegistry::Global().Names()) CHECK_THAT(error, Catch::Contains(name));
+  for (const std::string& name : TheoryRegistry::Global().Names())
+    CHECK_THAT(error, Catch::Contains(name));
   CHECK(TheoryRegistry::Global().Find("no_such/theory") == nullptr);
 }
 
@@ -67,7 +68,8 @@ TEST_CASE("the kit reports a theory that breaks the contract", "[conformance]") 
   CHECK(info_problems.size() == 3);  // name, summary, citation
   const std::vector<std::string> problems = testing::CheckTheory(info, BrokenTheory());
   auto mentions = [&](const std::string& text) {
-    for (const auto& p : problems) if (p.find(text) != std::string::npos) return true;
+    for (const auto& p : problems)
+      if (p.find(text) != std::string::npos) return true;
     return false;
   };
   CHECK(mentions("Predict threw"));

@@ -24,15 +24,18 @@ std::string ReadFile(const fs::path& path) {
 
 std::vector<fs::path> TheorySources() {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(fs::path(SCALEBENCH_SOURCE_DIR) / "theories")) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(SCALEBENCH_SOURCE_DIR) / "theories")) {
     if (entry.is_regular_file()) files.push_back(entry.path());
   }
-  const fs::path readme_theory = fs::path(SCALEBENCH_BINARY_DIR) / "generated" / "readme_example_theory.cc";
+  const fs::path readme_theory =
+      fs::path(SCALEBENCH_BINARY_DIR) / "generated" / "readme_example_theory.cc";
   if (fs::exists(readme_theory)) files.push_back(readme_theory);
   return files;
 }
 
-TEST_CASE("no theory source includes harness/, Ceres or a dataset reader", "[conformance][leakage]") {
+TEST_CASE("no theory source includes harness/, Ceres or a dataset reader",
+          "[conformance][leakage]") {
   const std::vector<fs::path> files = TheorySources();
   CHECK(files.size() >= 8);  // the guard looks at the real tree
   for (const fs::path& file : files) {
@@ -44,12 +47,15 @@ TEST_CASE("no theory source includes harness/, Ceres or a dataset reader", "[con
 
 TEST_CASE("the include scanner catches what it must", "[conformance][leakage]") {
   CHECK(testing::ForbiddenIncludes("#include \"harness/learning_curve.h\"\n").size() == 1);
-  CHECK(testing::ForbiddenIncludes("  #  include <scalebench/harness/fit/power_law_fit.h>").size() == 1);
+  CHECK(
+      testing::ForbiddenIncludes("  #  include <scalebench/harness/fit/power_law_fit.h>").size() ==
+      1);
   CHECK(testing::ForbiddenIncludes("#include <ceres/ceres.h>").size() == 1);
   CHECK(testing::ForbiddenIncludes("#include \"datasets/probes/gram.h\"").size() == 1);
-  CHECK(testing::ForbiddenIncludes("#include \"datasets/profile.h\"\n#include \"theories/theory.h\"\n"
-                                   "#include <Eigen/Dense>\n// see harness/ for the curves\n")
-            .empty());
+  CHECK(
+      testing::ForbiddenIncludes("#include \"datasets/profile.h\"\n#include \"theories/theory.h\"\n"
+                                 "#include <Eigen/Dense>\n// see harness/ for the curves\n")
+          .empty());
 }
 
 }  // namespace

@@ -17,9 +17,9 @@
 //   - the KJV at character level (printed; broad sanity only).
 #include "datasets/probes/conditional_entropy.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -205,7 +205,6 @@ TEST_CASE("KJV character-level conditional entropy decay", "[corpus]") {
   CHECK(profile.Has(Property::kConditionalEntropyDecay));
 }
 
-
 // Block sums of an exact curve H_n = 0.8 + 1.5 n^-0.6 (H_0 = 3), 10 blocks of 1000 positions,
 // block b offset by a small alternating amount so that the jackknife has something to see.
 EntropyCurveInput ExactCurve(int max_n) {
@@ -247,15 +246,16 @@ TEST_CASE("FitConditionalEntropyCurve reads gamma and cuts the window where H_n 
   REQUIRE(FitConditionalEntropyCurve(input, options, &result, &error));
   CHECK(result.fit_last_n == 5);
   CHECK(result.conditional_entropy_decay.value == Approx(0.6).margin(0.005));
-  CHECK_THAT(result.conditional_entropy_decay.method, Catch::Contains("n in [1, 5]") &&
-                                                          Catch::Contains("not converged at n = 6"));
+  CHECK_THAT(result.conditional_entropy_decay.method,
+             Catch::Contains("n in [1, 5]") && Catch::Contains("not converged at n = 6"));
   // Unconverged from n = 3: a window of 2 points is refused, and the message says why.
   for (int n = 3; n <= 8; ++n) half[n] = result.entropy[n] + 0.5;
   input.half_data_entropy = half;
   CHECK_FALSE(FitConditionalEntropyCurve(input, options, &result, &error));
-  CHECK_THAT(error, Catch::Contains("n = 1..2 has fewer than 4 points") &&
-                        Catch::Contains("not converged at n = 3") &&
-                        Catch::Contains("regardless would read gamma"));
+  CHECK_THAT(error,
+             Catch::Contains("n = 1..2 has fewer than 4 points") &&
+                 Catch::Contains("not converged at n = 3") &&
+                 Catch::Contains("regardless would read gamma"));
   // H_n turning up at n = 6 ends the window at 5 (with a half-data curve that sees no shift).
   input = ExactCurve(8);
   for (auto& sums : input.block_loss) sums[6] = sums[4];
@@ -359,10 +359,11 @@ TEST_CASE("ExtrapolateInData recovers H^inf of H(D) = H^inf + B D^-c", "[corpus]
 // and c_n = 0.5: 10 blocks of 1000 positions, block b offset by an amount that is the same at
 // every size and sums to 0 over the blocks, so that the jackknife has something to see.
 struct SyntheticSizes {
-  std::vector<double> amplitude, exponent;  // B_n, c_n
+  std::vector<double> amplitude, exponent;      // B_n, c_n
   std::vector<std::vector<double>> override_h;  // [size][n]; NaN: from the law
   explicit SyntheticSizes(int max_n)
-      : amplitude(max_n + 1), exponent(max_n + 1, 0.5),
+      : amplitude(max_n + 1),
+        exponent(max_n + 1, 0.5),
         override_h(4, std::vector<double>(max_n + 1, std::nan(""))) {
     for (int n = 0; n <= max_n; ++n) amplitude[n] = 0.002 * std::max(n, 1);
   }
@@ -439,15 +440,16 @@ TEST_CASE("FitConditionalEntropyCurve extrapolates H_n in D and reads gamma of t
     synthetic.override_h[size][4] = SyntheticSizes::Limit(4) + shifts[size];
   REQUIRE(FitConditionalEntropyCurve(synthetic.Input(), options, &result, &error));
   CHECK(result.fit_last_n == 3);
-  CHECK_THAT(result.conditional_entropy_decay.method,
-             Catch::Contains("not trusted at n = 4") &&
-                 Catch::Contains("not positive and shrinking"));
+  CHECK_THAT(
+      result.conditional_entropy_decay.method,
+      Catch::Contains("not trusted at n = 4") && Catch::Contains("not positive and shrinking"));
   // ... and with 4 points required, the window is too short: the error names n and the reason.
   options.min_fit_points = 4;
   CHECK_FALSE(FitConditionalEntropyCurve(synthetic.Input(), options, &result, &error));
-  CHECK_THAT(error, Catch::Contains("n = 1..3 has fewer than 4 points") &&
-                        Catch::Contains("not trusted at n = 4") &&
-                        Catch::Contains("not positive and shrinking"));
+  CHECK_THAT(error,
+             Catch::Contains("n = 1..3 has fewer than 4 points") &&
+                 Catch::Contains("not trusted at n = 4") &&
+                 Catch::Contains("not positive and shrinking"));
   options.min_fit_points = 3;
 
   // Too slow a decay in D (c = 0.1 < min_data_exponent, and too large a movement to be settled)
@@ -467,8 +469,8 @@ TEST_CASE("FitConditionalEntropyCurve extrapolates H_n in D and reads gamma of t
     synthetic.override_h[size][2] = SyntheticSizes::Limit(2) + (size % 2 == 0 ? 1e-4 : 0.0);
   REQUIRE(FitConditionalEntropyCurve(synthetic.Input(), options, &result, &error));
   CHECK(result.fit_last_n == 8);
-  CHECK_THAT(result.conditional_entropy_decay.method, Catch::Contains("2: ") &&
-                                                          Catch::Contains("(settled)"));
+  CHECK_THAT(result.conditional_entropy_decay.method,
+             Catch::Contains("2: ") && Catch::Contains("(settled)"));
   CHECK(result.conditional_entropy_decay.value == Approx(0.6).margin(0.005));
 
   // Malformed input: sizes that do not increase, subsets beside a half-data curve, one subset.

@@ -37,23 +37,35 @@ TEST_CASE("KJV loads, splits and gives character-level correlation and word stat
 
   start = std::chrono::steady_clock::now();
   TokenStatisticsResult result;
-  REQUIRE(MeasureTokenStatistics(tokens, tokenizer.vocab_size(), splits.train,
-                                 TokenStatisticsOptions{}, &result, &error));
+  REQUIRE(MeasureTokenStatistics(
+      tokens, tokenizer.vocab_size(), splits.train, TokenStatisticsOptions{}, &result, &error));
   const double probe_seconds = Seconds(start);
   const CorrelationDecayResult& c = result.correlation;
   std::printf("KJV: %zu bytes, load %.2f s; train split %zu characters, V = %d; probe %.2f s\n",
-              corpus.text.size(), load_seconds, tokens.size(), tokenizer.vocab_size(),
+              corpus.text.size(),
+              load_seconds,
+              tokens.size(),
+              tokenizer.vocab_size(),
               probe_seconds);
-  std::printf("  beta = %.3f +- %.3f (%s)\n", c.correlation_decay.value,
-              c.correlation_decay.std_error, c.correlation_decay.method.c_str());
+  std::printf("  beta = %.3f +- %.3f (%s)\n",
+              c.correlation_decay.value,
+              c.correlation_decay.std_error,
+              c.correlation_decay.method.c_str());
   for (std::size_t i = 0; i < c.lags.size(); ++i) {
-    std::printf("    n = %3d  sigma = %.3e  frobenius = %.3e  shuffled = %.3e\n", c.lags[i],
-                c.sigma[i], c.frobenius[i], c.shuffled_sigma[i]);
+    std::printf("    n = %3d  sigma = %.3e  frobenius = %.3e  shuffled = %.3e\n",
+                c.lags[i],
+                c.sigma[i],
+                c.frobenius[i],
+                c.shuffled_sigma[i]);
   }
-  std::printf("  heaps h = %.3f +- %.3f (%s)\n", result.words.heaps_exponent.value,
-              result.words.heaps_exponent.std_error, result.words.heaps_exponent.method.c_str());
-  std::printf("  zipf z = %.3f +- %.3f (%s)\n", result.words.frequency_decay.value,
-              result.words.frequency_decay.std_error, result.words.frequency_decay.method.c_str());
+  std::printf("  heaps h = %.3f +- %.3f (%s)\n",
+              result.words.heaps_exponent.value,
+              result.words.heaps_exponent.std_error,
+              result.words.heaps_exponent.method.c_str());
+  std::printf("  zipf z = %.3f +- %.3f (%s)\n",
+              result.words.frequency_decay.value,
+              result.words.frequency_decay.std_error,
+              result.words.frequency_decay.method.c_str());
 
   CHECK(tokenizer.vocab_size() < 100);  // ASCII letters, digits, punctuation
   // Broad ranges: natural text has decaying, positive beta (character level: about 0.3-1.5 in

@@ -2,6 +2,8 @@
 // (datasets/tokenizers/char_tokenizer.h): UTF-8 errors name the file, line and byte offset; a
 // folder is read in name order; the `bible` output is cleaned to one verse per line; the splits
 // partition the text; unknown characters map to the reserved id.
+#include "datasets/readers/text_corpus.h"
+
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -9,7 +11,6 @@
 #include <fstream>
 #include <string>
 
-#include "datasets/readers/text_corpus.h"
 #include "datasets/tokenizers/char_tokenizer.h"
 
 namespace scalebench {
@@ -36,13 +37,16 @@ TEST_CASE("ReadTextCorpus names the file, line and byte offset of invalid UTF-8"
     const char* what;
   };
   const Case cases[] = {
-      {"invalid_byte.txt", "ok line\nbad \xFF here\n", "line 2, byte offset 12",
+      {"invalid_byte.txt",
+       "ok line\nbad \xFF here\n",
+       "line 2, byte offset 12",
        "invalid lead byte"},
       {"truncated_end.txt", "euro \xE2\x82", "line 1, byte offset 5", "truncated sequence at end"},
       {"missing_continuation.txt",
        "a\nb\n\xC3"
        "A\n",
-       "line 3, byte offset 4", "missing continuation"},
+       "line 3, byte offset 4",
+       "missing continuation"},
       {"overlong.txt", "\xC0\xAF", "line 1, byte offset 0", "invalid lead byte"},
       {"surrogate.txt", "x\xED\xA0\x80", "line 1, byte offset 1", "surrogate"},
   };

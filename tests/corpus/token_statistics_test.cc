@@ -31,8 +31,10 @@ namespace scalebench {
 namespace {
 
 // Chain k flips its state with probability q_k at every step (all chains run at every step).
-std::vector<int> MixtureOfChains(const std::vector<double>& rho, const std::vector<double>& weight,
-                                 std::size_t length, std::uint64_t seed) {
+std::vector<int> MixtureOfChains(const std::vector<double>& rho,
+                                 const std::vector<double>& weight,
+                                 std::size_t length,
+                                 std::uint64_t seed) {
   Xoshiro256pp rng(seed);
   std::vector<int> state(rho.size(), 0), tokens;
   tokens.reserve(length);
@@ -121,8 +123,8 @@ TEST_CASE("Correlation probe rejects bad input with the field named", "[corpus]"
   CHECK_FALSE(options.IsValid(&error));
   CHECK(error.find("floor_multiple") != std::string::npos);
   CorrelationDecayResult result;
-  CHECK_FALSE(MeasureCorrelationDecay(std::vector<int>(100000, 0), 2000, CorrelationDecayOptions{},
-                                      &result, &error));
+  CHECK_FALSE(MeasureCorrelationDecay(
+      std::vector<int>(100000, 0), 2000, CorrelationDecayOptions{}, &result, &error));
   CHECK(error.find("vocab_size = 2000") != std::string::npos);
   // An i.i.d. sequence has no lag above the floor.
   Xoshiro256pp rng(3);
@@ -182,8 +184,9 @@ TEST_CASE("A saturated vocabulary leaves Heaps and Zipf out with the reason", "[
   CHECK(result.frequency_decay.value == Approx(0.0).margin(0.02));
   CHECK(result.frequency_decay.std_error > 0);
   CHECK(result.frequency_decay.std_error < 0.02);
-  CHECK_THAT(result.zipf_left_out, Catch::Contains("fitted rank-frequency slope (no exponent)") &&
-                                       Catch::Contains("over ranks 1..20"));
+  CHECK_THAT(result.zipf_left_out,
+             Catch::Contains("fitted rank-frequency slope (no exponent)") &&
+                 Catch::Contains("over ranks 1..20"));
   Profile profile;
   result.FillProfile(&profile);
   CHECK_FALSE(profile.Has(Property::kHeapsExponent));
@@ -242,8 +245,8 @@ TEST_CASE("Positional correlation probe reads the level-by-level decay of a tree
   CHECK(result.correlation_decay.value == Approx(2.0).margin(0.1));
   CHECK(result.correlation_decay.std_error < 0.1);
   // Errors name the problem.
-  CHECK_FALSE(MeasurePositionalCorrelationDecay(std::vector<int>(tokens.begin(), tokens.end() - 3),
-                                                2, 8, 2, options, &result, &error));
+  CHECK_FALSE(MeasurePositionalCorrelationDecay(
+      std::vector<int>(tokens.begin(), tokens.end() - 3), 2, 8, 2, options, &result, &error));
   CHECK_THAT(error, Catch::Contains("whole number of sequences"));
   CHECK_FALSE(MeasurePositionalCorrelationDecay(tokens, 2, 8, 1, options, &result, &error));
   CHECK_THAT(error, Catch::Contains("plateau_base"));

@@ -1,10 +1,9 @@
 // Tests of datasets/generators/power_law_gaussian.h: spectrum, teacher power, covariance, labels.
-#include <catch2/catch.hpp>
+#include "datasets/generators/power_law_gaussian.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
-
-#include "datasets/generators/power_law_gaussian.h"
 
 namespace scalebench {
 namespace {

@@ -1,11 +1,10 @@
 // Tests of datasets/generators/random.h: determinism, stream independence, normal moments.
-#include <catch2/catch.hpp>
+#include "datasets/generators/random.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
 #include <vector>
-
-#include "datasets/generators/random.h"
 
 namespace scalebench {
 namespace {

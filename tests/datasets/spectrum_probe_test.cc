@@ -1,18 +1,17 @@
 // Tests of datasets/probes/spectrum_probe.h: recovery of (a, b) on the synthetic Gaussian design
 // (an acceptance point of the issue), the eigen-projection routine, and the options.
-#include <catch2/catch.hpp>
+#include "datasets/probes/spectrum_probe.h"
 
+#include <Eigen/Eigenvalues>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include <Eigen/Eigenvalues>
-
 #include "datasets/generators/power_law_gaussian.h"
 #include "datasets/generators/random.h"
 #include "datasets/probes/eigen_projections.h"
-#include "datasets/probes/spectrum_probe.h"
 
 namespace scalebench {
 namespace {
@@ -69,8 +68,12 @@ TEST_CASE("Probe recovers b and a within 0.05 on the Gaussian design", "[probe][
       const Eigen::MatrixXd x = design.SampleInputs(2024 + r, 2000);
       std::string error;
       REQUIRE(MeasureSpectrum(x, design.Labels(x), options, &replicates[r], &error));
-      std::printf("probe a=%.1f b=%.1f sample %d: b_hat %.4f a_hat %.4f\n", a, b, r,
-                  replicates[r].spectrum_decay.value, replicates[r].task_power_decay.value);
+      std::printf("probe a=%.1f b=%.1f sample %d: b_hat %.4f a_hat %.4f\n",
+                  a,
+                  b,
+                  r,
+                  replicates[r].spectrum_decay.value,
+                  replicates[r].task_power_decay.value);
       // A single sample is already close.
       CHECK(std::abs(replicates[r].spectrum_decay.value - b) < 0.03);
       CHECK(std::abs(replicates[r].task_power_decay.value - a) < (a - b > 1.0 ? 0.4 : 0.08));
@@ -79,8 +82,13 @@ TEST_CASE("Probe recovers b and a within 0.05 on the Gaussian design", "[probe][
     REQUIRE(CombineSpectrumReplicates(replicates, &result, nullptr));
     const Measurement& b_hat = result.spectrum_decay;
     const Measurement& a_hat = result.task_power_decay;
-    std::printf("probe a=%.1f b=%.1f combined: b_hat %.4f +- %.4f a_hat %.4f +- %.4f\n", a, b,
-                b_hat.value, b_hat.std_error, a_hat.value, a_hat.std_error);
+    std::printf("probe a=%.1f b=%.1f combined: b_hat %.4f +- %.4f a_hat %.4f +- %.4f\n",
+                a,
+                b,
+                b_hat.value,
+                b_hat.std_error,
+                a_hat.value,
+                a_hat.std_error);
     INFO("a = " << a << ", b = " << b << ": measured b " << b_hat.value << ", a " << a_hat.value);
     CHECK(std::abs(b_hat.value - b) < 0.05);
     if (a - b <= 1.0) {
@@ -144,8 +152,7 @@ TEST_CASE("Covariance route (d < n) and Gram route agree", "[probe]") {
   REQUIRE(MeasureSpectrumFromGram(x * x.transpose(), y, options, &by_gram, nullptr));
   REQUIRE(by_covariance.eigenvalues.size() == 150);
   CHECK((by_covariance.eigenvalues - by_gram.eigenvalues.head(150)).cwiseAbs().maxCoeff() < 1e-10);
-  CHECK((by_covariance.target_power - by_gram.target_power.head(150)).cwiseAbs().maxCoeff() <
-        1e-8);
+  CHECK((by_covariance.target_power - by_gram.target_power.head(150)).cwiseAbs().maxCoeff() < 1e-8);
   CHECK(by_covariance.spectrum_decay.value == Approx(by_gram.spectrum_decay.value).epsilon(1e-8));
   CHECK(by_covariance.task_power_decay.value ==
         Approx(by_gram.task_power_decay.value).epsilon(1e-8));
@@ -168,7 +175,8 @@ TEST_CASE("FillProfile sets the spectral properties and series", "[probe]") {
   REQUIRE(profile.Get(Series::kEigenvalues).size() == 300u);
   CHECK(profile.Get(Series::kTargetPower).size() == 300u);
   const auto& eigenvalues = profile.Get(Series::kEigenvalues);
-  for (std::size_t k = 1; k < eigenvalues.size(); ++k) REQUIRE(eigenvalues[k] <= eigenvalues[k - 1]);
+  for (std::size_t k = 1; k < eigenvalues.size(); ++k)
+    REQUIRE(eigenvalues[k] <= eigenvalues[k - 1]);
 }
 
 TEST_CASE("Bad probe options and inputs are rejected with the field named", "[probe]") {
@@ -193,8 +201,8 @@ TEST_CASE("Bad probe options and inputs are rejected with the field named", "[pr
   SpectrumProbeResult result;
   CHECK_FALSE(MeasureSpectrum(x, design.Labels(x), SpectrumProbeOptions(), &result, &error));
   CHECK(error.find("window") != std::string::npos);
-  CHECK_FALSE(MeasureSpectrum(x, Eigen::MatrixXd::Ones(99, 1), SpectrumProbeOptions(), &result,
-                              &error));
+  CHECK_FALSE(
+      MeasureSpectrum(x, Eigen::MatrixXd::Ones(99, 1), SpectrumProbeOptions(), &result, &error));
   CHECK(error.find("rows") != std::string::npos);
 }
 

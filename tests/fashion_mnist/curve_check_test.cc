@@ -8,12 +8,11 @@
 // SCALEBENCH_FM_POOL=4000 runs a cheaper pool (P then up to 2000); SCALEBENCH_FM_REPLACEMENT=1
 // draws the training points with replacement (the theory then fails at P/n >~ 0.2, see
 // harness/targets/fashion_mnist.h).
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "datasets/probes/kernel_pca.h"
 #include "harness/targets/fashion_mnist.h"
@@ -23,9 +22,10 @@
 namespace scalebench {
 namespace {
 
-TEST_CASE("Fashion-MNIST RBF: self-consistent curve on the pool spectrum within 10% of kernel "
-          "ridge at every P",
-          "[.][curve_check]") {
+TEST_CASE(
+    "Fashion-MNIST RBF: self-consistent curve on the pool spectrum within 10% of kernel "
+    "ridge at every P",
+    "[.][curve_check]") {
   const char* env = std::getenv("SCALEBENCH_FM_POOL");
   const int pool = env != nullptr ? std::atoi(env) : 8000;
   FashionMnistOptions options;
@@ -68,12 +68,21 @@ TEST_CASE("Fashion-MNIST RBF: self-consistent curve on the pool spectrum within 
   internal::ModeSpectrum spectrum;
   REQUIRE(internal::ModeSpectrumFromProfile(profile, true, exact, &spectrum, &error));
   std::vector<internal::FixedPoint> points;
-  REQUIRE(internal::SolveFixedPoints(spectrum, design.sizes, design.learner.ridge, &points, &error));
+  REQUIRE(
+      internal::SolveFixedPoints(spectrum, design.sizes, design.learner.ridge, &points, &error));
 
-  std::printf("pool %d (%s replacement), b = %.3f, a = %.3f\n%6s %10s %9s %10s %8s %10s %8s\n", pool,
+  std::printf("pool %d (%s replacement), b = %.3f, a = %.3f\n%6s %10s %9s %10s %8s %10s %8s\n",
+              pool,
               options.with_replacement ? "with" : "without",
-              pca.spectrum_decay.value, pca.task_power_decay.value, "P", "measured", "s.e.",
-              "exact", "rel", "continued", "rel");
+              pca.spectrum_decay.value,
+              pca.task_power_decay.value,
+              "P",
+              "measured",
+              "s.e.",
+              "exact",
+              "rel",
+              "continued",
+              "rel");
   double worst = 0;
   for (std::size_t i = 0; i < design.sizes.size(); ++i) {
     double mean = 0, sq = 0;
@@ -83,11 +92,18 @@ TEST_CASE("Fashion-MNIST RBF: self-consistent curve on the pool spectrum within 
     const double se = std::sqrt(sq / (v.size() - 1) / v.size());
     const double e = internal::KernelGeneralizationError(points[i], 0.0);
     const double c = registered.curve()[i];
-    std::printf("%6.0f %10.5f %9.5f %10.5f %+8.3f %10.5f %+8.3f\n", design.sizes[i], mean, se, e,
-                e / mean - 1, c, c / mean - 1);
+    std::printf("%6.0f %10.5f %9.5f %10.5f %+8.3f %10.5f %+8.3f\n",
+                design.sizes[i],
+                mean,
+                se,
+                e,
+                e / mean - 1,
+                c,
+                c / mean - 1);
     worst = std::max(worst, std::abs(e / mean - 1));
   }
-  std::printf("worst relative error (exact spectrum): %.3f\nregistered theory note: %s\n", worst,
+  std::printf("worst relative error (exact spectrum): %.3f\nregistered theory note: %s\n",
+              worst,
               registered.message().c_str());
   CHECK(worst < 0.10);
 }

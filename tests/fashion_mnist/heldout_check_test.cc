@@ -9,6 +9,7 @@
 // minutes. Run it with
 //   build/theories/tests/fashion_mnist_tests "[heldout_check]" -s
 // SCALEBENCH_FM_TARGET=fashion_mnist/rbf_heldout_full picks another registered held-out target.
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,8 +18,6 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include "harness/targets/fashion_mnist.h"
 #include "theories/internal/spectral.h"
 #include "theories/registry.h"
@@ -26,9 +25,10 @@
 namespace scalebench {
 namespace {
 
-TEST_CASE("Fashion-MNIST held out: measured curve against the self-consistent curve on the "
-          "reference spectrum",
-          "[.][heldout_check]") {
+TEST_CASE(
+    "Fashion-MNIST held out: measured curve against the self-consistent curve on the "
+    "reference spectrum",
+    "[.][heldout_check]") {
   const char* env = std::getenv("SCALEBENCH_FM_TARGET");
   const std::string name = env != nullptr ? env : "fashion_mnist/rbf_heldout";
   std::string error;
@@ -56,14 +56,21 @@ TEST_CASE("Fashion-MNIST held out: measured curve against the self-consistent cu
   internal::ModeSpectrum spectrum;
   REQUIRE(internal::ModeSpectrumFromProfile(profile, true, as_measured, &spectrum, &error));
   std::vector<internal::FixedPoint> points;
-  REQUIRE(internal::SolveFixedPoints(spectrum, design.sizes, design.learner.ridge, &points,
-                                     &error));
+  REQUIRE(
+      internal::SolveFixedPoints(spectrum, design.sizes, design.learner.ridge, &points, &error));
 
   std::printf("%s: reference %d, b = %.3f, a = %.3f\n%6s %10s %9s %11s %8s %11s %8s\n",
-              name.c_str(), fm->options().reference_size,
+              name.c_str(),
+              fm->options().reference_size,
               profile.Get(Property::kSpectrumDecay).value,
-              profile.Get(Property::kTaskPowerDecay).value, "P", "measured", "s.e.",
-              "continued", "rel", "as measured", "rel");
+              profile.Get(Property::kTaskPowerDecay).value,
+              "P",
+              "measured",
+              "s.e.",
+              "continued",
+              "rel",
+              "as measured",
+              "rel");
   double previous = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < design.sizes.size(); ++i) {
     const auto& v = curve.values[i];
@@ -73,8 +80,14 @@ TEST_CASE("Fashion-MNIST held out: measured curve against the self-consistent cu
     const double se = std::sqrt(sq / (v.size() - 1) / v.size());
     const double c = registered.curve()[i];
     const double e = internal::KernelGeneralizationError(points[i], 0.0);
-    std::printf("%6.0f %10.5f %9.5f %11.5f %+8.3f %11.5f %+8.3f\n", design.sizes[i], mean, se, c,
-                c / mean - 1, e, e / mean - 1);
+    std::printf("%6.0f %10.5f %9.5f %11.5f %+8.3f %11.5f %+8.3f\n",
+                design.sizes[i],
+                mean,
+                se,
+                c,
+                c / mean - 1,
+                e,
+                e / mean - 1);
     REQUIRE(std::isfinite(mean));
     CHECK(mean < previous);
     previous = mean;

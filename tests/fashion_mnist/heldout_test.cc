@@ -3,14 +3,13 @@
 // registered targets, a tiny held-out curve, the reference-sample profile, and the MLP's loss
 // option. Each case reads a few hundred images (the profile cases read the whole training file
 // once, to reach its last images).
+#include <Eigen/Dense>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
-#include <catch2/catch.hpp>
 
 #include "datasets/readers/idx_reader.h"
 #include "harness/learners/kernel_ridge.h"
@@ -40,8 +39,8 @@ std::string ErrorOf(const FashionMnistOptions& options) {
 }
 
 void RequireDisjoint(const FashionMnistLayout& layout) {
-  const std::vector<FashionMnistRange> parts = {layout.training, layout.validation, layout.tests,
-                                                layout.reference};
+  const std::vector<FashionMnistRange> parts = {
+      layout.training, layout.validation, layout.tests, layout.reference};
   for (std::size_t i = 0; i < parts.size(); ++i) {
     for (std::size_t j = i + 1; j < parts.size(); ++j) {
       INFO("parts " << i << " and " << j);
@@ -106,7 +105,8 @@ TEST_CASE("held-out layout: ranges overlap only within one file", "[heldout]") {
 TEST_CASE("registered held-out targets and the MLP: valid, disjoint parts, declared sizes",
           "[heldout]") {
   std::string error;
-  for (const std::string name : {"fashion_mnist/rbf_heldout", "fashion_mnist/rbf_heldout_full",
+  for (const std::string name : {"fashion_mnist/rbf_heldout",
+                                 "fashion_mnist/rbf_heldout_full",
                                  "fashion_mnist/laplace_heldout_full"}) {
     INFO(name);
     std::unique_ptr<Target> target = TargetRegistry::Global().Create(name, &error);
@@ -137,9 +137,10 @@ TEST_CASE("registered held-out targets and the MLP: valid, disjoint parts, decla
   REQUIRE(mlp->options().reference_kernel.width == 5.0);
 }
 
-TEST_CASE("held-out run on tiny sizes: finite losses falling with P; the whole pool matches "
-          "KernelRidgeCurve",
-          "[heldout]") {
+TEST_CASE(
+    "held-out run on tiny sizes: finite losses falling with P; the whole pool matches "
+    "KernelRidgeCurve",
+    "[heldout]") {
   const FashionMnistOptions options = TinyHeldOut();
   FashionMnistTarget target(options);
   const AxisDesign design = target.Designs().front();
@@ -176,8 +177,8 @@ TEST_CASE("held-out run on tiny sizes: finite losses falling with P; the whole p
   KernelMatrix(train.images, train.images, options.kernel, &gram);
   KernelMatrix(test.images, train.images, options.kernel, &cross);
   std::vector<double> losses;
-  REQUIRE(KernelRidgeCurve(gram, cross, y_train, y_test, {options.pool_size}, options.ridge,
-                           &losses, nullptr, &error));
+  REQUIRE(KernelRidgeCurve(
+      gram, cross, y_train, y_test, {options.pool_size}, options.ridge, &losses, nullptr, &error));
   for (double v : curve.values.back()) REQUIRE(v == Approx(losses[0]).epsilon(1e-8));
 }
 

@@ -1,14 +1,14 @@
 // Kernel ridge, random ReLU features and the kernel-PCA probe (issue 3).
+#include "harness/learners/kernel_ridge.h"
+
+#include <Eigen/Dense>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <vector>
 
-#include <Eigen/Dense>
-#include <catch2/catch.hpp>
-
 #include "datasets/generators/random.h"
 #include "datasets/probes/kernel_pca.h"
-#include "harness/learners/kernel_ridge.h"
 #include "harness/learners/random_relu_features.h"
 
 namespace scalebench {
@@ -39,7 +39,8 @@ TEST_CASE("kernel ridge: Gram by GEMM equals the definition; curve equals a dire
     KernelMatrix(x, x, k, &gram);
     KernelMatrix(t, x, k, &cross);
     for (int i = 0; i < 30; ++i) {
-      for (int j = 0; j < 30; ++j) REQUIRE(gram(i, j) == Approx(DirectKernel(x.row(i), x.row(j), k)).margin(1e-12));
+      for (int j = 0; j < 30; ++j)
+        REQUIRE(gram(i, j) == Approx(DirectKernel(x.row(i), x.row(j), k)).margin(1e-12));
     }
     const double ridge = 0.05;
     std::vector<double> losses;
@@ -76,8 +77,9 @@ TEST_CASE("kernel ridge: a Gram of 784-dim points is symmetric with an exact uni
   }
 }
 
-TEST_CASE("kernel ridge: the pool curve (draws with replacement, test = pool) equals a direct solve",
-          "[kernel_ridge]") {
+TEST_CASE(
+    "kernel ridge: the pool curve (draws with replacement, test = pool) equals a direct solve",
+    "[kernel_ridge]") {
   const int n = 40;
   const Eigen::MatrixXd x = Gaussian(n, 4, 5), y = Gaussian(n, 2, 6);
   KernelOptions k;  // rbf
@@ -89,8 +91,8 @@ TEST_CASE("kernel ridge: the pool curve (draws with replacement, test = pool) eq
     std::vector<double> losses;
     std::string error;
     KernelRidgeTimings timings;
-    REQUIRE(PoolKernelRidgeCurve(gram, y, draws, {4, 9, 12}, 0.1, precision, &losses, &timings,
-                                 &error));
+    REQUIRE(PoolKernelRidgeCurve(
+        gram, y, draws, {4, 9, 12}, 0.1, precision, &losses, &timings, &error));
     REQUIRE(timings.path == (precision == KernelPrecision::kMixed ? KernelSolvePath::kMixed
                                                                   : KernelSolvePath::kDouble));
     int s = 0;
@@ -114,7 +116,9 @@ TEST_CASE("kernel ridge: the pool curve (draws with replacement, test = pool) eq
 }
 
 // max over columns of ||(gram_p + ridge I) x - b|| (the residual of a solution of a prefix).
-double ResidualNorm(const Eigen::MatrixXd& gram, double ridge, const Eigen::MatrixXd& b,
+double ResidualNorm(const Eigen::MatrixXd& gram,
+                    double ridge,
+                    const Eigen::MatrixXd& b,
                     const Eigen::MatrixXd& x) {
   const int p = static_cast<int>(b.rows());
   const Eigen::MatrixXd r = gram.topLeftCorner(p, p) * x + ridge * x - b;
@@ -124,13 +128,15 @@ double ResidualNorm(const Eigen::MatrixXd& gram, double ridge, const Eigen::Matr
 // The rounding error of computing that residual in double, max over columns of
 // ||gamma_{p+1} (|A| |x| + |b|)|| (Higham, Accuracy and Stability, 3.5): no computed residual can
 // be trusted below it. It is ~u cond(A) |b| when x is large, i.e. for small ridges.
-double ResidualFloor(const Eigen::MatrixXd& gram, double ridge, const Eigen::MatrixXd& b,
+double ResidualFloor(const Eigen::MatrixXd& gram,
+                     double ridge,
+                     const Eigen::MatrixXd& b,
                      const Eigen::MatrixXd& x) {
   const int p = static_cast<int>(b.rows());
   const double u = std::numeric_limits<double>::epsilon() / 2;
   const double gamma = (p + 1) * u / (1 - (p + 1) * u);
-  const Eigen::MatrixXd bound = gram.topLeftCorner(p, p).cwiseAbs() * x.cwiseAbs() +
-                                ridge * x.cwiseAbs() + b.cwiseAbs();
+  const Eigen::MatrixXd bound =
+      gram.topLeftCorner(p, p).cwiseAbs() * x.cwiseAbs() + ridge * x.cwiseAbs() + b.cwiseAbs();
   return gamma * bound.colwise().norm().maxCoeff();
 }
 
@@ -153,10 +159,18 @@ TEST_CASE("kernel ridge: mixed precision agrees with the double Cholesky on an R
     std::vector<double> mixed, reference;
     KernelRidgeTimings mixed_timings, double_timings;
     std::string error;
-    REQUIRE(KernelRidgeCurve(gram, cross, y, yt, sizes, ridge, KernelPrecision::kMixed, &mixed,
-                             &mixed_timings, &error));
-    REQUIRE(KernelRidgeCurve(gram, cross, y, yt, sizes, ridge, KernelPrecision::kDouble,
-                             &reference, &double_timings, &error));
+    REQUIRE(KernelRidgeCurve(
+        gram, cross, y, yt, sizes, ridge, KernelPrecision::kMixed, &mixed, &mixed_timings, &error));
+    REQUIRE(KernelRidgeCurve(gram,
+                             cross,
+                             y,
+                             yt,
+                             sizes,
+                             ridge,
+                             KernelPrecision::kDouble,
+                             &reference,
+                             &double_timings,
+                             &error));
     INFO("mixed path " << ToString(mixed_timings.path) << ", " << mixed_timings.max_refinement_steps
                        << " steps, residual " << mixed_timings.max_relative_residual);
     REQUIRE(double_timings.path == KernelSolvePath::kDouble);
@@ -181,10 +195,10 @@ TEST_CASE("kernel ridge: mixed precision agrees with the double Cholesky on an R
       KernelSolveReport report;
       const Eigen::MatrixXd b = y.topRows(p);
       const Eigen::MatrixXd xm = fast.Solve(p, b, &report), xd = slow.Solve(p, b);
-      const double lambda_min =
-          Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(gram.topLeftCorner(p, p),
-                                                         Eigen::EigenvaluesOnly)
-              .eigenvalues()[0] + ridge;
+      const double lambda_min = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(
+                                    gram.topLeftCorner(p, p), Eigen::EigenvaluesOnly)
+                                    .eigenvalues()[0] +
+                                ridge;
       const double bound =
           (ResidualNorm(gram, ridge, b, xm) + ResidualNorm(gram, ridge, b, xd)) / lambda_min;
       INFO("p " << p << ": path " << ToString(report.path) << ", |x_m - x_d| "
@@ -321,7 +335,8 @@ TEST_CASE("random ReLU features: nested feature counts equal independent ridge s
     Eigen::MatrixXd a = phi.transpose() * phi;
     a.diagonal().array() += 1e-2;
     const Eigen::MatrixXd theta = a.ldlt().solve(phi.transpose() * y_train);
-    REQUIRE(losses[s] == Approx((phi_test * theta - y).rowwise().squaredNorm().mean()).epsilon(1e-8));
+    REQUIRE(losses[s] ==
+            Approx((phi_test * theta - y).rowwise().squaredNorm().mean()).epsilon(1e-8));
   }
 }
 
@@ -353,7 +368,8 @@ TEST_CASE("kernel PCA: recovers b and a of a synthetic kernel, with the converge
   // The first n/2 points of a Haar-rotated kernel are a different (sub-sampled) operator: the
   // fitted b moves, and the SE reports the move.
   REQUIRE(std::isfinite(result.half_spectrum_decay));
-  REQUIRE(result.spectrum_decay.std_error == Approx(std::abs(b - result.half_spectrum_decay)).margin(1e-6));
+  REQUIRE(result.spectrum_decay.std_error ==
+          Approx(std::abs(b - result.half_spectrum_decay)).margin(1e-6));
   Profile profile;
   result.FillProfile(&profile);
   REQUIRE(profile.Get(Series::kEigenvalues).size() == std::size_t(n));
@@ -363,11 +379,17 @@ TEST_CASE("kernel PCA: recovers b and a of a synthetic kernel, with the converge
 TEST_CASE("kernel PCA: bad shapes and tiny samples are rejected", "[kernel_pca]") {
   KernelPcaResult result;
   std::string error;
-  REQUIRE_FALSE(MeasureKernelPca(Eigen::MatrixXd::Identity(5, 4), Eigen::MatrixXd::Ones(5, 1),
-                                 KernelPcaOptions{}, &result, &error));
+  REQUIRE_FALSE(MeasureKernelPca(Eigen::MatrixXd::Identity(5, 4),
+                                 Eigen::MatrixXd::Ones(5, 1),
+                                 KernelPcaOptions{},
+                                 &result,
+                                 &error));
   REQUIRE(error.find("n x n") != std::string::npos);
-  REQUIRE_FALSE(MeasureKernelPca(Eigen::MatrixXd::Identity(20, 20), Eigen::MatrixXd::Ones(20, 1),
-                                 KernelPcaOptions{}, &result, &error));
+  REQUIRE_FALSE(MeasureKernelPca(Eigen::MatrixXd::Identity(20, 20),
+                                 Eigen::MatrixXd::Ones(20, 1),
+                                 KernelPcaOptions{},
+                                 &result,
+                                 &error));
   REQUIRE(error.find("fewer than 3 modes") != std::string::npos);
   KernelPcaOptions bad;
   bad.tail_max_fraction = 2;

@@ -1,10 +1,9 @@
 // The exact check of the kernel machinery (Spigler, Geiger & Wyart 2020, Theorem 1, conjectured
 // and checked there for points on a sphere) and the kernel/cui_rates regimes.
-#include <cmath>
-#include <vector>
-
 #include <Eigen/Cholesky>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <vector>
 
 #include "datasets/generators/random.h"
 #include "harness/learners/kernel_ridge.h"
@@ -47,8 +46,15 @@ TEST_CASE("teacher-student on the sphere: Laplace teacher, Laplace student, beta
     const Eigen::MatrixXd cross = k.bottomLeftCorner(tests, sizes.back());
     std::vector<double> losses;
     std::string error;
-    REQUIRE(KernelRidgeCurve(train_gram, cross, field.head(sizes.back()), field.tail(tests), sizes,
-                             1e-8, &losses, nullptr, &error));
+    REQUIRE(KernelRidgeCurve(train_gram,
+                             cross,
+                             field.head(sizes.back()),
+                             field.tail(tests),
+                             sizes,
+                             1e-8,
+                             &losses,
+                             nullptr,
+                             &error));
     for (std::size_t i = 0; i < sizes.size(); ++i) mean[i] += std::log(losses[i]) / seeds;
   }
   // Least-squares slope of the mean log error over the two upper octaves (256..1024).
@@ -80,8 +86,8 @@ Prediction CuiPredict(double a, double b, double noise, double ridge, bool with_
 
 TEST_CASE("kernel/cui_rates: the noiseless and noisy regimes of the declared ridge", "[cui]") {
   // alpha = b = 2, a = 3: r = 0.5.
-  REQUIRE(CuiPredict(3, 2, 0, 0).exponent().value == Approx(2.0));    // min(a-1, 2b)
-  REQUIRE(CuiPredict(3, 2, 0, 1e-2).exponent().value == Approx(1.0)); // (a-1)/b, fixed ridge
+  REQUIRE(CuiPredict(3, 2, 0, 0).exponent().value == Approx(2.0));       // min(a-1, 2b)
+  REQUIRE(CuiPredict(3, 2, 0, 1e-2).exponent().value == Approx(1.0));    // (a-1)/b, fixed ridge
   REQUIRE(CuiPredict(3, 2, 0.5, 1e-2).exponent().value == Approx(0.5));  // min(1 - 1/2, 1)
   REQUIRE(CuiPredict(3, 2, 0.5, 0).exponent().value == Approx(0.0));     // ridgeless + noise
   // Saturation r > 1: a = 10, b = 2 -> noiseless ridgeless 2b = 4.

@@ -31,9 +31,7 @@ std::vector<JointPoint> Surface(double sigma, std::uint64_t seed) {
   return points;
 }
 
-TEST_CASE(
-    "JointFitOptions::IsValid names the field, the value and the constraint",
-    "[fit]") {
+TEST_CASE("JointFitOptions::IsValid names the field, the value and the constraint", "[fit]") {
   std::string error;
   CHECK(JointFitOptions().IsValid(&error));
   JointFitOptions options;
@@ -60,20 +58,16 @@ TEST_CASE("FitJoint fails on too few or non-positive points", "[fit]") {
   options.bootstrap_resamples = 0;
   JointFitSummary summary;
   std::vector<JointPoint> points = Surface(0.0, 1);
-  FitJoint(options,
-           std::vector<JointPoint>(points.begin(), points.begin() + 5),
-           &summary);
+  FitJoint(options, std::vector<JointPoint>(points.begin(), points.begin() + 5), &summary);
   CHECK(summary.status == FitStatus::kFailed);
-  CHECK(summary.message ==
-        "5 points; the 5-parameter joint fit needs at least 6");
+  CHECK(summary.message == "5 points; the 5-parameter joint fit needs at least 6");
   points[3].loss = -1.0;
   FitJoint(options, points, &summary);
   CHECK(summary.status == FitStatus::kFailed);
   CHECK(summary.message.find("point 3") != std::string::npos);
 }
 
-TEST_CASE("FitJoint recovers Hoffmann's parameters from a noise-free surface",
-          "[fit]") {
+TEST_CASE("FitJoint recovers Hoffmann's parameters from a noise-free surface", "[fit]") {
   JointFitOptions options;
   options.bootstrap_resamples = 0;
   JointFitSummary summary;
@@ -94,9 +88,7 @@ TEST_CASE("FitJoint recovers Hoffmann's parameters from a noise-free surface",
   CHECK(summary.message.find("bootstrap disabled") != std::string::npos);
 }
 
-TEST_CASE(
-    "FitJoint on a noisy surface: tight estimates and intervals that cover",
-    "[fit]") {
+TEST_CASE("FitJoint on a noisy surface: tight estimates and intervals that cover", "[fit]") {
   JointFitOptions options;  // 1000 resamples over points
   options.threads = 2;
   JointFitSummary summary;
@@ -113,8 +105,7 @@ TEST_CASE(
   CHECK(summary.data_amplitude_ci.Contains(kB));
   CHECK(summary.bootstrap_failures <= 10);
   // The intervals are informative, not vacuous.
-  CHECK(summary.params_exponent_ci.upper - summary.params_exponent_ci.lower <
-        0.05);
+  CHECK(summary.params_exponent_ci.upper - summary.params_exponent_ci.lower < 0.05);
   CHECK(summary.data_exponent_ci.upper - summary.data_exponent_ci.lower < 0.05);
   const std::string brief = summary.BriefReport();
   CHECK(brief.find('\n') == std::string::npos);
@@ -131,8 +122,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("FitJoint is deterministic given the seed, whatever the thread count",
-          "[fit]") {
+TEST_CASE("FitJoint is deterministic given the seed, whatever the thread count", "[fit]") {
   JointFitOptions options;
   options.bootstrap_resamples = 100;
   JointFitSummary one, two;
@@ -148,8 +138,7 @@ TEST_CASE("FitJoint is deterministic given the seed, whatever the thread count",
   CHECK(one.message == two.message);
 }
 
-TEST_CASE("FitJoint flags a data exponent the design cannot pin down",
-          "[fit]") {
+TEST_CASE("FitJoint flags a data exponent the design cannot pin down", "[fit]") {
   // D varies over 10% only: B D^-b is nearly a constant that E absorbs.
   std::mt19937_64 rng(5);
   std::normal_distribution<double> z(0.0, 1.0);

@@ -13,15 +13,12 @@ namespace {
 
 struct Truth {
   double offset, amplitude, exponent;
-  double operator()(double x) const {
-    return offset + amplitude * std::pow(x, -exponent);
-  }
+  double operator()(double x) const { return offset + amplitude * std::pow(x, -exponent); }
 };
 
 std::vector<double> LogSpaced(double lo, double hi, int n) {
   std::vector<double> out;
-  for (int i = 0; i < n; ++i)
-    out.push_back(lo * std::pow(hi / lo, i / (n - 1.0)));
+  for (int i = 0; i < n; ++i) out.push_back(lo * std::pow(hi / lo, i / (n - 1.0)));
   return out;
 }
 
@@ -39,8 +36,7 @@ LearningCurve Synthetic(const Truth& truth,
   for (int j = 0; j < seeds; ++j) curve.seeds.push_back(j);
   for (double x : sizes) {
     std::vector<double> row;
-    for (int j = 0; j < seeds; ++j)
-      row.push_back(truth(x) * std::exp(sigma * z(rng)));
+    for (int j = 0; j < seeds; ++j) row.push_back(truth(x) * std::exp(sigma * z(rng)));
     curve.values.push_back(row);
   }
   return curve;
@@ -54,8 +50,7 @@ FitOptions Quick() {
 
 TEST_CASE("CurveForm and FitStatus names round-trip", "[fit]") {
   CurveForm form = CurveForm::kPowerLaw;
-  CHECK(std::string(ToString(CurveForm::kOffsetPowerLaw)) ==
-        "offset_power_law");
+  CHECK(std::string(ToString(CurveForm::kOffsetPowerLaw)) == "offset_power_law");
   CHECK(std::string(ToString(CurveForm::kPowerLaw)) == "power_law");
   REQUIRE(FromString("offset_power_law", &form));
   CHECK(form == CurveForm::kOffsetPowerLaw);
@@ -64,13 +59,11 @@ TEST_CASE("CurveForm and FitStatus names round-trip", "[fit]") {
   CHECK_FALSE(FromString("powerlaw", &form));
   CHECK(form == CurveForm::kPowerLaw);  // untouched on failure
   CHECK(std::string(ToString(FitStatus::kConverged)) == "converged");
-  CHECK(std::string(ToString(FitStatus::kNotIdentifiable)) ==
-        "not_identifiable");
+  CHECK(std::string(ToString(FitStatus::kNotIdentifiable)) == "not_identifiable");
   CHECK(std::string(ToString(FitStatus::kFailed)) == "failed");
 }
 
-TEST_CASE("FitOptions::IsValid names the field, the value and the constraint",
-          "[fit]") {
+TEST_CASE("FitOptions::IsValid names the field, the value and the constraint", "[fit]") {
   std::string error;
   CHECK(FitOptions().IsValid(&error));
   FitOptions options;
@@ -86,8 +79,7 @@ TEST_CASE("FitOptions::IsValid names the field, the value and the constraint",
   options = FitOptions();
   options.bootstrap_resamples = 1;
   REQUIRE_FALSE(options.IsValid(&error));
-  CHECK(error ==
-        "FitOptions.bootstrap_resamples = 1 must be 0 (no bootstrap) or >= 2");
+  CHECK(error == "FitOptions.bootstrap_resamples = 1 must be 0 (no bootstrap) or >= 2");
 
   options = FitOptions();
   options.min_size = 10;
@@ -114,10 +106,8 @@ TEST_CASE("FitOptions::IsValid names the field, the value and the constraint",
   CHECK(error == "FitOptions.fixed_offset = -1 must be finite and >= 0");
 }
 
-TEST_CASE("FitCurve with invalid options fails with the validation message",
-          "[fit]") {
-  const LearningCurve curve =
-      Synthetic({0.1, 10, 0.5}, LogSpaced(1e3, 1e5, 8), 5, 0.0, 1);
+TEST_CASE("FitCurve with invalid options fails with the validation message", "[fit]") {
+  const LearningCurve curve = Synthetic({0.1, 10, 0.5}, LogSpaced(1e3, 1e5, 8), 5, 0.0, 1);
   FitOptions options;
   options.confidence = 1.5;
   FitSummary summary;
@@ -129,8 +119,7 @@ TEST_CASE("FitCurve with invalid options fails with the validation message",
 
 TEST_CASE("Noise-free offset power law is recovered exactly", "[fit]") {
   const Truth truth{0.05, 10.0, 0.5};
-  const LearningCurve curve =
-      Synthetic(truth, LogSpaced(1e3, 1e5, 8), 5, 0.0, 1);
+  const LearningCurve curve = Synthetic(truth, LogSpaced(1e3, 1e5, 8), 5, 0.0, 1);
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
   INFO(summary.FullReport());
@@ -156,8 +145,7 @@ TEST_CASE("Noise-free offset power law is recovered exactly", "[fit]") {
 
 TEST_CASE("Noise-free pure power law is recovered exactly", "[fit]") {
   const Truth truth{0.0, 3.0, 0.3};
-  const LearningCurve curve =
-      Synthetic(truth, LogSpaced(10, 1e4, 6), 3, 0.0, 1);
+  const LearningCurve curve = Synthetic(truth, LogSpaced(10, 1e4, 6), 3, 0.0, 1);
   FitOptions options = Quick();
   options.form = CurveForm::kPowerLaw;
   FitSummary summary;
@@ -173,8 +161,7 @@ TEST_CASE("Noise-free pure power law is recovered exactly", "[fit]") {
 
 TEST_CASE("A fixed offset is held and the rest fitted", "[fit]") {
   const Truth truth{0.2, 5.0, 0.7};
-  const LearningCurve curve =
-      Synthetic(truth, LogSpaced(100, 1e4, 8), 4, 0.0, 1);
+  const LearningCurve curve = Synthetic(truth, LogSpaced(100, 1e4, 8), 4, 0.0, 1);
   FitOptions options = Quick();
   options.fixed_offset = 0.2;
   FitSummary summary;
@@ -209,8 +196,7 @@ TEST_CASE("The fit range is respected and recorded", "[fit]") {
   CHECK(summary.fit_max_size == Approx(1e4));
   CHECK(summary.requested_min_size == 100);
   CHECK(summary.exponent == Approx(0.6).epsilon(1e-6));
-  CHECK(summary.FullReport().find("fit range:  [100, 10000]") !=
-        std::string::npos);
+  CHECK(summary.FullReport().find("fit range:  [100, 10000]") != std::string::npos);
 }
 
 TEST_CASE("NaN entries are missing runs and are skipped", "[fit]") {
@@ -229,8 +215,7 @@ TEST_CASE("NaN entries are missing runs and are skipped", "[fit]") {
 }
 
 TEST_CASE("A single seed gives a point estimate without an interval", "[fit]") {
-  const LearningCurve curve =
-      Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 1, 0.01, 7);
+  const LearningCurve curve = Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 1, 0.01, 7);
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
   INFO(summary.FullReport());
@@ -243,22 +228,19 @@ TEST_CASE("A single seed gives a point estimate without an interval", "[fit]") {
 }
 
 TEST_CASE("Fewer than 3 sizes in range fails", "[fit]") {
-  const LearningCurve curve =
-      Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 3, 0.0, 1);
+  const LearningCurve curve = Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 3, 0.0, 1);
   FitOptions options = Quick();
   options.min_size = 5e4;
   FitSummary summary;
   FitCurve(options, curve, &summary);
   CHECK(summary.status == FitStatus::kFailed);
-  CHECK(
-      summary.message ==
-      "2 sizes with data in the fit range [50000, inf]; at least 3 are needed");
+  CHECK(summary.message ==
+        "2 sizes with data in the fit range [50000, inf]; at least 3 are needed");
   CHECK(summary.num_sizes == 2);
 }
 
 TEST_CASE("Non-positive losses fail with a message", "[fit]") {
-  LearningCurve curve =
-      Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 3, 0.0, 1);
+  LearningCurve curve = Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 3, 0.0, 1);
   curve.values[2][1] = 0.0;
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
@@ -268,8 +250,7 @@ TEST_CASE("Non-positive losses fail with a message", "[fit]") {
 
 TEST_CASE("A flat curve is not identifiable", "[fit]") {
   // Noise of 2% per run, a true drop of 0.2% across the range.
-  const LearningCurve curve =
-      Synthetic({1.0, 0.01, 0.3}, LogSpaced(1e3, 1e5, 8), 5, 0.02, 3);
+  const LearningCurve curve = Synthetic({1.0, 0.01, 0.3}, LogSpaced(1e3, 1e5, 8), 5, 0.02, 3);
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
   INFO(summary.FullReport());
@@ -278,12 +259,10 @@ TEST_CASE("A flat curve is not identifiable", "[fit]") {
   CHECK_FALSE(summary.usable());
 }
 
-TEST_CASE("An exponent at its bound (E-alpha degeneracy) is not identifiable",
-          "[fit]") {
+TEST_CASE("An exponent at its bound (E-alpha degeneracy) is not identifiable", "[fit]") {
   // The loss collapses onto E within the first sizes: alpha runs past 10, E
   // sits at the floor.
-  const LearningCurve curve =
-      Synthetic({1.0, 3e5, 12.0}, LogSpaced(2, 20, 8), 5, 0.003, 5);
+  const LearningCurve curve = Synthetic({1.0, 3e5, 12.0}, LogSpaced(2, 20, 8), 5, 0.003, 5);
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
   INFO(summary.FullReport());
@@ -296,24 +275,19 @@ TEST_CASE("An exponent at its bound (E-alpha degeneracy) is not identifiable",
 TEST_CASE("An interval wider than the exponent is not identifiable", "[fit]") {
   // Most of the loss is E; the power-law part is small next to 3% noise over
   // one decade.
-  const LearningCurve curve =
-      Synthetic({1.0, 1.0, 0.3}, LogSpaced(100, 1000, 8), 5, 0.03, 11);
+  const LearningCurve curve = Synthetic({1.0, 1.0, 0.3}, LogSpaced(100, 1000, 8), 5, 0.03, 11);
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
   INFO(summary.FullReport());
   CHECK(summary.status == FitStatus::kNotIdentifiable);
-  CHECK(summary.message.find("is wider than the exponent") !=
-        std::string::npos);
-  CHECK(summary.exponent_ci.upper - summary.exponent_ci.lower >
-        summary.exponent);
+  CHECK(summary.message.find("is wider than the exponent") != std::string::npos);
+  CHECK(summary.exponent_ci.upper - summary.exponent_ci.lower > summary.exponent);
 }
 
-TEST_CASE("Residual autocorrelation flags a form that cannot follow the curve",
-          "[fit]") {
+TEST_CASE("Residual autocorrelation flags a form that cannot follow the curve", "[fit]") {
   // A pure power law fitted to a curve with a large offset misses
   // systematically.
-  const LearningCurve curve =
-      Synthetic({0.3, 10.0, 0.5}, LogSpaced(100, 1e4, 10), 3, 0.0, 1);
+  const LearningCurve curve = Synthetic({0.3, 10.0, 0.5}, LogSpaced(100, 1e4, 10), 3, 0.0, 1);
   FitOptions options = Quick();
   options.form = CurveForm::kPowerLaw;
   FitSummary summary;
@@ -323,8 +297,7 @@ TEST_CASE("Residual autocorrelation flags a form that cannot follow the curve",
   CHECK(summary.max_abs_log_residual >= summary.rms_log_residual);
 
   options.form = CurveForm::kOffsetPowerLaw;
-  const LearningCurve noisy =
-      Synthetic({0.3, 10.0, 0.5}, LogSpaced(100, 1e4, 10), 3, 0.01, 1);
+  const LearningCurve noisy = Synthetic({0.3, 10.0, 0.5}, LogSpaced(100, 1e4, 10), 3, 0.01, 1);
   FitCurve(options, noisy, &summary);
   CHECK(std::abs(summary.residual_autocorrelation) < 0.5);
 }
@@ -341,20 +314,16 @@ TEST_CASE("The Huber loss bounds the pull of one bad run", "[fit]") {
     return summary;
   };
   const FitSummary robust = fit_with_bad_run(100.0, 0.1);
-  const FitSummary least_squares =
-      fit_with_bad_run(100.0, 10.0);  // delta 10: least squares
+  const FitSummary least_squares = fit_with_bad_run(100.0, 10.0);  // delta 10: least squares
   INFO(robust.FullReport() << least_squares.FullReport());
-  CHECK(std::abs(robust.exponent - 0.5) <
-        0.5 * std::abs(least_squares.exponent - 0.5));
+  CHECK(std::abs(robust.exponent - 0.5) < 0.5 * std::abs(least_squares.exponent - 0.5));
   // Bounded influence: past delta, a worse run pulls the Huber fit no further.
-  CHECK(fit_with_bad_run(5.0, 0.1).exponent ==
-        Approx(robust.exponent).epsilon(1e-6));
+  CHECK(fit_with_bad_run(5.0, 0.1).exponent == Approx(robust.exponent).epsilon(1e-6));
   CHECK(fit_with_bad_run(5.0, 10.0).exponent > least_squares.exponent + 0.01);
 }
 
 TEST_CASE("Reports carry the fit's facts", "[fit]") {
-  const LearningCurve curve =
-      Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 5, 0.01, 2);
+  const LearningCurve curve = Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 5, 0.01, 2);
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
   REQUIRE(summary.usable());
@@ -380,23 +349,17 @@ TEST_CASE("Reports carry the fit's facts", "[fit]") {
 }
 
 bool SameFit(const FitSummary& x, const FitSummary& y) {
-  return x.status == y.status && x.message == y.message &&
-         x.exponent == y.exponent && x.offset == y.offset &&
-         x.amplitude == y.amplitude &&
-         x.exponent_ci.lower == y.exponent_ci.lower &&
-         x.exponent_ci.upper == y.exponent_ci.upper &&
-         x.offset_ci.lower == y.offset_ci.lower &&
-         x.offset_ci.upper == y.offset_ci.upper &&
+  return x.status == y.status && x.message == y.message && x.exponent == y.exponent &&
+         x.offset == y.offset && x.amplitude == y.amplitude &&
+         x.exponent_ci.lower == y.exponent_ci.lower && x.exponent_ci.upper == y.exponent_ci.upper &&
+         x.offset_ci.lower == y.offset_ci.lower && x.offset_ci.upper == y.offset_ci.upper &&
          x.exponent_std_error == y.exponent_std_error &&
-         x.bootstrap_failures == y.bootstrap_failures &&
-         x.starts_at_best == y.starts_at_best &&
+         x.bootstrap_failures == y.bootstrap_failures && x.starts_at_best == y.starts_at_best &&
          x.rms_log_residual == y.rms_log_residual;
 }
 
-TEST_CASE("The fit is deterministic given the seed, whatever the thread count",
-          "[fit]") {
-  const LearningCurve curve =
-      Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 5, 0.02, 4);
+TEST_CASE("The fit is deterministic given the seed, whatever the thread count", "[fit]") {
+  const LearningCurve curve = Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 5, 0.02, 4);
   FitOptions options;
   FitSummary one, again, two, other;
   FitCurve(options, curve, &one);
@@ -436,16 +399,11 @@ Validation Validate(const Truth& truth,
     FitSummary summary;
     FitCurve(rep_options, curve, &summary);
     v.converged += summary.usable() ? 1 : 0;
-    v.mean_abs_error +=
-        std::abs(summary.exponent - truth.exponent) / replicates;
-    v.coverage +=
-        summary.exponent_ci.Contains(truth.exponent) ? 1.0 / replicates : 0.0;
-    const double naive_half =
-        1.959964 * summary.exponent_std_error / std::sqrt(5.0 / 4.0);
+    v.mean_abs_error += std::abs(summary.exponent - truth.exponent) / replicates;
+    v.coverage += summary.exponent_ci.Contains(truth.exponent) ? 1.0 / replicates : 0.0;
+    const double naive_half = 1.959964 * summary.exponent_std_error / std::sqrt(5.0 / 4.0);
     v.naive_coverage +=
-        std::abs(summary.exponent - truth.exponent) <= naive_half
-            ? 1.0 / replicates
-            : 0.0;
+        std::abs(summary.exponent - truth.exponent) <= naive_half ? 1.0 / replicates : 0.0;
   }
   return v;
 }
@@ -453,13 +411,11 @@ Validation Validate(const Truth& truth,
 // Design: 8 sizes log-spaced over 2 decades [1e3, 1e5], 5 seeds, 1.5%
 // multiplicative log-normal noise per run, 1000 bootstrap resamples, 200
 // replicates.
-TEST_CASE("Validation: offset power law, 5 seeds, 1.5% noise",
-          "[fit][validation]") {
+TEST_CASE("Validation: offset power law, 5 seeds, 1.5% noise", "[fit][validation]") {
   const Truth truth{0.05, 10.0, 0.5};
   FitOptions options;
   options.threads = 2;
-  const Validation v =
-      Validate(truth, options, LogSpaced(1e3, 1e5, 8), 0.015, 200);
+  const Validation v = Validate(truth, options, LogSpaced(1e3, 1e5, 8), 0.015, 200);
   std::printf(
       "validation offset_power_law: mean |alpha_hat - alpha| = %.4f, "
       "coverage = %.3f (uncorrected %.3f), converged %d/200\n",
@@ -472,14 +428,12 @@ TEST_CASE("Validation: offset power law, 5 seeds, 1.5% noise",
   CHECK(v.converged >= 190);
 }
 
-TEST_CASE("Validation: pure power law, 5 seeds, 1.5% noise",
-          "[fit][validation]") {
+TEST_CASE("Validation: pure power law, 5 seeds, 1.5% noise", "[fit][validation]") {
   const Truth truth{0.0, 3.0, 0.35};
   FitOptions options;
   options.form = CurveForm::kPowerLaw;
   options.threads = 2;
-  const Validation v =
-      Validate(truth, options, LogSpaced(1e3, 1e5, 8), 0.015, 200);
+  const Validation v = Validate(truth, options, LogSpaced(1e3, 1e5, 8), 0.015, 200);
   std::printf(
       "validation power_law: mean |alpha_hat - alpha| = %.4f, coverage = %.3f "
       "(uncorrected %.3f), converged %d/200\n",

@@ -1,9 +1,8 @@
 #include "harness/learners/adam.h"
 
-#include <cmath>
-
 #include <Eigen/Core>
 #include <catch2/catch.hpp>
+#include <cmath>
 
 namespace scalebench {
 namespace {
@@ -34,7 +33,8 @@ TEST_CASE("AdamState: two steps against the bias-corrected update worked by hand
 }
 
 TEST_CASE("LearningRateSchedule: linear warm-up, cosine to the floor, constant after") {
-  LearningRateSchedule s{.peak = 1.0, .warmup_steps = 10, .total_steps = 110, .final_fraction = 0.05};
+  LearningRateSchedule s{
+      .peak = 1.0, .warmup_steps = 10, .total_steps = 110, .final_fraction = 0.05};
   std::string error;
   REQUIRE(s.IsValid(&error));
   CHECK(ScheduledLearningRate(s, 1) == Approx(0.1));
@@ -42,9 +42,11 @@ TEST_CASE("LearningRateSchedule: linear warm-up, cosine to the floor, constant a
   CHECK(ScheduledLearningRate(s, 60) == Approx(0.05 + 0.95 * 0.5));  // half-way: cos = 0
   CHECK(ScheduledLearningRate(s, 110) == Approx(0.05));
   CHECK(ScheduledLearningRate(s, 500) == Approx(0.05));
-  LearningRateSchedule constant{.peak = 0.3, .warmup_steps = 0, .total_steps = 5, .final_fraction = 1.0};
+  LearningRateSchedule constant{
+      .peak = 0.3, .warmup_steps = 0, .total_steps = 5, .final_fraction = 1.0};
   CHECK(ScheduledLearningRate(constant, 3) == Approx(0.3));
-  LearningRateSchedule bad{.peak = 1.0, .warmup_steps = 20, .total_steps = 10, .final_fraction = 0.5};
+  LearningRateSchedule bad{
+      .peak = 1.0, .warmup_steps = 20, .total_steps = 10, .final_fraction = 0.5};
   CHECK_FALSE(bad.IsValid(&error));
   CHECK(error.find("warmup_steps") != std::string::npos);
 }

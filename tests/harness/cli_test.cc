@@ -34,7 +34,8 @@ TEST_CASE("CLI: help and usage errors") {
   }
   auto unknown = RunScalebench("frobnicate");
   CHECK(unknown.exit_code == 2);
-  CHECK_THAT(unknown.output, Contains("unknown subcommand 'frobnicate'") && Contains("run list fit"));
+  CHECK_THAT(unknown.output,
+             Contains("unknown subcommand 'frobnicate'") && Contains("run list fit"));
   auto none = RunScalebench("");
   CHECK(none.exit_code == 2);
   auto option = RunScalebench("list --bogus");
@@ -53,12 +54,12 @@ TEST_CASE("CLI: help and usage errors") {
 
 TEST_CASE("CLI: run rejects unknown names and invalid values before any work") {
   testing::ScratchDir dir;
-  const std::string where = " --quiet --results-dir " + (dir / "results") + " --db " + (dir / "h.sqlite") +
-                            " --cache-dir " + (dir / "cache");
+  const std::string where = " --quiet --results-dir " + (dir / "results") + " --db " +
+                            (dir / "h.sqlite") + " --cache-dir " + (dir / "cache");
   auto theory = RunScalebench("run --theory nope/nothing" + where);
   CHECK(theory.exit_code == 2);
-  CHECK_THAT(theory.output, Contains("Unknown theory 'nope/nothing'") &&
-                                Contains("kernel/spigler_geiger_wyart"));
+  CHECK_THAT(theory.output,
+             Contains("Unknown theory 'nope/nothing'") && Contains("kernel/spigler_geiger_wyart"));
   auto target = RunScalebench("run --target nope" + where);
   CHECK(target.exit_code == 2);
   CHECK_THAT(target.output, Contains("Unknown target 'nope'") && Contains("Registered targets"));
@@ -70,8 +71,9 @@ TEST_CASE("CLI: run rejects unknown names and invalid values before any work") {
 TEST_CASE("CLI: list") {
   auto theories = RunScalebench("list theories");
   CHECK(theories.exit_code == 0);
-  CHECK_THAT(theories.output, Contains("kernel/spigler_geiger_wyart") && Contains("task_power_decay") &&
-                                  Contains("arXiv:1905.10843"));
+  CHECK_THAT(theories.output,
+             Contains("kernel/spigler_geiger_wyart") && Contains("task_power_decay") &&
+                 Contains("arXiv:1905.10843"));
   auto properties = RunScalebench("list properties");
   CHECK(properties.exit_code == 0);
   CHECK_THAT(properties.output, Contains("spectrum_decay") && Contains("eigenvalues"));
@@ -143,20 +145,24 @@ TEST_CASE("CLI: predict on a profile file") {
   INFO(all.output);
   CHECK(all.exit_code == 0);
   // a = 2 with std error 0.05: a - 1 = 1 with a 95% interval of +-0.098.
-  CHECK_THAT(all.output, Contains("kernel/spigler_geiger_wyart") && Contains("1.000 [0.902, 1.098]"));
-  CHECK_THAT(all.output, Contains("random_features/random_projection") &&
-                             Contains("does not predict the data axis"));
+  CHECK_THAT(all.output,
+             Contains("kernel/spigler_geiger_wyart") && Contains("1.000 [0.902, 1.098]"));
+  CHECK_THAT(
+      all.output,
+      Contains("random_features/random_projection") && Contains("does not predict the data axis"));
 
   auto curve = RunScalebench("predict --profile " + profile +
                              " --theory kernel/self_consistent_curve --sizes 2,4,8");
   INFO(curve.output);
   CHECK(curve.exit_code == 0);
-  CHECK_THAT(curve.output, Contains("Predicted loss") && Contains("size  kernel/self_consistent_curve"));
+  CHECK_THAT(curve.output,
+             Contains("Predicted loss") && Contains("size  kernel/self_consistent_curve"));
 
   auto unknown = RunScalebench("predict --profile " + profile + " --theory nope/x");
   CHECK(unknown.exit_code == 2);
-  CHECK_THAT(unknown.output, Contains("Unknown theory 'nope/x'. Registered theories:") &&
-                                 Contains("baseline/constant_exponent"));
+  CHECK_THAT(unknown.output,
+             Contains("Unknown theory 'nope/x'. Registered theories:") &&
+                 Contains("baseline/constant_exponent"));
   auto axis = RunScalebench("predict --profile " + profile + " --axis tokens");
   CHECK(axis.exit_code == 2);
   CHECK_THAT(axis.output, Contains("unknown --axis 'tokens'") && Contains("params"));
@@ -168,7 +174,8 @@ TEST_CASE("CLI: predict on a profile file") {
 
   auto bad = RunScalebench("predict --profile " + DataPath("bad_profile_unknown_property.json"));
   CHECK(bad.exit_code == 1);
-  CHECK_THAT(bad.output, Contains("properties.spectrum_dekay: unknown property; valid properties:"));
+  CHECK_THAT(bad.output,
+             Contains("properties.spectrum_dekay: unknown property; valid properties:"));
   auto malformed = RunScalebench("predict --profile " + DataPath("bad_profile_malformed.json"));
   CHECK(malformed.exit_code == 1);
   CHECK_THAT(malformed.output, Contains("malformed JSON") && Contains("line 4"));
@@ -207,7 +214,8 @@ TEST_CASE("CLI: history and show read the run database") {
   auto history = RunScalebench("history --db " + db);
   INFO(history.output);
   CHECK(history.exit_code == 0);
-  CHECK_THAT(history.output, Contains("deadbeefcafe") && Contains("kernel/spigler_geiger_wyart (0.100)"));
+  CHECK_THAT(history.output,
+             Contains("deadbeefcafe") && Contains("kernel/spigler_geiger_wyart (0.100)"));
   CHECK_THAT(history.output, Contains("0.300") && Contains("-0.200"));  // trend: 0.3 -> 0.1
 
   auto one = RunScalebench("history --db " + db + " --theory kernel/spigler_geiger_wyart");
@@ -219,8 +227,9 @@ TEST_CASE("CLI: history and show read the run database") {
   auto show = RunScalebench("show 2 --db " + db);
   INFO(show.output);
   CHECK(show.exit_code == 0);
-  CHECK_THAT(show.output, Contains("1     kernel/spigler_geiger_wyart") && Contains("1.100") &&
-                              Contains("Runtime per stage") && Contains("train"));
+  CHECK_THAT(show.output,
+             Contains("1     kernel/spigler_geiger_wyart") && Contains("1.100") &&
+                 Contains("Runtime per stage") && Contains("train"));
   auto absent = RunScalebench("show 9 --db " + db);
   CHECK(absent.exit_code == 1);
   CHECK_THAT(absent.output, Contains("no run 9"));

@@ -1,9 +1,8 @@
 #include "harness/store/curve_cache.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-
-#include <catch2/catch.hpp>
 
 #include "test_util.h"
 
@@ -68,10 +67,12 @@ TEST_CASE("CurveCache: round trip of a curve and a profile") {
 
   // Diagnostics travel with the curve, NaN included.
   LearningCurve with_notes = SmallCurve();
-  with_notes.diagnostics.push_back({"norm_share", "share of rows with norm > 1/2",
-                                    {{0.1, 0.2}, {0.3, std::nan("")}, {0.5, 0.6}}, true});
-  with_notes.diagnostics.push_back({"subtask_loss_1", "loss on subtask 1",
-                                    {{1, 1}, {2, 2}, {3, 3}}, false});
+  with_notes.diagnostics.push_back({"norm_share",
+                                    "share of rows with norm > 1/2",
+                                    {{0.1, 0.2}, {0.3, std::nan("")}, {0.5, 0.6}},
+                                    true});
+  with_notes.diagnostics.push_back(
+      {"subtask_loss_1", "loss on subtask 1", {{1, 1}, {2, 2}, {3, 3}}, false});
   REQUIRE(with_notes.IsValid(&message));
   REQUIRE(cache.StoreCurve("k2", with_notes, &message));
   REQUIRE(cache.LoadCurve("k2", &curve, &message));
@@ -133,7 +134,8 @@ TEST_CASE("CurveCache: a corrupt or mismatched entry is a miss with a warning") 
     CHECK_THAT(message, Contains(cache.CurvePath("k1")) && Contains("corrupt"));
   }
   SECTION("valid JSON of the wrong shape") {
-    testing::WriteFile(cache.CurvePath("k1"), R"({"format": 1, "key": "k1", "curve": {"axis": 3}})");
+    testing::WriteFile(cache.CurvePath("k1"),
+                       R"({"format": 1, "key": "k1", "curve": {"axis": 3}})");
     LearningCurve curve;
     CHECK_FALSE(cache.LoadCurve("k1", &curve, &message));
     CHECK_THAT(message, Contains("corrupt"));

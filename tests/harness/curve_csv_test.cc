@@ -1,9 +1,8 @@
 #include "harness/io/curve_csv.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <sstream>
-
-#include <catch2/catch.hpp>
 
 #include "test_util.h"
 
@@ -36,7 +35,8 @@ TEST_CASE("ReadCurveCsv: the good fixture becomes a sorted curve with seeds as c
 
 TEST_CASE("ParseCurveCsv: unsorted rows, missing runs as NaN, extra columns ignored") {
   CurveCsv csv;
-  REQUIRE(ParseError("loss,seed,size,note\n1.0,7,400,x\n3.0,7,100,y\n2.0,7,200,z\n2.1,9,200,w\n", &csv) == "");
+  REQUIRE(ParseError("loss,seed,size,note\n1.0,7,400,x\n3.0,7,100,y\n2.0,7,200,z\n2.1,9,200,w\n",
+                     &csv) == "");
   CHECK(csv.curve.sizes == std::vector<double>{100, 200, 400});
   CHECK(csv.curve.seeds == std::vector<std::uint64_t>{7, 9});
   CHECK(csv.curve.values[1][1] == 2.1);
@@ -59,20 +59,25 @@ TEST_CASE("ParseCurveCsv: joint N,D columns give points") {
 
 TEST_CASE("ParseCurveCsv: bad input names file, line, field and what was expected") {
   SECTION("missing column lists the header found") {
-    CHECK_THAT(ParseError("size,seed,los\n100,1,2\n"),
-               Contains("t.csv:1: header: missing column 'loss'") && Contains("found 'size,seed,los'"));
+    CHECK_THAT(
+        ParseError("size,seed,los\n100,1,2\n"),
+        Contains("t.csv:1: header: missing column 'loss'") && Contains("found 'size,seed,los'"));
   }
   SECTION("text in a number field") {
     CHECK(ParseError("size,seed,loss\n100,1,2\n200,1,abc\n") ==
           "t.csv:3: field 'loss': 'abc' is not a number");
   }
   SECTION("NaN and inf") {
-    CHECK_THAT(ParseError("size,seed,loss\n100,1,nan\n"), Contains("t.csv:2: field 'loss': 'nan' is not a finite number"));
-    CHECK_THAT(ParseError("size,seed,loss\ninf,1,2\n"), Contains("t.csv:2: field 'size': 'inf' is not a finite number"));
+    CHECK_THAT(ParseError("size,seed,loss\n100,1,nan\n"),
+               Contains("t.csv:2: field 'loss': 'nan' is not a finite number"));
+    CHECK_THAT(ParseError("size,seed,loss\ninf,1,2\n"),
+               Contains("t.csv:2: field 'size': 'inf' is not a finite number"));
   }
   SECTION("non-positive size or loss") {
-    CHECK_THAT(ParseError("size,seed,loss\n0,1,2\n"), Contains("t.csv:2: field 'size': 0 must be positive"));
-    CHECK_THAT(ParseError("size,seed,loss\n10,1,-2\n"), Contains("t.csv:2: field 'loss': -2 must be positive"));
+    CHECK_THAT(ParseError("size,seed,loss\n0,1,2\n"),
+               Contains("t.csv:2: field 'size': 0 must be positive"));
+    CHECK_THAT(ParseError("size,seed,loss\n10,1,-2\n"),
+               Contains("t.csv:2: field 'loss': -2 must be positive"));
   }
   SECTION("fewer than 3 distinct sizes") {
     CHECK_THAT(ParseError("size,seed,loss\n100,1,2\n100,2,2\n200,1,1\n"),
@@ -86,15 +91,23 @@ TEST_CASE("ParseCurveCsv: bad input names file, line, field and what was expecte
   SECTION("empty file, header only, wrong field count, bad seed") {
     CHECK_THAT(ParseError(""), Contains("t.csv: empty file"));
     CHECK_THAT(ParseError("size,seed,loss\n"), Contains("no data rows"));
-    CHECK_THAT(ParseError("size,seed,loss\n100,1\n"), Contains("t.csv:2: expected 3 fields, found 2"));
-    CHECK_THAT(ParseError("size,seed,loss\n100,1.5,2\n"), Contains("field 'seed': '1.5' is not a non-negative integer"));
+    CHECK_THAT(ParseError("size,seed,loss\n100,1\n"),
+               Contains("t.csv:2: expected 3 fields, found 2"));
+    CHECK_THAT(ParseError("size,seed,loss\n100,1.5,2\n"),
+               Contains("field 'seed': '1.5' is not a non-negative integer"));
   }
 }
 
 TEST_CASE("ReadCurveCsv: fixtures of bad input fail and leave the output alone") {
-  for (const char* name : {"bad_missing_column.csv", "bad_text_number.csv", "bad_nan.csv",
-                           "bad_inf.csv", "bad_nonpositive_size.csv", "bad_two_sizes.csv",
-                           "bad_duplicate.csv", "empty.csv", "does_not_exist.csv"}) {
+  for (const char* name : {"bad_missing_column.csv",
+                           "bad_text_number.csv",
+                           "bad_nan.csv",
+                           "bad_inf.csv",
+                           "bad_nonpositive_size.csv",
+                           "bad_two_sizes.csv",
+                           "bad_duplicate.csv",
+                           "empty.csv",
+                           "does_not_exist.csv"}) {
     CAPTURE(name);
     CurveCsv csv;
     csv.curve.sizes = {42};

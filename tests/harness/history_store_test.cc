@@ -4,10 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
-
-#include <catch2/catch.hpp>
 
 #include "test_util.h"
 
@@ -16,7 +15,10 @@ namespace {
 
 using Catch::Matchers::Contains;
 
-Cell MakeCell(const std::string& theory, const std::string& target, double predicted, double measured) {
+Cell MakeCell(const std::string& theory,
+              const std::string& target,
+              double predicted,
+              double measured) {
   Cell cell;
   cell.theory = theory;
   cell.family = theory.substr(0, theory.find('/'));
@@ -70,7 +72,9 @@ RunRecord MakeRun(const std::string& commit, double error_of_a) {
   fit.cache_key = "0123456789abcdef";
   fit.from_cache = true;
   run.fits.push_back(fit);
-  run.runtimes = {{"probe", "t1", 0.5}, {"train", "t1", 10}, {"fit", "t1/data", 0.2},
+  run.runtimes = {{"probe", "t1", 0.5},
+                  {"train", "t1", 10},
+                  {"fit", "t1/data", 0.2},
                   {"predict", "k/a@t1", 0.001}};
   return run;
 }
@@ -78,7 +82,8 @@ RunRecord MakeRun(const std::string& commit, double error_of_a) {
 TEST_CASE("HistoryStore: write, list and load runs") {
   testing::ScratchDir dir;
   std::string error;
-  auto store = HistoryStore::Open(dir / "sub/dir/history.sqlite", HistoryStore::Mode::kReadWrite, &error);
+  auto store =
+      HistoryStore::Open(dir / "sub/dir/history.sqlite", HistoryStore::Mode::kReadWrite, &error);
   REQUIRE(store != nullptr);
   RunRecord first = MakeRun("c1", 0.2);
   RunRecord second = MakeRun("c2", 0.1);
@@ -233,7 +238,8 @@ TEST_CASE("HistoryStore: missing, corrupt and foreign files give errors naming t
   testing::ScratchDir dir;
   std::string error;
   SECTION("missing file, read-only") {
-    CHECK(HistoryStore::Open(dir / "none.sqlite", HistoryStore::Mode::kReadOnly, &error) == nullptr);
+    CHECK(HistoryStore::Open(dir / "none.sqlite", HistoryStore::Mode::kReadOnly, &error) ==
+          nullptr);
     CHECK_THAT(error, Contains(dir / "none.sqlite") && Contains("does not exist"));
   }
   SECTION("corrupt file") {
@@ -255,7 +261,8 @@ TEST_CASE("HistoryStore: missing, corrupt and foreign files give errors naming t
     CHECK_THAT(error, Contains(path) && Contains("schema version 99"));
   }
   SECTION("unwritable directory") {
-    CHECK(HistoryStore::Open("/proc/scalebench/h.sqlite", HistoryStore::Mode::kReadWrite, &error) == nullptr);
+    CHECK(HistoryStore::Open("/proc/scalebench/h.sqlite", HistoryStore::Mode::kReadWrite, &error) ==
+          nullptr);
     CHECK_THAT(error, Contains("/proc/scalebench/h.sqlite"));
   }
 }

@@ -1,8 +1,7 @@
 #include "harness/io/profile_json.h"
 
-#include <cmath>
-
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -89,11 +88,15 @@ TEST_CASE("ParseProfileJson: errors name the file and JSON path") {
           "p.json: properties.spectrum_decay: missing \"value\"");
     CHECK_THAT(ParseError(R"({"series": {"eigenvalues": [1, "x"]}})"),
                Contains("series.eigenvalues[1]: expected a number, found string"));
-    CHECK_THAT(ParseError(R"({"learner": {"ridge": "big"}})"), Contains("p.json: learner.ridge: expected a number"));
-    CHECK_THAT(ParseError(R"({"learner": {"features": true}})"), Contains("learner.features: expected a number or \"inf\""));
-    CHECK_THAT(ParseError(R"({"axis": "tokens"})"), Contains("axis: unknown axis 'tokens'; valid axes: "));
+    CHECK_THAT(ParseError(R"({"learner": {"ridge": "big"}})"),
+               Contains("p.json: learner.ridge: expected a number"));
+    CHECK_THAT(ParseError(R"({"learner": {"features": true}})"),
+               Contains("learner.features: expected a number or \"inf\""));
+    CHECK_THAT(ParseError(R"({"axis": "tokens"})"),
+               Contains("axis: unknown axis 'tokens'; valid axes: "));
     CHECK_THAT(ParseError(R"({"sizes": [100, -1]})"), Contains("sizes[1]: must be positive"));
-    CHECK_THAT(ParseError(R"({"propertys": {}})"), Contains("propertys: unknown key; valid keys: source, properties"));
+    CHECK_THAT(ParseError(R"({"propertys": {}})"),
+               Contains("propertys: unknown key; valid keys: source, properties"));
     CHECK(ParseError(R"({"properties": {"spectrum_decay": {"value": 1e999}}})") ==
           "p.json: malformed JSON: number overflow parsing '1e999'");
     CHECK_THAT(ParseError("[1, 2]"), Contains("p.json: expected an object, found array"));
@@ -104,9 +107,11 @@ TEST_CASE("ParseProfileJson: errors name the file and JSON path") {
   }
   SECTION("fixtures") {
     for (const auto& [name, expected] : std::vector<std::pair<std::string, std::string>>{
-             {"bad_profile_unknown_property.json", "unknown property; valid properties: spectrum_decay"},
+             {"bad_profile_unknown_property.json",
+              "unknown property; valid properties: spectrum_decay"},
              {"bad_profile_wrong_type.json", "properties.spectrum_decay.value: expected a number"},
-             {"bad_profile_series_mismatch.json", "eigenvalues has 20 entries but target_power has 19"}}) {
+             {"bad_profile_series_mismatch.json",
+              "eigenvalues has 20 entries but target_power has 19"}}) {
       ProfileFile file;
       std::string error;
       CHECK_FALSE(ReadProfileJson(testing::DataPath(name), &file, &error));

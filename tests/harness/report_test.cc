@@ -1,10 +1,8 @@
-#include "harness/report/reporter.h"
-
-#include <sstream>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "harness/report/reporter.h"
 #include "harness/report/table.h"
 #include "test_util.h"
 
@@ -15,7 +13,9 @@ using Catch::Matchers::Contains;
 
 Leaderboard SmallBoard() {
   std::vector<Cell> cells;
-  auto add = [&](const std::string& theory, PredictionStatus status, double predicted,
+  auto add = [&](const std::string& theory,
+                 PredictionStatus status,
+                 double predicted,
                  const std::string& message) {
     Cell c;
     c.theory = theory;
@@ -36,8 +36,12 @@ Leaderboard SmallBoard() {
   add("rf/mrs", PredictionStatus::kNotApplicable, 0, "needs spectrum_decay > 1");
   add("rf/broken", PredictionStatus::kFailed, 0, "root finder diverged");
   Leaderboard board = BuildLeaderboard(cells, "baseline/const");
-  board.notes.push_back({"gaussian/a2_b1.5", Axis::kData, "row_norm_share",
-                         "share of rows with norm > 1/2", {16, 32}, {0.25, 0.5}});
+  board.notes.push_back({"gaussian/a2_b1.5",
+                         Axis::kData,
+                         "row_norm_share",
+                         "share of rows with norm > 1/2",
+                         {16, 32},
+                         {0.25, 0.5}});
   return board;
 }
 
@@ -96,7 +100,9 @@ TEST_CASE("Markdown reporter: provenance, ranking, per-target cells") {
   CHECK_THAT(text, Contains("| rank | theory | family | MAE |"));
   CHECK_THAT(text, Contains("| 1 | kernel/sgw | kernel | 0.020 | 1/1 | 100% | 0.96 |"));
   CHECK_THAT(text, Contains("### gaussian/a2_b1.5 (data axis)"));
-  CHECK_THAT(text, Contains("Measured exponent: 1.000 [0.960, 1.040] (95% CI), fit converged; exact exponent: 1.000"));
+  CHECK_THAT(text,
+             Contains("Measured exponent: 1.000 [0.960, 1.040] (95% CI), fit converged; exact "
+                      "exponent: 1.000"));
   CHECK_THAT(text, Contains("| rf/mrs | - | - | - | - | n/a: needs spectrum_decay > 1 |"));
   CHECK_THAT(text, Contains("| rf/broken | - | - | - | - | FAILED: root finder diverged |"));
   CHECK_THAT(text, Contains("ok (a - 1)"));
@@ -158,9 +164,11 @@ TEST_CASE("JSON reporter: context first, rows, cells with n/a apart from failed"
 TEST_CASE("WriteReportFile: writes atomically; an unwritable path is named") {
   testing::ScratchDir dir;
   std::string error;
-  REQUIRE(WriteReportFile("markdown", dir / "out/LEADERBOARD.md", SmallContext(), SmallBoard(), &error));
+  REQUIRE(WriteReportFile(
+      "markdown", dir / "out/LEADERBOARD.md", SmallContext(), SmallBoard(), &error));
   CHECK_THAT(testing::ReadFile(dir / "out/LEADERBOARD.md"), Contains("# scalebench leaderboard"));
-  CHECK_FALSE(WriteReportFile("json", "/proc/x/leaderboard.json", SmallContext(), SmallBoard(), &error));
+  CHECK_FALSE(
+      WriteReportFile("json", "/proc/x/leaderboard.json", SmallContext(), SmallBoard(), &error));
   CHECK_THAT(error, Contains("/proc/x/leaderboard.json"));
 }
 

@@ -1,16 +1,19 @@
 #include "harness/score/score.h"
 
-#include <cmath>
-
 #include <catch2/catch.hpp>
+#include <cmath>
 
 namespace scalebench {
 namespace {
 
 using Catch::Matchers::WithinAbs;
 
-Cell Predicted(const std::string& theory, const std::string& target, double predicted,
-               double measured, double lower, double upper) {
+Cell Predicted(const std::string& theory,
+               const std::string& target,
+               double predicted,
+               double measured,
+               double lower,
+               double upper) {
   Cell cell;
   cell.theory = theory;
   cell.family = theory.substr(0, theory.find('/'));

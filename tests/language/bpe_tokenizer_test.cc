@@ -1,11 +1,10 @@
 // The SentencePiece BPE tokenizer (datasets/tokenizers/bpe_tokenizer.h): training in memory on a
 // small text, vocabulary size as asked, lossless round trip (newlines, blank lines, leading and
 // repeated spaces), unknown characters, and SentencePiece's errors passed on.
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "datasets/tokenizers/bpe_tokenizer.h"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 namespace scalebench {
 namespace {

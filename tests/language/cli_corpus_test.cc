@@ -3,7 +3,6 @@
 // Kneser-Ney curve, fits and scores; a missing, invalid or too small corpus fails with a message
 // naming the path. Needs the scalebench binary built in the same build tree.
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -62,8 +61,9 @@ TEST_CASE("CLI: run --corpus runs the language pipeline on a user's text", "[lan
   const std::string json = testing::ReadFile(dir / "results/leaderboard.json");
   CHECK_THAT(json, Contains("language/user_my_text_txt"));
   CHECK_THAT(result.output, Contains("data fit: converged"));
-  CHECK_THAT(result.output, !Contains("probe failed") && !Contains("statistics failed") &&
-                                !Contains("seed 1 failed"));
+  CHECK_THAT(
+      result.output,
+      !Contains("probe failed") && !Contains("statistics failed") && !Contains("seed 1 failed"));
 }
 
 TEST_CASE("CLI: run --corpus names the path of a missing, invalid or small corpus", "[language]") {
@@ -88,8 +88,8 @@ TEST_CASE("CLI: export-tokens writes a language target's token streams, refuses 
           "[language]") {
   REQUIRE(BinaryExists());
   testing::ScratchDir dir;
-  const auto ok = RunScalebench("export-tokens --target language/rhm_L4_s2_v16_m4 --out " +
-                                (dir / "rhm"));
+  const auto ok =
+      RunScalebench("export-tokens --target language/rhm_L4_s2_v16_m4 --out " + (dir / "rhm"));
   INFO(ok.output);
   REQUIRE(ok.exit_code == 0);
   CHECK(std::filesystem::file_size(dir / "rhm/train.i32") == 4 * 1000000u);

@@ -5,14 +5,14 @@
 //   - the cross-entropy of the evaluation loop equals the mean of -log Probability;
 //   - on an order-2 Markov chain, the validation-chosen order is 2 (context length 2) and the
 //     test loss is close to the chain's entropy rate.
-#include <catch2/catch.hpp>
+#include "harness/learners/kneser_ney.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 #include <vector>
 
 #include "datasets/generators/random.h"
-#include "harness/learners/kneser_ney.h"
 
 namespace scalebench {
 namespace {
@@ -123,7 +123,8 @@ TEST_CASE("Kneser-Ney picks order 2 on an order-2 Markov chain and reaches its e
     Xoshiro256pp rng(seed);
     std::vector<int> out = {0, 1};
     while (out.size() < n) {
-      const int next = (rng() % 5 < 4) ? (out[out.size() - 1] + out[out.size() - 2]) % 4 : int(rng() % 4);
+      const int next =
+          (rng() % 5 < 4) ? (out[out.size() - 1] + out[out.size() - 2]) % 4 : int(rng() % 4);
       out.push_back(next);
     }
     return out;

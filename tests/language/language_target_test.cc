@@ -2,9 +2,8 @@
 // option errors, and a small RHM target end to end (finite, falling curve; diagnostics; profile
 // with the corpus properties, gamma from the exact positional conditional entropy with a finite
 // SE; deterministic; cache key tracks the settings, not the profile-only entropy sample size).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "harness/targets/language.h"
@@ -25,8 +24,11 @@ LanguageTargetOptions SmallRhm() {
 TEST_CASE("Language targets are registered in their suites", "[language]") {
   const auto& registry = TargetRegistry::Global();
   const auto names = registry.Names();
-  for (const char* name : {"language/kjv_char", "language/kjv_bpe1024", "language/kjv_bpe2048",
-                           "language/rhm_L3_s2_v32_m8", "language/rhm_L4_s2_v16_m4"}) {
+  for (const char* name : {"language/kjv_char",
+                           "language/kjv_bpe1024",
+                           "language/kjv_bpe2048",
+                           "language/rhm_L3_s2_v32_m8",
+                           "language/rhm_L4_s2_v16_m4"}) {
     CAPTURE(name);
     CHECK(std::count(names.begin(), names.end(), name) == 1);
   }
@@ -113,11 +115,13 @@ TEST_CASE("A small RHM target trains a falling Kneser-Ney curve and measures its
   // Eight tokens, all seen at once: no Heaps growth, no Zipf tail; left out with the reason.
   CHECK_FALSE(profile.Has(Property::kFrequencyDecay));
   CHECK_FALSE(profile.Has(Property::kHeapsExponent));
-  CHECK_THAT(profile.source, Catch::Contains("heaps_exponent left out: vocabulary saturated") &&
-                                 Catch::Contains("frequency_decay left out"));
+  CHECK_THAT(profile.source,
+             Catch::Contains("heaps_exponent left out: vocabulary saturated") &&
+                 Catch::Contains("frequency_decay left out"));
   // ... but the fitted slopes are reported with their errors, as numbers.
-  CHECK_THAT(profile.source, Catch::Contains("fitted slopes (no exponent): 0.000 +- 0.000") &&
-                                 Catch::Contains("fitted rank-frequency slope (no exponent)"));
+  CHECK_THAT(profile.source,
+             Catch::Contains("fitted slopes (no exponent): 0.000 +- 0.000") &&
+                 Catch::Contains("fitted rank-frequency slope (no exponent)"));
   // gamma from the exact positional conditional entropy of the grammar, with a finite SE; the
   // stream Kneser-Ney attempt stays in the source text, and so does the exact-sigma check.
   REQUIRE(profile.Has(Property::kConditionalEntropyDecay));
@@ -125,11 +129,12 @@ TEST_CASE("A small RHM target trains a falling Kneser-Ney curve and measures its
   CHECK(gamma.value > 0);
   CHECK(std::isfinite(gamma.std_error));
   CHECK(gamma.std_error > 0);
-  CHECK_THAT(gamma.method, Catch::Contains("computed exactly from the known grammar") &&
-                               Catch::Contains("2000 sequences of 8") &&
-                               Catch::Contains("t = 0..7"));
-  CHECK_THAT(profile.source, Catch::Contains("stream Kneser-Ney gamma (not used)") &&
-                                 Catch::Contains("beta check: exact sigma(t)"));
+  CHECK_THAT(gamma.method,
+             Catch::Contains("computed exactly from the known grammar") &&
+                 Catch::Contains("2000 sequences of 8") && Catch::Contains("t = 0..7"));
+  CHECK_THAT(profile.source,
+             Catch::Contains("stream Kneser-Ney gamma (not used)") &&
+                 Catch::Contains("beta check: exact sigma(t)"));
   CHECK_THAT(profile.source, Catch::Contains("entropy rate"));
   // The entropy sample size is profile-only: the curves' cache key does not move with it.
   LanguageTargetOptions more = SmallRhm();

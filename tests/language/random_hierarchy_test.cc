@@ -1,12 +1,11 @@
 // The Random Hierarchy Model generator (datasets/generators/random_hierarchy.h): sequence length
 // s^L, tokens in [0, v), every sampled sequence parses under the grammar's rules, v m distinct
 // right-hand sides per level, determinism given the seeds, and clear errors.
-#include <catch2/catch.hpp>
+#include "datasets/generators/random_hierarchy.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
-
-#include "datasets/generators/random_hierarchy.h"
 
 namespace scalebench {
 namespace {

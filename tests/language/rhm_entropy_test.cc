@@ -13,8 +13,8 @@
 //   - PlateauDecay and the gamma fit on known inputs, and bad options.
 #include "datasets/probes/rhm_entropy.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 #include <set>
@@ -81,8 +81,10 @@ double Evidence(const Table& table, const std::vector<int>& observed) {
   return total;
 }
 
-std::vector<double> BruteConditional(const Table& table, const std::vector<int>& observed,
-                                     int position, int vocab) {
+std::vector<double> BruteConditional(const Table& table,
+                                     const std::vector<int>& observed,
+                                     int position,
+                                     int vocab) {
   std::vector<double> law(vocab, 0.0);
   for (const auto& [sequence, p] : table) {
     if (Consistent(sequence, observed, position)) law[sequence[position]] += p;
@@ -94,7 +96,8 @@ std::vector<double> BruteConditional(const Table& table, const std::vector<int>&
 }
 
 // Compares the posterior with the enumeration for one observation vector, every position.
-void CheckAgainstEnumeration(const RandomHierarchy& rhm, const Table& table,
+void CheckAgainstEnumeration(const RandomHierarchy& rhm,
+                             const Table& table,
                              const std::vector<int>& observed) {
   RhmPosterior posterior(rhm);
   for (std::size_t i = 0; i < observed.size(); ++i) {
@@ -220,7 +223,8 @@ TEST_CASE("RHM positional H_t: Monte Carlo matches the enumerated conditional en
   for (int t = 0; t < 8; ++t) {
     std::map<std::vector<int>, std::vector<double>> joint;  // ctx -> P(ctx, last)
     for (const auto& [sequence, p] : table) {
-      std::vector<double>& row = joint[std::vector<int>(sequence.begin() + 7 - t, sequence.begin() + 7)];
+      std::vector<double>& row =
+          joint[std::vector<int>(sequence.begin() + 7 - t, sequence.begin() + 7)];
       row.resize(3, 0.0);
       row[sequence[7]] += p;
     }
@@ -260,16 +264,19 @@ TEST_CASE("RHM positional H_t on the L = 4 target grammar: marginal, monotone, l
   CHECK(result.marginal_entropy == Approx(marginal).margin(1e-12));
   for (int t = 0; t + 1 < 16; ++t) {
     CAPTURE(t);
-    CHECK(result.entropy[t + 1] <= result.entropy[t] + 3 * (result.std_error[t] + result.std_error[t + 1]));
+    CHECK(result.entropy[t + 1] <=
+          result.entropy[t] + 3 * (result.std_error[t] + result.std_error[t + 1]));
     // The sampled token's log-loss has the same expectation (more noise: a few times the SE;
     // at t = 0 the entropy has none, the log-loss about 0.01 here).
-    CHECK(std::abs(result.log_loss[t] - result.entropy[t]) < 10 * result.std_error[t] + 0.05 * (t == 0));
+    CHECK(std::abs(result.log_loss[t] - result.entropy[t]) <
+          10 * result.std_error[t] + 0.05 * (t == 0));
   }
   CHECK(result.entropy[15] < result.entropy[1]);  // context helps
   // The plateau means and the fits: t = 1, 2, 4, 8, means over [t, 2t - 1].
   REQUIRE(result.plateau_start == std::vector<int>{1, 2, 4, 8});
-  CHECK(result.plateau_entropy[2] ==
-        Approx((result.entropy[4] + result.entropy[5] + result.entropy[6] + result.entropy[7]) / 4));
+  CHECK(
+      result.plateau_entropy[2] ==
+      Approx((result.entropy[4] + result.entropy[5] + result.entropy[6] + result.entropy[7]) / 4));
   const Measurement& gamma = result.conditional_entropy_decay;
   CHECK(std::isfinite(gamma.value));
   CHECK(gamma.value > 0);
@@ -290,9 +297,9 @@ TEST_CASE("RHM positional H_t on the L = 4 target grammar: marginal, monotone, l
   }
   CHECK(result.exact_limit_gamma.value == Approx(-sxy / sxx).margin(1e-12));
   CHECK(result.exact_limit_gamma.std_error > 0);
-  CHECK_THAT(gamma.method, Catch::Contains("computed exactly from the known grammar") &&
-                               Catch::Contains("exact-limit variant") &&
-                               Catch::Contains("t = 0..15: 0: "));
+  CHECK_THAT(gamma.method,
+             Catch::Contains("computed exactly from the known grammar") &&
+                 Catch::Contains("exact-limit variant") && Catch::Contains("t = 0..15: 0: "));
   Profile profile;
   result.FillProfile(&profile);
   REQUIRE(profile.Has(Property::kConditionalEntropyDecay));
@@ -329,8 +336,8 @@ TEST_CASE("RHM exact sigma(t) matches the enumerated covariance and the count-ba
   options.max_vocab = 16;
   CorrelationDecayResult measured;
   std::string error;
-  REQUIRE(MeasurePositionalCorrelationDecay(rhm.SampleStream(3, 200000), 16, 16, 0, options,
-                                            &measured, &error));
+  REQUIRE(MeasurePositionalCorrelationDecay(
+      rhm.SampleStream(3, 200000), 16, 16, 0, options, &measured, &error));
   for (int t = 1; t <= 3; ++t) {
     CAPTURE(t, sigma[t - 1], measured.sigma[t - 1], measured.noise_floor);
     CHECK(std::abs(measured.sigma[t - 1] - sigma[t - 1]) < 2 * measured.noise_floor);

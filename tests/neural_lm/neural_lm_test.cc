@@ -1,7 +1,6 @@
 #include "harness/learners/neural_lm.h"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <map>
 #include <string>
@@ -32,8 +31,11 @@ std::vector<int> RandomTokens(std::uint64_t seed, std::size_t count, int vocab) 
 
 // Central differences of the batch loss for every entry of `param`, against `analytic`.
 template <typename Block>
-double MaxRelativeError(BasicNeuralLm<double>* model, Block* param, const Block& analytic,
-                        const std::vector<int>& contexts, const std::vector<int>& targets) {
+double MaxRelativeError(BasicNeuralLm<double>* model,
+                        Block* param,
+                        const Block& analytic,
+                        const std::vector<int>& contexts,
+                        const std::vector<int>& targets) {
   const double h = 1e-6;
   double worst = 0.0;
   for (Eigen::Index i = 0; i < param->size(); ++i) {
@@ -50,8 +52,7 @@ double MaxRelativeError(BasicNeuralLm<double>* model, Block* param, const Block&
   return worst;
 }
 
-TEST_CASE("neural_lm: gradient of every parameter block matches central differences",
-          "[unit]") {
+TEST_CASE("neural_lm: gradient of every parameter block matches central differences", "[unit]") {
   const NeuralLmOptions options = SmallOptions();
   BasicNeuralLm<double> model(options, /*seed=*/3);
   const int batch = 7;
@@ -191,14 +192,14 @@ TEST_CASE("neural_lm: the curve is deterministic given the seed", "[unit]") {
 TEST_CASE("neural_lm: invalid options and inputs name the field", "[unit]") {
   const std::vector<int> stream = RandomTokens(1, 100, 5);
   std::vector<double> losses;
-  auto error_of = [&](NeuralLmOptions o, std::vector<int> sizes = {50},
-                      const std::vector<int>& train = {}) {
-    std::string error;
-    const bool ok = NeuralLmCurve(train.empty() ? stream : train, stream, stream, sizes, o,
-                                  &losses, nullptr, &error);
-    CHECK_FALSE(ok);
-    return error;
-  };
+  auto error_of =
+      [&](NeuralLmOptions o, std::vector<int> sizes = {50}, const std::vector<int>& train = {}) {
+        std::string error;
+        const bool ok = NeuralLmCurve(
+            train.empty() ? stream : train, stream, stream, sizes, o, &losses, nullptr, &error);
+        CHECK_FALSE(ok);
+        return error;
+      };
   const NeuralLmOptions good = SmallOptions();
   std::string error;
   CHECK(good.IsValid(&error));
@@ -226,13 +227,12 @@ TEST_CASE("neural_lm: invalid options and inputs name the field", "[unit]") {
   CHECK_THAT(error_of(with([](auto& o) { o.patience = 0; })), Catch::Contains("patience"));
   CHECK_THAT(error_of(with([](auto& o) { o.validation_tokens = -1; })),
              Catch::Contains("validation_tokens"));
-  CHECK_THAT(error_of(with([](auto& o) { o.test_tokens = -1; })),
-             Catch::Contains("test_tokens"));
+  CHECK_THAT(error_of(with([](auto& o) { o.test_tokens = -1; })), Catch::Contains("test_tokens"));
   CHECK_THAT(error_of(with([](auto& o) { o.adam.beta1 = 1.0; })), Catch::Contains("adam"));
 
-  CHECK_THAT(error_of(good, {3}), Catch::Contains("context"));      // no full window
-  CHECK_THAT(error_of(good, {50, 40}), Catch::Contains("sizes"));   // not increasing
-  CHECK_THAT(error_of(good, {101}), Catch::Contains("sizes[0]"));   // beyond the stream
+  CHECK_THAT(error_of(good, {3}), Catch::Contains("context"));     // no full window
+  CHECK_THAT(error_of(good, {50, 40}), Catch::Contains("sizes"));  // not increasing
+  CHECK_THAT(error_of(good, {101}), Catch::Contains("sizes[0]"));  // beyond the stream
   std::vector<int> bad = stream;
   bad[17] = 5;
   CHECK_THAT(error_of(good, {50}, bad), Catch::Contains("train[17] = 5"));
@@ -252,16 +252,16 @@ TEST_CASE("neural_lm variable context: the padding token has its own embedding a
   BasicNeuralLm<double> model(options, 4);
   REQUIRE(model.embeddings().cols() == options.vocab_size + 1);
   CHECK(model.pad_token() == options.vocab_size);
-  CHECK(NeuralLmParameterCount(options) ==
-        NeuralLmParameterCount([&] {
-          NeuralLmOptions fixed = options;
-          fixed.variable_context = false;
-          return fixed;
-        }()) + options.embedding_dim);
+  CHECK(NeuralLmParameterCount(options) == NeuralLmParameterCount([&] {
+                                             NeuralLmOptions fixed = options;
+                                             fixed.variable_context = false;
+                                             return fixed;
+                                           }()) +
+                                               options.embedding_dim);
   // Windows with 0, 1, 2 and 3 real tokens.
   const int pad = model.pad_token();
-  const std::vector<int> contexts = {pad, pad, pad, pad, pad, 1, pad, 2, 2, 0, 4, 3,
-                                     pad, pad, 4, pad, 1, 1, 3, 3, 0, pad, pad, pad};
+  const std::vector<int> contexts = {pad, pad, pad, pad, pad, 1, pad, 2, 2, 0,   4,   3,
+                                     pad, pad, 4,   pad, 1,   1, 3,   3, 0, pad, pad, pad};
   const std::vector<int> targets = {0, 1, 2, 3, 4, 0, 1, 2};
   model.LossAndGradient(contexts, targets);
   const Eigen::MatrixXd analytic = model.grad_embeddings();
@@ -271,8 +271,7 @@ TEST_CASE("neural_lm variable context: the padding token has its own embedding a
   CHECK(MaxRelativeError(&model, &model.w1(), g_w1, contexts, targets) < 1e-6);
 }
 
-TEST_CASE("neural_lm variable context: LossByContext and MeanLoss score padded windows",
-          "[unit]") {
+TEST_CASE("neural_lm variable context: LossByContext and MeanLoss score padded windows", "[unit]") {
   const NeuralLmOptions options = VariableOptions();
   BasicNeuralLm<double> model(options, 9);
   const std::vector<int> tokens = RandomTokens(3, 1500, options.vocab_size);  // > one chunk
@@ -420,8 +419,13 @@ TEST_CASE("NeuralLmEntropyCurve names what is wrong with its input", "[unit]") {
   neural.variable_context = true;
   CHECK_FALSE(NeuralLmEntropyCurve(train, heldout, 6, neural, 10, &input, &error));
   CHECK_THAT(error, Catch::Contains("vocab_size = 5") && Catch::Contains("6"));
-  CHECK_FALSE(NeuralLmEntropyCurve(train, std::vector<int>(heldout.begin(), heldout.begin() + 900),
-                                   5, neural, 10, &input, &error));
+  CHECK_FALSE(NeuralLmEntropyCurve(train,
+                                   std::vector<int>(heldout.begin(), heldout.begin() + 900),
+                                   5,
+                                   neural,
+                                   10,
+                                   &input,
+                                   &error));
   CHECK_THAT(error, Catch::Contains("900 held-out tokens"));
   std::vector<int> bad = heldout;
   bad[17] = 5;

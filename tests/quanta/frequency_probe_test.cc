@@ -1,15 +1,15 @@
 // The frequency probe: the Hurwitz zeta function against Boost, the CSN discrete MLE on an exact
 // discrete power law, recovery of a known Zipf exponent z from 1e5 labels (issue 4 acceptance:
 // within 0.05 for z = 1.5, 2, 2.5), and the error cases.
-#include <catch2/catch.hpp>
+#include "datasets/probes/frequency_probe.h"
 
 #include <boost/math/special_functions/zeta.hpp>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "datasets/generators/random.h"
-#include "datasets/probes/frequency_probe.h"
 #include "harness/targets/hutter_memorization.h"
 
 namespace scalebench {
@@ -42,7 +42,8 @@ TEST_CASE("HurwitzZeta matches Boost's Riemann zeta minus the first terms", "[qu
   }
   const double q = 1e12;
   CHECK(HurwitzZeta(1.5, q) ==
-        Approx(std::pow(q, -0.5) / 0.5 + 0.5 * std::pow(q, -1.5) + 1.5 * std::pow(q, -2.5) / 12).epsilon(1e-14));
+        Approx(std::pow(q, -0.5) / 0.5 + 0.5 * std::pow(q, -1.5) + 1.5 * std::pow(q, -2.5) / 12)
+            .epsilon(1e-14));
   CHECK(std::isnan(HurwitzZeta(1.0, 1.0)));
   CHECK(std::isnan(HurwitzZeta(2.0, 0.0)));
 }
@@ -67,23 +68,32 @@ TEST_CASE("frequency probe recovers a known Zipf exponent within 0.05 on 1e5 lab
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
       FrequencyProbeResult result;
       std::string error;
-      REQUIRE(MeasureFrequencyDecayFromLabels(ZipfLabels(z, 100000, seed), FrequencyProbeOptions{},
-                                              &result, &error));
+      REQUIRE(MeasureFrequencyDecayFromLabels(
+          ZipfLabels(z, 100000, seed), FrequencyProbeOptions{}, &result, &error));
       INFO(result.Method());
       CHECK(std::abs(result.frequency_decay_z() - z) < 0.05);
       CHECK(result.rank_frequency_decay_z_std_error > 0);
       CHECK(result.rank_frequency_decay_z_std_error < 0.05);
       CHECK(result.quanta_alpha() == Approx(result.frequency_decay_z() - 1.0));
       worst_rank = std::max(worst_rank, std::abs(result.rank_frequency_decay_z - z));
-      if (result.csn_error.empty()) worst_csn = std::max(worst_csn, std::abs(result.csn_frequency_decay_z - z));
-      std::printf("frequency probe z = %.1f seed %d: rank %.4f +- %.4f (m = %d), CSN %.4f +- %.4f "
-                  "(tau %.4f, c_min %lld, %d types)\n",
-                  z, int(seed), result.rank_frequency_decay_z, result.rank_frequency_decay_z_std_error,
-                  result.rank.window_ranks, result.csn_frequency_decay_z,
-                  result.csn_frequency_decay_z_std_error, result.csn.tau,
-                  (long long)result.csn.count_min, result.csn.tail_types);
+      if (result.csn_error.empty())
+        worst_csn = std::max(worst_csn, std::abs(result.csn_frequency_decay_z - z));
+      std::printf(
+          "frequency probe z = %.1f seed %d: rank %.4f +- %.4f (m = %d), CSN %.4f +- %.4f "
+          "(tau %.4f, c_min %lld, %d types)\n",
+          z,
+          int(seed),
+          result.rank_frequency_decay_z,
+          result.rank_frequency_decay_z_std_error,
+          result.rank.window_ranks,
+          result.csn_frequency_decay_z,
+          result.csn_frequency_decay_z_std_error,
+          result.csn.tau,
+          (long long)result.csn.count_min,
+          result.csn.tail_types);
     }
-    std::printf("frequency probe z = %.1f: worst |error| rank %.4f, CSN %.4f\n", z, worst_rank, worst_csn);
+    std::printf(
+        "frequency probe z = %.1f: worst |error| rank %.4f, CSN %.4f\n", z, worst_rank, worst_csn);
   }
 }
 
@@ -91,8 +101,8 @@ TEST_CASE("frequency probe fills frequency_decay with the rank MLE and both meth
           "[quanta][probe]") {
   FrequencyProbeResult result;
   std::string error;
-  REQUIRE(MeasureFrequencyDecayFromLabels(ZipfLabels(2.0, 100000, 11), FrequencyProbeOptions{},
-                                          &result, &error));
+  REQUIRE(MeasureFrequencyDecayFromLabels(
+      ZipfLabels(2.0, 100000, 11), FrequencyProbeOptions{}, &result, &error));
   Profile profile;
   result.FillProfile(&profile);
   REQUIRE(profile.Has(Property::kFrequencyDecay));

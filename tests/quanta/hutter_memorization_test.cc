@@ -1,15 +1,15 @@
 // Hutter's memorization target: the memorizer's exact error on a hand-made stream, the expected
 // curve's truncation and pre-asymptotic bend, and the issue 4 acceptance check: the Ceres-fitted
 // data exponent (pure power law, bootstrap over seeds) contains alpha / (1 + alpha) in its CI.
-#include <catch2/catch.hpp>
+#include "harness/targets/hutter_memorization.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "harness/fit/power_law_fit.h"
 #include "harness/learners/memorizer.h"
-#include "harness/targets/hutter_memorization.h"
 
 namespace scalebench {
 namespace {
@@ -33,14 +33,16 @@ TEST_CASE("memorizer error is the mass of the unseen features", "[quanta][target
   const double p[] = {0.0, 0.5, 0.25, 0.125, 0.125};
   std::vector<double> errors;
   std::string error;
-  REQUIRE(MemorizerErrorCurve({1, 2, 1, 3}, [&](std::int64_t i) { return p[i]; }, {1, 2, 4},
-                              &errors, &error));
+  REQUIRE(MemorizerErrorCurve(
+      {1, 2, 1, 3}, [&](std::int64_t i) { return p[i]; }, {1, 2, 4}, &errors, &error));
   REQUIRE(errors.size() == 3);
   CHECK(errors[0] == Approx(0.5));
   CHECK(errors[1] == Approx(0.25));
   CHECK(errors[2] == Approx(0.125));
-  CHECK_FALSE(MemorizerErrorCurve({1, 2}, [&](std::int64_t i) { return p[i]; }, {3}, &errors, &error));
-  CHECK_FALSE(MemorizerErrorCurve({0}, [&](std::int64_t) { return 0.0; }, {1}, &errors, &error));
+  CHECK_FALSE(MemorizerErrorCurve(
+      {1, 2}, [&](std::int64_t i) { return p[i]; }, {3}, &errors, &error));
+  CHECK_FALSE(MemorizerErrorCurve(
+      {0}, [&](std::int64_t) { return 0.0; }, {1}, &errors, &error));
 }
 
 TEST_CASE("expected Hutter error: exact on a tiny support, K = 1e15 is effectively infinite",
@@ -48,8 +50,10 @@ TEST_CASE("expected Hutter error: exact on a tiny support, K = 1e15 is effective
   // K = 2, z = 2: p = (4/5, 1/5); D = 2: 4/5 (1/5)^2 + 1/5 (4/5)^2 = 4/125 + 16/125 = 0.16.
   CHECK(HutterMemorizationTarget::ExpectedError(2.0, 2, 2.0) == Approx(0.16).epsilon(1e-12));
   for (double alpha : {0.5, 1.0, 2.0}) {
-    const double at_1e15 = HutterMemorizationTarget::ExpectedError(1 + alpha, 1000000000000000, 1e6);
-    const double at_1e18 = HutterMemorizationTarget::ExpectedError(1 + alpha, 1000000000000000000, 1e6);
+    const double at_1e15 =
+        HutterMemorizationTarget::ExpectedError(1 + alpha, 1000000000000000, 1e6);
+    const double at_1e18 =
+        HutterMemorizationTarget::ExpectedError(1 + alpha, 1000000000000000000, 1e6);
     INFO("alpha " << alpha);
     // The mass beyond K = 1e15 is zeta(z, K+1)/zeta(z) = 2.4e-8 for alpha = 0.5, i.e. 2.6e-6 of
     // E(1e6) = 0.0094: the truncation cannot bend the curve.
@@ -75,7 +79,8 @@ TEST_CASE("Hutter memorization targets: fitted data exponent contains alpha/(1+a
 
     // The expected curve's slope over the design: its bend from the asymptote.
     std::vector<double> expected;
-    for (double d : design.sizes) expected.push_back(HutterMemorizationTarget::ExpectedError(1 + alpha, 1000000000000000, d));
+    for (double d : design.sizes)
+      expected.push_back(HutterMemorizationTarget::ExpectedError(1 + alpha, 1000000000000000, d));
     const double expected_slope = Slope(design.sizes, expected);
     INFO(name << ": expected-curve slope " << expected_slope << ", exact " << exact);
     CHECK(std::abs(expected_slope - exact) < 0.02);
@@ -95,7 +100,11 @@ TEST_CASE("Hutter memorization targets: fitted data exponent contains alpha/(1+a
     REQUIRE(fit.usable());
     CHECK(fit.exponent_ci.Contains(exact));
     std::printf("%s: fitted %.4f, 95%% CI [%.4f, %.4f], exact %.4f, expected-curve slope %.4f\n",
-                name.c_str(), fit.exponent, fit.exponent_ci.lower, fit.exponent_ci.upper, exact,
+                name.c_str(),
+                fit.exponent,
+                fit.exponent_ci.lower,
+                fit.exponent_ci.upper,
+                exact,
                 expected_slope);
 
     const Profile profile = target->MeasureProfile([](const std::string&) {});
@@ -104,7 +113,8 @@ TEST_CASE("Hutter memorization targets: fitted data exponent contains alpha/(1+a
     INFO(z.method);
     CHECK(std::abs(z.value - (1 + alpha)) < 0.05);
     CHECK(profile.source.find("independent") != std::string::npos);
-    std::printf("%s: probe z = %.4f +- %.4f (true %.1f)\n", name.c_str(), z.value, z.std_error, 1 + alpha);
+    std::printf(
+        "%s: probe z = %.4f +- %.4f (true %.1f)\n", name.c_str(), z.value, z.std_error, 1 + alpha);
   }
 }
 
@@ -122,7 +132,8 @@ TEST_CASE("Hutter target: options validation, cache key and foreign designs", "[
 
   HutterMemorizationOptions a, b;
   b.probe.min_rank_count = 10;
-  CHECK(HutterMemorizationTarget(a).CacheKeyMaterial() != HutterMemorizationTarget(b).CacheKeyMaterial());
+  CHECK(HutterMemorizationTarget(a).CacheKeyMaterial() !=
+        HutterMemorizationTarget(b).CacheKeyMaterial());
 
   HutterMemorizationTarget target(a);
   AxisDesign foreign = target.Designs()[0];

@@ -1,19 +1,19 @@
 // Tests of the IDX reader (datasets/readers/idx_reader.h): small files written here, plain and
 // gzip, read back exactly; each corrupt case gives its own message naming the file; and the real
 // Fashion-MNIST files of Debian's dataset-fashion-mnist (installed by scripts/install-deps.sh).
-#include <catch2/catch.hpp>
+#include "datasets/readers/idx_reader.h"
+
 #include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include "datasets/readers/idx_reader.h"
 
 namespace scalebench {
 namespace {
@@ -110,8 +110,8 @@ TEST_CASE("idx: images and labels load as a scaled matrix and ints", "[idx]") {
   LabeledImages data;
   ImageLoadOptions options;
   std::string error;
-  REQUIRE(LoadIdxImagesAndLabels((dir / "images.gz").string(), (dir / "labels").string(), options,
-                                 &data, &error));
+  REQUIRE(LoadIdxImagesAndLabels(
+      (dir / "images.gz").string(), (dir / "labels").string(), options, &data, &error));
   REQUIRE(data.images.rows() == 3);
   REQUIRE(data.images.cols() == 8);
   CHECK(data.rows == 2);
@@ -122,8 +122,8 @@ TEST_CASE("idx: images and labels load as a scaled matrix and ints", "[idx]") {
   }
   options.scale_to_unit = false;
   options.max_items = 1;
-  REQUIRE(LoadIdxImagesAndLabels((dir / "images.gz").string(), (dir / "labels").string(), options,
-                                 &data, &error));
+  REQUIRE(LoadIdxImagesAndLabels(
+      (dir / "images.gz").string(), (dir / "labels").string(), options, &data, &error));
   CHECK(data.images.rows() == 1);
   CHECK(data.images(0, 7) == 77.0);
   CHECK(data.labels == std::vector<int>{7});
@@ -198,17 +198,18 @@ TEST_CASE("idx: corrupt files give specific messages", "[idx]") {
     WriteGzip(dir / "labels.gz", Idx({2}, Bytes{1, 2}));
     LabeledImages data;
     std::string error;
-    CHECK_FALSE(LoadIdxImagesAndLabels((dir / "images.gz").string(), (dir / "labels.gz").string(),
-                                       {}, &data, &error));
-    CHECK_THAT(error, Catch::Contains("item count mismatch") && Catch::Contains("holds 3 items") &&
-                          Catch::Contains("holds 2") && Catch::Contains("labels.gz"));
+    CHECK_FALSE(LoadIdxImagesAndLabels(
+        (dir / "images.gz").string(), (dir / "labels.gz").string(), {}, &data, &error));
+    CHECK_THAT(error,
+               Catch::Contains("item count mismatch") && Catch::Contains("holds 3 items") &&
+                   Catch::Contains("holds 2") && Catch::Contains("labels.gz"));
   }
   SECTION("an images file must have 3 dimensions") {
     WriteGzip(dir / "flat.gz", Idx({3}, kLabels));
     LabeledImages data;
     std::string error;
-    CHECK_FALSE(LoadIdxImagesAndLabels((dir / "flat.gz").string(), (dir / "flat.gz").string(), {},
-                                       &data, &error));
+    CHECK_FALSE(LoadIdxImagesAndLabels(
+        (dir / "flat.gz").string(), (dir / "flat.gz").string(), {}, &data, &error));
     CHECK_THAT(error, Catch::Contains("has 1 dimensions") && Catch::Contains("expected 3"));
   }
   std::filesystem::remove_all(dir);
@@ -226,8 +227,9 @@ TEST_CASE("idx: bad options and split names are rejected", "[idx]") {
   CHECK_FALSE(LoadFashionMnist("train", load, &data, &error));
   CHECK_THAT(error, Catch::Contains("ImageLoadOptions.max_items = -5"));
   CHECK_FALSE(LoadFashionMnist("validation", {}, &data, &error));
-  CHECK_THAT(error, Catch::Contains("unknown Fashion-MNIST split 'validation'") &&
-                        Catch::Contains("train, test"));
+  CHECK_THAT(error,
+             Catch::Contains("unknown Fashion-MNIST split 'validation'") &&
+                 Catch::Contains("train, test"));
 }
 
 // The real files (scripts/install-deps.sh installs dataset-fashion-mnist, so this runs in CI).

@@ -2,17 +2,16 @@
 // spheres and a line embedded by a random rotation (issue 3 acceptance: within 10% for both
 // estimators), the bad-option messages, duplicates, the profile entry, and the estimates on 5000
 // Fashion-MNIST training images (a broad plausibility range only).
-#include <catch2/catch.hpp>
+#include "datasets/probes/intrinsic_dimension.h"
 
+#include <Eigen/QR>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
 
-#include <Eigen/QR>
-
 #include "datasets/generators/random.h"
-#include "datasets/probes/intrinsic_dimension.h"
 #include "datasets/readers/idx_reader.h"
 
 namespace scalebench {
@@ -28,8 +27,8 @@ Eigen::MatrixXd Gaussian(Eigen::Index rows, Eigen::Index cols, std::uint64_t see
 Eigen::MatrixXd Embed(const Eigen::MatrixXd& points, int ambient, std::uint64_t seed) {
   Eigen::MatrixXd padded = Eigen::MatrixXd::Zero(points.rows(), ambient);
   padded.leftCols(points.cols()) = points;
-  const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(Gaussian(ambient, ambient, seed))
-                                .householderQ();
+  const Eigen::MatrixXd q =
+      Eigen::HouseholderQR<Eigen::MatrixXd>(Gaussian(ambient, ambient, seed)).householderQ();
   return padded * q.transpose();
 }
 
@@ -53,8 +52,11 @@ TEST_CASE("intrinsic dimension: spheres S^d in R^50 within 10% for both estimato
   for (int d : {2, 5, 10}) {
     DYNAMIC_SECTION("d = " << d) {
       const IntrinsicDimensionResult r = Measure(Sphere(4000, d, 50, 42 + d));
-      std::printf("S^%d in R^50, n = 4000: TwoNN %.3f +- %.3f, Levina-Bickel %.3f +- %.3f\n", d,
-                  r.twonn.value, r.twonn.std_error, r.levina_bickel.value,
+      std::printf("S^%d in R^50, n = 4000: TwoNN %.3f +- %.3f, Levina-Bickel %.3f +- %.3f\n",
+                  d,
+                  r.twonn.value,
+                  r.twonn.std_error,
+                  r.levina_bickel.value,
                   r.levina_bickel.std_error);
       CHECK(r.twonn.value == Approx(d).epsilon(0.10));
       CHECK(r.levina_bickel.value == Approx(d).epsilon(0.10));
@@ -129,8 +131,9 @@ TEST_CASE("intrinsic dimension: duplicates are skipped, the profile gets the pri
   const Measurement& m = profile.Get(Property::kIntrinsicDimension);
   CHECK(m.value == r.twonn.value);
   CHECK(m.std_error == r.twonn.std_error);
-  CHECK_THAT(m.method, Catch::Contains("TwoNN") && Catch::Contains("Levina-Bickel gives") &&
-                           Catch::Contains("2 duplicate points"));
+  CHECK_THAT(m.method,
+             Catch::Contains("TwoNN") && Catch::Contains("Levina-Bickel gives") &&
+                 Catch::Contains("2 duplicate points"));
   IntrinsicDimensionOptions options;
   options.primary = IntrinsicDimensionEstimator::kLevinaBickel;
   Measure(x, options).FillProfile(&profile);
@@ -152,10 +155,15 @@ TEST_CASE("intrinsic dimension: 5000 Fashion-MNIST training images", "[id][fashi
   const IntrinsicDimensionResult r = Measure(train.images);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("Fashion-MNIST train, first 5000 images in [0,1]: TwoNN %.2f +- %.2f, "
-              "Levina-Bickel (k 10..20) %.2f +- %.2f, %d duplicates, %.2f s\n",
-              r.twonn.value, r.twonn.std_error, r.levina_bickel.value, r.levina_bickel.std_error,
-              r.num_duplicates, seconds);
+  std::printf(
+      "Fashion-MNIST train, first 5000 images in [0,1]: TwoNN %.2f +- %.2f, "
+      "Levina-Bickel (k 10..20) %.2f +- %.2f, %d duplicates, %.2f s\n",
+      r.twonn.value,
+      r.twonn.std_error,
+      r.levina_bickel.value,
+      r.levina_bickel.std_error,
+      r.num_duplicates,
+      seconds);
   CHECK(r.twonn.value > 5.0);
   CHECK(r.twonn.value < 60.0);
   CHECK(r.levina_bickel.value > 5.0);

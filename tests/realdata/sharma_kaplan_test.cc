@@ -1,7 +1,6 @@
 // Tests of theories/data_manifold/sharma_kaplan: 4/d with the delta-method interval, by hand, on
 // both axes, and every NotApplicable path.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <memory>
 #include <string>
@@ -14,7 +13,9 @@ namespace {
 
 constexpr char kTheory[] = "data_manifold/sharma_kaplan";
 
-Prediction Run(const Profile& profile, const LearnerSpec& learner, Axis axis,
+Prediction Run(const Profile& profile,
+               const LearnerSpec& learner,
+               Axis axis,
                std::vector<double> sizes = {100, 1000}) {
   std::string error;
   const std::unique_ptr<Theory> theory = TheoryRegistry::Global().Create(kTheory, &error);

@@ -7,7 +7,6 @@
 //     asymptotic exponents are reached slowly (the projection error's slope over N in [16, 512]
 //     is 1.415 instead of 1.5 for a = 3, b = 1.5), so check 2 is the sharp one.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <string>
 #include <vector>
@@ -39,8 +38,8 @@ double DeterministicEquivalentSlope(double a, double b, int d, const AxisDesign&
   no_tail.min_modes_for_tail = static_cast<std::size_t>(d) + 1;  // the spectrum is exact
   internal::ModeSpectrum spectrum;
   std::string error;
-  REQUIRE(internal::BuildModeSpectrum(lambda, &power, std::nullopt, std::nullopt, no_tail,
-                                      &spectrum, &error));
+  REQUIRE(internal::BuildModeSpectrum(
+      lambda, &power, std::nullopt, std::nullopt, no_tail, &spectrum, &error));
   std::vector<internal::FixedPoint> points;
   REQUIRE(internal::SolveFixedPoints(spectrum, design.sizes, 0.0, &points, &error));
   std::vector<double> loss;
@@ -63,8 +62,8 @@ TEST_CASE("exact Gaussian-spectrum targets: fitted exponents match the analytic 
     for (const AxisDesign& design : target->Designs()) {
       INFO(name << " axis " << ToString(design.axis));
       const double exact = info.exact_exponents.at(design.axis);
-      CHECK(exact == Approx(design.axis == Axis::kData ? std::min(a - 1, 2 * b)
-                                                       : std::min(a - 1, b)));
+      CHECK(exact ==
+            Approx(design.axis == Axis::kData ? std::min(a - 1, 2 * b) : std::min(a - 1, b)));
       const LearningCurve curve = target->Train(design, [](const std::string&) {});
       FitOptions options;
       options.form = CurveForm::kPowerLaw;  // noiseless: the loss tends to 0

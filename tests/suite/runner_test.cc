@@ -1,16 +1,16 @@
 // The suite runner end to end on one small exact target: reports and history are written, a
 // second run reuses the cached curves and profile, bad names are usage errors, and an
 // unwritable output path is reported without losing the run's record.
-#include <catch2/catch.hpp>
+#include "harness/runner/runner.h"
 
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include "harness/runner/runner.h"
 #include "harness/store/history_store.h"
 
 namespace scalebench {

@@ -3,16 +3,16 @@
 // signed weight decay and AdamW steps against hand-computed values, the data generator's
 // frequencies, the regime diagnostics on hand-built W, a short training run in each regime, and
 // option validation. The theory formulas are tested in tests/theories/superposition_test.cc.
-#include <catch2/catch.hpp>
+#include "harness/learners/superposition_toy.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "harness/learners/superposition_toy.h"
 #include "harness/targets/superposition_toy.h"
 
 namespace scalebench {
@@ -33,11 +33,12 @@ SparseBatch HandBatch() {
 }
 
 // The model's pre-activations for the batch, to keep the check away from the ReLU kink.
-double SmallestAbsPreActivation(const SuperpositionToyModel<double>& model, const SparseBatch& batch) {
+double SmallestAbsPreActivation(const SuperpositionToyModel<double>& model,
+                                const SparseBatch& batch) {
   Eigen::MatrixXd x = Eigen::MatrixXd::Zero(batch.rows, model.w.rows());
-  for (std::size_t k = 0; k < batch.entries(); ++k) x(batch.row[k], batch.feature[k]) = batch.value[k];
-  const Eigen::MatrixXd z =
-      (x * model.w * model.w.transpose()).rowwise() + model.b.transpose();
+  for (std::size_t k = 0; k < batch.entries(); ++k)
+    x(batch.row[k], batch.feature[k]) = batch.value[k];
+  const Eigen::MatrixXd z = (x * model.w * model.w.transpose()).rowwise() + model.b.transpose();
   return z.cwiseAbs().minCoeff();
 }
 
@@ -102,8 +103,8 @@ TEST_CASE("float model agrees with the checked double model", "[superposition_to
 
 TEST_CASE("signed weight decay: hand-computed steps of both signs", "[superposition_toy]") {
   Eigen::MatrixXd w(2, 2);
-  w << 3.0, 4.0,   // norm 5
-      0.3, 0.4;    // norm 0.5
+  w << 3.0, 4.0,  // norm 5
+      0.3, 0.4;   // norm 0.5
   SECTION("gamma > 0 shrinks every entry by 1 - eta gamma") {
     ApplySignedWeightDecay(0.1, 0.5, 0.0, &w);  // factor 0.95
     CHECK(w(0, 0) == Approx(2.85));
@@ -417,7 +418,8 @@ TEST_CASE("registered variants: small ones in default, _full ones only in full",
     }
   }
   std::string error;
-  const auto target = TargetRegistry::Global().Create("superposition_toy/alpha0.8_weak_full", &error);
+  const auto target =
+      TargetRegistry::Global().Create("superposition_toy/alpha0.8_weak_full", &error);
   REQUIRE(target != nullptr);
   const auto designs = target->Designs();
   REQUIRE(designs.size() == 2);

@@ -1,22 +1,24 @@
 // Tests of the exact target gaussian_spectrum/*: registration, designs, determinism, the slopes
 // of the measured curves against the exact exponents, and the profile.
-#include <catch2/catch.hpp>
+#include "harness/targets/gaussian_spectrum.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "harness/targets/gaussian_spectrum.h"
 #include "harness/targets/target.h"
 
 namespace scalebench {
 namespace {
 
-const char* const kNames[] = {"gaussian_spectrum/a2.0_b1.5", "gaussian_spectrum/a3.0_b1.5",
-                              "gaussian_spectrum/a2.5_b2.0", "gaussian_spectrum/a4.0_b1.2"};
+const char* const kNames[] = {"gaussian_spectrum/a2.0_b1.5",
+                              "gaussian_spectrum/a3.0_b1.5",
+                              "gaussian_spectrum/a2.5_b2.0",
+                              "gaussian_spectrum/a4.0_b1.2"};
 
 // Least-squares slope of log(geometric-mean loss) against log(size), negated.
 double RoughExponent(const LearningCurve& curve) {
@@ -67,8 +69,8 @@ TEST_CASE("Exact exponents follow min(a-1, 2b) and min(a-1, b)", "[gaussian_spec
     const char* name;
     double data, params;
   };
-  const Case cases[] = {{kNames[0], 1.0, 1.0}, {kNames[1], 2.0, 1.5}, {kNames[2], 1.5, 1.5},
-                        {kNames[3], 2.4, 1.2}};
+  const Case cases[] = {
+      {kNames[0], 1.0, 1.0}, {kNames[1], 2.0, 1.5}, {kNames[2], 1.5, 1.5}, {kNames[3], 2.4, 1.2}};
   for (const auto& c : cases) {
     const auto info = TargetRegistry::Global().Create(c.name, nullptr)->Describe();
     CHECK(info.exact_exponents.at(Axis::kData) == Approx(c.data));
@@ -109,7 +111,7 @@ TEST_CASE("Train is deterministic and reports progress", "[gaussian_spectrum]") 
     REQUIRE(first.IsValid(&error));
     CHECK(first.values == second.values);
     CHECK(first.seeds == second.seeds);
-    CHECK(messages.size() == 2);  // one per seed
+    CHECK(messages.size() == 2);                      // one per seed
     CHECK(first.values[0][0] != first.values[0][1]);  // seeds differ
   }
 }
@@ -170,8 +172,12 @@ TEST_CASE("Rough slopes of every registered variant are within 0.15 of the exact
       REQUIRE(curve.IsValid(&error));
       const double exact = info.exact_exponents.at(design.axis);
       const double measured = RoughExponent(curve);
-      std::printf("%s %s: rough exponent %.3f (exact %.2f), %.2f s\n", name,
-                  ToString(design.axis), measured, exact, seconds);
+      std::printf("%s %s: rough exponent %.3f (exact %.2f), %.2f s\n",
+                  name,
+                  ToString(design.axis),
+                  measured,
+                  exact,
+                  seconds);
       INFO(name << " " << ToString(design.axis) << ": " << measured << " vs " << exact);
       CHECK(std::abs(measured - exact) < 0.15);
       for (std::size_t i = 1; i < curve.num_sizes(); ++i) {
@@ -200,8 +206,13 @@ TEST_CASE("MeasureProfile of every variant recovers b and a within 0.05",
     REQUIRE(profile.Has(Property::kTaskPowerDecay));
     const Measurement& b = profile.Get(Property::kSpectrumDecay);
     const Measurement& a = profile.Get(Property::kTaskPowerDecay);
-    std::printf("%s profile: b %.4f +- %.4f, a %.4f +- %.4f, %.2f s\n", kNames[i], b.value,
-                b.std_error, a.value, a.std_error, seconds);
+    std::printf("%s profile: b %.4f +- %.4f, a %.4f +- %.4f, %.2f s\n",
+                kNames[i],
+                b.value,
+                b.std_error,
+                a.value,
+                a.std_error,
+                seconds);
     CHECK(std::abs(b.value - pairs[i][1]) < 0.05);
     if (pairs[i][0] - pairs[i][1] <= 1.0) {
       CHECK(std::abs(a.value - pairs[i][0]) < 0.05);

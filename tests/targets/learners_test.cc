@@ -1,12 +1,10 @@
 // Tests of the closed-form learners in harness/learners/: hand-computed small cases, exact
 // recovery, nesting, and the learning curves' direction.
+#include <Eigen/Cholesky>
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <Eigen/Cholesky>
 
 #include "datasets/generators/power_law_gaussian.h"
 #include "harness/learners/linear_ridge.h"
@@ -60,8 +58,14 @@ TEST_CASE("linear_ridge recovers the teacher once P >= d", "[learner]") {
   const Eigen::MatrixXd x = design.SampleInputs(1, 60);
   std::vector<double> losses;
   std::string error;
-  REQUIRE(LinearRidgeCurve(x, design.Labels(x), design.eigenvalues(), design.teacher(),
-                           {10, 39, 40, 60}, {}, &losses, &error));
+  REQUIRE(LinearRidgeCurve(x,
+                           design.Labels(x),
+                           design.eigenvalues(),
+                           design.teacher(),
+                           {10, 39, 40, 60},
+                           {},
+                           &losses,
+                           &error));
   CHECK(losses[0] > 1e-3);
   CHECK(losses[1] > 0.0);
   CHECK(losses[2] < 1e-16);
@@ -75,19 +79,24 @@ TEST_CASE("linear_ridge on nested prefixes equals separate fits", "[learner]") {
   std::vector<double> nested, alone;
   LinearRidgeOptions options;
   options.ridge = 1e-3;
-  REQUIRE(LinearRidgeCurve(x, y, design.eigenvalues(), design.teacher(), {8, 20, 64}, options,
-                           &nested, nullptr));
+  REQUIRE(LinearRidgeCurve(
+      x, y, design.eigenvalues(), design.teacher(), {8, 20, 64}, options, &nested, nullptr));
   // Direct primal ridge solution on the first 20 rows.
   const Eigen::MatrixXd x20 = x.topRows(20);
   const Eigen::VectorXd w_hat =
       (x20.transpose() * x20 + options.ridge * Eigen::MatrixXd::Identity(500, 500))
           .ldlt()
           .solve(x20.transpose() * y.head(20));
-  const double direct =
-      design.eigenvalues().dot((w_hat - design.teacher()).cwiseAbs2());
+  const double direct = design.eigenvalues().dot((w_hat - design.teacher()).cwiseAbs2());
   CHECK(nested[1] == Approx(direct).epsilon(1e-8));
-  REQUIRE(LinearRidgeCurve(x.topRows(20), y.head(20), design.eigenvalues(), design.teacher(),
-                           {20}, options, &alone, nullptr));
+  REQUIRE(LinearRidgeCurve(x.topRows(20),
+                           y.head(20),
+                           design.eigenvalues(),
+                           design.teacher(),
+                           {20},
+                           options,
+                           &alone,
+                           nullptr));
   CHECK(nested[1] == Approx(alone[0]).epsilon(1e-12));
 }
 
@@ -109,8 +118,8 @@ TEST_CASE("projected_linear_ridge is exact at N = d and falls with N", "[learner
   std::vector<double> losses;
   std::string error;
   Eigen::MatrixXd s = design.SampleStandardNormal(3, 80);
-  REQUIRE(ProjectedLinearRidgeCurve(&s, design.eigenvalues(), design.teacher(),
-                                    {4, 16, 63, 64, 80}, {}, &losses, &error));
+  REQUIRE(ProjectedLinearRidgeCurve(
+      &s, design.eigenvalues(), design.teacher(), {4, 16, 63, 64, 80}, {}, &losses, &error));
   CHECK(losses[0] > losses[1]);
   CHECK(losses[1] > losses[2]);
   CHECK(losses[3] < 1e-16);
@@ -126,12 +135,13 @@ TEST_CASE("Learning curves of both learners decrease", "[learner]") {
   for (int seed = 0; seed < 3; ++seed) {
     const Eigen::MatrixXd x = design.SampleInputs(seed, 256);
     std::vector<double> data, params;
-    REQUIRE(LinearRidgeCurve(x, design.Labels(x), design.eigenvalues(), design.teacher(), sizes,
-                             {}, &data, nullptr));
+    REQUIRE(LinearRidgeCurve(
+        x, design.Labels(x), design.eigenvalues(), design.teacher(), sizes, {}, &data, nullptr));
     Eigen::MatrixXd s = design.SampleStandardNormal(100 + seed, 256);
-    REQUIRE(ProjectedLinearRidgeCurve(&s, design.eigenvalues(), design.teacher(), sizes, {},
-                                      &params, nullptr));
-    for (std::size_t i = 0; i < sizes.size(); ++i) mean_data[i] += data[i], mean_params[i] += params[i];
+    REQUIRE(ProjectedLinearRidgeCurve(
+        &s, design.eigenvalues(), design.teacher(), sizes, {}, &params, nullptr));
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+      mean_data[i] += data[i], mean_params[i] += params[i];
   }
   for (std::size_t i = 1; i < sizes.size(); ++i) {
     CHECK(mean_data[i] < 0.6 * mean_data[i - 1]);      // ~ 2^-2 per doubling

@@ -23,7 +23,8 @@ ModeSpectrum Exact(std::vector<double> lambda, std::vector<double> power) {
 
 ModeSpectrum PowerLaw(double b, double a, int modes) {
   std::vector<double> lambda, power;
-  for (int k = 1; k <= modes; ++k) lambda.push_back(std::pow(k, -b)), power.push_back(std::pow(k, -a));
+  for (int k = 1; k <= modes; ++k)
+    lambda.push_back(std::pow(k, -b)), power.push_back(std::pow(k, -a));
   return Exact(lambda, power);
 }
 
@@ -117,7 +118,8 @@ TEST_CASE("the self-consistent curve approaches P^-min(a-1, 2b) on a power law",
 
 TEST_CASE("a measured power law is continued as the infinite power law", "[spectral][tail]") {
   std::vector<double> lambda, power;
-  for (int k = 1; k <= 4000; ++k) lambda.push_back(std::pow(k, -1.5)), power.push_back(std::pow(k, -2.0));
+  for (int k = 1; k <= 4000; ++k)
+    lambda.push_back(std::pow(k, -1.5)), power.push_back(std::pow(k, -2.0));
   ModeSpectrum s;
   std::string error;
   REQUIRE(BuildModeSpectrum(lambda, &power, 1.5, 2.0, TailOptions{}, &s, &error));
@@ -137,7 +139,8 @@ TEST_CASE("a measured power law is continued as the infinite power law", "[spect
 TEST_CASE("a probe's flattened high modes are replaced by the power law", "[spectral][tail]") {
   // A probe of 2000 points that resolves the top 500 modes; its modes 501..2000 are flat.
   std::vector<double> lambda, power;
-  for (int k = 1; k <= 500; ++k) lambda.push_back(std::pow(k, -1.5)), power.push_back(std::pow(k, -2.0));
+  for (int k = 1; k <= 500; ++k)
+    lambda.push_back(std::pow(k, -1.5)), power.push_back(std::pow(k, -2.0));
   lambda.resize(2000, 1e-5), power.resize(2000, 1e-7);
   ModeSpectrum s;
   std::string error;
@@ -150,7 +153,8 @@ TEST_CASE("a probe's flattened high modes are replaced by the power law", "[spec
 
 TEST_CASE("without b and a the continuation fits them on the series", "[spectral][tail]") {
   std::vector<double> lambda, power;
-  for (int k = 1; k <= 2000; ++k) lambda.push_back(std::pow(k, -1.3)), power.push_back(std::pow(k, -2.5));
+  for (int k = 1; k <= 2000; ++k)
+    lambda.push_back(std::pow(k, -1.3)), power.push_back(std::pow(k, -2.5));
   ModeSpectrum s;
   std::string error;
   REQUIRE(BuildModeSpectrum(lambda, &power, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
@@ -162,7 +166,8 @@ TEST_CASE("without b and a the continuation fits them on the series", "[spectral
 
 TEST_CASE("a low-rank spectrum stays low-rank", "[spectral][tail]") {
   std::vector<double> lambda(2000, 0.0), power(2000, 0.0);
-  for (int k = 1; k <= 100; ++k) lambda[k - 1] = std::pow(k, -1.5), power[k - 1] = std::pow(k, -2.0);
+  for (int k = 1; k <= 100; ++k)
+    lambda[k - 1] = std::pow(k, -1.5), power[k - 1] = std::pow(k, -2.0);
   ModeSpectrum s;
   std::string error;
   REQUIRE(BuildModeSpectrum(lambda, &power, 1.5, 2.0, TailOptions{}, &s, &error));
@@ -175,14 +180,19 @@ TEST_CASE("bad series are refused with a reason", "[spectral]") {
   ModeSpectrum s;
   std::string error;
   const std::vector<double> two = {1.0, 0.5}, three = {1.0, 0.5, 0.1};
-  CHECK_FALSE(BuildModeSpectrum(three, &two, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
+  CHECK_FALSE(
+      BuildModeSpectrum(three, &two, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
   CHECK_THAT(error, Catch::Contains("target_power has 2 entries"));
-  CHECK_FALSE(BuildModeSpectrum({}, nullptr, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
-  CHECK_FALSE(BuildModeSpectrum({1.0, NAN}, nullptr, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
-  CHECK_FALSE(BuildModeSpectrum({1.0, -0.5}, nullptr, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
+  CHECK_FALSE(
+      BuildModeSpectrum({}, nullptr, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
+  CHECK_FALSE(BuildModeSpectrum(
+      {1.0, NAN}, nullptr, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
+  CHECK_FALSE(BuildModeSpectrum(
+      {1.0, -0.5}, nullptr, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
   // Round-off negatives and an unsorted order are repaired, keeping p_k with lambda_k.
   const std::vector<double> p = {0.1, 0.7, 0.2};
-  REQUIRE(BuildModeSpectrum({0.5, 1.0, -1e-14}, &p, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
+  REQUIRE(BuildModeSpectrum(
+      {0.5, 1.0, -1e-14}, &p, std::nullopt, std::nullopt, TailOptions{}, &s, &error));
   CHECK(s.eigenvalues == std::vector<double>{1.0, 0.5, 0.0});
   CHECK(s.target_power == std::vector<double>{0.7, 0.1, 0.2});
   CHECK(s.positive_modes == 2);

@@ -11,7 +11,10 @@
 namespace scalebench {
 namespace {
 
-Prediction RunNamed(const std::string& name, const Profile& profile, const LearnerSpec& learner, Axis axis) {
+Prediction RunNamed(const std::string& name,
+                    const Profile& profile,
+                    const LearnerSpec& learner,
+                    Axis axis) {
   std::string error;
   std::unique_ptr<Theory> theory = TheoryRegistry::Global().Create(name, &error);
   REQUIRE(theory != nullptr);

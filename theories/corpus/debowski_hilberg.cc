@@ -59,12 +59,14 @@ class DebowskiHilberg final : public Theory {
                                        " must be in (0, 1) (sub-linear vocabulary growth)");
     }
     const double se = heaps.std_error > 0 ? heaps.std_error : 0.0;
-    std::string note = "1 - h (Hilberg exponent beta_H = h); assumes a stationary source and a "
-                       "learner attaining the block-entropy code length";
+    std::string note =
+        "1 - h (Hilberg exponent beta_H = h); assumes a stationary source and a "
+        "learner attaining the block-entropy code length";
     if (request.profile().Has(Property::kFrequencyDecay)) {
       const double z = request.profile().Get(Property::kFrequencyDecay).value;
-      if (z > 1.0) note += "; from Zipf z = " + internal::Format(z) + ": 1 - 1/z = " +
-                           internal::Format(1.0 - 1.0 / z);
+      if (z > 1.0)
+        note += "; from Zipf z = " + internal::Format(z) +
+                ": 1 - 1/z = " + internal::Format(1.0 - 1.0 / z);
     }
     return Prediction::Predicted(internal::WithInterval(1.0 - h, se), {}, note);
   }

@@ -59,15 +59,16 @@ class SharmaKaplan final : public Theory {
     }
     const std::string& loss = request.learner().loss;
     if (!QuadraticLoss(loss)) {
-      return Prediction::NotApplicable("loss '" + loss + "': the 4/d estimate is for MSE or "
+      return Prediction::NotApplicable("loss '" + loss +
+                                       "': the 4/d estimate is for MSE or "
                                        "cross-entropy (a loss quadratic in the fit error)");
     }
     if (const std::string reason = RegimeViolation(request); !reason.empty()) {
       return Prediction::NotApplicable(reason);
     }
     const double exponent = 4.0 / d.value;
-    return Prediction::Predicted(internal::WithInterval(exponent, d.std_error, exponent / d.value),
-                                 {}, Note(request, d));
+    return Prediction::Predicted(
+        internal::WithInterval(exponent, d.std_error, exponent / d.value), {}, Note(request, d));
   }
 
  private:
@@ -82,13 +83,19 @@ class SharmaKaplan final : public Theory {
     const double largest = sizes.empty() ? 0.0 : *std::max_element(sizes.begin(), sizes.end());
     const LearnerSpec& learner = request.learner();
     if (request.axis() == Axis::kParams && learner.train_size <= largest) {
-      return "train_size " + internal::Format(learner.train_size) + " does not exceed the largest "
-             "model size " + internal::Format(largest) + ": not the resolution-limited model "
+      return "train_size " + internal::Format(learner.train_size) +
+             " does not exceed the largest "
+             "model size " +
+             internal::Format(largest) +
+             ": not the resolution-limited model "
              "regime (needs data >> parameters)";
     }
     if (request.axis() == Axis::kData && learner.features <= largest) {
-      return "features " + internal::Format(learner.features) + " does not exceed the largest "
-             "training-set size " + internal::Format(largest) + ": not the resolution-limited "
+      return "features " + internal::Format(learner.features) +
+             " does not exceed the largest "
+             "training-set size " +
+             internal::Format(largest) +
+             ": not the resolution-limited "
              "data regime (needs parameters >> data, an interpolating model)";
     }
     return "";

@@ -12,7 +12,7 @@ namespace {
 
 constexpr double kRelativeStep = 1e-12;  // convergence of t (relative)
 constexpr int kMaxIterations = 200;
-constexpr double kMaxLogStep = 10.0;     // a Newton step never moves t by more than e^10
+constexpr double kMaxLogStep = 10.0;  // a Newton step never moves t by more than e^10
 
 // Eigenvalues this far below the largest are round-off of a Gram eigensolver, not modes.
 constexpr double kNegativeTolerance = 1e-10;
@@ -72,8 +72,10 @@ std::optional<double> FitTaskDecay(const std::vector<double>& power, std::size_t
 }
 
 // Checks the series and returns them sorted by decreasing eigenvalue, tiny negatives zeroed.
-bool CleanSeries(std::vector<double> lambda, std::vector<double> power,
-                 std::vector<double>* lambda_out, std::vector<double>* power_out,
+bool CleanSeries(std::vector<double> lambda,
+                 std::vector<double> power,
+                 std::vector<double>* lambda_out,
+                 std::vector<double>* power_out,
                  std::string* error) {
   if (lambda.empty()) return Fail(error, "the eigenvalue series is empty");
   if (!AllFinite(lambda) || !AllFinite(power)) {
@@ -93,8 +95,9 @@ bool CleanSeries(std::vector<double> lambda, std::vector<double> power,
   if (!std::is_sorted(lambda.rbegin(), lambda.rend())) {  // keep p_k paired with lambda_k
     std::vector<std::size_t> order(lambda.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t i, std::size_t j) { return lambda[i] > lambda[j]; });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+      return lambda[i] > lambda[j];
+    });
     std::vector<double> l2, p2;
     for (std::size_t i : order) l2.push_back(lambda[i]), p2.push_back(power[i]);
     lambda.swap(l2), power.swap(p2);
@@ -110,8 +113,8 @@ double Sum(const std::vector<double>& v, std::size_t from) {
 
 // Appends lambda_k = anchor (k/k_trust)^-b for k_trust < k <= total and returns the trace of
 // the power law beyond `total` (integral estimate; 0 when b <= 1, where it diverges).
-double AppendEigenvalueTail(double anchor, double b, std::size_t k_trust, std::size_t total,
-                            std::vector<double>* lambda) {
+double AppendEigenvalueTail(
+    double anchor, double b, std::size_t k_trust, std::size_t total, std::vector<double>* lambda) {
   for (std::size_t k = k_trust + 1; k <= total; ++k) {
     lambda->push_back(anchor * std::pow(double(k) / double(k_trust), -b));
   }
@@ -121,8 +124,8 @@ double AppendEigenvalueTail(double anchor, double b, std::size_t k_trust, std::s
 
 // Spreads the measured remainder `power` over the continued power law p_k ~ k^-a, k > k_trust;
 // appends the modes up to `total` and returns the share beyond (integral estimate; 0 if a <= 1).
-double AppendPowerTail(double power, double a, std::size_t k_trust, std::size_t total,
-                       std::vector<double>* p) {
+double AppendPowerTail(
+    double power, double a, std::size_t k_trust, std::size_t total, std::vector<double>* p) {
   std::vector<double> weights;
   for (std::size_t k = k_trust + 1; k <= total; ++k) weights.push_back(std::pow(double(k), -a));
   const double inside = std::accumulate(weights.begin(), weights.end(), 0.0);
@@ -133,8 +136,12 @@ double AppendPowerTail(double power, double a, std::size_t k_trust, std::size_t 
 }
 
 // Keeps the modes k <= k_trust and continues them as the power laws of TailOptions.
-void ContinueTail(const std::vector<double>& lambda, const std::vector<double>& power,
-                  std::size_t k_trust, double b, double a, const TailOptions& options,
+void ContinueTail(const std::vector<double>& lambda,
+                  const std::vector<double>& power,
+                  std::size_t k_trust,
+                  double b,
+                  double a,
+                  const TailOptions& options,
                   ModeSpectrum* s) {
   s->trusted_modes = k_trust;
   s->tail_spectrum_decay = b;
@@ -183,20 +190,23 @@ bool BuildModeSpectrum(const std::vector<double>& eigenvalues,
                        std::string* error) {
   const bool use_target = target_power != nullptr;
   if (use_target && target_power->size() != eigenvalues.size()) {
-    *error = "target_power has " + std::to_string(target_power->size()) + " entries but eigenvalues has " +
-             std::to_string(eigenvalues.size());
+    *error = "target_power has " + std::to_string(target_power->size()) +
+             " entries but eigenvalues has " + std::to_string(eigenvalues.size());
     return false;
   }
   std::vector<double> lambda, power;
-  if (!CleanSeries(eigenvalues, use_target ? *target_power : std::vector<double>(eigenvalues.size(), 0.0),
-                   &lambda, &power, error)) {
+  if (!CleanSeries(eigenvalues,
+                   use_target ? *target_power : std::vector<double>(eigenvalues.size(), 0.0),
+                   &lambda,
+                   &power,
+                   error)) {
     return false;
   }
   ModeSpectrum s;
   s.measured_modes = lambda.size();
   s.trusted_modes = lambda.size();
-  const std::size_t k_trust = std::max<std::size_t>(
-      1, std::size_t(options.trust_fraction * double(lambda.size())));
+  const std::size_t k_trust =
+      std::max<std::size_t>(1, std::size_t(options.trust_fraction * double(lambda.size())));
   const bool b_given = b.has_value(), a_given = a.has_value();
   if (!b) b = FitSpectrumDecay(lambda, k_trust);
   const bool continue_tail = lambda.size() >= options.min_modes_for_tail &&
@@ -233,7 +243,9 @@ bool ModeSpectrumFromProfile(const Profile& profile,
                            with_target ? &profile.Get(Series::kTargetPower) : nullptr,
                            scalar(Property::kSpectrumDecay),
                            with_target ? scalar(Property::kTaskPowerDecay) : std::nullopt,
-                           used, out, error);
+                           used,
+                           out,
+                           error);
 }
 
 namespace {
@@ -276,8 +288,13 @@ FixedPoint MakePoint(const ModeSpectrum& s, double n, double t, const Sums& sums
 
 // Safeguarded Newton on f(u) = sum_k L_k(e^u) + delta e^-u - n, which decreases in u = log t.
 // [lo, hi] brackets the root once f has been seen positive at lo; hi holds from the start.
-bool SolveOne(const ModeSpectrum& s, double n, double delta, double log_guess, double log_hi,
-              FixedPoint* out, std::string* error) {
+bool SolveOne(const ModeSpectrum& s,
+              double n,
+              double delta,
+              double log_guess,
+              double log_hi,
+              FixedPoint* out,
+              std::string* error) {
   double lo = -std::numeric_limits<double>::infinity(), hi = log_hi;
   double u = std::min(log_guess, log_hi);
   for (int it = 1; it <= kMaxIterations; ++it) {
@@ -322,7 +339,9 @@ bool SolveFixedPoints(const ModeSpectrum& spectrum,
   const double trace = spectrum.Trace() - spectrum.far_trace;
   std::vector<std::size_t> order(sizes.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return sizes[i] < sizes[j]; });
+  std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+    return sizes[i] < sizes[j];
+  });
   out->assign(sizes.size(), FixedPoint{});
   std::vector<std::pair<double, double>> solved;  // (log n, log t) for warm starts
   for (std::size_t i : order) {
@@ -351,7 +370,9 @@ double KernelGeneralizationError(const FixedPoint& point, double noise_variance)
   return (point.residual_power_sq + noise_variance * gamma) / (1.0 - gamma);
 }
 
-double MaloneyRobertsSullyLoss(const FixedPoint& point, double features, double samples,
+double MaloneyRobertsSullyLoss(const FixedPoint& point,
+                               double features,
+                               double samples,
                                double sigma_w2) {
   const bool both_finite = std::isfinite(features) && std::isfinite(samples);
   const double factor =

@@ -57,13 +57,13 @@ struct ModeSpectrum {
   std::size_t positive_modes = 0;  // explicit modes with lambda_k > 0
   // Provenance for notes.
   std::size_t measured_modes = 0;
-  std::size_t trusted_modes = 0;  // k_trust; == measured_modes when not continued
+  std::size_t trusted_modes = 0;              // k_trust; == measured_modes when not continued
   std::optional<double> tail_spectrum_decay;  // b used for the continuation
   std::optional<double> tail_task_decay;      // a used for the continuation
   std::string description;                    // one line for a Prediction note
 
-  double Trace() const;        // sum_k lambda_k + far_trace
-  double TotalPower() const;   // sum_k p_k + far_power
+  double Trace() const;       // sum_k lambda_k + far_trace
+  double TotalPower() const;  // sum_k p_k + far_power
 };
 
 // Builds a ModeSpectrum from measured series. `target_power` may be null (target not used).
@@ -114,7 +114,9 @@ double KernelGeneralizationError(const FixedPoint& point, double noise_variance)
 // Maloney-Roberts-Sully loss (lit-spectral 1) from the fixed point at n = min(N, T) with no
 // ridge: sigma_w^2 * max(N, T) / |N - T| * n * t, the factor being 1 when N or T is infinite.
 // Precondition: N != T.
-double MaloneyRobertsSullyLoss(const FixedPoint& point, double features, double samples,
+double MaloneyRobertsSullyLoss(const FixedPoint& point,
+                               double features,
+                               double samples,
                                double sigma_w2);
 
 // Minus the least-squares slope of log(loss) on log(size): the effective exponent of a curve.

@@ -29,7 +29,8 @@
 // Assumptions, each with its NotApplicable reason:
 //   - kernel (ridge) regression on the full kernel: no feature bottleneck ("finite feature count");
 //   - a squared loss ("loss ... is not a squared error");
-//   - capacity alpha = b > 1 and a > 1 ("needs spectrum_decay b > 1", "needs task_power_decay a > 1");
+//   - capacity alpha = b > 1 and a > 1 ("needs spectrum_decay b > 1", "needs task_power_decay a >
+//   1");
 //   - the data axis only (declared in axes).
 #include <algorithm>
 #include <cmath>
@@ -46,9 +47,9 @@ class CuiRates final : public Theory {
     TheoryInfo info;
     info.name = "kernel/cui_rates";
     info.summary =
-        "kernel ridge data exponent from capacity and source, noiseless or noisy, by ridge schedule";
-    info.citation =
-        "Cui, Loureiro, Krzakala & Zdeborova 2021, NeurIPS, arXiv:2105.15004";
+        "kernel ridge data exponent from capacity and source, noiseless or noisy, by ridge "
+        "schedule";
+    info.citation = "Cui, Loureiro, Krzakala & Zdeborova 2021, NeurIPS, arXiv:2105.15004";
     info.inputs = {Property::kSpectrumDecay, Property::kTaskPowerDecay};
     info.optional_inputs = {Property::kLabelNoiseVariance};
     info.axes = {Axis::kData};
@@ -86,7 +87,8 @@ class CuiRates final : public Theory {
       beta = 2.0 * std::min(ell, alpha) * source;
       regime = ridgeless ? "noiseless, ridgeless: 2 alpha min(r,1) = min(a-1, 2b)"
                          : "noiseless, fixed ridge (l = 1): 2 min(r,1) = min((a-1)/b, 2)";
-      if (r < 1) se = ridgeless ? se_a : std::hypot(se_a / alpha, (a.value - 1) * se_b / (alpha * alpha));
+      if (r < 1)
+        se = ridgeless ? se_a : std::hypot(se_a / alpha, (a.value - 1) * se_b / (alpha * alpha));
     } else if (ridgeless) {
       beta = 0.0;
       regime = "noisy, ridgeless (l > alpha): the excess error stays O(sigma^2)";
@@ -94,12 +96,14 @@ class CuiRates final : public Theory {
       const double variance = 1.0 - ell / alpha, bias = 2.0 * ell * source;
       beta = std::min(variance, bias);
       regime = "noisy, fixed ridge (l = 1): min(1 - 1/alpha, 2 min(r,1))";
-      se = variance < bias ? se_b / (alpha * alpha)
-                           : (r < 1 ? std::hypot(se_a / alpha, (a.value - 1) * se_b / (alpha * alpha)) : 0.0);
+      se = variance < bias
+               ? se_b / (alpha * alpha)
+               : (r < 1 ? std::hypot(se_a / alpha, (a.value - 1) * se_b / (alpha * alpha)) : 0.0);
     }
     const double x = 2.0 * alpha * source;
-    std::string note = regime + "; alpha = b = " + internal::Format(alpha) + ", r = (a-1)/(2b) = " +
-                       internal::Format(r) + "; with a tuned ridge the noisy rate would be " +
+    std::string note = regime + "; alpha = b = " + internal::Format(alpha) +
+                       ", r = (a-1)/(2b) = " + internal::Format(r) +
+                       "; with a tuned ridge the noisy rate would be " +
                        internal::Format(x / (1.0 + x));
     if (!noise) note += "; label_noise_variance absent: read as noiseless";
     return Prediction::Predicted(internal::WithInterval(beta, se), {}, note);

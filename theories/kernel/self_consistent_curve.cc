@@ -69,8 +69,8 @@ class KernelSelfConsistentCurve final : public Theory {
         "Bordelon, Canatar & Pehlevan 2020, arXiv:2002.02561; Canatar, Bordelon & Pehlevan 2021, "
         "Nat. Commun. 12:2914, arXiv:2006.13198; Simon et al., TMLR 2023, arXiv:2110.03922";
     info.series_inputs = {Series::kEigenvalues, Series::kTargetPower};
-    info.optional_inputs = {Property::kSpectrumDecay, Property::kTaskPowerDecay,
-                            Property::kLabelNoiseVariance};
+    info.optional_inputs = {
+        Property::kSpectrumDecay, Property::kTaskPowerDecay, Property::kLabelNoiseVariance};
     info.axes = {Axis::kData};
     info.predicts_curve = true;
     return info;
@@ -85,7 +85,8 @@ class KernelSelfConsistentCurve final : public Theory {
     }
     internal::ModeSpectrum spectrum;
     std::string error;
-    if (!internal::ModeSpectrumFromProfile(request.profile(), true, options_.tail, &spectrum, &error)) {
+    if (!internal::ModeSpectrumFromProfile(
+            request.profile(), true, options_.tail, &spectrum, &error)) {
       return Prediction::NotApplicable(error);
     }
     if (!(spectrum.TotalPower() > 0)) return Prediction::NotApplicable("the target has no power");
@@ -100,15 +101,18 @@ class KernelSelfConsistentCurve final : public Theory {
     if (!internal::SolveFixedPoints(spectrum, sizes, learner.ridge, &points, &error)) {
       return Prediction::Failed(error);
     }
-    const double noise = OptionalScalar(request.profile(), Property::kLabelNoiseVariance).value_or(0.0);
+    const double noise =
+        OptionalScalar(request.profile(), Property::kLabelNoiseVariance).value_or(0.0);
     std::vector<double> curve;
-    for (const auto& point : points) curve.push_back(internal::KernelGeneralizationError(point, noise));
+    for (const auto& point : points)
+      curve.push_back(internal::KernelGeneralizationError(point, noise));
     const auto exponent = internal::EffectiveExponent(sizes, curve);
     if (!exponent) {
       return Prediction::NotApplicable(
           "needs at least two sizes (distinct, positive) to give an effective exponent");
     }
-    return Prediction::Predicted(internal::WithInterval(*exponent, 0.0), CurveInLearnerUnits(learner, curve, noise),
+    return Prediction::Predicted(internal::WithInterval(*exponent, 0.0),
+                                 CurveInLearnerUnits(learner, curve, noise),
                                  Note(request, spectrum, noise));
   }
 
@@ -116,14 +120,16 @@ class KernelSelfConsistentCurve final : public Theory {
   // The curve is the excess MSE; an "mse" learner also pays the test-label noise; other losses
   // have no curve in these units.
   static std::vector<double> CurveInLearnerUnits(const LearnerSpec& learner,
-                                                 std::vector<double> curve, double noise) {
+                                                 std::vector<double> curve,
+                                                 double noise) {
     if (learner.loss == "excess_mse") return curve;
     if (learner.loss != "mse") return {};
     for (double& v : curve) v += noise;
     return curve;
   }
 
-  static std::string Note(const PredictionRequest& request, const internal::ModeSpectrum& spectrum,
+  static std::string Note(const PredictionRequest& request,
+                          const internal::ModeSpectrum& spectrum,
                           double noise) {
     std::string note =
         "effective exponent: least-squares slope of log E_g on log P over the requested sizes" +

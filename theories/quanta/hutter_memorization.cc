@@ -28,7 +28,9 @@
 namespace scalebench {
 namespace {
 
-double HutterExponent(double z) { return (z - 1.0) / z; }  // alpha / (1 + alpha), alpha = z - 1
+double HutterExponent(double z) {
+  return (z - 1.0) / z;
+}  // alpha / (1 + alpha), alpha = z - 1
 
 }  // namespace
 
@@ -57,7 +59,8 @@ class HutterMemorization final : public Theory {
       exponent.upper = HutterExponent(z.value + 1.96 * z.std_error);
     }
     return Prediction::Predicted(
-        exponent, {},
+        exponent,
+        {},
         "alpha/(1+alpha) with alpha = z - 1 = " + std::to_string(z.value - 1.0) +
             "; exponent only (the expected curve needs the feature support, not in the profile)");
   }

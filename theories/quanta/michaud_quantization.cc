@@ -45,7 +45,8 @@ class MichaudQuantization final : public Theory {
   static TheoryInfo Describe() {
     TheoryInfo info;
     info.name = "quanta/michaud_quantization";
-    info.summary = "quantization model: params alpha, data and steps alpha/(alpha+1), alpha = z - 1";
+    info.summary =
+        "quantization model: params alpha, data and steps alpha/(alpha+1), alpha = z - 1";
     info.citation = "Michaud, Liu, Girit & Tegmark 2023, NeurIPS, arXiv:2303.13506";
     info.inputs = {Property::kFrequencyDecay};
     info.axes = {Axis::kParams, Axis::kData, Axis::kSteps};
@@ -67,7 +68,8 @@ class MichaudQuantization final : public Theory {
     }
     const std::string formula = axis == Axis::kParams ? "alpha" : "alpha/(alpha+1)";
     return Prediction::Predicted(
-        exponent, {},
+        exponent,
+        {},
         formula + " with alpha = z - 1 = " + std::to_string(z.value - 1.0) +
             " (z from frequency_decay); exponent only (per-quantum losses not measured)");
   }

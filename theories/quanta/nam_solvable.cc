@@ -31,17 +31,23 @@ namespace {
 double NamExponent(Axis axis, double z) {
   const double alpha = z - 1.0;
   switch (axis) {
-    case Axis::kParams: return alpha;
-    case Axis::kCompute: return alpha / (alpha + 2.0);
-    default: return alpha / (alpha + 1.0);  // steps and data
+    case Axis::kParams:
+      return alpha;
+    case Axis::kCompute:
+      return alpha / (alpha + 2.0);
+    default:
+      return alpha / (alpha + 1.0);  // steps and data
   }
 }
 
 const char* NamFormula(Axis axis) {
   switch (axis) {
-    case Axis::kParams: return "alpha";
-    case Axis::kCompute: return "alpha/(alpha+2) (C = N T)";
-    default: return "alpha/(alpha+1)";
+    case Axis::kParams:
+      return "alpha";
+    case Axis::kCompute:
+      return "alpha/(alpha+2) (C = N T)";
+    default:
+      return "alpha/(alpha+1)";
   }
 }
 
@@ -74,7 +80,8 @@ class NamSolvable final : public Theory {
       exponent.lower = NamExponent(axis, std::max(1.0, z.value - 1.96 * z.std_error));
       exponent.upper = NamExponent(axis, z.value + 1.96 * z.std_error);
     }
-    return Prediction::Predicted(exponent, {},
+    return Prediction::Predicted(exponent,
+                                 {},
                                  std::string(NamFormula(axis)) + " with alpha = z - 1 = " +
                                      std::to_string(z.value - 1.0) + "; exponent only");
   }

@@ -55,7 +55,8 @@ class MaloneyRobertsSully final : public Theory {
   static TheoryInfo Describe() {
     TheoryInfo info;
     info.name = "random_features/maloney_roberts_sully";
-    info.summary = "random-feature model: data and parameter exponent alpha = b - 1 (isotropic teacher)";
+    info.summary =
+        "random-feature model: data and parameter exponent alpha = b - 1 (isotropic teacher)";
     info.citation = "Maloney, Roberts & Sully 2022, arXiv:2210.16859";
     info.inputs = {Property::kSpectrumDecay};
     info.optional_inputs = {Property::kTotalTargetPower};
@@ -70,7 +71,8 @@ class MaloneyRobertsSully final : public Theory {
       return Prediction::NotApplicable("needs spectrum_decay b > 1 (alpha = b - 1 > 0)");
     }
     const Estimate exponent = internal::WithInterval(b.value - 1.0, b.std_error);
-    std::string note = "alpha = b - 1 (isotropic teacher, a = b assumed; task_power_decay not read)";
+    std::string note =
+        "alpha = b - 1 (isotropic teacher, a = b assumed; task_power_decay not read)";
     if (!request.profile().Has(Series::kEigenvalues)) {
       return Prediction::Predicted(exponent, {}, note + "; no curve: eigenvalue series absent");
     }
@@ -78,7 +80,8 @@ class MaloneyRobertsSully final : public Theory {
       return Prediction::Predicted(exponent, {}, note + "; no curve: total_target_power absent");
     }
     if (request.learner().loss != "excess_mse") {
-      return Prediction::Predicted(exponent, {}, note + "; no curve for loss '" + request.learner().loss + "'");
+      return Prediction::Predicted(
+          exponent, {}, note + "; no curve for loss '" + request.learner().loss + "'");
     }
     std::vector<double> curve;
     std::string reason;
@@ -89,24 +92,29 @@ class MaloneyRobertsSully final : public Theory {
  private:
   // The fixed size of the other axis: N on the data axis, T on the params axis.
   static double FixedOther(const PredictionRequest& request) {
-    return request.axis() == Axis::kData ? request.learner().features : request.learner().train_size;
+    return request.axis() == Axis::kData ? request.learner().features
+                                         : request.learner().train_size;
   }
 
   // Fills the MRS curve at request.sizes(); false with a NotApplicable reason.
-  bool Curve(const PredictionRequest& request, std::vector<double>* curve, std::string* note,
+  bool Curve(const PredictionRequest& request,
+             std::vector<double>* curve,
+             std::string* note,
              std::string* reason) const {
     const double other = FixedOther(request);
     std::vector<double> ns;
     for (double size : request.sizes()) {
       if (std::isfinite(other) && size == other) {
-        *reason = "size equals the fixed " + std::string(request.axis() == Axis::kData ? "N" : "T") +
-                  " = " + internal::Format(other) + ": the ridgeless double-descent peak N = T";
+        *reason = "size equals the fixed " +
+                  std::string(request.axis() == Axis::kData ? "N" : "T") + " = " +
+                  internal::Format(other) + ": the ridgeless double-descent peak N = T";
         return false;
       }
       ns.push_back(std::min(size, other));
     }
     internal::ModeSpectrum spectrum;
-    if (!internal::ModeSpectrumFromProfile(request.profile(), false, options_.tail, &spectrum, reason)) {
+    if (!internal::ModeSpectrumFromProfile(
+            request.profile(), false, options_.tail, &spectrum, reason)) {
       return false;
     }
     if (!ns.empty() && spectrum.far_trace == 0 &&
@@ -117,12 +125,16 @@ class MaloneyRobertsSully final : public Theory {
     }
     std::vector<internal::FixedPoint> points;
     if (!internal::SolveFixedPoints(spectrum, ns, 0.0, &points, reason)) return false;
-    const double sigma_w2 = request.profile().Get(Property::kTotalTargetPower).value / spectrum.Trace();
+    const double sigma_w2 =
+        request.profile().Get(Property::kTotalTargetPower).value / spectrum.Trace();
     for (std::size_t i = 0; i < points.size(); ++i) {
-      curve->push_back(internal::MaloneyRobertsSullyLoss(points[i], request.sizes()[i], other, sigma_w2));
+      curve->push_back(
+          internal::MaloneyRobertsSullyLoss(points[i], request.sizes()[i], other, sigma_w2));
     }
-    *note += "; curve: deterministic equivalent sigma_w^2 max(N,T)/|N-T| n kappa_n on the measured "
-             "spectrum (" + spectrum.description + ")";
+    *note +=
+        "; curve: deterministic equivalent sigma_w^2 max(N,T)/|N-T| n kappa_n on the measured "
+        "spectrum (" +
+        spectrum.description + ")";
     if (const auto slope = internal::EffectiveExponent(request.sizes(), *curve)) {
       *note += "; effective slope of the curve " + internal::Format(*slope);
     }

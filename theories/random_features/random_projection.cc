@@ -72,11 +72,13 @@ class RandomProjectionExponent final : public Theory {
   Prediction Predict(const PredictionRequest& request) const override {
     const Measurement& a = request.profile().Get(Property::kTaskPowerDecay);
     const Measurement& b = request.profile().Get(Property::kSpectrumDecay);
-    if (!(a.value > 1.0)) return Prediction::NotApplicable("needs task_power_decay a > 1 (finite target power)");
-    if (!(b.value > 1.0)) return Prediction::NotApplicable("needs spectrum_decay b > 1 (finite trace)");
+    if (!(a.value > 1.0))
+      return Prediction::NotApplicable("needs task_power_decay a > 1 (finite target power)");
+    if (!(b.value > 1.0))
+      return Prediction::NotApplicable("needs spectrum_decay b > 1 (finite trace)");
     const Estimate exponent = MinExponent(a, b);
-    std::string note = std::string("min(a-1, b): ") + (a.value - 1.0 <= b.value ? "target-limited a-1"
-                                                                                 : "spectrum-limited b");
+    std::string note = std::string("min(a-1, b): ") +
+                       (a.value - 1.0 <= b.value ? "target-limited a-1" : "spectrum-limited b");
     std::vector<double> curve;
     std::string why_no_curve;
     if (Curve(request, &curve, &note, &why_no_curve)) {
@@ -87,7 +89,9 @@ class RandomProjectionExponent final : public Theory {
 
  private:
   // The population-limit curve eps(N); false with the reason when it cannot be given.
-  bool Curve(const PredictionRequest& request, std::vector<double>* curve, std::string* note,
+  bool Curve(const PredictionRequest& request,
+             std::vector<double>* curve,
+             std::string* note,
              std::string* why_not) const {
     const Profile& profile = request.profile();
     if (!profile.Has(Series::kEigenvalues) || !profile.Has(Series::kTargetPower)) {
@@ -100,16 +104,20 @@ class RandomProjectionExponent final : public Theory {
       return (*why_not = "loss '" + request.learner().loss + "' is not excess_mse", false);
     }
     internal::ModeSpectrum spectrum;
-    if (!internal::ModeSpectrumFromProfile(profile, true, options_.tail, &spectrum, why_not)) return false;
+    if (!internal::ModeSpectrumFromProfile(profile, true, options_.tail, &spectrum, why_not))
+      return false;
     const std::vector<double>& sizes = request.sizes();
     if (spectrum.far_trace == 0 && !sizes.empty() &&
         *std::max_element(sizes.begin(), sizes.end()) >= double(spectrum.positive_modes)) {
-      return (*why_not = "N reaches the " + std::to_string(spectrum.positive_modes) + " modes of the spectrum", false);
+      return (*why_not = "N reaches the " + std::to_string(spectrum.positive_modes) +
+                         " modes of the spectrum",
+              false);
     }
     std::vector<internal::FixedPoint> points;
     if (!internal::SolveFixedPoints(spectrum, sizes, 0.0, &points, why_not)) return false;
     for (const auto& point : points) curve->push_back(point.residual_power);
-    *note += "; curve: population-limit projection error on the measured spectrum (" + spectrum.description + ")";
+    *note += "; curve: population-limit projection error on the measured spectrum (" +
+             spectrum.description + ")";
     if (const auto slope = internal::EffectiveExponent(sizes, *curve)) {
       *note += "; effective slope of the curve " + internal::Format(*slope);
     }

@@ -46,13 +46,15 @@ class ChenSuperpositionSteps final : public Theory {
     const LearnerSpec& learner = request.learner();
     if (learner.optimizer.empty()) {
       return Prediction::NotApplicable(
-          "no optimizer declared: the superposition regime is read from the optimizer's weight decay");
+          "no optimizer declared: the superposition regime is read from the optimizer's weight "
+          "decay");
     }
     const double decay = learner.weight_decay;
     if (!std::isfinite(decay)) return Prediction::NotApplicable("weight_decay is not finite");
     if (decay == 0.0) {
       return Prediction::NotApplicable(
-          "weight_decay = 0: whether the learner superposes is not determined (needs weight_decay < 0)");
+          "weight_decay = 0: whether the learner superposes is not determined (needs weight_decay "
+          "< 0)");
     }
     if (decay > 0.0) {
       return Prediction::NotApplicable(
@@ -62,7 +64,8 @@ class ChenSuperpositionSteps final : public Theory {
     Estimate exponent;
     exponent.value = 1.0;
     return Prediction::Predicted(
-        exponent, {},
+        exponent,
+        {},
         "superposition (weight_decay < 0): universal loss ~ 1/t, exponent 1; exponent only");
   }
 };

@@ -46,7 +46,8 @@ class LiuLiuGoreSuperposition final : public Theory {
     TheoryInfo info;
     info.name = "superposition/liu_liu_gore";
     info.summary =
-        "superposition width exponent: 1 (strong, weight decay < 0), alpha - 1 (weak, weight decay > 0)";
+        "superposition width exponent: 1 (strong, weight decay < 0), alpha - 1 (weak, weight decay "
+        "> 0)";
     info.citation = "Liu, Liu & Gore 2025, NeurIPS, arXiv:2505.10465";
     info.optional_inputs = {Property::kFrequencyDecay};
     info.axes = {Axis::kWidth};
@@ -70,19 +71,22 @@ class LiuLiuGoreSuperposition final : public Theory {
       Estimate exponent;
       exponent.value = 1.0;
       return Prediction::Predicted(
-          exponent, {},
+          exponent,
+          {},
           "strong superposition (weight_decay < 0): interference ~ 1/m, exponent 1 almost "
           "regardless of the data; exponent only");
     }
     // Weak superposition.
     if (!request.profile().Has(Property::kFrequencyDecay)) {
-      return Prediction::NotApplicable("missing input: frequency_decay (needed in the weak regime)");
+      return Prediction::NotApplicable(
+          "missing input: frequency_decay (needed in the weak regime)");
     }
     const Measurement& z = request.profile().Get(Property::kFrequencyDecay);
     if (!std::isfinite(z.value) || !(z.value > 1.0)) {
       return Prediction::NotApplicable(
           "no power law for alpha <= 1 in the weak superposition regime (weight_decay > 0): needs "
-          "frequency_decay alpha > 1, got " + std::to_string(z.value));
+          "frequency_decay alpha > 1, got " +
+          std::to_string(z.value));
     }
     Estimate exponent;
     exponent.value = z.value - 1.0;
@@ -91,7 +95,8 @@ class LiuLiuGoreSuperposition final : public Theory {
       exponent.upper = z.value + 1.96 * z.std_error - 1.0;
     }
     return Prediction::Predicted(
-        exponent, {},
+        exponent,
+        {},
         "weak superposition (weight_decay > 0): alpha - 1 with alpha = frequency_decay = " +
             std::to_string(z.value) + " (tail mass of the unstored features); exponent only");
   }

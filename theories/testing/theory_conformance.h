@@ -15,11 +15,13 @@
 //   - CheckTheory: on synthetic reference profiles (a complete power-law profile with series, the
 //     same without series, an empty profile, the complete profile missing each declared input in
 //     turn, and odd size grids), for every axis and a few learners, through RunTheory:
-//       * undeclared axes are NotApplicable, a missing required input gives NotApplicable naming it;
+//       * undeclared axes are NotApplicable, a missing required input gives NotApplicable naming
+//       it;
 //       * nothing throws, every NotApplicable / Failed has a reason;
 //       * no Failed where all inputs are present, or where only optional inputs are missing;
 //       * exponents and intervals are finite, a curve has one finite value per size (>= 0 for
-//         MSE losses), and only a theory declaring predicts_curve returns one (and it does, somewhere);
+//         MSE losses), and only a theory declaring predicts_curve returns one (and it does,
+//         somewhere);
 //       * a second call gives the identical answer (determinism);
 //   - ForbiddenIncludes: a theory's source includes no harness/, Ceres or dataset-reader header.
 #pragma once
@@ -45,7 +47,8 @@ inline constexpr int kReferenceModes = 2000;
 // A complete profile: every Property and Series of the vocabulary is set. Known properties get
 // values consistent with the power law; any other property gets 1.0 (SE 0.05) and any other
 // series a copy of the eigenvalues, so that the kit keeps working when the vocabulary grows.
-inline Profile ReferenceProfile(double b = kReferenceSpectrumDecay, double a = kReferenceTaskDecay,
+inline Profile ReferenceProfile(double b = kReferenceSpectrumDecay,
+                                double a = kReferenceTaskDecay,
                                 int modes = kReferenceModes) {
   std::vector<double> lambda, power;
   double trace = 0, total = 0;
@@ -108,16 +111,25 @@ struct ConformanceCase {
 
 namespace internal {
 
-inline ConformanceCase MakeCase(std::string label, Profile profile, LearnerSpec learner,
-                                std::vector<double> sizes, bool complete, std::string missing = "") {
-  return {std::move(label), std::move(profile), std::move(learner), std::move(sizes), complete,
+inline ConformanceCase MakeCase(std::string label,
+                                Profile profile,
+                                LearnerSpec learner,
+                                std::vector<double> sizes,
+                                bool complete,
+                                std::string missing = "") {
+  return {std::move(label),
+          std::move(profile),
+          std::move(learner),
+          std::move(sizes),
+          complete,
           std::move(missing)};
 }
 
 inline Profile Without(Profile profile, Property p) {
   Profile out;
   out.source = profile.source;
-  for (const auto& [key, m] : profile.scalars()) if (key != p) out.Set(key, m);
+  for (const auto& [key, m] : profile.scalars())
+    if (key != p) out.Set(key, m);
   for (const auto& [key, v] : profile.series()) out.Set(key, v);
   return out;
 }
@@ -126,7 +138,8 @@ inline Profile Without(Profile profile, Series s) {
   Profile out;
   out.source = profile.source;
   for (const auto& [key, m] : profile.scalars()) out.Set(key, m);
-  for (const auto& [key, v] : profile.series()) if (key != s) out.Set(key, v);
+  for (const auto& [key, v] : profile.series())
+    if (key != s) out.Set(key, v);
   return out;
 }
 
@@ -137,8 +150,10 @@ inline Profile WithoutSeries(const Profile& profile) {
 }
 
 inline bool HasAllInputs(const TheoryInfo& info, const Profile& profile) {
-  for (Property p : info.inputs) if (!profile.Has(p)) return false;
-  for (Series s : info.series_inputs) if (!profile.Has(s)) return false;
+  for (Property p : info.inputs)
+    if (!profile.Has(p)) return false;
+  for (Series s : info.series_inputs)
+    if (!profile.Has(s)) return false;
   return true;
 }
 
@@ -151,37 +166,49 @@ inline bool SamePrediction(const Prediction& x, const Prediction& y) {
          SameEstimate(x.exponent(), y.exponent()) && x.curve() == y.curve();
 }
 
-inline bool Finite(const std::optional<double>& v) { return !v || std::isfinite(*v); }
+inline bool Finite(const std::optional<double>& v) {
+  return !v || std::isfinite(*v);
+}
 
 // Problems with one result; `where` prefixes each.
-inline std::vector<std::string> CheckResult(const TheoryInfo& info, const ConformanceCase& c,
-                                            Axis axis, const Prediction& r) {
+inline std::vector<std::string> CheckResult(const TheoryInfo& info,
+                                            const ConformanceCase& c,
+                                            Axis axis,
+                                            const Prediction& r) {
   std::vector<std::string> problems;
   auto problem = [&](const std::string& what) { problems.push_back(what); };
   const bool declared = std::find(info.axes.begin(), info.axes.end(), axis) != info.axes.end();
-  if (!r.predicted() && (r.message().empty() || r.message().rfind("(theory gave no reason", 0) == 0)) {
+  if (!r.predicted() &&
+      (r.message().empty() || r.message().rfind("(theory gave no reason", 0) == 0)) {
     problem("a NotApplicable/Failed result without a reason");
   }
   if (r.message().rfind("theory threw", 0) == 0) problem("Predict threw: " + r.message());
-  if (!declared && r.status() != PredictionStatus::kNotApplicable) problem("an undeclared axis was not NotApplicable");
+  if (!declared && r.status() != PredictionStatus::kNotApplicable)
+    problem("an undeclared axis was not NotApplicable");
   if (declared && !c.missing_input.empty() &&
       (r.status() != PredictionStatus::kNotApplicable ||
        r.message().find(c.missing_input) == std::string::npos)) {
-    problem("missing input '" + c.missing_input + "' did not give NotApplicable naming it: " + r.message());
+    problem("missing input '" + c.missing_input +
+            "' did not give NotApplicable naming it: " + r.message());
   }
   if (declared && c.inputs_complete && r.status() == PredictionStatus::kFailed) {
     problem("Failed although all required inputs are present: " + r.message());
   }
   if (!r.predicted()) return problems;
   const Estimate& e = r.exponent();
-  if (!std::isfinite(e.value) || !Finite(e.lower) || !Finite(e.upper)) problem("a non-finite exponent or interval");
-  if ((e.lower && *e.lower > e.value) || (e.upper && *e.upper < e.value)) problem("an interval not containing the exponent");
+  if (!std::isfinite(e.value) || !Finite(e.lower) || !Finite(e.upper))
+    problem("a non-finite exponent or interval");
+  if ((e.lower && *e.lower > e.value) || (e.upper && *e.upper < e.value))
+    problem("an interval not containing the exponent");
   if (r.has_curve()) {
     if (!info.predicts_curve) problem("a curve from a theory that does not declare predicts_curve");
     if (r.curve().size() != c.sizes.size()) problem("a curve whose length differs from the sizes");
     const bool mse = c.learner.loss == "excess_mse" || c.learner.loss == "mse";
     for (double v : r.curve()) {
-      if (!std::isfinite(v) || (mse && v < 0)) { problem("a non-finite or negative curve value"); break; }
+      if (!std::isfinite(v) || (mse && v < 0)) {
+        problem("a non-finite or negative curve value");
+        break;
+      }
     }
   }
   return problems;
@@ -197,23 +224,39 @@ inline std::vector<ConformanceCase> ConformanceCases(const TheoryInfo& info) {
   const LearnerSpec raw = ReferenceLearners().front();
   std::vector<ConformanceCase> cases;
   for (const LearnerSpec& learner : ReferenceLearners()) {
-    cases.push_back(MakeCase("complete profile, learner " + learner.kind, complete, learner, sizes, true));
+    cases.push_back(
+        MakeCase("complete profile, learner " + learner.kind, complete, learner, sizes, true));
     const Profile bare = internal::WithoutSeries(complete);
-    cases.push_back(MakeCase("profile without series, learner " + learner.kind, bare, learner, sizes,
+    cases.push_back(MakeCase("profile without series, learner " + learner.kind,
+                             bare,
+                             learner,
+                             sizes,
                              internal::HasAllInputs(info, bare)));
   }
-  cases.push_back(MakeCase("empty profile", Profile{}, raw, sizes, internal::HasAllInputs(info, Profile{})));
+  cases.push_back(
+      MakeCase("empty profile", Profile{}, raw, sizes, internal::HasAllInputs(info, Profile{})));
   for (Property p : info.inputs) {
-    cases.push_back(MakeCase(std::string("missing ") + ToString(p), internal::Without(complete, p), raw,
-                             sizes, false, ToString(p)));
+    cases.push_back(MakeCase(std::string("missing ") + ToString(p),
+                             internal::Without(complete, p),
+                             raw,
+                             sizes,
+                             false,
+                             ToString(p)));
   }
   for (Series s : info.series_inputs) {
-    cases.push_back(MakeCase(std::string("missing ") + ToString(s), internal::Without(complete, s), raw,
-                             sizes, false, ToString(s)));
+    cases.push_back(MakeCase(std::string("missing ") + ToString(s),
+                             internal::Without(complete, s),
+                             raw,
+                             sizes,
+                             false,
+                             ToString(s)));
   }
   for (Property p : info.optional_inputs) {
-    cases.push_back(MakeCase(std::string("missing optional ") + ToString(p), internal::Without(complete, p),
-                             raw, sizes, true));
+    cases.push_back(MakeCase(std::string("missing optional ") + ToString(p),
+                             internal::Without(complete, p),
+                             raw,
+                             sizes,
+                             true));
   }
   cases.push_back(MakeCase("single size", complete, raw, {100.0}, true));
   cases.push_back(MakeCase("empty size grid", complete, raw, {}, true));
@@ -225,17 +268,22 @@ inline std::vector<ConformanceCase> ConformanceCases(const TheoryInfo& info) {
 inline std::vector<std::string> CheckInfo(const TheoryInfo& info) {
   std::vector<std::string> problems;
   static const std::regex kName("[a-z0-9_]+/[a-z0-9_]+");
-  if (!std::regex_match(info.name, kName)) problems.push_back("name '" + info.name + "' is not <family>/<variant> in snake_case");
+  if (!std::regex_match(info.name, kName))
+    problems.push_back("name '" + info.name + "' is not <family>/<variant> in snake_case");
   if (info.summary.empty()) problems.push_back("empty summary");
   if (info.citation.empty()) problems.push_back("empty citation");
   if (info.axes.empty()) problems.push_back("no axis");
-  if (std::set<Axis>(info.axes.begin(), info.axes.end()).size() != info.axes.size()) problems.push_back("duplicate axis");
+  if (std::set<Axis>(info.axes.begin(), info.axes.end()).size() != info.axes.size())
+    problems.push_back("duplicate axis");
   std::set<Property> scalars(info.inputs.begin(), info.inputs.end());
   if (scalars.size() != info.inputs.size()) problems.push_back("duplicate input");
   for (Property p : info.optional_inputs) {
-    if (!scalars.insert(p).second) problems.push_back(std::string("input '") + ToString(p) + "' listed twice or both required and optional");
+    if (!scalars.insert(p).second)
+      problems.push_back(std::string("input '") + ToString(p) +
+                         "' listed twice or both required and optional");
   }
-  if (std::set<Series>(info.series_inputs.begin(), info.series_inputs.end()).size() != info.series_inputs.size()) {
+  if (std::set<Series>(info.series_inputs.begin(), info.series_inputs.end()).size() !=
+      info.series_inputs.size()) {
     problems.push_back("duplicate series input");
   }
   return problems;
@@ -252,13 +300,16 @@ inline std::vector<std::string> CheckTheory(const TheoryInfo& info, const Theory
       const Prediction first = RunTheory(theory, info, request);
       const Prediction second = RunTheory(theory, info, request);
       const std::string where = info.name + " [" + c.label + ", axis " + ToString(axis) + "]: ";
-      for (const std::string& p : internal::CheckResult(info, c, axis, first)) problems.push_back(where + p);
-      if (!internal::SamePrediction(first, second)) problems.push_back(where + "a second call gave a different answer");
+      for (const std::string& p : internal::CheckResult(info, c, axis, first))
+        problems.push_back(where + p);
+      if (!internal::SamePrediction(first, second))
+        problems.push_back(where + "a second call gave a different answer");
       any_curve = any_curve || first.has_curve();
     }
   }
   if (info.predicts_curve && !any_curve) {
-    problems.push_back(info.name + ": declares predicts_curve but gave no curve on any reference case");
+    problems.push_back(info.name +
+                       ": declares predicts_curve but gave no curve on any reference case");
   }
   return problems;
 }

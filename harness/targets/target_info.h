@@ -1,0 +1,52 @@
+// The vocabulary of targets that other rooms read without needing the Target class: what a
+// target is (TargetInfo, Realism) and the designs it sweeps (AxisDesign).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "theories/learner_spec.h"
+
+namespace scalebench {
+
+// One swept axis of a target: the learner's declared spec, the size grid and the seed count.
+struct AxisDesign {
+  Axis axis = Axis::kData;
+  LearnerSpec learner;
+  std::vector<double> sizes;
+  int seeds = 5;
+  // Fit form for the measured curve: true for noiseless exact targets whose loss tends to 0
+  // (pure power law), false to fit E + A x^-alpha with E >= 0.
+  bool zero_offset = false;
+};
+
+// How close a target is to the settings the theories are meant for. The ranking weighs and
+// groups cells by it; see harness/score/score.h.
+enum class Realism {
+  kExact,           // a solvable model whose exponent is known analytically
+  kToy,             // a paper's synthetic toy, trained for real
+  kRealData,        // real data (Fashion-MNIST, the King James Bible)
+  kUserExperiment,  // a user's own data or curves (--corpus, experiment files)
+};
+const char* ToString(Realism realism);
+
+struct TargetInfo {
+  std::string name;                 // "<kind>/<variant>"
+  std::string summary;              // one line
+  std::vector<std::string> suites;  // e.g. {"default", "full"}
+  Realism realism = Realism::kToy;
+  // The data-generating family the target belongs to ("gaussian_spectrum", "kjv", ...): variants
+  // of one family share it, and the ranking weighs families, not cells, equally.
+  std::string dataset_family;
+  // Theories for which this target is the model they were derived on (their "home"): cells of
+  // these theories here are an implementation check, shown in the validation table and never
+  // ranked.
+  std::vector<std::string> home_theories;
+  // Exponents known analytically (exact targets only); used by tests and shown in reports.
+  std::map<Axis, double> exact_exponents;
+  // Bump when the code that produces the curves or the profile changes: part of the cache key.
+  int version = 1;
+};
+
+}  // namespace scalebench
