@@ -5,7 +5,7 @@
 # comparison tools, e.g. `scripts/install-deps.sh python3-torch`).
 set -euo pipefail
 packages=(cmake ninja-build g++ libeigen3-dev libceres-dev libboost-math-dev catch2
-          libbenchmark-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+          clang-format libbenchmark-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
           libopenblas0-pthread zlib1g-dev libsentencepiece-dev
           dataset-fashion-mnist bible-kjv bible-kjv-text "$@")
 missing=()
