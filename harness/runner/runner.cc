@@ -11,6 +11,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "harness/fit/power_law_fit.h"
@@ -74,6 +75,7 @@ struct MeasuredTarget {
   std::string name;
   TargetInfo info;
   Profile profile;
+  std::optional<Profile> oracle;
   std::vector<MeasuredAxis> axes;
 };
 
@@ -111,6 +113,7 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
   if (target == nullptr) return false;
   measured->name = name;
   measured->info = target->Describe();
+  measured->oracle = target->OracleProfile();
   try {
     if (!MeasureProfile(*target, measured)) {
       *error = name + ": the profile could not be measured";
@@ -222,10 +225,24 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
       cell.family = name.substr(0, name.find('/'));
       cell.target = measured.name;
       cell.axis = axis.design.axis;
+      cell.realism = measured.info.realism;
+      cell.dataset_family = measured.info.dataset_family;
+      const auto& home = measured.info.home_theories;
+      cell.home = std::find(home.begin(), home.end(), name) != home.end();
       cell.status = prediction.status();
       cell.message = prediction.message();
       cell.predicted = prediction.exponent();
       cell.predicted_curve = prediction.curve();
+      if (measured.oracle) {
+        PredictionRequest oracle_request(
+            *measured.oracle, axis.design.learner, axis.design.axis, axis.curve.sizes);
+        const Prediction oracle = RunTheory(*theory, info, oracle_request);
+        cell.has_oracle = true;
+        cell.oracle_status = oracle.status();
+        cell.oracle_message = oracle.message();
+        cell.oracle_predicted = oracle.exponent();
+        cell.oracle_curve = oracle.curve();
+      }
       cell.fit_status = axis.fit.status;
       cell.measured = axis.fit.exponent;
       cell.measured_ci = axis.fit.exponent_ci;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/fit/power_law_fit.h"
+#include "harness/targets/target_info.h"
 #include "theories/theory.h"
 
 namespace scalebench {
@@ -20,12 +21,24 @@ struct Cell {
   std::string family;
   std::string target;
   Axis axis = Axis::kData;
+  // Where the cell was measured, from the target's TargetInfo.
+  Realism realism = Realism::kToy;
+  std::string dataset_family;
+  bool home = false;  // the target is the model this theory was derived on (validation only)
 
   // The theory's side.
   PredictionStatus status = PredictionStatus::kFailed;
   std::string message;                  // reason (n/a, failed) or the theory's note
   Estimate predicted;                   // exponent, valid when status == kPredicted
   std::vector<double> predicted_curve;  // empty unless the theory predicts a curve
+
+  // The same theory on the target's oracle profile (its generating parameters), when the target
+  // has one: |oracle - measured| is the theory's own error, |predicted - oracle| the probes'.
+  bool has_oracle = false;
+  PredictionStatus oracle_status = PredictionStatus::kNotApplicable;
+  std::string oracle_message;
+  Estimate oracle_predicted;
+  std::vector<double> oracle_curve;
 
   // The measured side (fit of the target's curve).
   FitStatus fit_status = FitStatus::kFailed;

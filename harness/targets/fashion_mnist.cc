@@ -333,6 +333,8 @@ TargetInfo FashionMnistTarget::Describe() const {
   summary << ", ridge " << options_.ridge;
   info.summary = summary.str();
   info.suites = options_.suites;
+  info.realism = Realism::kRealData;
+  info.dataset_family = "fashion_mnist";
   info.version = 2;  // 2: spectrum_complete in the profile
   return info;
 }
@@ -761,6 +763,8 @@ TargetInfo FashionMnistMlpTarget::Describe() const {
                  ", early stopping on a validation split; test " + options_.LossName() +
                  " on the first " + std::to_string(options_.tests) + " t10k images";
   info.suites = options_.suites;
+  info.realism = Realism::kRealData;
+  info.dataset_family = "fashion_mnist";
   info.version = 2;  // 2: MSE, resampled training sets, reference kernel PCA in the profile
   return info;
 }

@@ -151,6 +151,14 @@ TargetInfo GaussianSpectrumTarget::Describe() const {
           << "projections at infinite data (params)";
   info.summary = summary.str();
   info.suites = {"default", "full"};
+  info.realism = Realism::kExact;
+  info.dataset_family = "gaussian_spectrum";
+  // The linear-regression model with a power-law spectrum and teacher is the model the kernel
+  // theories and the random-projection theory solve; MRS's model needs a = b (isotropic teacher).
+  info.home_theories = {"kernel/self_consistent_curve",
+                        "kernel/cui_rates",
+                        "kernel/spigler_geiger_wyart",
+                        "random_features/random_projection"};
   info.exact_exponents = {{Axis::kData, std::min(a - 1.0, 2.0 * b)},
                           {Axis::kParams, std::min(a - 1.0, b)}};
   info.version = 1;

@@ -163,6 +163,9 @@ TargetInfo HutterMemorizationTarget::Describe() const {
           << "); a memorizer errs on unseen features (exact 0-1 error), data axis";
   info.summary = summary.str();
   info.suites = {"default", "full"};
+  info.realism = Realism::kExact;
+  info.dataset_family = "hutter_memorization";
+  info.home_theories = {"quanta/hutter_memorization"};
   info.exact_exponents = {{Axis::kData, alpha / (1.0 + alpha)}};
   info.version = 1;
   return info;

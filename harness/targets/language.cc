@@ -293,6 +293,23 @@ TargetInfo LanguageTarget::Describe() const {
   info.summary = summary.str();
   info.suites = options_.suites;
   info.version = options_.version;
+  switch (options_.source) {
+    case LanguageTargetOptions::kRandomHierarchy:
+      // The Random Hierarchy Model is the solvable grammar of Cagnetta & Wyart, on which the
+      // correlation theory's horizon argument was first derived.
+      info.realism = Realism::kToy;
+      info.dataset_family = "random_hierarchy";
+      info.home_theories = {"corpus/cagnetta_correlations"};
+      break;
+    case LanguageTargetOptions::kKingJamesBible:
+      info.realism = Realism::kRealData;
+      info.dataset_family = "kjv";
+      break;
+    case LanguageTargetOptions::kTextPath:
+      info.realism = Realism::kUserExperiment;
+      info.dataset_family = "user_corpus";
+      break;
+  }
   return info;
 }
 

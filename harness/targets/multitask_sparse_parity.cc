@@ -426,6 +426,9 @@ TargetInfo MultitaskSparseParityTarget::Describe() const {
           << "(multi-epoch, early stopping) axes; test cross-entropy in nats";
   info.summary = summary.str();
   info.suites = options_.suites;
+  info.realism = Realism::kToy;
+  info.dataset_family = "multitask_sparse_parity";
+  info.home_theories = {"quanta/michaud_quantization", "quanta/nam_solvable"};
   info.version = 1;
   return info;
 }

@@ -142,6 +142,9 @@ TargetInfo SuperpositionToyTarget::Describe() const {
           << RegimeName(o.weight_decay) << " superposition); width and steps axes, test MSE";
   info.summary = summary.str();
   info.suites = o.suites;
+  info.realism = Realism::kToy;
+  info.dataset_family = "superposition_toy";
+  info.home_theories = {"superposition/liu_liu_gore", "superposition/chen_steps"};
   info.version = 1;
   return info;
 }

@@ -5,6 +5,20 @@
 
 namespace scalebench {
 
+const char* ToString(Realism realism) {
+  switch (realism) {
+    case Realism::kExact:
+      return "exact";
+    case Realism::kToy:
+      return "toy";
+    case Realism::kRealData:
+      return "real_data";
+    case Realism::kUserExperiment:
+      return "user_experiment";
+  }
+  return "unknown";
+}
+
 TargetRegistry& TargetRegistry::Global() {
   static TargetRegistry registry;
   return registry;

@@ -16,30 +16,10 @@
 
 #include "datasets/profile.h"
 #include "harness/learning_curve.h"
+#include "harness/targets/target_info.h"
 #include "theories/learner_spec.h"
 
 namespace scalebench {
-
-// One swept axis of a target: the learner's declared spec, the size grid and the seed count.
-struct AxisDesign {
-  Axis axis = Axis::kData;
-  LearnerSpec learner;
-  std::vector<double> sizes;
-  int seeds = 5;
-  // Fit form for the measured curve: true for noiseless exact targets whose loss tends to 0
-  // (pure power law), false to fit E + A x^-alpha with E >= 0.
-  bool zero_offset = false;
-};
-
-struct TargetInfo {
-  std::string name;                 // "<kind>/<variant>"
-  std::string summary;              // one line
-  std::vector<std::string> suites;  // e.g. {"default", "full"}
-  // Exponents known analytically (exact targets only); used by tests and shown in reports.
-  std::map<Axis, double> exact_exponents;
-  // Bump when the code that produces the curves or the profile changes: part of the cache key.
-  int version = 1;
-};
 
 // Passed to long-running work so it can report progress ("seed 3/5 of size 512").
 using ProgressFn = std::function<void(const std::string& message)>;
@@ -65,6 +45,10 @@ class Target {
   // probe then re-measures the profile without retraining a single curve. Empty by default,
   // which leaves the profile key equal to the one built from CacheKeyMaterial() alone.
   virtual std::string ProbeKeyMaterial() const { return std::string(); }
+  // The profile from the target's generating parameters (exact spectrum, exact alpha, ...), for
+  // targets that know them; theories also predict from it so that a miss can be split into the
+  // theory's error and the probe's. nullopt: the target has no oracle.
+  virtual std::optional<Profile> OracleProfile() const { return std::nullopt; }
 };
 
 // Canonical text of a list of numbers for CacheKeyMaterial: 17 significant digits, so that
