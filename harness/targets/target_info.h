@@ -45,6 +45,12 @@ struct TargetInfo {
   std::vector<std::string> home_theories;
   // Exponents known analytically (exact targets only); used by tests and shown in reports.
   std::map<Axis, double> exact_exponents;
+  // The finite-size allowance the target states for an exponent on its axes (from a finite grid,
+  // finite d or n, a finite training budget), with the reason in `allowance_reason`: a home
+  // theory's prediction passes validation when it is inside the measured CI or within this
+  // distance of the measured exponent. Absent: the CI alone.
+  std::map<Axis, double> exponent_allowance;
+  std::string allowance_reason;
   // Bump when the code that produces the curves or the profile changes: part of the cache key.
   int version = 1;
 };
