@@ -14,6 +14,7 @@
 #include "harness/learners/linear_ridge.h"
 #include "harness/learners/projected_linear_ridge.h"
 #include "harness/targets/gaussian_spectrum.h"
+#include "harness/targets/testing/train.h"
 
 namespace scalebench {
 namespace {
@@ -28,7 +29,7 @@ PowerLawGaussianDesign Design(int d) {
 
 std::vector<int> Sizes() {
   std::vector<int> sizes;
-  for (double s : GaussianSpectrumOptions::DefaultSizes()) sizes.push_back(static_cast<int>(s));
+  for (std::int64_t s : GaussianSpectrumOptions{}.data_sizes) sizes.push_back(static_cast<int>(s));
   return sizes;
 }
 
@@ -100,7 +101,9 @@ BENCHMARK(BM_ParamsCurveOneSeed)->Unit(benchmark::kMillisecond);
 void BM_TrainAxis(benchmark::State& state) {
   GaussianSpectrumTarget target(GaussianSpectrumOptions{});
   const AxisDesign design = target.Designs()[state.range(0)];
-  for (auto _ : state) benchmark::DoNotOptimize(target.Train(design, nullptr).values.data());
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(testing::TrainCurve(target, design).values.data());
+  }
 }
 BENCHMARK(BM_TrainAxis)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
@@ -149,7 +152,9 @@ BENCHMARK(BM_ProbeOneSample)->Arg(0)->Arg(5)->Unit(benchmark::kMillisecond)->Ite
 // The whole MeasureProfile of a registered target (one sample of 2000, jackknife of 5 groups).
 void BM_MeasureProfile(benchmark::State& state) {
   GaussianSpectrumTarget target(GaussianSpectrumOptions{});
-  for (auto _ : state) benchmark::DoNotOptimize(target.MeasureProfile(nullptr).source.data());
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(target.MeasureProfile(RunContext()).profile().source.data());
+  }
 }
 BENCHMARK(BM_MeasureProfile)->Unit(benchmark::kMillisecond)->Iterations(1);
 

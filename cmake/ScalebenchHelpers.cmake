@@ -10,15 +10,15 @@ function(scalebench_add_theory path)
   set_property(GLOBAL APPEND PROPERTY SCALEBENCH_THEORY_SOURCES "${file}")
 endfunction()
 
-# scalebench_add_readme_theory(<readme> <output>): extracts the C++ block between the markers
-# "<!-- theory-example:begin -->" and "<!-- theory-example:end -->" of the README and compiles it
-# as a theory, so that the README's "Add a theory" example is real, registered, tested code.
-function(scalebench_add_readme_theory readme output)
+# scalebench_readme_example(<readme> <name> <output>): extracts the C++ block between the
+# markers "<!-- <name>-example:begin -->" and "<!-- <name>-example:end -->" of the README into
+# <output>, so that the README's worked examples are real, registered, tested code.
+function(scalebench_readme_example readme name output)
   file(READ "${readme}" text)
-  string(FIND "${text}" "<!-- theory-example:begin -->" begin)
-  string(FIND "${text}" "<!-- theory-example:end -->" end)
+  string(FIND "${text}" "<!-- ${name}-example:begin -->" begin)
+  string(FIND "${text}" "<!-- ${name}-example:end -->" end)
   if(begin EQUAL -1 OR end EQUAL -1)
-    message(FATAL_ERROR "${readme}: theory-example markers not found")
+    message(FATAL_ERROR "${readme}: ${name}-example markers not found")
   endif()
   math(EXPR len "${end} - ${begin}")
   string(SUBSTRING "${text}" ${begin} ${len} block)
@@ -27,6 +27,12 @@ function(scalebench_add_readme_theory readme output)
   file(WRITE "${output}.tmp" "// Generated from ${readme}; edit the README, not this file.\n${block}")
   configure_file("${output}.tmp" "${output}" COPYONLY)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${readme}")
+endfunction()
+
+# scalebench_add_readme_theory(<readme> <output>): the README's "Add a theory" example, compiled
+# and counted as a theory plug-in.
+function(scalebench_add_readme_theory readme output)
+  scalebench_readme_example("${readme}" theory "${output}")
   set_property(GLOBAL APPEND PROPERTY SCALEBENCH_THEORY_SOURCES "${output}")
 endfunction()
 

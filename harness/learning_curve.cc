@@ -1,5 +1,7 @@
 #include "harness/learning_curve.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 namespace scalebench {
@@ -39,8 +41,26 @@ bool LearningCurve::IsValid(std::string* error) const {
     }
     if (i > 0 && !(sizes[i] > sizes[i - 1])) return fail("sizes are not strictly increasing");
     if (values[i].size() != seeds.size()) return fail("a row of values has the wrong seed count");
-    for (double v : values[i]) {
-      if (std::isinf(v)) return fail("loss at size " + std::to_string(sizes[i]) + " is infinite");
+  }
+  std::vector<std::vector<bool>> marked(sizes.size(), std::vector<bool>(seeds.size(), false));
+  for (const MissingRun& run : missing) {
+    if (run.size_index >= sizes.size() || run.seed_index >= seeds.size()) {
+      return fail("a missing run is outside the grid");
+    }
+    if (run.reason.empty()) return fail("a missing run has no reason");
+    marked[run.size_index][run.seed_index] = true;
+  }
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    for (std::size_t j = 0; j < seeds.size(); ++j) {
+      const double v = values[i][j];
+      const std::string where = fmt::format("loss at size {}, seed {}", sizes[i], seeds[j]);
+      if (marked[i][j]) {
+        if (!std::isnan(v)) return fail(where + " is marked missing but has a value");
+      } else if (std::isnan(v)) {
+        return fail(where + " is NaN without a reason (not marked missing)");
+      } else if (!std::isfinite(v) || v < 0.0) {
+        return fail(fmt::format("{} = {} is not a finite non-negative number", where, v));
+      }
     }
   }
   for (std::size_t d = 0; d < diagnostics.size(); ++d) {

@@ -30,8 +30,15 @@ struct LearningCurve {
   std::string loss = "excess_mse";   // definition of the loss, as in LearnerSpec::loss
   std::vector<double> sizes;         // strictly increasing, positive
   std::vector<std::uint64_t> seeds;  // one column per seed
-  // values[i][j]: loss at sizes[i] with seeds[j]; NaN marks a missing run.
+  // values[i][j]: loss at sizes[i] with seeds[j]; NaN only where `missing` says why.
   std::vector<std::vector<double>> values;
+  // Runs deliberately left out (RunResult::Skipped) or not completed, each with its reason.
+  struct MissingRun {
+    std::size_t size_index = 0;
+    std::size_t seed_index = 0;
+    std::string reason;
+  };
+  std::vector<MissingRun> missing;
   // Quantities recorded beside the loss (never fitted, never seen by theories), cached with the
   // curve; see CurveDiagnostic.
   std::vector<CurveDiagnostic> diagnostics;
@@ -42,7 +49,8 @@ struct LearningCurve {
   double MeanLoss(std::size_t i) const;
   // Geometric mean over the seeds present at size i (NaN if none or any loss <= 0).
   double GeometricMeanLoss(std::size_t i) const;
-  // Checks shapes, ordering and finiteness; fills *error with what is wrong.
+  // Checks shapes, ordering and values: every loss finite and >= 0 except the runs marked
+  // missing, which are NaN; fills *error with what is wrong.
   bool IsValid(std::string* error) const;
 };
 

@@ -182,28 +182,6 @@ double HurwitzZeta(double s, double q) {
   return sum;
 }
 
-bool FrequencyProbeOptions::IsValid(std::string* error) const {
-  std::ostringstream message;
-  if (min_tail_types < 10) {
-    message << "min_tail_types = " << min_tail_types << " must be >= 10";
-  } else if (max_count_min_candidates < 1) {
-    message << "max_count_min_candidates = " << max_count_min_candidates << " must be >= 1";
-  } else if (!(tau_lower > 1.0) || !(tau_upper > tau_lower) || !std::isfinite(tau_upper)) {
-    message << "tau_lower = " << tau_lower << ", tau_upper = " << tau_upper
-            << " must satisfy 1 < tau_lower < tau_upper < infinity";
-  } else if (!(min_rank_count >= 1.0)) {
-    message << "min_rank_count = " << min_rank_count << " must be >= 1";
-  } else if (min_ranks < 2) {
-    message << "min_ranks = " << min_ranks << " must be >= 2";
-  } else if (bootstrap_resamples < 0) {
-    message << "bootstrap_resamples = " << bootstrap_resamples << " must be >= 0";
-  } else {
-    return true;
-  }
-  if (error != nullptr) *error = message.str();
-  return false;
-}
-
 bool FitCountPowerLaw(const std::vector<std::int64_t>& values,
                       const FrequencyProbeOptions& options,
                       CountPowerLawFit* fit,

@@ -52,6 +52,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fields.h"
 #include "datasets/profile.h"
 
 namespace scalebench {
@@ -76,7 +77,18 @@ struct FrequencyProbeOptions {
   int bootstrap_resamples = 100;
   std::uint64_t seed = 1;
 
-  bool IsValid(std::string* error) const;
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("min_tail_types", min_tail_types).AtLeast(10);
+    f.Field("max_count_min_candidates", max_count_min_candidates).AtLeast(1);
+    f.Field("tau_lower", tau_lower).Above(1.0);
+    f.Field("tau_upper", tau_upper).Above(tau_lower).Finite();
+    f.Field("min_rank_count", min_rank_count).AtLeast(1.0);
+    f.Field("min_ranks", min_ranks).AtLeast(2);
+    f.Field("bootstrap_resamples", bootstrap_resamples).AtLeast(0);
+    f.Field("seed", seed);
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 // (a) The CSN fit of the counts-per-type distribution.

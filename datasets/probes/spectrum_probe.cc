@@ -309,26 +309,6 @@ bool RunProbe(const Decomposer& decompose,
 
 }  // namespace
 
-bool SpectrumProbeOptions::IsValid(std::string* error) const {
-  std::ostringstream message;
-  if (spectrum_min_mode < 1) {
-    message << "spectrum_min_mode = " << spectrum_min_mode << " must be >= 1";
-  } else if (!(spectrum_max_fraction > 0.0 && spectrum_max_fraction <= 1.0)) {
-    message << "spectrum_max_fraction = " << spectrum_max_fraction << " must be in (0, 1]";
-  } else if (tail_min_mode < 1) {
-    message << "tail_min_mode = " << tail_min_mode << " must be >= 1";
-  } else if (!(tail_max_fraction > 0.0 && tail_max_fraction <= 1.0)) {
-    message << "tail_max_fraction = " << tail_max_fraction << " must be in (0, 1]";
-  } else if (!(max_tail_correction > 0.0 && max_tail_correction < 1.0)) {
-    message << "max_tail_correction = " << max_tail_correction << " must be in (0, 1)";
-  } else if (jackknife_groups < 0 || jackknife_groups == 1) {
-    message << "jackknife_groups = " << jackknife_groups << " must be 0 (no jackknife) or >= 2";
-  } else {
-    return true;
-  }
-  return Fail(message.str(), error);
-}
-
 void SpectrumProbeResult::FillProfile(Profile* profile) const {
   profile->Set(Property::kSpectrumDecay, spectrum_decay);
   profile->Set(Property::kTaskPowerDecay, task_power_decay);

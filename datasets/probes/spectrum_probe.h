@@ -55,6 +55,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fields.h"
 #include "datasets/profile.h"
 
 namespace scalebench {
@@ -75,7 +76,18 @@ struct SpectrumProbeOptions {
   // Groups of the delete-a-group jackknife for the standard errors; 0: inflated OLS errors.
   int jackknife_groups = 5;
 
-  bool IsValid(std::string* error) const;
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("spectrum_min_mode", spectrum_min_mode).AtLeast(1);
+    f.Field("spectrum_max_fraction", spectrum_max_fraction).Above(0.0).AtMost(1.0);
+    f.Field("tail_min_mode", tail_min_mode).AtLeast(1);
+    f.Field("tail_max_fraction", tail_max_fraction).Above(0.0).AtMost(1.0);
+    f.Field("finite_sample_correction", finite_sample_correction);
+    f.Field("max_tail_correction", max_tail_correction).Above(0.0).Below(1.0);
+    f.Field("jackknife_groups", jackknife_groups)
+        .Check(jackknife_groups == 0 || jackknife_groups >= 2, "0 (no jackknife) or >= 2");
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 struct SpectrumProbeResult {

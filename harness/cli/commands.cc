@@ -20,7 +20,9 @@
 #include "harness/report/table.h"
 #include "harness/score/score.h"
 #include "harness/store/history_store.h"
+#ifndef SCALEBENCH_WITHOUT_LANGUAGE  // TRANSITIONAL (target-kit migration)
 #include "harness/targets/language.h"
+#endif
 #include "harness/targets/target.h"
 #include "theories/theory.h"
 
@@ -338,6 +340,10 @@ int ExportTokensCommand(const std::string& target,
                         const std::string& directory,
                         std::ostream& out,
                         std::ostream& err) {
+#ifdef SCALEBENCH_WITHOUT_LANGUAGE  // TRANSITIONAL (target-kit migration)
+  err << "scalebench export-tokens: not built\n";
+  return kExitFailure;
+#else
   static_assert(sizeof(int) == sizeof(std::int32_t));
   std::string error;
   std::unique_ptr<Target> created = TargetRegistry::Global().Create(target, &error);
@@ -375,6 +381,7 @@ int ExportTokensCommand(const std::string& target,
       << " validation tokens of " << target << " (vocab " << corpus->vocab_size << ") to "
       << directory << "\n";
   return kExitOk;
+#endif
 }
 
 // ---- history / show ---------------------------------------------------------------------------

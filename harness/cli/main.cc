@@ -9,7 +9,9 @@
 
 #include "harness/cli/commands.h"
 #include "harness/runner/runner.h"
+#ifndef SCALEBENCH_WITHOUT_LANGUAGE  // TRANSITIONAL (target-kit migration)
 #include "harness/targets/language.h"
+#endif
 
 namespace scalebench {
 namespace {
@@ -48,18 +50,26 @@ void AddRun(CLI::App& app, Parsed& p) {
   run->add_option("--target", o.targets, "Target to run (repeatable; default: the suite's)");
   run->add_option("--seeds", o.seeds, "Seeds per size (0: each design's own)")
       ->capture_default_str();
-  run->add_option("--threads", o.threads, "Worker threads")->capture_default_str();
+  run->add_option("--threads", o.threads, "Threads each training run may use")
+      ->capture_default_str();
+  run->add_option("--jobs", o.jobs, "Training runs executed at once")->capture_default_str();
   // Ranges are checked by RunOptions::IsValid, the one place that knows them.
   run->add_option("--bootstrap", o.bootstrap_resamples, "Bootstrap resamples per fit")
       ->capture_default_str();
   run->add_flag(
       "--no-cache",
       [&o](std::int64_t) { o.use_cache = false; },
-      "Retrain instead of reusing cached curves");
+      "Retrain instead of reusing cached runs and profiles");
   run->add_flag("--quiet", o.quiet, "No progress lines");
   run->add_option("--results-dir", o.results_dir, "Where LEADERBOARD.md and leaderboard.json go")
       ->capture_default_str();
-  run->add_option("--cache-dir", o.cache_dir, "Cache of curves and profiles")
+  run->add_option("--cache-dir",
+                  o.cache_dir,
+                  "Where finished runs and profiles are cached (results/cache regenerates the "
+                  "committed cache)")
+      ->capture_default_str();
+  run->add_option(
+         "--committed-cache", o.committed_cache_dir, "Cache read after --cache-dir (\"\": none)")
       ->capture_default_str();
   run->add_option("--db", o.db_path, "History database")->capture_default_str();
   run->add_option("--corpus",
@@ -129,7 +139,12 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
     std::string error;
     if (!p.corpus.empty()) {
       std::string target;
+#ifdef SCALEBENCH_WITHOUT_LANGUAGE  // TRANSITIONAL (target-kit migration)
+      if (true) {
+        error = "--corpus: not built";
+#else
       if (!RegisterUserCorpusTarget(p.corpus, &target, &error)) {
+#endif
         std::cerr << "scalebench run: " << error << "\n";
         return kExitFailure;  // unreadable or unusable corpus: a run-time failure
       }

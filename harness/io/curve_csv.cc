@@ -188,6 +188,13 @@ bool BuildCurve(const std::string& name,
         std::lower_bound(curve->seeds.begin(), curve->seeds.end(), row.seed) - curve->seeds.begin();
     curve->values[i][j] = row.loss;
   }
+  for (std::size_t i = 0; i < curve->sizes.size(); ++i) {
+    for (std::size_t j = 0; j < curve->seeds.size(); ++j) {
+      if (std::isnan(curve->values[i][j])) {
+        curve->missing.push_back({i, j, "no row for this size and seed in " + name});
+      }
+    }
+  }
   return true;
 }
 

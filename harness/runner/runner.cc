@@ -1,5 +1,6 @@
 #include "harness/runner/runner.h"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <Eigen/Core>
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,9 +18,10 @@
 
 #include "harness/fit/power_law_fit.h"
 #include "harness/report/reporter.h"
+#include "harness/runner/run_loop.h"
 #include "harness/score/score.h"
-#include "harness/store/curve_cache.h"
 #include "harness/store/history_store.h"
+#include "harness/store/run_cache.h"
 #include "harness/targets/target.h"
 #include "theories/theory.h"
 
@@ -62,19 +65,26 @@ bool ResolveNames(const Registry& registry,
   return true;
 }
 
+bool SameDirectory(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  const auto ca = std::filesystem::weakly_canonical(a, ec);
+  const auto cb = std::filesystem::weakly_canonical(b, ec);
+  return ca == cb;
+}
+
 // Everything measured on one target: its profile, and per design the curve and its fit.
 struct MeasuredAxis {
   AxisDesign design;
   LearningCurve curve;
   FitSummary fit;
-  std::string cache_key;
-  bool from_cache = false;
+  int reused = 0;  // runs taken from the cache
 };
 
 struct MeasuredTarget {
   std::string name;
   TargetInfo info;
   Profile profile;
+  bool has_profile = false;
   std::optional<Profile> oracle;
   std::vector<MeasuredAxis> axes;
 };
@@ -82,10 +92,11 @@ struct MeasuredTarget {
 class SuiteRun {
  public:
   SuiteRun(const RunOptions& options, std::ostream& out)
-      : options_(options), out_(out), cache_(options.cache_dir) {}
+      : options_(options), out_(out), cache_(CacheDirectories(options)) {}
 
   // Measures one target (profile, curves, fits), using the cache where possible. Returns false
-  // with *error when the target could not be measured; the run goes on with the other targets.
+  // with *error naming every failed probe or run; what could be measured is kept (and cached),
+  // and the run goes on with the other targets.
   bool Measure(const std::string& name, MeasuredTarget* measured, std::string* error);
   // Runs every theory on every axis of the target and appends the scored cells.
   void Predict(const MeasuredTarget& measured, const std::vector<std::string>& theories);
@@ -95,15 +106,28 @@ class SuiteRun {
   void Progress(const std::string& message) const {
     if (!options_.quiet) out_ << "  " << message << std::endl;
   }
+  const RunCache& cache() const { return cache_; }
+  int reused() const { return reused_; }
+  int computed() const { return computed_; }
 
  private:
-  bool MeasureProfile(const Target& target, MeasuredTarget* measured);
-  bool MeasureAxis(const Target& target, const MeasuredTarget& measured, MeasuredAxis* axis);
+  // New entries go into cache_dir, which is read first; the committed cache is read after it.
+  static std::vector<std::string> CacheDirectories(const RunOptions& options) {
+    std::vector<std::string> directories = {options.cache_dir};
+    if (!options.committed_cache_dir.empty() &&
+        !SameDirectory(options.cache_dir, options.committed_cache_dir)) {
+      directories.push_back(options.committed_cache_dir);
+    }
+    return directories;
+  }
+  bool MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error);
   FitOptions FitOptionsFor(const AxisDesign& design) const;
 
   const RunOptions& options_;
   std::ostream& out_;
-  CurveCache cache_;
+  RunCache cache_;
+  int reused_ = 0;
+  int computed_ = 0;
   RunRecord record_;
   std::vector<CurveNote> notes_;
 };
@@ -112,41 +136,86 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
   std::unique_ptr<Target> target = TargetRegistry::Global().Create(name, error);
   if (target == nullptr) return false;
   measured->name = name;
-  measured->info = target->Describe();
+  measured->info = target->Info();
   measured->oracle = target->OracleProfile();
-  try {
-    if (!MeasureProfile(*target, measured)) {
-      *error = name + ": the profile could not be measured";
-      return false;
-    }
-    for (AxisDesign design : target->Designs()) {
-      if (options_.seeds > 0) design.seeds = options_.seeds;
-      MeasuredAxis axis;
-      axis.design = design;
-      if (MeasureAxis(*target, *measured, &axis)) measured->axes.push_back(std::move(axis));
-    }
-  } catch (const std::exception& e) {
-    *error = name + ": " + e.what();
-    return false;
+  std::vector<std::string> failures;
+  std::string profile_error;
+  if (MeasureProfile(*target, measured, &profile_error)) {
+    measured->has_profile = true;
+  } else {
+    failures.push_back("profile: " + profile_error);
   }
-  return true;
+  RunLoopOptions loop;
+  loop.jobs = options_.jobs;
+  loop.threads = options_.threads;
+  loop.seeds = options_.seeds;
+  loop.use_cache = options_.use_cache;
+  for (MeasuredCurve& measured_curve :
+       MeasureCurves(*target, target->Designs(), &cache_, loop, [this](const std::string& m) {
+         Progress(m);
+       })) {
+    const std::string label = name + " [" + ToString(measured_curve.design.axis) + "]";
+    reused_ += measured_curve.reused;
+    computed_ += measured_curve.computed;
+    for (const RunTiming& timing : measured_curve.timings) {
+      if (!timing.reused) record_.runtimes.push_back({"run", timing.label, timing.seconds});
+    }
+    if (!measured_curve.complete()) {
+      for (const std::string& f : measured_curve.failures) {
+        failures.push_back(std::string(ToString(measured_curve.design.axis)) + " " + f);
+      }
+      continue;
+    }
+    MeasuredAxis axis;
+    axis.design = measured_curve.design;
+    axis.curve = std::move(measured_curve.curve);
+    axis.reused = measured_curve.reused;
+    std::string invalid;
+    if (!axis.curve.IsValid(&invalid)) {
+      failures.push_back(std::string(ToString(axis.design.axis)) + " curve invalid: " + invalid);
+      continue;
+    }
+    Stopwatch watch;
+    FitCurve(FitOptionsFor(axis.design), axis.curve, &axis.fit);
+    record_.runtimes.push_back({"fit", label, watch.Seconds()});
+    Progress(std::string(ToString(axis.design.axis)) + " fit: " + axis.fit.BriefReport());
+    const bool all_reused = measured_curve.computed == 0;
+    record_.fits.push_back({name, axis.design.axis, axis.fit, "", all_reused});
+    measured->axes.push_back(std::move(axis));
+  }
+  if (failures.empty()) return true;
+  *error = name + ":";
+  for (const std::string& f : failures) *error += "\n    " + f;
+  return false;
 }
 
-bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured) {
-  const std::string key =
-      ProfileCacheKey(measured->info, target.CacheKeyMaterial() + target.ProbeKeyMaterial());
+bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error) {
+  const std::string key = ProfileKey(measured->info, target.ProfileKeyText());
   std::string message;
-  if (options_.use_cache && cache_.LoadProfile(key, &measured->profile, &message)) {
-    Progress("profile: cached (" + cache_.ProfilePath(key) + ")");
+  if (options_.use_cache && cache_.LoadProfile(key, measured->name, &measured->profile, &message)) {
+    Progress("profile: cached");
     return true;
   }
   if (!message.empty()) Progress("warning: " + message);
   Stopwatch watch;
-  measured->profile = target.MeasureProfile([this](const std::string& m) { Progress(m); });
+  ProfileResult result = ProfileResult::Failed("not measured");
+  try {
+    result = target.MeasureProfile(
+        RunContext([this](const std::string& m) { Progress(m); }, options_.threads));
+  } catch (const std::exception& e) {
+    result = ProfileResult::Failed(std::string("the probe threw: ") + e.what());
+  }
   const double seconds = watch.Seconds();
   record_.runtimes.push_back({"probe", measured->name, seconds});
-  Progress("profile: measured in " + std::to_string(seconds).substr(0, 5) + " s");
-  if (!cache_.StoreProfile(key, measured->profile, &message)) Progress("warning: " + message);
+  if (!result.ok()) {
+    *error = result.reason();
+    return false;
+  }
+  measured->profile = std::move(result.profile());
+  Progress(fmt::format("profile: measured in {:.2f} s", seconds));
+  if (!cache_.StoreProfile(key, measured->name, measured->profile, &message)) {
+    Progress("warning: " + message);
+  }
   return true;
 }
 
@@ -156,39 +225,6 @@ FitOptions SuiteRun::FitOptionsFor(const AxisDesign& design) const {
   fit.bootstrap_resamples = options_.bootstrap_resamples;
   fit.threads = options_.threads;
   return fit;
-}
-
-bool SuiteRun::MeasureAxis(const Target& target,
-                           const MeasuredTarget& measured,
-                           MeasuredAxis* axis) {
-  const std::string label = measured.name + " [" + ToString(axis->design.axis) + "]";
-  axis->cache_key = CurveCacheKey(measured.info, target.CacheKeyMaterial(), axis->design);
-  std::string message;
-  if (options_.use_cache && cache_.LoadCurve(axis->cache_key, &axis->curve, &message)) {
-    axis->from_cache = true;
-    Progress(std::string(ToString(axis->design.axis)) + " curve: cached");
-  } else {
-    if (!message.empty()) Progress("warning: " + message);
-    Stopwatch watch;
-    axis->curve = target.Train(axis->design, [this](const std::string& m) { Progress(m); });
-    const double seconds = watch.Seconds();
-    record_.runtimes.push_back({"train", label, seconds});
-    Progress(std::string(ToString(axis->design.axis)) + " curve: trained in " +
-             std::to_string(seconds).substr(0, 5) + " s");
-    if (!cache_.StoreCurve(axis->cache_key, axis->curve, &message)) Progress("warning: " + message);
-  }
-  std::string invalid;
-  if (!axis->curve.IsValid(&invalid)) {
-    Progress("error: " + label + ": invalid curve: " + invalid);
-    return false;
-  }
-  Stopwatch watch;
-  FitCurve(FitOptionsFor(axis->design), axis->curve, &axis->fit);
-  record_.runtimes.push_back({"fit", label, watch.Seconds()});
-  Progress(std::string(ToString(axis->design.axis)) + " fit: " + axis->fit.BriefReport());
-  record_.fits.push_back(
-      {measured.name, axis->design.axis, axis->fit, axis->cache_key, axis->from_cache});
-  return true;
 }
 
 std::vector<double> MeanLosses(const LearningCurve& curve) {
@@ -279,10 +315,12 @@ bool RunOptions::IsValid(std::string* error) const {
   }
   if (seeds < 0) return fail("seeds = " + std::to_string(seeds) + " must be >= 0");
   if (threads < 1) return fail("threads = " + std::to_string(threads) + " must be >= 1");
+  if (jobs < 1) return fail("jobs = " + std::to_string(jobs) + " must be >= 1");
   if (bootstrap_resamples < 0) {
     return fail("bootstrap_resamples = " + std::to_string(bootstrap_resamples) + " must be >= 0");
   }
   if (results_dir.empty()) return fail("results_dir must not be empty");
+  if (cache_dir.empty()) return fail("cache_dir must not be empty");
   if (db_path.empty()) return fail("db_path must not be empty");
   return true;
 }
@@ -318,6 +356,9 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
   record.info.baseline_theory = kBaselineTheory;
   record.info.config_hash = context.config_hash;
 
+  if (const int removed = run.cache().RemoveStaleTemporaries(); removed > 0) {
+    run.Progress(fmt::format("removed {} temporary cache files left by killed runs", removed));
+  }
   std::vector<std::string> failures;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (!options.quiet)
@@ -327,11 +368,15 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
     if (!run.Measure(targets[i], &measured, &target_error)) {
       failures.push_back(target_error);
       out << "  error: " << target_error << std::endl;
-      continue;
     }
-    run.Predict(measured, theories);
+    // The axes that were measured are scored even when another axis or the profile failed.
+    if (measured.has_profile) run.Predict(measured, theories);
   }
 
+  if (!options.quiet) {
+    out << fmt::format("runs: {} reused from the cache, {} computed", run.reused(), run.computed())
+        << std::endl;
+  }
   Leaderboard board = BuildLeaderboard(record.cells, kBaselineTheory);
   board.notes = run.notes();
   record.info.finished_at = NowUtc();

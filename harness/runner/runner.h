@@ -14,12 +14,17 @@ struct RunOptions {
   std::vector<std::string> theories;  // empty: every registered theory
   std::vector<std::string> targets;   // empty: the suite's targets
   int seeds = 0;                      // 0: each design's own seed count
-  int threads = 2;
+  int threads = 2;                    // threads each run may use (OpenMP, BLAS)
+  int jobs = 1;                       // runs executed at once (harness/runner/run_loop.h)
   int bootstrap_resamples = 1000;
   bool quiet = false;                   // no progress lines
   bool use_cache = true;                // reuse cached curves and profiles
   std::string results_dir = "results";  // LEADERBOARD.md and leaderboard.json go here
-  std::string cache_dir = "results/cache";
+  // Finished runs and profiles are written into cache_dir (read first) and read from the
+  // committed cache after it ("": none). A run writes into an untracked folder unless asked to
+  // regenerate the committed cache (cache_dir = "results/cache").
+  std::string cache_dir = "out/cache";
+  std::string committed_cache_dir = "results/cache";
   std::string db_path = "results/history.sqlite";
   std::string command_line;  // recorded with the run
 

@@ -9,7 +9,8 @@
 // The profile comes from the spectrum probe (datasets/probes/spectrum_probe.h) on a sample drawn
 // from its own random stream, independent of every training draw.
 //
-// The suite registers four variants (gaussian_spectrum.cc); tests may build others:
+// The suite registers four variants (gaussian_spectrum/a2.0_b1.5, ...; gaussian_spectrum.cc);
+// tests may build others:
 //   GaussianSpectrumOptions options;
 //   options.task_power_decay = 3.0;
 //   options.num_modes = 4096;  // small and fast; the curves then bend near P ~ d
@@ -33,54 +34,57 @@ struct GaussianSpectrumOptions {
   // ridge by (x/d)^(b-1); 32768 keeps the deterministic-equivalent slopes over 16..512 within
   // 0.03 of their d -> infinity values for b >= 1.5 (see the .cc for the numbers).
   int num_modes = 32768;
-  // Size grids of the two axes (integers; log-spaced 16..512 by default) and seeds per size.
-  std::vector<double> data_sizes = DefaultSizes();
-  std::vector<double> param_sizes = DefaultSizes();
+  // Size grids of the two axes and seeds per size.
+  SizeGrid data_sizes = SizeGrid::Log(16, 512, 8);
+  SizeGrid param_sizes = SizeGrid::Log(16, 512, 8);
   int seeds = 5;
   std::uint64_t seed_base = 20240611;
   // The profile: the spectrum probe on `probe_replicates` independent samples of
   // `probe_samples` each; with more than one they are combined (CombineSpectrumReplicates, SE from
   // their spread), with one the probe's jackknife gives the SE. One sample at n = 2000 reads b
-  // within ~0.005 and a within ~0.02 (1 sd); each sample costs a 2000 x 2000 x d Gram product
-  // (~2.5 s at d = 32768 on one core), so the suite default is one.
+  // within ~0.005 and a within ~0.02 (1 sd); each sample costs a 2000 x 2000 x d Gram product,
+  // so the suite default is one.
   int probe_samples = 2000;
   int probe_replicates = 1;
   SpectrumProbeOptions probe;
 
-  bool IsValid(std::string* error) const;
-  // 8 sizes log-spaced from 16 to 512, rounded to integers.
-  static std::vector<double> DefaultSizes();
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Both("task_power_decay", task_power_decay).Above(1.0).Finite();
+    f.Both("spectrum_decay", spectrum_decay).Above(1.0).Finite();
+    f.Both("num_modes", num_modes).AtLeast(1);
+    f.Design("data_sizes", data_sizes);
+    f.Design("param_sizes", param_sizes);
+    f.Design("seeds", seeds).AtLeast(1);
+    f.Both("seed_base", seed_base);
+    f.Profile("probe_samples", probe_samples).AtLeast(20);
+    f.Profile("probe_replicates", probe_replicates).AtLeast(1);
+    f.Profile("probe", probe);
+  }
 };
 
-class GaussianSpectrumTarget final : public Target {
+class GaussianSpectrumTarget final : public TargetWith<GaussianSpectrumOptions> {
  public:
-  // Precondition: options.IsValid().
+  // Precondition: options valid (the registry checks).
   explicit GaussianSpectrumTarget(const GaussianSpectrumOptions& options);
-
-  // "gaussian_spectrum/a2.0_b1.5"
-  static std::string Name(double task_power_decay, double spectrum_decay);
 
   TargetInfo Describe() const override;
   std::vector<AxisDesign> Designs() const override;
-  Profile MeasureProfile(const ProgressFn& progress) const override;
-  // Accepts the designs of Designs() with any integer sizes and seed count; a design it cannot
-  // train (another learner kind, a finite train_size on the params axis, non-integer sizes)
-  // gives a curve of NaN losses and a progress message saying why.
-  LearningCurve Train(const AxisDesign& design, const ProgressFn& progress) const override;
-  std::string CacheKeyMaterial() const override;
+  ProfileResult MeasureProfile(const RunContext& context) const override;
+  // One seed: a draw of max P inputs (data axis) or max N projections (params axis), the loss at
+  // every size of the grid (nested prefixes).
+  RunResult Run(const AxisDesign& design,
+                const RunPoint& point,
+                const DesignData* data,
+                const RunContext& context) const override;
+  // The design's exact spectrum and teacher: b, a, their series over all d modes, the trace and
+  // total power, and no label noise.
+  std::optional<Profile> OracleProfile() const override;
 
  private:
-  // `buffer` holds the draw; it is reused from seed to seed.
-  bool TrainSeed(const AxisDesign& design,
-                 const std::vector<int>& sizes,
-                 std::uint64_t seed,
-                 Eigen::MatrixXd* buffer,
-                 std::vector<double>* losses,
-                 std::string* error) const;
   // One probe sample: the Gram matrix accumulated over blocks of modes (never all of X).
   bool ProbeSample(std::uint64_t stream, SpectrumProbeResult* result, std::string* error) const;
 
-  GaussianSpectrumOptions options_;
   PowerLawGaussianDesign design_;
 };
 

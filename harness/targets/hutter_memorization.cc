@@ -22,9 +22,6 @@ namespace {
 constexpr std::uint64_t kDataStream = 1;
 constexpr std::uint64_t kProbeStream = 3;
 
-constexpr char kLearner[] = "memorizer";
-constexpr char kLoss[] = "error_rate";
-
 // log1p(x)/x and expm1(x)/x, continuous at 0 (the rejection-inversion helpers).
 double Log1pOverX(double x) {
   return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x));
@@ -32,26 +29,6 @@ double Log1pOverX(double x) {
 double Expm1OverX(double x) {
   return std::abs(x) > 1e-8 ? std::expm1(x) / x
                             : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x));
-}
-
-bool IntegerSizes(const std::vector<double>& sizes,
-                  std::vector<std::int64_t>* out,
-                  std::string* error) {
-  out->clear();
-  for (double s : sizes) {
-    const double rounded = std::round(s);
-    if (!(s >= 1.0) || std::abs(s - rounded) > 1e-9 || rounded > 1e8) {
-      if (error != nullptr) *error = "size " + std::to_string(s) + " is not an integer in [1, 1e8]";
-      return false;
-    }
-    if (!out->empty() && std::int64_t(rounded) <= out->back()) {
-      if (error != nullptr) *error = "sizes must increase";
-      return false;
-    }
-    out->push_back(std::int64_t(rounded));
-  }
-  if (out->empty() && error != nullptr) *error = "no sizes";
-  return !out->empty();
 }
 
 // sum_{first <= i <= last} i^-s by the Hurwitz zeta function.
@@ -90,46 +67,11 @@ std::int64_t ZipfSampler::operator()(Xoshiro256pp& rng) const {
   }
 }
 
-std::vector<double> HutterMemorizationOptions::DefaultSizes() {
-  std::vector<double> sizes;
-  for (int i = 0; i < 10; ++i) sizes.push_back(std::round(1e3 * std::pow(1e3, i / 9.0)));
-  return sizes;
-}
-
-bool HutterMemorizationOptions::IsValid(std::string* error) const {
-  std::ostringstream message;
-  std::vector<std::int64_t> unused;
-  std::string size_error;
-  if (!(alpha > 0.0) || !(alpha <= 20.0)) {
-    message << "alpha = " << alpha << " must be in (0, 20]";
-  } else if (num_features < 2) {
-    message << "num_features = " << num_features << " must be >= 2";
-  } else if (!IntegerSizes(data_sizes, &unused, &size_error)) {
-    message << "data_sizes: " << size_error;
-  } else if (seeds < 1) {
-    message << "seeds = " << seeds << " must be >= 1";
-  } else if (probe_samples < 100) {
-    message << "probe_samples = " << probe_samples << " must be >= 100";
-  } else if (std::string probe_error; !probe.IsValid(&probe_error)) {
-    message << "probe." << probe_error;
-  } else {
-    return true;
-  }
-  if (error != nullptr) *error = message.str();
-  return false;
-}
-
 HutterMemorizationTarget::HutterMemorizationTarget(const HutterMemorizationOptions& options)
-    : options_(options),
+    : TargetWith(options),
       z_(1.0 + options.alpha),
       normalisation_(PowerSum(1.0 + options.alpha, 1.0, options.num_features)),
       sampler_(1.0 + options.alpha, options.num_features) {}
-
-std::string HutterMemorizationTarget::Name(double alpha) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "hutter_memorization/alpha%.1f", alpha);
-  return buffer;
-}
 
 double HutterMemorizationTarget::ExpectedError(double z,
                                                std::int64_t num_features,
@@ -156,13 +98,11 @@ double HutterMemorizationTarget::ExpectedError(double z,
 TargetInfo HutterMemorizationTarget::Describe() const {
   const double alpha = options_.alpha;
   TargetInfo info;
-  info.name = Name(alpha);
   std::ostringstream summary;
   summary << "Hutter memorization: features i.i.d. Zipf p_i ~ i^-" << z_ << " (alpha = " << alpha
           << ", K = " << double(options_.num_features)
           << "); a memorizer errs on unseen features (exact 0-1 error), data axis";
   info.summary = summary.str();
-  info.suites = {"default", "full"};
   info.realism = Realism::kExact;
   info.dataset_family = "hutter_memorization";
   info.home_theories = {"quanta/hutter_memorization"};
@@ -174,12 +114,13 @@ TargetInfo HutterMemorizationTarget::Describe() const {
 std::vector<AxisDesign> HutterMemorizationTarget::Designs() const {
   AxisDesign data;
   data.axis = Axis::kData;
-  data.learner.kind = kLearner;
-  data.learner.loss = kLoss;
+  data.learner.kind = "memorizer";
+  data.learner.loss = "error_rate";
   data.learner.features = kInfinite;  // unbounded memory: every seen feature is stored
   data.sizes = options_.data_sizes;
   data.seeds = options_.seeds;
-  data.zero_offset = true;  // E(D) -> 0: every feature is eventually seen
+  data.unit = RunUnit::kSeed;  // one stream per seed, read at every D of the grid
+  data.zero_offset = true;     // E(D) -> 0: every feature is eventually seen
   return {data};
 }
 
@@ -195,88 +136,49 @@ std::vector<std::int64_t> HutterMemorizationTarget::Draw(std::uint64_t stream,
   return out;
 }
 
-LearningCurve HutterMemorizationTarget::Train(const AxisDesign& design,
-                                              const ProgressFn& progress) const {
-  auto report = [&](const std::string& message) {
-    if (progress) progress(message);
-  };
-  const std::string name = Name(options_.alpha);
-  LearningCurve curve = MissingRunsCurve(design);
-  const int seeds = static_cast<int>(curve.seeds.size());
-  std::vector<std::int64_t> sizes;
+RunResult HutterMemorizationTarget::Run(const AxisDesign& design,
+                                        const RunPoint& point,
+                                        const DesignData*,
+                                        const RunContext&) const {
+  const std::uint64_t stream = MixSeed(MixSeed(options_.seed_base, kDataStream), point.seed);
+  std::vector<double> errors;
   std::string error;
-  if (design.axis != Axis::kData || design.learner.kind != kLearner ||
-      design.learner.loss != kLoss) {
-    report(name + ": cannot train this design: only the data axis with learner '" + kLearner +
-           "' and loss '" + kLoss + "'");
-    return curve;
-  }
-  if (!IntegerSizes(design.sizes, &sizes, &error)) {
-    report(name + ": cannot train this design: " + error);
-    return curve;
-  }
   const auto probability = [this](std::int64_t i) { return Probability(i); };
-  for (int j = 0; j < seeds; ++j) {
-    report(name + " data: seed " + std::to_string(j + 1) + "/" + std::to_string(seeds) +
-           ", sizes up to " + std::to_string(sizes.back()));
-    const std::uint64_t stream = MixSeed(MixSeed(options_.seed_base, kDataStream), curve.seeds[j]);
-    std::vector<double> errors;
-    if (!MemorizerErrorCurve(Draw(stream, sizes.back()), probability, sizes, &errors, &error)) {
-      report(name + ": seed " + std::to_string(j + 1) + " failed: " + error);
-      continue;
-    }
-    for (std::size_t i = 0; i < sizes.size(); ++i) curve.values[i][j] = errors[i];
+  if (!MemorizerErrorCurve(
+          Draw(stream, point.sizes.back()), probability, point.sizes.values(), &errors, &error)) {
+    return RunResult::Failed(error);
   }
-  return curve;
+  return RunResult::Ok(std::move(errors));
 }
 
-Profile HutterMemorizationTarget::MeasureProfile(const ProgressFn& progress) const {
-  const std::string name = Name(options_.alpha);
+ProfileResult HutterMemorizationTarget::MeasureProfile(const RunContext& context) const {
   Profile profile;
   std::ostringstream source;
-  source << name << ": " << options_.probe_samples << " features from the probe stream of seed "
+  source << name() << ": " << options_.probe_samples << " features from the probe stream of seed "
          << options_.seed_base << ", independent of the training draws";
   profile.source = source.str();
-  if (progress)
-    progress(name + ": frequency probe (n = " + std::to_string(options_.probe_samples) + ")");
+  context.Progress("frequency probe (n = " + std::to_string(options_.probe_samples) + ")");
   const auto sample = Draw(MixSeed(options_.seed_base, kProbeStream), options_.probe_samples);
   FrequencyProbeResult result;
   std::string error;
   if (!MeasureFrequencyDecayFromLabels(sample, options_.probe, &result, &error)) {
-    if (progress) progress(name + ": frequency probe failed: " + error);
-    return profile;
+    return ProfileResult::Failed("frequency probe: " + error);
   }
   result.FillProfile(&profile);
+  return ProfileResult::Ok(std::move(profile));
+}
+
+std::optional<Profile> HutterMemorizationTarget::OracleProfile() const {
+  Profile profile;
+  profile.source = name() + ": oracle, the generating Zipf law p_i ~ i^-(1 + alpha)";
+  profile.Set(Property::kFrequencyDecay,
+              {z_, 0.0, "oracle: the generating exponent z = 1 + alpha"});
   return profile;
 }
 
-std::string HutterMemorizationTarget::CacheKeyMaterial() const {
-  const FrequencyProbeOptions& p = options_.probe;
-  std::ostringstream key;
-  key.precision(17);
-  key << "hutter_memorization;alpha=" << options_.alpha << ";K=" << options_.num_features
-      << ";data_sizes=" << JoinForKey(options_.data_sizes) << ";seeds=" << options_.seeds
-      << ";seed_base=" << options_.seed_base << ";rng=xoshiro256++/rejection-inversion-zipf"
-      << ";probe_n=" << options_.probe_samples << ";probe_csn=" << p.min_tail_types << ","
-      << p.max_count_min_candidates << "," << p.tau_lower << "," << p.tau_upper
-      << ";probe_rank=" << p.min_rank_count << "," << p.min_ranks
-      << ";probe_bootstrap=" << p.bootstrap_resamples << "," << p.seed;
-  return key.str();
-}
+SCALEBENCH_REGISTER_TARGET(HutterMemorizationTarget, "hutter_memorization")
+    ->Variant("alpha0.5", {"default", "full"}, [](auto& o) { o.alpha = 0.5; })
+        -> Variant("alpha1.0", {"default", "full"}, [](auto& o) { o.alpha = 1.0; })
+            -> Variant("alpha2.0", {"default", "full"}, [](auto& o) { o.alpha = 2.0; });
 
-namespace {
-
-TargetRegistry::Factory Factory(double alpha) {
-  return [alpha] {
-    HutterMemorizationOptions options;
-    options.alpha = alpha;
-    return std::make_unique<HutterMemorizationTarget>(options);
-  };
-}
-
-const TargetRegistrar kAlpha05(HutterMemorizationTarget::Name(0.5), Factory(0.5));
-const TargetRegistrar kAlpha1(HutterMemorizationTarget::Name(1.0), Factory(1.0));
-const TargetRegistrar kAlpha2(HutterMemorizationTarget::Name(2.0), Factory(2.0));
-
-}  // namespace
 }  // namespace scalebench

@@ -14,7 +14,8 @@
 // probe (datasets/probes/frequency_probe.h) on a sample of features drawn from its own random
 // stream, independent of every training stream.
 //
-// The suite registers alpha = 0.5, 1.0, 2.0; tests may build others:
+// The suite registers alpha = 0.5, 1.0, 2.0 (hutter_memorization/alpha0.5, ...); tests may build
+// others:
 //   HutterMemorizationOptions options;
 //   options.alpha = 1.5;
 //   HutterMemorizationTarget target(options);
@@ -55,27 +56,32 @@ class ZipfSampler {
 struct HutterMemorizationOptions {
   double alpha = 1.0;                            // z = 1 + alpha, alpha > 0
   std::int64_t num_features = 1000000000000000;  // K = 1e15 (see the file comment)
-  // Data sizes D (increasing integers) and seeds; every seed draws one stream of max D samples
-  // and the curve is read off its prefixes.
-  std::vector<double> data_sizes = DefaultSizes();
+  // Data sizes D and seeds; every seed draws one stream of max D samples and the curve is read off
+  // its prefixes (one run per seed).
+  SizeGrid data_sizes = SizeGrid::Log(1e3, 1e6, 10);
   int seeds = 8;
   std::uint64_t seed_base = 20261122;
   // The profile: the frequency probe on this many features from the probe stream.
   int probe_samples = 100000;
   FrequencyProbeOptions probe;
 
-  bool IsValid(std::string* error) const;
-  // 10 sizes log-spaced from 1e3 to 1e6, rounded to integers.
-  static std::vector<double> DefaultSizes();
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Both("alpha", alpha).Above(0.0).AtMost(20.0);
+    f.Both("num_features", num_features).AtLeast(2);
+    f.Design("data_sizes", data_sizes);
+    f.Design("seeds", seeds).AtLeast(1);
+    f.Both("seed_base", seed_base);
+    f.Profile("probe_samples", probe_samples).AtLeast(100);
+    f.Profile("probe", probe);
+  }
 };
 
-class HutterMemorizationTarget final : public Target {
+class HutterMemorizationTarget final : public TargetWith<HutterMemorizationOptions> {
  public:
-  // Precondition: options.IsValid().
+  // Precondition: options valid (the registry checks).
   explicit HutterMemorizationTarget(const HutterMemorizationOptions& options);
 
-  // "hutter_memorization/alpha0.5"
-  static std::string Name(double alpha);
   // The exact expected error sum_i p_i (1 - p_i)^D of the memorizer on Zipf(z) over 1..K, z > 1:
   // direct sum while D p_i > 1e-3, then sum p_i - D sum p_i^2 + D(D-1)/2 sum p_i^3 over the rest
   // (Hurwitz zeta; the neglected terms are O((D p)^3) relative).
@@ -83,17 +89,19 @@ class HutterMemorizationTarget final : public Target {
 
   TargetInfo Describe() const override;
   std::vector<AxisDesign> Designs() const override;
-  Profile MeasureProfile(const ProgressFn& progress) const override;
-  // Trains the data-axis design ("memorizer", loss "error_rate", integer sizes, any seed count);
-  // another design gives NaN losses and a progress message saying why.
-  LearningCurve Train(const AxisDesign& design, const ProgressFn& progress) const override;
-  std::string CacheKeyMaterial() const override;
+  ProfileResult MeasureProfile(const RunContext& context) const override;
+  // One seed's stream of max D features; the error at every D of the grid.
+  RunResult Run(const AxisDesign& design,
+                const RunPoint& point,
+                const DesignData* data,
+                const RunContext& context) const override;
+  // The generating Zipf exponent z = 1 + alpha, exactly.
+  std::optional<Profile> OracleProfile() const override;
 
  private:
   double Probability(std::int64_t feature) const;
   std::vector<std::int64_t> Draw(std::uint64_t stream, std::int64_t count) const;
 
-  HutterMemorizationOptions options_;
   double z_;
   double normalisation_;  // H_K(z)
   ZipfSampler sampler_;

@@ -1,9 +1,20 @@
 #include "harness/targets/target.h"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 
 namespace scalebench {
+
+const char* ToString(RunUnit unit) {
+  switch (unit) {
+    case RunUnit::kSeed:
+      return "seed";
+    case RunUnit::kSizeAndSeed:
+      return "size_and_seed";
+  }
+  return "unknown";
+}
 
 const char* ToString(Realism realism) {
   switch (realism) {
@@ -19,56 +30,149 @@ const char* ToString(Realism realism) {
   return "unknown";
 }
 
+const char* ToString(RunStatus status) {
+  switch (status) {
+    case RunStatus::kOk:
+      return "ok";
+    case RunStatus::kFailed:
+      return "failed";
+    case RunStatus::kSkipped:
+      return "skipped";
+  }
+  return "unknown";
+}
+
+RunResult RunResult::Ok(std::vector<double> losses, std::vector<RunDiagnostic> diagnostics) {
+  RunResult result;
+  result.status_ = RunStatus::kOk;
+  result.losses_ = std::move(losses);
+  result.diagnostics_ = std::move(diagnostics);
+  return result;
+}
+
+RunResult RunResult::Failed(std::string reason) {
+  RunResult result;
+  result.status_ = RunStatus::kFailed;
+  result.reason_ = reason.empty() ? "failed without a reason" : std::move(reason);
+  return result;
+}
+
+RunResult RunResult::Skipped(std::string reason) {
+  RunResult result;
+  result.status_ = RunStatus::kSkipped;
+  result.reason_ = reason.empty() ? "skipped without a reason" : std::move(reason);
+  return result;
+}
+
+ProfileResult ProfileResult::Ok(Profile profile) {
+  ProfileResult result;
+  result.ok_ = true;
+  result.profile_ = std::move(profile);
+  return result;
+}
+
+ProfileResult ProfileResult::Failed(std::string reason) {
+  ProfileResult result;
+  result.reason_ = reason.empty() ? "failed without a reason" : std::move(reason);
+  return result;
+}
+
+std::string RunPoint::Label() const {
+  if (last == first + 1 && sizes.size() == 1) {
+    return "size " + std::to_string(sizes[0]) + ", seed " + std::to_string(seed);
+  }
+  return "seed " + std::to_string(seed);
+}
+
+bool Target::Prepare(const AxisDesign&,
+                     const RunContext&,
+                     std::unique_ptr<const DesignData>* data,
+                     std::string*) const {
+  data->reset();
+  return true;
+}
+
+TargetInfo Target::Info() const {
+  TargetInfo info = Describe();
+  info.name = name_;
+  info.suites = suites_;
+  return info;
+}
+
 TargetRegistry& TargetRegistry::Global() {
   static TargetRegistry registry;
   return registry;
 }
 
-void TargetRegistry::Add(const std::string& name, Factory factory) {
-  if (factories_.count(name) > 0) {
-    startup_errors_.push_back("target '" + name + "' registered twice");
+namespace {
+
+// "<family>/<variant>", both lower_snake_case with digits and dots ("alpha0.5", "a2.0_b1.5").
+bool WellFormedName(const std::string& name) {
+  const auto slash = name.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == name.size()) return false;
+  if (name.find('/', slash + 1) != std::string::npos) return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::islower(c) || std::isdigit(c) || c == '_' || c == '.' || c == '/' || c == '-';
+  });
+}
+
+}  // namespace
+
+void TargetRegistry::Add(TargetEntry entry) {
+  if (!WellFormedName(entry.name)) {
+    startup_errors_.push_back("target '" + entry.name +
+                              "': a name is <family>/<variant> in lower_snake_case");
     return;
   }
-  factories_[name] = std::move(factory);
+  if (entries_.count(entry.name) > 0) {
+    startup_errors_.push_back("target '" + entry.name + "' registered twice");
+    return;
+  }
+  if (!entry.invalid.empty()) {
+    startup_errors_.push_back("target '" + entry.name + "': invalid options: " + entry.invalid);
+  }
+  const std::string name = entry.name;
+  entries_.emplace(name, std::move(entry));
 }
 
 std::vector<std::string> TargetRegistry::Names() const {
   std::vector<std::string> names;
-  for (const auto& [name, factory] : factories_) names.push_back(name);
+  for (const auto& [name, entry] : entries_) names.push_back(name);
   return names;
 }
 
+const TargetEntry* TargetRegistry::Find(const std::string& name) const {
+  auto it = entries_.find(name);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
 std::unique_ptr<Target> TargetRegistry::Create(const std::string& name, std::string* error) const {
-  auto it = factories_.find(name);
-  if (it == factories_.end()) {
+  const TargetEntry* entry = Find(name);
+  if (entry == nullptr) {
     if (error != nullptr) {
       *error = "Unknown target '" + name + "'. Registered targets:";
       for (const auto& n : Names()) *error += " " + n;
     }
     return nullptr;
   }
-  return it->second();
+  if (!entry->invalid.empty()) {
+    if (error != nullptr) *error = "target '" + name + "': invalid options: " + entry->invalid;
+    return nullptr;
+  }
+  std::unique_ptr<Target> target = entry->create();
+  target->name_ = entry->name;
+  target->suites_ = entry->suites;
+  return target;
 }
 
 std::vector<std::string> TargetRegistry::Suite(const std::string& suite) const {
   std::vector<std::string> names;
-  for (const auto& [name, factory] : factories_) {
-    const auto suites = factory()->Describe().suites;
-    if (std::find(suites.begin(), suites.end(), suite) != suites.end()) names.push_back(name);
+  for (const auto& [name, entry] : entries_) {
+    if (std::find(entry.suites.begin(), entry.suites.end(), suite) != entry.suites.end()) {
+      names.push_back(name);
+    }
   }
   return names;
-}
-
-LearningCurve MissingRunsCurve(const AxisDesign& design) {
-  LearningCurve curve;
-  curve.axis = design.axis;
-  curve.loss = design.learner.loss;
-  curve.sizes = design.sizes;
-  for (int j = 1; j <= design.seeds; ++j) curve.seeds.push_back(j);
-  curve.values.assign(
-      design.sizes.size(),
-      std::vector<double>(curve.seeds.size(), std::numeric_limits<double>::quiet_NaN()));
-  return curve;
 }
 
 }  // namespace scalebench

@@ -6,16 +6,27 @@
 #include <string>
 #include <vector>
 
+#include "harness/targets/size_grid.h"
 #include "theories/learner_spec.h"
 
 namespace scalebench {
 
-// One swept axis of a target: the learner's declared spec, the size grid and the seed count.
+// What one training run of a design yields. kSeed: one run per seed gives the loss at every size
+// (nested training prefixes, checkpoints of one run); kSizeAndSeed: every (size, seed) is trained
+// on its own (a width, a training-set size with its own early stopping).
+enum class RunUnit { kSeed, kSizeAndSeed };
+const char* ToString(RunUnit unit);
+
+// One swept axis of a target: the learner's declared spec, the size grid, the seed count and
+// how the grid is trained. Seeds are numbered 1..seeds; a run's random streams must depend only
+// on the target's options, the design and the run's own seed (and size), never on the other runs,
+// so that any subset of runs can be computed anywhere, in any order.
 struct AxisDesign {
   Axis axis = Axis::kData;
   LearnerSpec learner;
-  std::vector<double> sizes;
+  SizeGrid sizes;
   int seeds = 5;
+  RunUnit unit = RunUnit::kSeed;
   // Fit form for the measured curve: true for noiseless exact targets whose loss tends to 0
   // (pure power law), false to fit E + A x^-alpha with E >= 0.
   bool zero_offset = false;
@@ -31,10 +42,12 @@ enum class Realism {
 };
 const char* ToString(Realism realism);
 
+// What a target is. A target fills everything in Describe() but `name` and `suites`, which the
+// registry stamps from the registration (SCALEBENCH_REGISTER_TARGET).
 struct TargetInfo {
-  std::string name;                 // "<kind>/<variant>"
+  std::string name;                 // "<family>/<variant>", stamped by the registry
   std::string summary;              // one line
-  std::vector<std::string> suites;  // e.g. {"default", "full"}
+  std::vector<std::string> suites;  // e.g. {"default", "full"}, stamped by the registry
   Realism realism = Realism::kToy;
   // The data-generating family the target belongs to ("gaussian_spectrum", "kjv", ...): variants
   // of one family share it, and the ranking weighs families, not cells, equally.
@@ -51,7 +64,7 @@ struct TargetInfo {
   // distance of the measured exponent. Absent: the CI alone.
   std::map<Axis, double> exponent_allowance;
   std::string allowance_reason;
-  // Bump when the code that produces the curves or the profile changes: part of the cache key.
+  // Bump when the code that produces the runs or the profile changes: part of every cache key.
   int version = 1;
 };
 

@@ -206,6 +206,7 @@ TEST_CASE("NaN entries are missing runs and are skipped", "[fit]") {
   curve.values[0][1] = nan;
   curve.values[3][4] = nan;
   curve.values[7][0] = nan;
+  curve.missing = {{0, 1, "skipped"}, {3, 4, "skipped"}, {7, 0, "skipped"}};
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
   REQUIRE(summary.status == FitStatus::kConverged);

@@ -3,6 +3,8 @@
 // data exponent (pure power law, bootstrap over seeds) contains alpha / (1 + alpha) in its CI.
 #include "harness/targets/hutter_memorization.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +12,7 @@
 
 #include "harness/fit/power_law_fit.h"
 #include "harness/learners/memorizer.h"
+#include "harness/targets/testing/train.h"
 
 namespace scalebench {
 namespace {
@@ -64,7 +67,7 @@ TEST_CASE("expected Hutter error: exact on a tiny support, K = 1e15 is effective
 TEST_CASE("Hutter memorization targets: fitted data exponent contains alpha/(1+alpha)",
           "[quanta][target][exact]") {
   for (double alpha : {0.5, 1.0, 2.0}) {
-    const std::string name = HutterMemorizationTarget::Name(alpha);
+    const std::string name = fmt::format("hutter_memorization/alpha{:.1f}", alpha);
     auto target = TargetRegistry::Global().Create(name, nullptr);
     REQUIRE(target != nullptr);
     const TargetInfo info = target->Describe();
@@ -79,13 +82,13 @@ TEST_CASE("Hutter memorization targets: fitted data exponent contains alpha/(1+a
 
     // The expected curve's slope over the design: its bend from the asymptote.
     std::vector<double> expected;
-    for (double d : design.sizes)
+    for (double d : design.sizes.AsDoubles())
       expected.push_back(HutterMemorizationTarget::ExpectedError(1 + alpha, 1000000000000000, d));
-    const double expected_slope = Slope(design.sizes, expected);
+    const double expected_slope = Slope(design.sizes.AsDoubles(), expected);
     INFO(name << ": expected-curve slope " << expected_slope << ", exact " << exact);
     CHECK(std::abs(expected_slope - exact) < 0.02);
 
-    const LearningCurve curve = target->Train(design, [](const std::string&) {});
+    const LearningCurve curve = testing::TrainCurve(*target, design);
     // Mean measured error vs the expectation, size by size (relative).
     for (std::size_t i = 0; i < design.sizes.size(); ++i) {
       double mean = 0;
@@ -107,7 +110,9 @@ TEST_CASE("Hutter memorization targets: fitted data exponent contains alpha/(1+a
                 exact,
                 expected_slope);
 
-    const Profile profile = target->MeasureProfile([](const std::string&) {});
+    const ProfileResult measured = target->MeasureProfile(RunContext());
+    REQUIRE(measured.ok());
+    const Profile& profile = measured.profile();
     REQUIRE(profile.Has(Property::kFrequencyDecay));
     const Measurement& z = profile.Get(Property::kFrequencyDecay);
     INFO(z.method);
@@ -118,30 +123,31 @@ TEST_CASE("Hutter memorization targets: fitted data exponent contains alpha/(1+a
   }
 }
 
-TEST_CASE("Hutter target: options validation, cache key and foreign designs", "[quanta][target]") {
+TEST_CASE("Hutter target: options validation names the field", "[quanta][target][unit]") {
   HutterMemorizationOptions options;
   std::string error;
-  CHECK(options.IsValid(&error));
+  CHECK(ValidateFields(options, &error));
   options.alpha = 0.0;
-  CHECK_FALSE(options.IsValid(&error));
-  CHECK(error == "alpha = 0 must be in (0, 20]");
+  CHECK_FALSE(ValidateFields(options, &error));
+  CHECK(error == "alpha = 0 must be > 0");
   options.alpha = 1.0;
-  options.data_sizes = {10, 5};
-  CHECK_FALSE(options.IsValid(&error));
-  CHECK(error.find("data_sizes") != std::string::npos);
+  options.data_sizes = SizeGrid({10, 5});
+  CHECK_FALSE(ValidateFields(options, &error));
+  CHECK(error == "data_sizes: 5 after 10: sizes must strictly increase");
+  options.data_sizes = SizeGrid::Log(1e3, 1e6, 10);
+  options.probe.min_rank_count = 0.5;
+  CHECK_FALSE(ValidateFields(options, &error));
+  CHECK(error == "probe.min_rank_count = 0.5 must be >= 1");
+}
 
-  HutterMemorizationOptions a, b;
-  b.probe.min_rank_count = 10;
-  CHECK(HutterMemorizationTarget(a).CacheKeyMaterial() !=
-        HutterMemorizationTarget(b).CacheKeyMaterial());
-
-  HutterMemorizationTarget target(a);
-  AxisDesign foreign = target.Designs()[0];
-  foreign.learner.kind = "linear_ridge";
-  std::string message;
-  const LearningCurve curve = target.Train(foreign, [&](const std::string& m) { message = m; });
-  CHECK(std::isnan(curve.values[0][0]));
-  CHECK(message.find("memorizer") != std::string::npos);
+TEST_CASE("Hutter target: the oracle profile is the generating exponent",
+          "[quanta][target][unit]") {
+  HutterMemorizationOptions options;
+  options.alpha = 0.5;
+  const std::optional<Profile> oracle = HutterMemorizationTarget(options).OracleProfile();
+  REQUIRE(oracle.has_value());
+  CHECK(oracle->Get(Property::kFrequencyDecay).value == 1.5);
+  CHECK(oracle->Get(Property::kFrequencyDecay).std_error == 0.0);
 }
 
 }  // namespace

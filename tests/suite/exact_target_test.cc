@@ -6,6 +6,8 @@
 //     same learner, on the TRUE spectrum (d modes) and over the same sizes, predicts. The
 //     asymptotic exponents are reached slowly (the projection error's slope over N in [16, 512]
 //     is 1.415 instead of 1.5 for a = 3, b = 1.5), so check 2 is the sharp one.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
@@ -13,6 +15,7 @@
 
 #include "harness/fit/power_law_fit.h"
 #include "harness/targets/gaussian_spectrum.h"
+#include "harness/targets/testing/train.h"
 #include "theories/internal/spectral.h"
 
 namespace scalebench {
@@ -41,13 +44,13 @@ double DeterministicEquivalentSlope(double a, double b, int d, const AxisDesign&
   REQUIRE(internal::BuildModeSpectrum(
       lambda, &power, std::nullopt, std::nullopt, no_tail, &spectrum, &error));
   std::vector<internal::FixedPoint> points;
-  REQUIRE(internal::SolveFixedPoints(spectrum, design.sizes, 0.0, &points, &error));
+  REQUIRE(internal::SolveFixedPoints(spectrum, design.sizes.AsDoubles(), 0.0, &points, &error));
   std::vector<double> loss;
   for (const auto& point : points) {
     loss.push_back(design.axis == Axis::kData ? internal::KernelGeneralizationError(point, 0.0)
                                               : point.residual_power);
   }
-  return *internal::EffectiveExponent(design.sizes, loss);
+  return *internal::EffectiveExponent(design.sizes.AsDoubles(), loss);
 }
 
 TEST_CASE("exact Gaussian-spectrum targets: fitted exponents match the analytic ones",
@@ -55,7 +58,7 @@ TEST_CASE("exact Gaussian-spectrum targets: fitted exponents match the analytic 
   const double pairs[][2] = {{2.0, 1.5}, {3.0, 1.5}, {2.5, 2.0}, {4.0, 1.2}};
   int cells = 0;
   for (const auto& [a, b] : pairs) {
-    const std::string name = GaussianSpectrumTarget::Name(a, b);
+    const std::string name = fmt::format("gaussian_spectrum/a{:.1f}_b{:.1f}", a, b);
     auto target = TargetRegistry::Global().Create(name, nullptr);
     REQUIRE(target != nullptr);
     const TargetInfo info = target->Describe();
@@ -64,7 +67,7 @@ TEST_CASE("exact Gaussian-spectrum targets: fitted exponents match the analytic 
       const double exact = info.exact_exponents.at(design.axis);
       CHECK(exact ==
             Approx(design.axis == Axis::kData ? std::min(a - 1, 2 * b) : std::min(a - 1, b)));
-      const LearningCurve curve = target->Train(design, [](const std::string&) {});
+      const LearningCurve curve = testing::TrainCurve(*target, design);
       FitOptions options;
       options.form = CurveForm::kPowerLaw;  // noiseless: the loss tends to 0
       options.bootstrap_resamples = 200;

@@ -26,6 +26,7 @@ RunOptions SmallRun(const fs::path& dir) {
   options.quiet = true;
   options.results_dir = (dir / "results").string();
   options.cache_dir = (dir / "cache").string();
+  options.committed_cache_dir = "";  // nothing from the repository's cache: every run trains
   options.db_path = (dir / "history.sqlite").string();
   options.command_line = "runner_test";
   return options;

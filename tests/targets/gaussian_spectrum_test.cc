@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/targets/target.h"
+#include "harness/targets/testing/train.h"
 
 namespace scalebench {
 namespace {
@@ -57,7 +58,7 @@ TEST_CASE("The four gaussian_spectrum variants are registered in default and ful
     std::string error;
     auto target = registry.Create(name, &error);
     REQUIRE(target != nullptr);
-    CHECK(target->Describe().name == name);
+    CHECK(target->Info().name == name);
     CHECK(std::count(default_suite.begin(), default_suite.end(), name) == 1);
     CHECK(std::count(full_suite.begin(), full_suite.end(), name) == 1);
   }
@@ -95,67 +96,60 @@ TEST_CASE("Designs declare the learners, grids and fit form", "[gaussian_spectru
     CHECK(design.zero_offset);
     CHECK(design.seeds == 5);
     REQUIRE(design.sizes.size() >= 8);
-    CHECK(std::log10(design.sizes.back() / design.sizes.front()) >= 1.5);
+    CHECK(std::log10(double(design.sizes.back()) / design.sizes.front()) >= 1.5);
     CHECK(std::is_sorted(design.sizes.begin(), design.sizes.end()));
   }
-  CHECK(params.learner.features == params.sizes.back());
+  CHECK(params.learner.features == double(params.sizes.back()));
 }
 
-TEST_CASE("Train is deterministic and reports progress", "[gaussian_spectrum]") {
+TEST_CASE("Runs are deterministic, one per seed, and independent of the worker count",
+          "[gaussian_spectrum][unit]") {
   GaussianSpectrumTarget target(SmallOptions());
   for (const auto& design : target.Designs()) {
-    std::vector<std::string> messages;
-    const auto first = target.Train(design, [&](const std::string& m) { messages.push_back(m); });
-    const auto second = target.Train(design, nullptr);
-    std::string error;
-    REQUIRE(first.IsValid(&error));
-    CHECK(first.values == second.values);
-    CHECK(first.seeds == second.seeds);
-    CHECK(messages.size() == 2);                      // one per seed
+    CHECK(design.unit == RunUnit::kSeed);
+    const LearningCurve first = testing::TrainCurve(target, design);
+    const MeasuredCurve second = testing::TrainDesign(target, design, /*jobs=*/2);
+    REQUIRE(second.complete());
+    CHECK(first.values == second.curve.values);
+    CHECK(second.computed == 2);                      // one run per seed
     CHECK(first.values[0][0] != first.values[0][1]);  // seeds differ
   }
 }
 
-TEST_CASE("Train rejects designs it cannot train with NaN losses and a message",
-          "[gaussian_spectrum]") {
-  GaussianSpectrumTarget target(SmallOptions());
-  AxisDesign design = target.Designs()[1];
-  design.learner.train_size = 1000;
-  std::string message;
-  const auto curve = target.Train(design, [&](const std::string& m) { message = m; });
-  CHECK(std::isnan(curve.values[0][0]));
-  CHECK(message.find("train_size") != std::string::npos);
-  design = target.Designs()[0];
-  design.sizes = {8.5, 16};
-  target.Train(design, [&](const std::string& m) { message = m; });
-  CHECK(message.find("not a positive integer") != std::string::npos);
-}
-
-TEST_CASE("Cache key material names every parameter", "[gaussian_spectrum]") {
-  GaussianSpectrumTarget a(SmallOptions());
-  auto options = SmallOptions();
-  options.num_modes = 4096;
-  GaussianSpectrumTarget b(options);
-  CHECK(a.CacheKeyMaterial() != b.CacheKeyMaterial());
-  CHECK(a.CacheKeyMaterial().find("d=2048") != std::string::npos);
-  CHECK(a.CacheKeyMaterial() == GaussianSpectrumTarget(SmallOptions()).CacheKeyMaterial());
-}
-
-TEST_CASE("Options are validated with the field named", "[gaussian_spectrum]") {
+TEST_CASE("Options are validated with the field named", "[gaussian_spectrum][unit]") {
   std::string error;
   auto options = SmallOptions();
-  CHECK(options.IsValid(&error));
+  CHECK(ValidateFields(options, &error));
   options.spectrum_decay = 1.0;
-  CHECK_FALSE(options.IsValid(&error));
-  CHECK(error.find("spectrum_decay = 1") != std::string::npos);
+  CHECK_FALSE(ValidateFields(options, &error));
+  CHECK(error == "spectrum_decay = 1 must be > 1");
   options = SmallOptions();
-  options.param_sizes = {4, 2.5};
-  CHECK_FALSE(options.IsValid(&error));
-  CHECK(error.find("param_sizes") != std::string::npos);
+  options.param_sizes = SizeGrid({4, 2});
+  CHECK_FALSE(ValidateFields(options, &error));
+  CHECK(error == "param_sizes: 2 after 4: sizes must strictly increase");
   options = SmallOptions();
   options.probe.tail_min_mode = 0;
-  CHECK_FALSE(options.IsValid(&error));
-  CHECK(error.find("probe.tail_min_mode") != std::string::npos);
+  CHECK_FALSE(ValidateFields(options, &error));
+  CHECK(error == "probe.tail_min_mode = 0 must be >= 1");
+  options = SmallOptions();
+  options.probe.max_tail_correction = 1.0;  // the field the old hand-written key had missed
+  CHECK_FALSE(ValidateFields(options, &error));
+  CHECK(error == "probe.max_tail_correction = 1 must be < 1");
+}
+
+TEST_CASE("The oracle profile is the design's exact spectrum", "[gaussian_spectrum][unit]") {
+  GaussianSpectrumTarget target(SmallOptions());
+  const std::optional<Profile> oracle = target.OracleProfile();
+  REQUIRE(oracle.has_value());
+  CHECK(oracle->Get(Property::kSpectrumDecay).value == 1.5);
+  CHECK(oracle->Get(Property::kTaskPowerDecay).value == 3.0);
+  const std::vector<double>& lambda = oracle->Get(Series::kEigenvalues);
+  const std::vector<double>& power = oracle->Get(Series::kTargetPower);
+  REQUIRE(lambda.size() == 2048);
+  REQUIRE(power.size() == 2048);
+  CHECK(lambda[9] / lambda[0] == Approx(std::pow(10.0, -1.5)));
+  CHECK(power[9] / power[0] == Approx(std::pow(10.0, -3.0)));
+  CHECK(oracle->Get(Property::kSpectrumComplete).value == 1.0);
 }
 
 // The rough check; the precise Ceres-fitted check lives with the fitting code.
@@ -166,7 +160,7 @@ TEST_CASE("Rough slopes of every registered variant are within 0.15 of the exact
     const auto info = target->Describe();
     for (const auto& design : target->Designs()) {
       const auto start = std::chrono::steady_clock::now();
-      const auto curve = target->Train(design, nullptr);
+      const auto curve = testing::TrainCurve(*target, design);
       const double seconds = Seconds(start);
       std::string error;
       REQUIRE(curve.IsValid(&error));
@@ -198,8 +192,10 @@ TEST_CASE("MeasureProfile of every variant recovers b and a within 0.05",
     const auto target = TargetRegistry::Global().Create(kNames[i], nullptr);
     std::vector<std::string> messages;
     const auto start = std::chrono::steady_clock::now();
-    const Profile profile =
-        target->MeasureProfile([&](const std::string& m) { messages.push_back(m); });
+    const ProfileResult measured =
+        target->MeasureProfile(RunContext([&](const std::string& m) { messages.push_back(m); }, 2));
+    REQUIRE(measured.ok());
+    const Profile& profile = measured.profile();
     const double seconds = Seconds(start);
     CHECK_FALSE(messages.empty());
     REQUIRE(profile.Has(Property::kSpectrumDecay));

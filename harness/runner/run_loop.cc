@@ -1,0 +1,271 @@
+#include "harness/runner/run_loop.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace scalebench {
+namespace {
+
+// Where one design stands: its shared data (built on first need, freed after its last run) and
+// the results of its runs.
+struct DesignState {
+  AxisDesign design;
+  std::vector<RunPoint> points;
+  std::vector<RunResult> results;
+  std::vector<bool> reused;
+  std::vector<double> seconds;
+
+  std::mutex prepare_mutex;
+  bool prepared = false;
+  std::string prepare_error;
+  std::unique_ptr<const DesignData> data;
+  std::atomic<int> remaining{0};  // runs still to compute; the data is freed at 0
+};
+
+struct Job {
+  DesignState* state;
+  std::size_t index;  // into state->points
+};
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string AxisLabel(const std::string& target, const AxisDesign& design) {
+  return target + " [" + ToString(design.axis) + "]";
+}
+
+// Fills the curve of one design from its runs.
+MeasuredCurve Assemble(const std::string& target, DesignState& state) {
+  MeasuredCurve out;
+  out.design = state.design;
+  const AxisDesign& design = state.design;
+  LearningCurve& curve = out.curve;
+  curve.axis = design.axis;
+  curve.loss = design.learner.loss;
+  curve.sizes = design.sizes.AsDoubles();
+  for (int j = 1; j <= design.seeds; ++j) curve.seeds.push_back(j);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  curve.values.assign(design.sizes.size(), std::vector<double>(curve.seeds.size(), nan));
+  std::map<std::string, std::size_t> diagnostic_index;
+  for (std::size_t r = 0; r < state.points.size(); ++r) {
+    const RunPoint& point = state.points[r];
+    const RunResult& result = state.results[r];
+    const std::size_t j = point.seed - 1;
+    out.timings.push_back(
+        {AxisLabel(target, design) + " " + point.Label(), state.seconds[r], bool(state.reused[r])});
+    if (state.reused[r]) {
+      ++out.reused;
+    } else if (result.status() != RunStatus::kFailed) {
+      ++out.computed;
+    }
+    if (result.status() != RunStatus::kOk) {
+      const std::string reason = result.status() == RunStatus::kSkipped
+                                     ? "skipped: " + result.reason()
+                                     : "failed: " + result.reason();
+      for (std::size_t i = point.first; i < point.last; ++i) {
+        curve.missing.push_back({i, j, reason});
+      }
+      if (result.status() == RunStatus::kFailed) {
+        out.failures.push_back(point.Label() + ": " + result.reason());
+      }
+      continue;
+    }
+    for (std::size_t i = point.first; i < point.last; ++i) {
+      curve.values[i][j] = result.losses()[i - point.first];
+    }
+    for (const RunDiagnostic& d : result.diagnostics()) {
+      auto [it, inserted] = diagnostic_index.emplace(d.name, curve.diagnostics.size());
+      if (inserted) {
+        CurveDiagnostic diagnostic;
+        diagnostic.name = d.name;
+        diagnostic.description = d.description;
+        diagnostic.in_report = d.in_report;
+        diagnostic.values.assign(curve.sizes.size(), std::vector<double>(curve.seeds.size(), nan));
+        curve.diagnostics.push_back(std::move(diagnostic));
+      }
+      CurveDiagnostic& diagnostic = curve.diagnostics[it->second];
+      for (std::size_t i = point.first; i < point.last; ++i) {
+        diagnostic.values[i][j] = d.values[i - point.first];
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool RunLoopOptions::IsValid(std::string* error) const {
+  auto fail = [&](std::string message) {
+    if (error != nullptr) *error = std::move(message);
+    return false;
+  };
+  if (jobs < 1) return fail(fmt::format("jobs = {} must be >= 1", jobs));
+  if (threads < 1) return fail(fmt::format("threads = {} must be >= 1", threads));
+  if (seeds < 0) return fail(fmt::format("seeds = {} must be >= 0", seeds));
+  return true;
+}
+
+std::vector<RunPoint> EnumerateRuns(const AxisDesign& design) {
+  std::vector<RunPoint> points;
+  for (int seed = 1; seed <= design.seeds; ++seed) {
+    if (design.unit == RunUnit::kSeed) {
+      points.push_back({std::uint64_t(seed), 0, design.sizes.size(), design.sizes});
+      continue;
+    }
+    for (std::size_t i = 0; i < design.sizes.size(); ++i) {
+      points.push_back({std::uint64_t(seed), i, i + 1, design.sizes.Slice(i, i + 1)});
+    }
+  }
+  return points;
+}
+
+std::vector<MeasuredCurve> MeasureCurves(const Target& target,
+                                         const std::vector<AxisDesign>& designs,
+                                         const RunCache* cache,
+                                         const RunLoopOptions& options,
+                                         const ProgressFn& progress) {
+  const TargetInfo info = target.Info();
+  const std::string run_key_text = target.RunKeyText();
+  std::mutex progress_mutex;
+  auto report = [&](const std::string& message) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress(message);
+  };
+
+  std::vector<std::unique_ptr<DesignState>> states;
+  std::vector<Job> jobs;
+  for (AxisDesign design : designs) {
+    if (options.seeds > 0) design.seeds = options.seeds;
+    auto state = std::make_unique<DesignState>();
+    state->design = design;
+    state->points = EnumerateRuns(design);
+    const std::size_t n = state->points.size();
+    state->results.assign(n, RunResult::Failed("not run"));
+    state->reused.assign(n, false);
+    state->seconds.assign(n, 0.0);
+    int to_compute = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      const RunPoint& point = state->points[r];
+      if (options.use_cache && cache != nullptr) {
+        std::string warning;
+        RunResult cached = RunResult::Failed("");
+        const std::string key = RunKey(info, run_key_text, design, point);
+        if (cache->LoadRun(key, info.name, design, point, &cached, &warning)) {
+          state->results[r] = std::move(cached);
+          state->reused[r] = true;
+          continue;
+        }
+        if (!warning.empty()) report("warning: " + warning);
+      }
+      jobs.push_back({state.get(), r});
+      ++to_compute;
+    }
+    state->remaining = to_compute;
+    const int reused = int(n) - to_compute;
+    report(fmt::format("{} curve: {} runs, {} from the cache, {} to compute",
+                       ToString(design.axis),
+                       n,
+                       reused,
+                       to_compute));
+    states.push_back(std::move(state));
+  }
+
+  // Largest runs first (the last size of a run bounds its cost), so the slowest start early.
+  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+    return a.state->points[a.index].sizes.back() > b.state->points[b.index].sizes.back();
+  });
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> done{0};
+  const int total = int(jobs.size());
+
+  auto worker = [&]() {
+    omp_set_num_threads(options.threads);
+    while (true) {
+      const std::size_t j = next++;
+      if (j >= jobs.size()) return;
+      DesignState& state = *jobs[j].state;
+      const std::size_t r = jobs[j].index;
+      const RunPoint& point = state.points[r];
+      const std::string label = AxisLabel(info.name, state.design) + " " + point.Label();
+      const RunContext context(
+          [&report, label](const std::string& message) { report(label + ": " + message); },
+          options.threads);
+      const auto start = std::chrono::steady_clock::now();
+      RunResult result = RunResult::Failed("not run");
+      {
+        std::lock_guard<std::mutex> lock(state.prepare_mutex);
+        if (!state.prepared) {
+          try {
+            if (!target.Prepare(state.design, context, &state.data, &state.prepare_error) &&
+                state.prepare_error.empty()) {
+              state.prepare_error = "Prepare failed without a reason";
+            }
+          } catch (const std::exception& e) {
+            state.prepare_error = std::string("Prepare threw: ") + e.what();
+          }
+          state.prepared = true;
+        }
+      }
+      if (!state.prepare_error.empty()) {
+        result = RunResult::Failed(state.prepare_error);
+      } else {
+        try {
+          result = target.Run(state.design, point, state.data.get(), context);
+        } catch (const std::exception& e) {
+          result = RunResult::Failed(std::string("the run threw: ") + e.what());
+        }
+      }
+      state.seconds[r] = Seconds(start);
+      const std::string key = RunKey(info, run_key_text, state.design, point);
+      std::string error;
+      if (result.status() != RunStatus::kFailed && !CheckRun(result, point, &error)) {
+        // A result that is not a curve point (NaN or negative losses) is a failed run.
+        result = RunResult::Failed("invalid result: " + error);
+      } else if (result.status() != RunStatus::kFailed && cache != nullptr &&
+                 !cache->StoreRun(key, info.name, state.design, point, result, &error)) {
+        report("warning: " + error);
+      }
+      const int finished = ++done;
+      if (result.status() == RunStatus::kFailed) {
+        report(fmt::format("error: {}: {}", label, result.reason()));
+      } else {
+        report(fmt::format("{} {} in {:.2f} s ({}/{})",
+                           label,
+                           result.ok() ? "done" : "skipped (" + result.reason() + ")",
+                           state.seconds[r],
+                           finished,
+                           total));
+      }
+      state.results[r] = std::move(result);
+      if (--state.remaining == 0) state.data.reset();
+    }
+  };
+  const int workers = std::min<int>(options.jobs, std::max(1, total));
+  if (workers <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
+  }
+
+  std::vector<MeasuredCurve> curves;
+  for (auto& state : states) curves.push_back(Assemble(info.name, *state));
+  return curves;
+}
+
+}  // namespace scalebench

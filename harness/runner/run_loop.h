@@ -1,0 +1,68 @@
+// The harness's run loop: turns a target's designs into learning curves. It enumerates every
+// (axis, size, seed) run (harness/targets/target.h, RunUnit), takes finished runs from the cache,
+// executes the others on `jobs` workers (largest sizes first), stores each successful run in the
+// cache the moment it finishes, and assembles the curves. A killed sweep therefore loses only the
+// runs in flight. Failed runs are never cached; a design with a failed run gives an incomplete
+// curve whose failures name each run and its reason.
+//
+// Usage:
+//   RunCache cache({"out/cache", "results/cache"});
+//   RunLoopOptions options;
+//   options.jobs = 2;
+//   std::vector<MeasuredCurve> curves =
+//       MeasureCurves(target, target.Designs(), &cache, options, progress);
+//   for (const MeasuredCurve& c : curves) if (!c.complete()) ... c.failures ...
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/learning_curve.h"
+#include "harness/store/run_cache.h"
+#include "harness/targets/target.h"
+
+namespace scalebench {
+
+struct RunLoopOptions {
+  int jobs = 1;     // runs executed at once
+  int threads = 2;  // threads each run may use (OpenMP, Eigen, BLAS)
+  int seeds = 0;    // > 0: every design's seed count is replaced by this
+  bool use_cache = true;
+
+  bool IsValid(std::string* error) const;
+};
+
+// One executed or reused run, for the history's per-run times.
+struct RunTiming {
+  std::string label;  // "gaussian_spectrum/a2.0_b1.5 [data] seed 3"
+  double seconds = 0.0;
+  bool reused = false;
+};
+
+struct MeasuredCurve {
+  AxisDesign design;
+  LearningCurve curve;                // NaN where a run failed or was skipped (marked missing)
+  std::vector<std::string> failures;  // "size 512, seed 3: <reason>"; empty when complete
+  int reused = 0;                     // runs taken from the cache
+  int computed = 0;                   // runs executed now (ok or skipped)
+  std::vector<RunTiming> timings;
+  bool complete() const { return failures.empty(); }
+};
+
+using ProgressFn = std::function<void(const std::string& message)>;
+
+// The runs of `design` with its seed count (after options.seeds), in the order a single worker
+// would do them: seed by seed, sizes in increasing order.
+std::vector<RunPoint> EnumerateRuns(const AxisDesign& design);
+
+// Measures `designs` (normally target.Designs()) of `target`. `cache` may be null (nothing is
+// read or stored). `progress` is called from worker threads, one line at a time (calls are
+// serialised).
+std::vector<MeasuredCurve> MeasureCurves(const Target& target,
+                                         const std::vector<AxisDesign>& designs,
+                                         const RunCache* cache,
+                                         const RunLoopOptions& options,
+                                         const ProgressFn& progress);
+
+}  // namespace scalebench
