@@ -360,6 +360,7 @@ int RunSuite(const RunOptions& options,
   int status = failures.empty() ? 0 : 1;
   std::string write_error;
   std::vector<std::string> written;
+  Stopwatch report_watch;
   for (const auto& [format, file] :
        {std::pair<std::string, std::string>{"markdown", "LEADERBOARD.md"},
         {"json", "leaderboard.json"},
@@ -372,6 +373,7 @@ int RunSuite(const RunOptions& options,
       status = 1;
     }
   }
+  record.runtimes.push_back({"report", "files", report_watch.Seconds()});
   auto store = HistoryStore::Open(options.db_path, HistoryStore::Mode::kReadWrite, &write_error);
   if (store == nullptr || !store->AddRun(&record, &write_error)) {
     failures.push_back(write_error);
