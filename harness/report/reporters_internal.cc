@@ -63,7 +63,7 @@ std::string RankingLegend(const Ranking& ranking) {
       "cells and their dataset families; vs: theories compared with; consistent: share of away "
       "cells with |z| < 2; |err|: family-weighted mean |predicted - measured| over away cells; "
       "beats nulls: better than every null reference on the cells both scored (home included); "
-      "BT: Bradley-Terry rank (sensitivity check); home: validated / scored home cells.",
+      "BT: Bradley-Terry rank (sensitivity check); home pass: validated / scored home cells.",
       100.0 * o.confidence,
       o.bootstrap_resamples,
       o.seed,
@@ -84,7 +84,7 @@ Table RankTable(const Leaderboard& board) {
                "beats nulls",
                "BT",
                "coverage",
-               "home",
+               "home pass",
                "failed"});
   for (const TheoryRow& r : board.rows) {
     const RankEntry& e = r.ranking;
