@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ libeigen3-dev libceres-dev libboost-math-dev catch2
           clang-format libbenchmark-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
           libopenblas0-pthread zlib1g-dev libsentencepiece-dev
-          dataset-fashion-mnist bible-kjv bible-kjv-text "$@")
+          dataset-fashion-mnist bible-kjv bible-kjv-text python3 python3-pandas "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -473,7 +473,10 @@ int ShowCommand(const std::string& db, std::int64_t run_id, std::ostream& out, s
   context.seconds = run.info.seconds;
   out << "Run " << run.info.id << " (" << run.info.status << ", "
       << FormatNumber(run.info.seconds, 1) << " s): " << run.info.command << "\n";
-  WriteReport("console", context, BuildLeaderboard(run.cells, run.info.baseline_theory), out);
+  const Leaderboard board = BuildLeaderboard(run.cells, run.info.baseline_theory);
+  WriteReport("cells", context, board, out);
+  out << "\n";
+  WriteReport("console", context, board, out);
   if (!run.fits.empty()) {
     Table fits({"target",
                 "axis",

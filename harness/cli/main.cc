@@ -61,7 +61,9 @@ void AddRun(CLI::App& app, Parsed& p) {
       [&o](std::int64_t) { o.use_cache = false; },
       "Retrain instead of reusing cached runs and profiles");
   run->add_flag("--quiet", o.quiet, "No progress lines");
-  run->add_option("--results-dir", o.results_dir, "Where LEADERBOARD.md and leaderboard.json go")
+  run->add_flag("--cells", o.print_cells, "Also print one line per cell (theory x target x axis)");
+  run->add_option(
+         "--results-dir", o.results_dir, "Where LEADERBOARD.md, leaderboard.json, cells.csv go")
       ->capture_default_str();
   run->add_option("--cache-dir",
                   o.cache_dir,
@@ -150,7 +152,7 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
       }
       p.run.targets.push_back(target);
     }
-    const int code = RunSuite(p.run, std::cout, &error);
+    const int code = RunSuite(p.run, std::cout, std::cerr, &error);
     if (code != 0) std::cerr << "scalebench run: " << (error.empty() ? "failed" : error) << "\n";
     return code;
   }

@@ -43,10 +43,76 @@ json ToJson(const CurveNote& n) {
           {"seed_means", means}};
 }
 
+json ToJson(const RankEntry& e) {
+  return {{"theory", e.theory},
+          {"standing", ToString(e.standing)},
+          {"rank", e.standing == Standing::kRanked ? json(e.rank) : json(nullptr)},
+          {"cells", e.cells},
+          {"families", e.families},
+          {"opponents", e.opponents},
+          {"beats", e.beats},
+          {"beaten_by", e.beaten_by},
+          {"consistent_share", Number(e.consistent_share)},
+          {"weighted_abs_error", Number(e.weighted_abs_error)},
+          {"bt_strength", Number(e.bt_strength)},
+          {"bt_rank", e.bt_rank > 0 ? json(e.bt_rank) : json(nullptr)}};
+}
+
+json ToJson(const PairComparison& p) {
+  return {{"a", p.a},
+          {"b", p.b},
+          {"cells", p.cells},
+          {"families", p.families},
+          {"difference", Number(p.difference)},
+          {"interval", ToJson(p.interval)},
+          {"share_a_closer", Number(p.share_a_closer)},
+          {"better",
+           p.better < 0   ? json(p.a)
+           : p.better > 0 ? json(p.b)
+                          : json(nullptr)}};
+}
+
+json ToJson(const Ranking& r) {
+  json entries = json::array();
+  for (const RankEntry& e : r.entries) entries.push_back(ToJson(e));
+  json pairs = json::array();
+  for (const PairComparison& p : r.pairs) pairs.push_back(ToJson(p));
+  return {{"track", r.track},
+          {"options",
+           {{"bootstrap_resamples", r.options.bootstrap_resamples},
+            {"seed", r.options.seed},
+            {"confidence", r.options.confidence},
+            {"min_cells", r.options.min_cells},
+            {"min_families", r.options.min_families}}},
+          {"tie_groups", r.TieGroups()},
+          {"entries", entries},
+          {"pairs", pairs},
+          {"bradley_terry_disagreements", r.bt_disagreements}};
+}
+
 json ToJson(const TheoryRow& r) {
-  return {{"rank", r.rank > 0 ? json(r.rank) : json(nullptr)},
+  const RankEntry& e = r.ranking;
+  return {{"rank", e.standing == Standing::kRanked ? json(e.rank) : json(nullptr)},
+          {"standing", ToString(e.standing)},
           {"theory", r.theory},
           {"family", r.family},
+          {"is_null", r.is_null},
+          {"compared_cells", e.cells},
+          {"compared_families", e.families},
+          {"opponents", e.opponents},
+          {"beats", e.beats},
+          {"beaten_by", e.beaten_by},
+          {"consistent_share", Number(e.consistent_share)},
+          {"weighted_abs_error", Number(e.weighted_abs_error)},
+          {"bt_rank", e.bt_rank > 0 ? json(e.bt_rank) : json(nullptr)},
+          {"nulls_compared", r.nulls_compared},
+          {"nulls_not_beaten", r.nulls_not_beaten},
+          {"home_cells", r.home_cells},
+          {"home_scored", r.home_scored},
+          {"home_validated", r.home_validated},
+          {"oracle_cells", r.oracle_cells},
+          {"mean_theory_error", Number(r.mean_theory_error)},
+          {"mean_estimation_error", Number(r.mean_estimation_error)},
           {"cells_total", r.cells_total},
           {"cells_applicable", r.cells_applicable},
           {"cells_not_applicable", r.cells_total - r.cells_applicable},
@@ -56,6 +122,8 @@ json ToJson(const TheoryRow& r) {
           {"mean_abs_error", Number(r.mean_abs_error)},
           {"inside_ci_share", Number(r.inside_ci_share)},
           {"skill", Number(r.skill)},
+          {"mean_interval_score", Number(r.mean_interval_score)},
+          {"interval_cells", r.interval_cells},
           {"mean_curve_error", Number(r.mean_curve_error)}};
 }
 
@@ -64,13 +132,19 @@ json ToJson(const Cell& c) {
             {"family", c.family},
             {"target", c.target},
             {"axis", ToString(c.axis)},
+            {"track", ToString(c.realism)},
+            {"dataset_family", DatasetFamilyOf(c)},
+            {"home", c.home},
             {"status", ToString(c.status)},
             {"fit_status", ToString(c.fit_status)},
             {"measured", Number(c.measured)},
             {"measured_ci", ToJson(c.measured_ci)},
+            {"measured_se", Number(c.measured_se)},
             {"exact", Number(c.exact)},
+            {"allowance", Number(c.allowance)},
             {"scored", c.scored()},
             {"predict_seconds", Number(c.predict_seconds)}};
+  if (c.allowance) j["allowance_reason"] = c.allowance_reason;
   // Benchmark keeps "skipped" apart from "error_occurred"; so do we: a reason sits under the key
   // of its kind, and only predicted cells carry numbers.
   switch (c.status) {
@@ -81,6 +155,12 @@ json ToJson(const Cell& c) {
       j["note"] = c.message;
       j["abs_error"] = Number(c.abs_error);
       j["inside_ci"] = c.scored() ? json(c.inside_ci) : json(nullptr);
+      j["se_measured"] = Number(c.se_measured);
+      j["se_predicted"] = Number(c.se_predicted);
+      j["z"] = Number(c.z);
+      j["consistent"] = std::isnan(c.z) ? json(nullptr) : json(c.consistent);
+      j["interval_score"] = Number(c.interval_score);
+      if (c.home) j["validated"] = c.scored() ? json(c.validated) : json(nullptr);
       j["curve_error"] = Number(c.curve_error);
       if (!c.predicted_curve.empty()) j["predicted_curve"] = c.predicted_curve;
       break;
@@ -90,6 +170,20 @@ json ToJson(const Cell& c) {
     case PredictionStatus::kFailed:
       j["error"] = c.message;
       break;
+  }
+  if (c.has_oracle) {
+    json oracle = {{"status", ToString(c.oracle_status)},
+                   {"theory_error", Number(c.theory_error)},
+                   {"estimation_error", Number(c.estimation_error)}};
+    if (c.oracle_status == PredictionStatus::kPredicted) {
+      oracle["predicted"] = {{"value", Number(c.oracle_predicted.value)},
+                             {"lower", Number(c.oracle_predicted.lower)},
+                             {"upper", Number(c.oracle_predicted.upper)}};
+      if (!c.oracle_curve.empty()) oracle["predicted_curve"] = c.oracle_curve;
+    } else {
+      oracle["reason"] = c.oracle_message;
+    }
+    j["oracle"] = oracle;
   }
   return j;
 }

@@ -12,6 +12,9 @@ namespace scalebench {
 
 nlohmann::json ToJson(const ReportContext& context);
 nlohmann::json ToJson(const TheoryRow& row);
+nlohmann::json ToJson(const RankEntry& entry);
+nlohmann::json ToJson(const PairComparison& pair);
+nlohmann::json ToJson(const Ranking& ranking);
 nlohmann::json ToJson(const Cell& cell);
 nlohmann::json ToJson(const CurveNote& note);
 nlohmann::json ToJson(const FitSummary& summary);

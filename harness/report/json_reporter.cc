@@ -1,6 +1,8 @@
-// The canonical report: {"context": {...}, "baseline_theory": ..., "leaderboard": [...],
-// "cells": [...], "curve_notes": [...]}. Other formats can be produced from it; its schema changes
-// bump ReportContext::json_schema_version.
+// The canonical report: {"context": {...}, "baseline_theory": ..., "null_theories": [...],
+// "leaderboard": [...] (one row per theory, in ranking order), "ranking": {...} (tie groups,
+// entries, pairwise comparisons, Bradley-Terry check), "tracks": [...] (the same per realism),
+// "validation": [...] (home cells), "cells": [...], "curve_notes": [...]}. Other formats can be
+// produced from it; its schema changes bump ReportContext::json_schema_version.
 #include <nlohmann/json.hpp>
 
 #include "harness/report/json_convert.h"
@@ -22,7 +24,23 @@ class JsonReporter final : public LeaderboardReporter {
     nlohmann::ordered_json j;
     j["context"] = ToJson(context);
     j["baseline_theory"] = board.baseline_theory;
+    j["null_theories"] = board.null_theories;
     j["leaderboard"] = rows;
+    j["ranking"] = ToJson(board.ranking);
+    nlohmann::json tracks = nlohmann::json::array();
+    for (const Ranking& track : board.tracks) tracks.push_back(ToJson(track));
+    j["tracks"] = tracks;
+    nlohmann::json validation = nlohmann::json::array();
+    for (const Cell& cell : board.cells) {
+      if (!cell.home) continue;
+      validation.push_back({{"theory", cell.theory},
+                            {"target", cell.target},
+                            {"axis", ToString(cell.axis)},
+                            {"scored", cell.scored()},
+                            {"validated", cell.scored() && cell.validated},
+                            {"result", internal::ValidationText(cell)}});
+    }
+    j["validation"] = validation;
     j["cells"] = cells;
     nlohmann::json notes = nlohmann::json::array();
     for (const CurveNote& note : board.notes) notes.push_back(ToJson(note));

@@ -1,5 +1,8 @@
-// Markdown report (results/LEADERBOARD.md): provenance header, the ranked table, then one table
-// per measured curve (target x axis) with the measured exponent, its CI and fit status.
+// Markdown report (results/LEADERBOARD.md): provenance header, the ranking (overall and per
+// track) with its tie groups, the validation table of home cells, the oracle split, the pairwise
+// comparisons, then one table per measured curve (target x axis) with the measured exponent, its
+// CI and fit status.
+#include <cmath>
 #include <map>
 #include <tuple>
 
@@ -15,12 +18,14 @@ class MarkdownReporter final : public LeaderboardReporter {
               const Leaderboard& board,
               std::ostream& out) const override {
     Header(context, board, out);
-    out << "## Ranking\n\n";
-    internal::RankTable(board).PrintMarkdown(out);
-    out << "\nMAE: mean |predicted - measured| exponent over scored cells. Coverage: cells where "
-           "the theory applies / cells. Inside CI: share of scored predictions inside the "
-           "measured 95% CI. Skill: 1 - MAE / MAE(baseline) over the cells both scored. Curve "
-           "err: mean |log(predicted / measured loss)| over sizes.\n\n";
+    Ranking(board, out);
+    Validation(board, out);
+    Oracle(board, out);
+    out << "## Pairwise comparisons (away cells)\n\n";
+    internal::PairTable(board.ranking).PrintMarkdown(out);
+    out << "\n|err| a - b: family-weighted mean of |err(a)| - |err(b)| on the cells both "
+           "predicted (negative: a is closer), with its bootstrap interval; a closer: share of "
+           "bootstrap replicates in which a is closer.\n\n";
     out << "## Cells\n";
     Cells(board, out);
     return static_cast<bool>(out);
@@ -38,6 +43,67 @@ class MarkdownReporter final : public LeaderboardReporter {
         << "- Reproduce: `" << c.command << "`\n";
     if (!board.baseline_theory.empty())
       out << "- Skill baseline: " << board.baseline_theory << "\n";
+    out << "\n";
+  }
+
+  static void Ranking(const Leaderboard& board, std::ostream& out) {
+    const scalebench::Ranking& ranking = board.ranking;
+    out << "## Ranking\n\n";
+    internal::RankTable(board).PrintMarkdown(out);
+    out << "\nTie groups: " << internal::TieGroupText(ranking) << ".\n\n"
+        << internal::RankingLegend(ranking) << "\n\n";
+    if (ranking.bt_disagreements.empty()) {
+      out << "Bradley-Terry check: agrees with the ranks.\n\n";
+    } else {
+      out << "Bradley-Terry check: disagrees with the ranks:\n\n";
+      for (const auto& line : ranking.bt_disagreements) out << "- " << line << "\n";
+      out << "\n";
+    }
+    out << "leaderboard.json and cells.csv also carry, per theory, the MAE over every scored "
+           "cell (home included), the inside-CI share, the skill against "
+        << board.baseline_theory
+        << " (1 - MAE / its MAE on the cells both scored), the mean 95% interval score and the "
+           "curve error.\n\n";
+    for (const scalebench::Ranking& track : board.tracks) {
+      out << "### Track: " << track.track << "\n\n";
+      internal::TrackTable(track).PrintMarkdown(out);
+      out << "\nTie groups: " << internal::TieGroupText(track) << ".\n\n";
+    }
+  }
+
+  static void Validation(const Leaderboard& board, std::ostream& out) {
+    out << "## Validation on home targets (never ranked)\n\n"
+        << "A target is the home of the theories derived on its model; there a prediction is an "
+           "implementation check. Pass: inside the measured 95% CI, or within the target's "
+           "stated finite-size allowance.\n\n";
+    const Table table = internal::ValidationTable(board);
+    if (table.empty()) {
+      out << "No home cell in this run.\n\n";
+      return;
+    }
+    table.PrintMarkdown(out);
+    std::vector<std::pair<std::string, std::string>> reasons;  // target, reason
+    for (const Cell& c : board.cells) {
+      if (!c.home || c.allowance_reason.empty()) continue;
+      if (reasons.empty() || reasons.back().first != c.target)
+        reasons.push_back({c.target, c.allowance_reason});
+    }
+    if (!reasons.empty()) out << "\nAllowances:\n\n";
+    for (const auto& [target, reason] : reasons) out << "- " << target << ": " << reason << "\n";
+    out << "\n";
+  }
+
+  static void Oracle(const Leaderboard& board, std::ostream& out) {
+    const Table theories = internal::OracleTheoryTable(board);
+    if (theories.empty()) return;
+    out << "## Oracle vs measured profile\n\n"
+        << "Where a target knows its generating parameters, every theory also predicts from them "
+           "(the oracle profile). Theory error = |oracle prediction - measured|: the theory's own "
+           "miss. Estimation error = |prediction from the probes - oracle prediction|: what the "
+           "probes cost.\n\n";
+    theories.PrintMarkdown(out);
+    out << "\n";
+    internal::OracleCellTable(board).PrintMarkdown(out);
     out << "\n";
   }
 
@@ -76,9 +142,12 @@ class MarkdownReporter final : public LeaderboardReporter {
           << "Measured exponent: " << FormatWithInterval(first.measured, first.measured_ci)
           << " (95% CI), fit " << ToString(first.fit_status);
       if (first.exact) out << "; exact exponent: " << FormatNumber(*first.exact);
-      out << "\n\n";
+      if (!std::isnan(first.measured_se)) out << "; se " << FormatNumber(first.measured_se);
+      out << "; track " << ToString(first.realism) << ", dataset family " << DatasetFamilyOf(first)
+          << "\n\n";
       Notes(board, first.target, first.axis, out);
-      Table table({"theory", "predicted [interval]", "|err|", "inside CI", "curve err", "status"});
+      Table table(
+          {"theory", "predicted [interval]", "|err|", "z", "inside CI", "curve err", "status"});
       for (; i < board.cells.size() && board.cells[i].target == first.target &&
              board.cells[i].axis == first.axis;
            ++i) {
@@ -86,9 +155,10 @@ class MarkdownReporter final : public LeaderboardReporter {
         const bool predicted = c.status == PredictionStatus::kPredicted;
         std::string status = CellStatusText(c);
         if (c.scored() && !c.message.empty()) status += " (" + c.message + ")";
-        table.AddRow({c.theory,
+        table.AddRow({c.theory + (c.home ? " (home)" : ""),
                       predicted ? FormatEstimate(c.predicted) : "-",
                       FormatNumber(c.abs_error),
+                      FormatNumber(c.z, 2),
                       c.scored() ? (c.inside_ci ? "yes" : "no") : "-",
                       FormatNumber(c.curve_error),
                       status});

@@ -21,10 +21,12 @@ namespace {
 
 using Factory = std::unique_ptr<LeaderboardReporter> (*)();
 
-// The built-ins are listed by hand (Catch2's choice for core reporters): there are three.
+// The built-ins are listed by hand (Catch2's choice for core reporters).
 const std::vector<std::pair<std::string, Factory>>& Reporters() {
   static const std::vector<std::pair<std::string, Factory>> reporters = {
+      {"cells", &internal::MakeCellsReporter},
       {"console", &internal::MakeConsoleReporter},
+      {"csv", &internal::MakeCsvReporter},
       {"json", &internal::MakeJsonReporter},
       {"markdown", &internal::MakeMarkdownReporter},
   };
@@ -119,23 +121,6 @@ bool WriteReportFile(const std::string& reporter_name,
     return false;
   }
   return WriteFileAtomically(path, text.str(), error);
-}
-
-Table internal::RankTable(const Leaderboard& board) {
-  Table table(
-      {"rank", "theory", "family", "MAE", "coverage", "inside CI", "skill", "curve err", "failed"});
-  for (const TheoryRow& r : board.rows) {
-    table.AddRow({r.rank > 0 ? std::to_string(r.rank) : "-",
-                  r.theory,
-                  r.family,
-                  FormatNumber(r.mean_abs_error),
-                  FormatFraction(r.cells_applicable, r.cells_total),
-                  FormatShare(r.inside_ci_share),
-                  FormatNumber(r.skill, 2),
-                  FormatNumber(r.mean_curve_error),
-                  std::to_string(r.cells_failed)});
-  }
-  return table;
 }
 
 std::string CellStatusText(const Cell& cell) {

@@ -1,6 +1,8 @@
-// Leaderboard reporters: console (aligned tables), markdown (results/LEADERBOARD.md) and json
-// (the canonical, machine-readable results/leaderboard.json). All three take the same
-// ReportContext (when, where and how the run was made) and Leaderboard.
+// Leaderboard reporters: console (the short verdict: ranking, tie groups, validation count),
+// cells (the per-cell table for the terminal), markdown (results/LEADERBOARD.md), json (the
+// canonical, machine-readable results/leaderboard.json) and csv (results/cells.csv, one tidy row
+// per cell for pandas). All take the same ReportContext (when, where and how the run was made)
+// and Leaderboard.
 //
 // Usage:
 //   ReportContext context = CurrentReportContext();
@@ -21,8 +23,8 @@
 namespace scalebench {
 
 struct ReportContext {
-  int json_schema_version = 1;
-  std::string date;  // ISO 8601 UTC
+  int json_schema_version = 2;  // 2: the verdict (ranking, validation, oracle split)
+  std::string date;             // ISO 8601 UTC
   std::string host;
   std::string git_commit;  // of the source tree the binary was built from; "unknown" if none
   std::string build_type;  // "release" (NDEBUG) or "debug"
@@ -49,7 +51,8 @@ class LeaderboardReporter {
                       std::ostream& out) const = 0;
 };
 
-// "console", "markdown" or "json"; nullptr + "Unknown reporter 'x'. Valid reporters: ..." else.
+// "cells", "console", "csv", "json" or "markdown"; nullptr + "Unknown reporter 'x'. Valid
+// reporters: ..." else.
 std::unique_ptr<LeaderboardReporter> CreateReporter(const std::string& name, std::string* error);
 std::vector<std::string> ReporterNames();
 

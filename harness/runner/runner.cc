@@ -282,6 +282,12 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
       cell.fit_status = axis.fit.status;
       cell.measured = axis.fit.exponent;
       cell.measured_ci = axis.fit.exponent_ci;
+      cell.measured_se = axis.fit.exponent_std_error;
+      auto allowance = measured.info.exponent_allowance.find(axis.design.axis);
+      if (allowance != measured.info.exponent_allowance.end()) {
+        cell.allowance = allowance->second;
+        cell.allowance_reason = measured.info.allowance_reason;
+      }
       auto exact = measured.info.exact_exponents.find(axis.design.axis);
       if (exact != measured.info.exact_exponents.end()) cell.exact = exact->second;
       ScoreCell(means, &cell);
@@ -326,6 +332,13 @@ bool RunOptions::IsValid(std::string* error) const {
 }
 
 int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
+  return RunSuite(options, out, out, error);
+}
+
+int RunSuite(const RunOptions& options,
+             std::ostream& out,
+             std::ostream& progress,
+             std::string* error) {
   if (!options.IsValid(error)) return 2;
   std::vector<std::string> theories, targets;
   if (!ResolveNames(TheoryRegistry::Global(), options.theories, &theories, error)) return 2;
@@ -342,7 +355,7 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
   omp_set_num_threads(options.threads);
 
   Stopwatch watch;
-  SuiteRun run(options, out);
+  SuiteRun run(options, progress);
   RunRecord& record = run.record();
   ReportContext context = CurrentReportContext();
   context.suite = options.targets.empty() ? options.suite : "custom";
@@ -362,23 +375,28 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
   std::vector<std::string> failures;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (!options.quiet)
-      out << "[" << i + 1 << "/" << targets.size() << "] " << targets[i] << std::endl;
+      progress << "[" << i + 1 << "/" << targets.size() << "] " << targets[i] << std::endl;
     MeasuredTarget measured;
     std::string target_error;
     if (!run.Measure(targets[i], &measured, &target_error)) {
       failures.push_back(target_error);
-      out << "  error: " << target_error << std::endl;
+      progress << "  error: " << target_error << std::endl;
     }
     // The axes that were measured are scored even when another axis or the profile failed.
     if (measured.has_profile) run.Predict(measured, theories);
   }
 
   if (!options.quiet) {
-    out << fmt::format("runs: {} reused from the cache, {} computed", run.reused(), run.computed())
-        << std::endl;
+    progress << fmt::format(
+                    "runs: {} reused from the cache, {} computed", run.reused(), run.computed())
+             << std::endl;
   }
-  Leaderboard board = BuildLeaderboard(record.cells, kBaselineTheory);
+  Stopwatch score_watch;
+  LeaderboardOptions board_options;
+  board_options.baseline_theory = kBaselineTheory;
+  Leaderboard board = BuildLeaderboard(record.cells, board_options);
   board.notes = run.notes();
+  record.runtimes.push_back({"score", "ranking", score_watch.Seconds()});
   record.info.finished_at = NowUtc();
   record.info.seconds = watch.Seconds();
   record.info.status = failures.empty() ? "ok" : "failed";
@@ -387,20 +405,34 @@ int RunSuite(const RunOptions& options, std::ostream& out, std::string* error) {
 
   int status = failures.empty() ? 0 : 1;
   std::string write_error;
+  std::vector<std::string> written;
+  Stopwatch report_watch;
   for (const auto& [format, file] :
        {std::pair<std::string, std::string>{"markdown", "LEADERBOARD.md"},
-        {"json", "leaderboard.json"}}) {
-    if (!WriteReportFile(format, options.results_dir + "/" + file, context, board, &write_error)) {
+        {"json", "leaderboard.json"},
+        {"csv", "cells.csv"}}) {
+    const std::string path = options.results_dir + "/" + file;
+    if (WriteReportFile(format, path, context, board, &write_error)) {
+      written.push_back(path);
+    } else {
       failures.push_back(write_error);
       status = 1;
     }
   }
+  record.runtimes.push_back({"report", "files", report_watch.Seconds()});
   auto store = HistoryStore::Open(options.db_path, HistoryStore::Mode::kReadWrite, &write_error);
   if (store == nullptr || !store->AddRun(&record, &write_error)) {
     failures.push_back(write_error);
     status = 1;
   }
+  if (options.print_cells) {
+    WriteReport("cells", context, board, out);
+    out << "\n";
+  }
   WriteReport("console", context, board, out);
+  out << "\nwrote:";
+  for (const auto& path : written) out << " " << path;
+  out << "\n";
   if (record.info.id > 0)
     out << "recorded as run " << record.info.id << " in " << options.db_path << "\n";
   for (const auto& failure : failures) *error += (error->empty() ? "" : "\n") + failure;

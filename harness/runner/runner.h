@@ -18,6 +18,7 @@ struct RunOptions {
   int jobs = 1;                       // runs executed at once (harness/runner/run_loop.h)
   int bootstrap_resamples = 1000;
   bool quiet = false;                   // no progress lines
+  bool print_cells = false;             // also print the per-cell table (`run --cells`)
   bool use_cache = true;                // reuse cached curves and profiles
   std::string results_dir = "results";  // LEADERBOARD.md and leaderboard.json go here
   // Finished runs and profiles are written into cache_dir (read first) and read from the
@@ -32,8 +33,14 @@ struct RunOptions {
 };
 
 // Returns the process exit code: 0 success, 2 usage error (unknown theory/target/suite, invalid
-// option), 1 run-time failure (e.g. unwritable output). Progress and the leaderboard go to `out`
-// (progress only unless quiet); errors are described in *error.
+// option), 1 run-time failure (e.g. unwritable output). Progress goes to `progress` (unless
+// quiet); the verdict (ranking, tie groups, validation count, the files written) to `out`;
+// errors are described in *error. Writes LEADERBOARD.md, leaderboard.json and cells.csv.
+int RunSuite(const RunOptions& options,
+             std::ostream& out,
+             std::ostream& progress,
+             std::string* error);
+// The same with progress and verdict on one stream.
 int RunSuite(const RunOptions& options, std::ostream& out, std::string* error);
 
 }  // namespace scalebench

@@ -228,7 +228,7 @@ TEST_CASE("CLI: history and show read the run database") {
   INFO(show.output);
   CHECK(show.exit_code == 0);
   CHECK_THAT(show.output,
-             Contains("1     kernel/spigler_geiger_wyart") && Contains("1.100") &&
+             Contains("n/c   kernel/spigler_geiger_wyart") && Contains("1.100") &&
                  Contains("Runtime per stage") && Contains("train"));
   auto absent = RunScalebench("show 9 --db " + db);
   CHECK(absent.exit_code == 1);

@@ -65,8 +65,8 @@ std::string Render(const std::string& name) {
 
 TEST_CASE("CreateReporter: an unknown name lists the valid ones") {
   std::string error;
-  CHECK(CreateReporter("csv", &error) == nullptr);
-  CHECK(error == "Unknown reporter 'csv'. Valid reporters: console json markdown");
+  CHECK(CreateReporter("tsv", &error) == nullptr);
+  CHECK(error == "Unknown reporter 'tsv'. Valid reporters: cells console csv json markdown");
 }
 
 TEST_CASE("CurrentReportContext fills the environment") {
@@ -78,17 +78,29 @@ TEST_CASE("CurrentReportContext fills the environment") {
   CHECK((context.build_type == "release" || context.build_type == "debug"));
 }
 
-TEST_CASE("Console reporter: ranked table and per-cell table") {
+TEST_CASE("Console reporter: the ranking, its tie groups and the validation count") {
   const std::string text = Render("console");
-  CHECK_THAT(text, Contains("rank  theory"));
-  CHECK_THAT(text, Contains("1     kernel/sgw      kernel    0.020  1/1"));
-  CHECK_THAT(text, Contains("2     baseline/const  baseline  0.500  1/1"));
-  CHECK_THAT(text, Contains("-     rf/broken"));
+  CHECK_THAT(text, Contains("rank    theory"));
+  // One cell of one family: both scored theories are preliminary, the others unscored.
+  CHECK_THAT(text,
+             Contains("prelim  kernel/sgw             1 (1)        1   0      0          "
+                      "100%        0.020  yes"));
+  CHECK_THAT(text, Contains("prelim  baseline/const (null)  1 (1)"));
+  CHECK_THAT(text, Contains("-       rf/broken"));
+  CHECK_THAT(text, Contains("tie groups: none ranked"));
+  CHECK_THAT(text,
+             Contains("preliminary (< 10 compared cells or < 2 families): kernel/sgw, "
+                      "baseline/const"));
+  CHECK_THAT(text, Contains("validation on home targets (never ranked): 0 of 0"));
+  CHECK(text.find("FAILED: root finder diverged") == std::string::npos);  // cells: --cells
+}
+
+TEST_CASE("Cells reporter: one line per cell") {
+  const std::string text = Render("cells");
   CHECK_THAT(text, Contains("1.020 [0.970, 1.070]"));
   CHECK_THAT(text, Contains("1.000 [0.960, 1.040]"));
   CHECK_THAT(text, Contains("n/a: needs spectrum_decay > 1"));
   CHECK_THAT(text, Contains("FAILED: root finder diverged"));
-  CHECK_THAT(text, Contains("0.96"));  // skill of kernel/sgw: 1 - 0.02 / 0.5
 }
 
 TEST_CASE("Markdown reporter: provenance, ranking, per-target cells") {
@@ -97,14 +109,18 @@ TEST_CASE("Markdown reporter: provenance, ranking, per-target cells") {
   CHECK_THAT(text, Contains("- Suite: default"));
   CHECK_THAT(text, Contains("- Reproduce: `scalebench run --suite default`"));
   CHECK_THAT(text, Contains("- Config hash: `00ff00ff00ff00ff`"));
-  CHECK_THAT(text, Contains("| rank | theory | family | MAE |"));
-  CHECK_THAT(text, Contains("| 1 | kernel/sgw | kernel | 0.020 | 1/1 | 100% | 0.96 |"));
+  CHECK_THAT(text, Contains("| rank | theory | cells (fam) | vs | beats | beaten by |"));
+  CHECK_THAT(text, Contains("| prelim | kernel/sgw | 1 (1) | 1 | 0 | 0 | 100% | 0.020 | yes |"));
+  CHECK_THAT(text, Contains("Tie groups: none ranked."));
+  CHECK_THAT(text, Contains("## Validation on home targets (never ranked)"));
+  CHECK_THAT(text, Contains("## Pairwise comparisons (away cells)"));
+  CHECK_THAT(text, Contains("| baseline/const | kernel/sgw | 1 | 1 | 0.480 ["));
   CHECK_THAT(text, Contains("### gaussian/a2_b1.5 (data axis)"));
   CHECK_THAT(text,
              Contains("Measured exponent: 1.000 [0.960, 1.040] (95% CI), fit converged; exact "
                       "exponent: 1.000"));
-  CHECK_THAT(text, Contains("| rf/mrs | - | - | - | - | n/a: needs spectrum_decay > 1 |"));
-  CHECK_THAT(text, Contains("| rf/broken | - | - | - | - | FAILED: root finder diverged |"));
+  CHECK_THAT(text, Contains("| rf/mrs | - | - | - | - | - | n/a: needs spectrum_decay > 1 |"));
+  CHECK_THAT(text, Contains("| rf/broken | - | - | - | - | - | FAILED: root finder diverged |"));
   CHECK_THAT(text, Contains("ok (a - 1)"));
   // The curve's diagnostics sit under its measured exponent.
   CHECK_THAT(text, Contains("| size | row_norm_share |"));
@@ -126,7 +142,7 @@ TEST_CASE("JSON reporter: context first, rows, cells with n/a apart from failed"
   const std::string text = Render("json");
   CHECK(text.rfind("{\n  \"context\"", 0) == 0);  // the context block opens the file
   const auto j = nlohmann::json::parse(text);
-  CHECK(j["context"]["json_schema_version"] == 1);
+  CHECK(j["context"]["json_schema_version"] == 2);
   CHECK(j["context"]["suite"] == "default");
   CHECK(j["context"]["config_hash"] == "00ff00ff00ff00ff");
   CHECK(j["context"]["seconds"] == 12.5);
@@ -136,7 +152,12 @@ TEST_CASE("JSON reporter: context first, rows, cells with n/a apart from failed"
   CHECK(j["baseline_theory"] == "baseline/const");
   REQUIRE(j["leaderboard"].size() == 4);
   CHECK(j["leaderboard"][0]["theory"] == "kernel/sgw");
-  CHECK(j["leaderboard"][0]["rank"] == 1);
+  CHECK(j["leaderboard"][0]["standing"] == "preliminary");
+  CHECK(j["leaderboard"][0]["rank"].is_null());
+  CHECK(j["leaderboard"][0]["compared_cells"] == 1);
+  CHECK(j["ranking"]["tie_groups"].empty());
+  CHECK(j["ranking"]["pairs"].size() == 1);
+  CHECK(j["ranking"]["options"]["bootstrap_resamples"] == 2000);
   CHECK(j["leaderboard"][0]["mean_abs_error"].get<double>() == Approx(0.02));
   CHECK(j["leaderboard"][0]["skill"].get<double>() == Approx(0.96));
   CHECK(j["leaderboard"][3]["rank"].is_null());
@@ -157,6 +178,8 @@ TEST_CASE("JSON reporter: context first, rows, cells with n/a apart from failed"
       CHECK(cell["measured_ci"]["lower"].get<double>() == Approx(0.96));
       CHECK(cell["exact"] == 1.0);
       CHECK(cell["curve_error"].is_null());
+      CHECK(cell["z"].get<double>() > 0);
+      CHECK(cell["consistent"] == true);
     }
   }
 }

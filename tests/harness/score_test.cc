@@ -47,7 +47,7 @@ Cell Failed(const std::string& theory, const std::string& target) {
   return cell;
 }
 
-TEST_CASE("ScoreCell: absolute error and CI membership") {
+TEST_CASE("ScoreCell: absolute error and CI membership", "[unit][score]") {
   Cell cell = Predicted("k/a", "t1", 0.6, 0.5, 0.45, 0.55);
   CHECK_THAT(cell.abs_error, WithinAbs(0.1, 1e-12));
   CHECK_FALSE(cell.inside_ci);
@@ -57,7 +57,8 @@ TEST_CASE("ScoreCell: absolute error and CI membership") {
   CHECK(edge.inside_ci);  // the interval is closed
 }
 
-TEST_CASE("ScoreCell: no score when the fit is unusable or the theory did not predict") {
+TEST_CASE("ScoreCell: no score when the fit is unusable or the theory did not predict",
+          "[unit][score]") {
   Cell cell = Predicted("k/a", "t1", 0.6, 0.5, 0.45, 0.55);
   cell.fit_status = FitStatus::kNotIdentifiable;
   ScoreCell({}, &cell);
@@ -67,7 +68,8 @@ TEST_CASE("ScoreCell: no score when the fit is unusable or the theory did not pr
   CHECK(std::isnan(na.abs_error));
 }
 
-TEST_CASE("ScoreCell: curve error is mean |log ratio| over sizes where both are positive") {
+TEST_CASE("ScoreCell: curve error is mean |log ratio| over sizes where both are positive",
+          "[unit][score]") {
   Cell cell = Predicted("k/a", "t1", 0.5, 0.5, 0.4, 0.6);
   cell.predicted_curve = {2.0, 1.0, 0.5, -1.0};
   const std::vector<double> measured = {1.0, 1.0, 1.0, 1.0};  // last size skipped (pred < 0)
@@ -80,7 +82,112 @@ TEST_CASE("ScoreCell: curve error is mean |log ratio| over sizes where both are 
   CHECK_FALSE(cell.curve_error.has_value());
 }
 
-TEST_CASE("BuildLeaderboard: aggregates, paired skill, ranking") {
+TEST_CASE("ScoreCell: z uses the fit's se and the theory's interval; consistent is |z| < 2",
+          "[unit][score]") {
+  Cell cell = Predicted("k/a", "t1", 0.59, 0.5, 0.4, 0.6);
+  cell.measured_se = 0.05;
+  ScoreCell({}, &cell);
+  CHECK_THAT(cell.se_measured, WithinAbs(0.05, 1e-15));
+  CHECK(cell.se_predicted == 0.0);  // no interval
+  CHECK_THAT(cell.z, WithinAbs(1.8, 1e-12));
+  CHECK(cell.consistent);
+  CHECK_FALSE(cell.interval_score.has_value());
+
+  cell.predicted.value = 0.35;  // z = -3: not consistent
+  ScoreCell({}, &cell);
+  CHECK_THAT(cell.z, WithinAbs(-3.0, 1e-12));
+  CHECK_FALSE(cell.consistent);
+
+  // A 95% interval [0.15, 0.55] around 0.35: se_predicted = 0.4 / (2 * 1.96), and the same miss
+  // is now consistent.
+  cell.predicted.lower = 0.15;
+  cell.predicted.upper = 0.55;
+  ScoreCell({}, &cell);
+  const double se_predicted = 0.4 / (2.0 * 1.959963984540054);
+  CHECK_THAT(cell.se_predicted, WithinAbs(se_predicted, 1e-12));
+  CHECK_THAT(cell.z, WithinAbs(-0.15 / std::hypot(0.05, se_predicted), 1e-12));
+  CHECK(cell.consistent);
+}
+
+TEST_CASE("ScoreCell: without the fit's se, the CI half-width / 1.96 stands in", "[unit][score]") {
+  Cell cell = Predicted("k/a", "t1", 0.7, 0.5, 0.4, 0.6);
+  REQUIRE(std::isnan(cell.measured_se));
+  CHECK_THAT(cell.se_measured, WithinAbs(0.1 / 1.959963984540054, 1e-12));
+  CHECK_THAT(cell.z, WithinAbs(0.2 / (0.1 / 1.959963984540054), 1e-9));
+  Cell no_ci = Predicted("k/a", "t1", 0.7, 0.5, std::nan(""), std::nan(""));
+  CHECK(std::isnan(no_ci.z));  // nothing to standardise by
+  CHECK_FALSE(no_ci.consistent);
+  CHECK_THAT(no_ci.abs_error, WithinAbs(0.2, 1e-12));
+}
+
+TEST_CASE("ScoreCell: the 95% interval score of Gneiting & Raftery", "[unit][score]") {
+  Cell cell = Predicted("k/a", "t1", 0.6, 0.4, 0.35, 0.45);
+  cell.predicted.lower = 0.5;
+  cell.predicted.upper = 0.7;
+  ScoreCell({}, &cell);  // measured 0.4 below the interval: width + (2 / 0.05) * 0.1
+  REQUIRE(cell.interval_score.has_value());
+  CHECK_THAT(*cell.interval_score, WithinAbs(0.2 + 40.0 * 0.1, 1e-12));
+  cell.measured = 0.65;  // inside: the width alone
+  ScoreCell({}, &cell);
+  CHECK_THAT(*cell.interval_score, WithinAbs(0.2, 1e-12));
+  cell.measured = 0.75;  // above
+  ScoreCell({}, &cell);
+  CHECK_THAT(*cell.interval_score, WithinAbs(0.2 + 40.0 * 0.05, 1e-12));
+}
+
+TEST_CASE("ScoreCell: a home cell is validated inside the CI or within the allowance",
+          "[unit][score]") {
+  Cell cell = Predicted("k/a", "t1", 0.6, 0.5, 0.45, 0.55);
+  cell.home = true;
+  ScoreCell({}, &cell);
+  CHECK_FALSE(cell.validated);  // 0.1 outside the CI, no allowance
+  cell.allowance = 0.15;
+  ScoreCell({}, &cell);
+  CHECK(cell.validated);
+  cell.allowance = 0.05;
+  ScoreCell({}, &cell);
+  CHECK_FALSE(cell.validated);
+  cell.predicted.value = 0.52;
+  ScoreCell({}, &cell);
+  CHECK(cell.validated);  // inside the CI
+}
+
+TEST_CASE("ScoreCell: oracle split into theory error and estimation error", "[unit][score]") {
+  Cell cell = Predicted("k/a", "t1", 0.7, 0.5, 0.45, 0.55);
+  CHECK(std::isnan(cell.theory_error));  // no oracle
+  cell.has_oracle = true;
+  cell.oracle_status = PredictionStatus::kPredicted;
+  cell.oracle_predicted.value = 0.55;
+  ScoreCell({}, &cell);
+  CHECK_THAT(cell.theory_error, WithinAbs(0.05, 1e-12));      // |0.55 - 0.5|
+  CHECK_THAT(cell.estimation_error, WithinAbs(0.15, 1e-12));  // |0.7 - 0.55|
+  cell.fit_status = FitStatus::kNotIdentifiable;              // no measurement: no theory error
+  ScoreCell({}, &cell);
+  CHECK(std::isnan(cell.theory_error));
+  CHECK_THAT(cell.estimation_error, WithinAbs(0.15, 1e-12));
+  cell.oracle_status = PredictionStatus::kNotApplicable;
+  ScoreCell({}, &cell);
+  CHECK(std::isnan(cell.estimation_error));
+
+  // Per theory: the means over cells with both errors.
+  Cell a = Predicted("k/a", "t1", 0.7, 0.5, 0.45, 0.55);
+  Cell b = Predicted("k/a", "t2", 0.3, 0.5, 0.45, 0.55);
+  for (Cell* c : {&a, &b}) {
+    c->has_oracle = true;
+    c->oracle_status = PredictionStatus::kPredicted;
+  }
+  a.oracle_predicted.value = 0.6;  // theory 0.1, estimation 0.1
+  b.oracle_predicted.value = 0.2;  // theory 0.3, estimation 0.1
+  ScoreCell({}, &a);
+  ScoreCell({}, &b);
+  const Leaderboard board = BuildLeaderboard({a, b, Predicted("k/a", "t3", 1, 1, 0.9, 1.1)}, "");
+  REQUIRE(board.rows.size() == 1);
+  CHECK(board.rows[0].oracle_cells == 2);
+  CHECK_THAT(board.rows[0].mean_theory_error, WithinAbs(0.2, 1e-12));
+  CHECK_THAT(board.rows[0].mean_estimation_error, WithinAbs(0.1, 1e-12));
+}
+
+TEST_CASE("BuildLeaderboard: aggregates and paired skill per theory", "[unit][score]") {
   std::vector<Cell> cells = {
       // baseline: errors 0.2 (t1), 0.4 (t2), 0.6 (t3)
       Predicted("baseline/const", "t1", 0.7, 0.5, 0.4, 0.6),
@@ -99,13 +206,19 @@ TEST_CASE("BuildLeaderboard: aggregates, paired skill, ranking") {
   };
   const Leaderboard board = BuildLeaderboard(cells, "baseline/const");
   REQUIRE(board.rows.size() == 4);
-  CHECK(board.rows[0].theory == "kernel/good");
-  CHECK(board.rows[1].theory == "rf/bad");
-  CHECK(board.rows[2].theory == "baseline/const");
+  auto row = [&](const std::string& name) -> const TheoryRow& {
+    for (const TheoryRow& r : board.rows) {
+      if (r.theory == name) return r;
+    }
+    FAIL("no row " << name);
+    return board.rows.front();
+  };
+  // Three cells in three families: everyone is preliminary, and the never-scored theory last.
   CHECK(board.rows[3].theory == "zz/none");
-
-  const TheoryRow& good = board.rows[0];
-  CHECK(good.rank == 1);
+  CHECK(board.rows[3].ranking.standing == Standing::kUnscored);
+  const TheoryRow& good = row("kernel/good");
+  CHECK(good.ranking.standing == Standing::kPreliminary);
+  CHECK(good.ranking.rank == 0);
   CHECK(good.family == "kernel");
   CHECK(good.cells_total == 3);
   CHECK(good.cells_applicable == 2);
@@ -118,8 +231,7 @@ TEST_CASE("BuildLeaderboard: aggregates, paired skill, ranking") {
   CHECK_THAT(good.skill, WithinAbs(0.75, 1e-12));
   CHECK(std::isnan(good.mean_curve_error));
 
-  const TheoryRow& bad = board.rows[1];
-  CHECK(bad.rank == 2);
+  const TheoryRow& bad = row("rf/bad");
   CHECK(bad.cells_total == 3);
   CHECK(bad.cells_applicable == 2);  // failed counts as applicable
   CHECK(bad.cells_scored == 1);
@@ -129,14 +241,13 @@ TEST_CASE("BuildLeaderboard: aggregates, paired skill, ranking") {
   // Paired over t3 only: 1 - 0.3 / 0.6.
   CHECK_THAT(bad.skill, WithinAbs(0.5, 1e-12));
 
-  const TheoryRow& baseline = board.rows[2];
-  CHECK(baseline.rank == 3);
+  const TheoryRow& baseline = row("baseline/const");
   CHECK_THAT(baseline.mean_abs_error, WithinAbs(0.4, 1e-12));
   CHECK_THAT(baseline.skill, WithinAbs(0.0, 1e-12));
   CHECK_THAT(baseline.coverage, WithinAbs(1.0, 1e-12));
 
-  const TheoryRow& none = board.rows[3];
-  CHECK(none.rank == 0);
+  const TheoryRow& none = row("zz/none");
+  CHECK(none.ranking.rank == 0);
   CHECK(none.cells_scored == 0);
   CHECK(std::isnan(none.mean_abs_error));
   CHECK(std::isnan(none.skill));
@@ -150,21 +261,20 @@ TEST_CASE("BuildLeaderboard: aggregates, paired skill, ranking") {
   CHECK(board.cells.back().theory == "rf/bad");
 }
 
-TEST_CASE("BuildLeaderboard: deterministic under input order and ties broken by name") {
+TEST_CASE("BuildLeaderboard: rows and cells do not depend on the input order", "[unit][score]") {
   std::vector<Cell> cells = {Predicted("b/x", "t1", 0.6, 0.5, 0.4, 0.6),
                              Predicted("a/x", "t1", 0.4, 0.5, 0.4, 0.6)};
   const Leaderboard one = BuildLeaderboard(cells, "none/x");
   std::swap(cells[0], cells[1]);
   const Leaderboard two = BuildLeaderboard(cells, "none/x");
   REQUIRE(one.rows.size() == 2);
-  CHECK(one.rows[0].theory == "a/x");  // equal MAE 0.1: by name
-  CHECK(one.rows[0].rank == 1);
-  CHECK(one.rows[1].rank == 2);
+  CHECK(one.rows[0].theory == "a/x");  // equal standing: by name
   CHECK(two.rows[0].theory == one.rows[0].theory);
   CHECK(std::isnan(one.rows[0].skill));  // the baseline has no cells
+  CHECK(one.cells.front().theory == two.cells.front().theory);
 }
 
-TEST_CASE("BuildLeaderboard: mean curve error over cells with a curve") {
+TEST_CASE("BuildLeaderboard: mean curve error over cells with a curve", "[unit][score]") {
   Cell a = Predicted("k/a", "t1", 0.5, 0.5, 0.4, 0.6);
   a.predicted_curve = {std::exp(0.2)};
   ScoreCell({1.0}, &a);
