@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "datasets/generators/superposition_toy_data.h"
 #include "harness/learners/superposition_toy.h"
 
 namespace scalebench {

@@ -1,19 +1,16 @@
 // The superposition toy model of Elhage et al. 2022 as trained by Liu, Liu & Gore 2025
 // ("Superposition Yields Robust Neural Scaling", arXiv:2505.10465; lit-language.md 2.1-2.2):
 //   y = ReLU(x W W^T + b),  W: n x m (row W_i is feature i's vector), b: n,
-// on sparse data x_i = u_i v_i, u_i ~ Bernoulli(p_i), v_i ~ U(0, 2), p_i ~ i^-alpha normalised to
-// sum 1 (one active feature per sample on average), MSE loss averaged over batch and features.
-// Training is the authors' recipe (exp/exp-10.py, exp/adamw.py): fresh batch every step, W init
-// N(0, 1/m), b init N(0, 1), Adam (0.9, 0.999, 1e-8) with a SIGNED decoupled weight decay gamma on
-// W only, applied before the Adam update at the step's rate eta:
+// on the sparse data of datasets/generators/superposition_toy_data.h, MSE loss averaged over batch
+// and features. Training is the authors' recipe (exp/exp-10.py, exp/adamw.py): fresh batch every
+// step, W init N(0, 1/m), b init N(0, 1), Adam (0.9, 0.999, 1e-8) with a SIGNED decoupled weight
+// decay gamma on W only, applied before the Adam update at the step's rate eta:
 //   gamma >= 0:  W <- W (1 - eta gamma)                       (weak superposition)
 //   gamma <  0:  W_i <- W_i + eta gamma W_i (1 - 1/(|W_i| + eps))  (pulls rows to unit norm:
 //                                                                  strong superposition)
-// and a learning-rate schedule (LearningRateSchedule: warm-up, cosine to a floor).
-//
-// Forward and backward are by hand. A batch is kept sparse (a list of active (row, feature,
-// value) entries, ~1 per row), so x W and the x^T part of the W gradient cost O(B m); the three
-// dense products Z = H W^T, G W and G^T H (B x n x m each) carry the cost.
+// and a learning-rate schedule (LearningRateSchedule: warm-up, cosine to a floor). Forward and
+// backward are by hand: x W and the x^T part of the W gradient cost O(B m) on the sparse batch;
+// the three dense products Z = H W^T, G W and G^T H (B x n x m each) carry the cost.
 //
 // Usage:
 //   SuperpositionToyOptions options;  options.width = 16;  options.weight_decay = -1.0;
@@ -31,40 +28,10 @@
 #include <vector>
 
 #include "datasets/generators/random.h"
+#include "datasets/generators/superposition_toy_data.h"
 #include "harness/learners/adam.h"
 
 namespace scalebench {
-
-// A batch of `rows` samples, stored as its nonzero entries x[row[k], feature[k]] = value[k].
-// Every (row, feature) pair occurs at most once.
-struct SparseBatch {
-  int rows = 0;
-  std::vector<int> row;
-  std::vector<int> feature;
-  std::vector<float> value;
-
-  std::size_t entries() const { return row.size(); }
-  void Clear(int num_rows);
-};
-
-// The data source: feature i = 1..n active with probability p_i = i^-alpha / sum_j j^-alpha
-// (any alpha >= 0), value U(0, 2) when active.
-class SuperpositionToyData {
- public:
-  // Precondition: features >= 1, alpha >= 0 and finite.
-  SuperpositionToyData(int features, double alpha);
-
-  int features() const { return int(probability_.size()); }
-  // p_i, index 0 = feature 1.
-  const std::vector<double>& probabilities() const { return probability_; }
-  // Draws `rows` samples into *out. Per feature the active rows are found by geometric skips
-  // (gaps ~ Geometric(p_i)), so a batch costs O(n + entries) random numbers, not O(B n).
-  void Sample(Xoshiro256pp& rng, int rows, SparseBatch* out) const;
-
- private:
-  std::vector<double> probability_;
-  std::vector<double> log_not_active_;  // log(1 - p_i), for the geometric gaps
-};
 
 // The model and its hand-written loss and gradient; Scalar = float for training, double for the
 // gradient check. Workspaces are kept between calls (no allocation once the batch size is fixed).

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <omp.h>
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -351,7 +350,9 @@ int RunSuite(const RunOptions& options,
     *error = "no target selected (suite '" + options.suite + "' is empty)";
     return 2;
   }
-  Eigen::setNbThreads(options.threads);
+  // Eigen reads its thread count from omp_get_max_threads(), per thread (the run loop sets it per
+  // worker, a target may lower it inside a run); a process-wide Eigen::setNbThreads would override
+  // both.
   omp_set_num_threads(options.threads);
 
   Stopwatch watch;

@@ -1,8 +1,9 @@
-// The superposition toy (harness/learners/superposition_toy.h) and its target
-// (harness/targets/superposition_toy.h): hand-written gradients against central differences, the
-// signed weight decay and AdamW steps against hand-computed values, the data generator's
-// frequencies, the regime diagnostics on hand-built W, a short training run in each regime, and
-// option validation. The theory formulas are tested in tests/theories/superposition_test.cc.
+// The superposition toy's learner (harness/learners/superposition_toy.h) and data
+// (datasets/generators/superposition_toy_data.h): hand-written gradients against central
+// differences, the signed weight decay and AdamW steps against hand-computed values, the data
+// generator's frequencies, the regime diagnostics on hand-built W, a short training run in each
+// regime, and option validation. The target is tested in superposition_toy_target_test.cc, the
+// theory formulas in tests/theories/superposition_test.cc.
 #include "harness/learners/superposition_toy.h"
 
 #include <algorithm>
@@ -12,8 +13,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "harness/targets/superposition_toy.h"
 
 namespace scalebench {
 namespace {
@@ -42,7 +41,7 @@ double SmallestAbsPreActivation(const SuperpositionToyModel<double>& model,
   return z.cwiseAbs().minCoeff();
 }
 
-TEST_CASE("toy gradient matches central differences (double)", "[superposition_toy]") {
+TEST_CASE("toy gradient matches central differences (double)", "[superposition_toy][unit]") {
   const SparseBatch batch = HandBatch();
   SuperpositionToyModel<double> model(6, 3);
   Xoshiro256pp rng(11);
@@ -76,7 +75,7 @@ TEST_CASE("toy gradient matches central differences (double)", "[superposition_t
   CHECK(grad_b.cwiseAbs().minCoeff() == 0.0);
 }
 
-TEST_CASE("float model agrees with the checked double model", "[superposition_toy]") {
+TEST_CASE("float model agrees with the checked double model", "[superposition_toy][unit]") {
   // The training model is float32: its loss and gradients on a real batch equal the double
   // instantiation's (the one checked by finite differences) to float rounding.
   const SuperpositionToyData data(64, 1.2);
@@ -101,7 +100,7 @@ TEST_CASE("float model agrees with the checked double model", "[superposition_to
   CHECK(exact.EvaluateLoss(batch, 50) == Approx(loss_exact).epsilon(1e-12));
 }
 
-TEST_CASE("signed weight decay: hand-computed steps of both signs", "[superposition_toy]") {
+TEST_CASE("signed weight decay: hand-computed steps of both signs", "[superposition_toy][unit]") {
   Eigen::MatrixXd w(2, 2);
   w << 3.0, 4.0,  // norm 5
       0.3, 0.4;   // norm 0.5
@@ -129,7 +128,7 @@ TEST_CASE("signed weight decay: hand-computed steps of both signs", "[superposit
   }
 }
 
-TEST_CASE("Adam: two hand-computed steps", "[superposition_toy]") {
+TEST_CASE("Adam: two hand-computed steps", "[superposition_toy][unit]") {
   // g1 = 1: m = 0.1, v = 0.001, corrected 1 and 1: x -= lr / (1 + eps). g2 = -2: m = -0.11,
   // v = 0.004999, corrections 0.19 and 0.001999: step -lr * (-0.578947) / (1.581376 + eps)
   // = +0.36610352472 lr.
@@ -146,7 +145,8 @@ TEST_CASE("Adam: two hand-computed steps", "[superposition_toy]") {
   CHECK(x(0) == Approx(x1 + 0.1 * 0.36610352472).epsilon(1e-10));
 }
 
-TEST_CASE("one AdamW training step: decay, then Adam, as hand-computed", "[superposition_toy]") {
+TEST_CASE("one AdamW training step: decay, then Adam, as hand-computed",
+          "[superposition_toy][unit]") {
   // The first Adam step moves each entry by -eta g / (|g| + eps) (m_hat = g, v_hat = g^2); the
   // decay acts first on the current W. Rebuild the step from the same streams as the trainer.
   SuperpositionToyOptions options;
@@ -190,10 +190,15 @@ TEST_CASE("one AdamW training step: decay, then Adam, as hand-computed", "[super
   CHECK(checked > 64);
 }
 
-TEST_CASE("data generator: p_i ~ i^-alpha summing to 1, values U(0, 2)", "[superposition_toy]") {
+TEST_CASE("data generator: p_i ~ i^-alpha summing to 1, values U(0, 2)",
+          "[superposition_toy][unit]") {
   const SuperpositionToyData data(5, 1.0);
   const double h5 = 1.0 + 1.0 / 2 + 1.0 / 3 + 1.0 / 4 + 1.0 / 5;
   for (int i = 0; i < 5; ++i) CHECK(data.probabilities()[i] == Approx(1.0 / ((i + 1) * h5)));
+  // Tail mass beyond the m most frequent: (1/4 + 1/5) / H_5 for m = 3; all of it for m = 0.
+  CHECK(data.TailMass(3) == Approx((1.0 / 4 + 1.0 / 5) / h5));
+  CHECK(data.TailMass(0) == Approx(1.0));
+  CHECK(data.TailMass(5) == 0.0);
   SparseBatch batch;
   Xoshiro256pp rng(5);
   const int rows = 200000;
@@ -222,7 +227,7 @@ TEST_CASE("data generator: p_i ~ i^-alpha summing to 1, values U(0, 2)", "[super
   CHECK(sum_v2 / entries == Approx(4.0 / 3.0).margin(0.01));
 }
 
-TEST_CASE("regime diagnostics on hand-built W", "[superposition_toy]") {
+TEST_CASE("regime diagnostics on hand-built W", "[superposition_toy][unit]") {
   SECTION("orthonormal rows: all represented, no overlap") {
     const Eigen::MatrixXd w = Eigen::MatrixXd::Identity(3, 3);
     const auto d = MeasureSuperposition(w);
@@ -259,7 +264,7 @@ TEST_CASE("regime diagnostics on hand-built W", "[superposition_toy]") {
   }
 }
 
-TEST_CASE("the decay's sign sets the regime in a short run", "[superposition_toy]") {
+TEST_CASE("the decay's sign sets the regime in a short run", "[superposition_toy][unit]") {
   // n = 64, m = 8, 1500 steps: the negative decay keeps every row near unit norm (phi ~ 1); the
   // positive one lets the rare features' rows decay (phi well below 1).
   const SuperpositionToyData data(64, 1.5);
@@ -285,7 +290,7 @@ TEST_CASE("the decay's sign sets the regime in a short run", "[superposition_toy
   CHECK(weak.test_loss[0] < 0.5 * (4.0 / 3.0) / 64);
 }
 
-TEST_CASE("toy options: errors name the field", "[superposition_toy]") {
+TEST_CASE("toy options: errors name the field", "[superposition_toy][unit]") {
   std::string error;
   SuperpositionToyOptions options;
   CHECK(options.IsValid(&error));
@@ -309,122 +314,6 @@ TEST_CASE("toy options: errors name the field", "[superposition_toy]") {
   options.schedule = {1e-2, 0, 10, 1.0};
   CHECK_FALSE(TrainSuperpositionToy(options, {5, 20}, test, &result, &error));
   CHECK(error.find("checkpoints") != std::string::npos);
-}
-
-TEST_CASE("target options: errors name the field", "[superposition_toy][target]") {
-  std::string error;
-  SuperpositionToyTargetOptions options;
-  CHECK(options.IsValid(&error));
-  auto expect = [&](const SuperpositionToyTargetOptions& o, const std::string& field) {
-    std::string message;
-    CHECK_FALSE(o.IsValid(&message));
-    CHECK(message.find(field) != std::string::npos);
-  };
-  auto o = options;
-  o.weight_decay = 0.0;
-  expect(o, "weight_decay");
-  o = options;
-  o.widths = {4, 300};  // >= features = 256
-  expect(o, "widths");
-  o = options;
-  o.widths = {8, 4};
-  expect(o, "widths");
-  o = options;
-  o.step_checkpoints = {100, 50};
-  expect(o, "step_checkpoints");
-  o = options;
-  o.steps_width = 0;
-  expect(o, "steps_width");
-  o = options;
-  o.seeds = 0;
-  expect(o, "seeds");
-  o = options;
-  o.alpha = -0.5;
-  expect(o, "alpha");
-  o = options;
-  o.test_samples = 1;
-  expect(o, "test_samples");
-}
-
-TEST_CASE("target: both designs train, carry diagnostics and are deterministic",
-          "[superposition_toy][target]") {
-  SuperpositionToyTargetOptions options;
-  options.alpha = 1.5;
-  options.weight_decay = -1.0;
-  options.features = 16;
-  options.batch_size = 32;
-  options.widths = {2, 4};
-  options.width_steps = 60;
-  options.steps_width = 4;
-  options.step_checkpoints = {20, 40};
-  options.steps_warmup = 5;
-  options.seeds = 2;
-  options.test_samples = 200;
-  options.probe_samples = 20000;
-  REQUIRE(options.IsValid(nullptr));
-  SuperpositionToyTarget target(options);
-  CHECK(target.Describe().name == "superposition_toy/alpha1.5_strong");
-  const auto designs = target.Designs();
-  REQUIRE(designs.size() == 2);
-  CHECK(designs[0].axis == Axis::kWidth);
-  CHECK(designs[0].learner.optimizer == "adamw");
-  CHECK(designs[0].learner.weight_decay == -1.0);
-  CHECK(designs[1].axis == Axis::kSteps);
-  CHECK(designs[1].learner.steps == 40);
-  for (const AxisDesign& design : designs) {
-    const LearningCurve curve = target.Train(design, nullptr);
-    std::string error;
-    REQUIRE(curve.IsValid(&error));
-    REQUIRE(curve.diagnostics.size() == 2);
-    CHECK(curve.diagnostics[0].name == "phi_half");
-    CHECK(curve.diagnostics[1].name == "overlap_times_m");
-    for (const auto& diagnostic : curve.diagnostics) {
-      REQUIRE(diagnostic.values.size() == design.sizes.size());
-      CHECK(diagnostic.values[0].size() == 2);
-    }
-    const LearningCurve again = target.Train(design, nullptr);
-    CHECK(again.values == curve.values);
-  }
-  // A design of another axis is not trained.
-  AxisDesign data = designs[0];
-  data.axis = Axis::kData;
-  const LearningCurve none = target.Train(data, nullptr);
-  CHECK(std::isnan(none.values[0][0]));
-  // The profile's frequency_decay is the data's alpha.
-  const Profile profile = target.MeasureProfile(nullptr);
-  REQUIRE(profile.Has(Property::kFrequencyDecay));
-  CHECK(profile.Get(Property::kFrequencyDecay).value == Approx(1.5).margin(0.1));
-}
-
-}  // namespace
-}  // namespace scalebench
-
-namespace scalebench {
-namespace {
-
-TEST_CASE("registered variants: small ones in default, _full ones only in full",
-          "[superposition_toy][target]") {
-  const auto in = [](const std::vector<std::string>& names, const std::string& name) {
-    return std::find(names.begin(), names.end(), name) != names.end();
-  };
-  const auto defaults = TargetRegistry::Global().Suite("default");
-  const auto full = TargetRegistry::Global().Suite("full");
-  for (const char* alpha : {"1.2", "1.6", "2.0"}) {
-    for (const char* regime : {"weak", "strong"}) {
-      const std::string name = std::string("superposition_toy/alpha") + alpha + "_" + regime;
-      CHECK(in(defaults, name));
-      CHECK(in(full, name + "_full"));
-      CHECK_FALSE(in(defaults, name + "_full"));
-    }
-  }
-  std::string error;
-  const auto target =
-      TargetRegistry::Global().Create("superposition_toy/alpha0.8_weak_full", &error);
-  REQUIRE(target != nullptr);
-  const auto designs = target->Designs();
-  REQUIRE(designs.size() == 2);
-  CHECK(designs[0].learner.weight_decay > 0);
-  CHECK(designs[0].learner.features == 512);
 }
 
 }  // namespace
