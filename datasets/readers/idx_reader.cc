@@ -295,6 +295,14 @@ bool LoadFashionMnist(const std::string& split,
                       const ImageLoadOptions& options,
                       LabeledImages* out,
                       std::string* error) {
+  return LoadFashionMnist(kFashionMnistDir, split, options, out, error);
+}
+
+bool LoadFashionMnist(const std::string& dir,
+                      const std::string& split,
+                      const ImageLoadOptions& options,
+                      LabeledImages* out,
+                      std::string* error) {
   std::string prefix;
   if (split == "train") {
     prefix = "train";
@@ -303,9 +311,9 @@ bool LoadFashionMnist(const std::string& split,
   } else {
     return Fail("unknown Fashion-MNIST split '" + split + "': valid splits are train, test", error);
   }
-  const std::string dir = std::string(kFashionMnistDir) + "/" + prefix;
+  const std::string stem = dir + "/" + prefix;
   return LoadIdxImagesAndLabels(
-      dir + "-images-idx3-ubyte.gz", dir + "-labels-idx1-ubyte.gz", options, out, error);
+      stem + "-images-idx3-ubyte.gz", stem + "-labels-idx1-ubyte.gz", options, out, error);
 }
 
 }  // namespace scalebench

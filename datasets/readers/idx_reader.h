@@ -91,5 +91,12 @@ bool LoadFashionMnist(const std::string& split,
                       const ImageLoadOptions& options,
                       LabeledImages* out,
                       std::string* error);
+// The same from `dir`, a folder holding the four files under Debian's names
+// (train-images-idx3-ubyte.gz, ..., t10k-labels-idx1-ubyte.gz).
+bool LoadFashionMnist(const std::string& dir,
+                      const std::string& split,
+                      const ImageLoadOptions& options,
+                      LabeledImages* out,
+                      std::string* error);
 
 }  // namespace scalebench

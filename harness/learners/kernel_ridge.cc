@@ -365,15 +365,6 @@ bool ParseKernelKind(const std::string& name, KernelKind* out, std::string* erro
   return true;
 }
 
-bool KernelOptions::IsValid(std::string* error) const {
-  if (!(width > 0) || !std::isfinite(width)) {
-    std::ostringstream message;
-    message << "width = " << width << " must be finite and > 0";
-    return Fail(message.str(), error);
-  }
-  return true;
-}
-
 void KernelMatrix(const Eigen::MatrixXd& a,
                   const Eigen::MatrixXd& b,
                   const KernelOptions& options,

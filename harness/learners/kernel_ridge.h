@@ -69,6 +69,8 @@
 #include <string>
 #include <vector>
 
+#include "common/fields.h"
+
 namespace scalebench {
 
 enum class KernelKind { kRbf, kLaplace };
@@ -81,7 +83,12 @@ struct KernelOptions {
   KernelKind kind = KernelKind::kRbf;
   double width = 5.0;  // w > 0, in the units of the inputs
 
-  bool IsValid(std::string* error) const;
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("kind", kind);
+    f.Field("width", width).Above(0.0).Finite();
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 // out(i, j) = k(a_i, b_j) for the rows of a and b. Precondition: options valid, same columns.

@@ -17,6 +17,10 @@
 
 namespace scalebench {
 
+const char* ToString(MlpLoss loss) {
+  return loss == MlpLoss::kSquaredError ? "squared_error" : "softmax_cross_entropy";
+}
+
 bool MlpOptions::IsValid(std::string* error) const {
   std::ostringstream message;
   if (inputs < 1) {

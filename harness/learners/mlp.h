@@ -37,6 +37,7 @@
 namespace scalebench {
 
 enum class MlpLoss { kSoftmaxCrossEntropy, kSquaredError };
+const char* ToString(MlpLoss loss);  // "softmax_cross_entropy", "squared_error"
 
 struct MlpOptions {
   int inputs = 0;

@@ -1,81 +1,24 @@
-// The Fashion-MNIST targets (issue 3): kernel ridge regression with the RBF and Laplace kernels
-// ("fashion_mnist/rbf", "fashion_mnist/laplace") and ridge regression on random ReLU features
-// ("fashion_mnist/relu_features"), each with a heavier "_full" variant in the full suite; the
-// same kernels scored on held-out test images ("fashion_mnist/rbf_heldout" in the default suite,
-// "fashion_mnist/rbf_heldout_full" and "fashion_mnist/laplace_heldout_full" in the full suite);
-// and a one-hidden-layer MLP ("fashion_mnist/mlp", full suite, declared below).
+// The Fashion-MNIST kernel and random-feature targets (issue 3), on Debian's
+// dataset-fashion-mnist: kernel ridge with the RBF or Laplace kernel ("fashion_mnist/rbf",
+// "laplace", their "_full" variants, and the held-out "rbf_heldout", "rbf_heldout_full",
+// "laplace_heldout_full"), and ridge regression on random ReLU features
+// ("fashion_mnist/relu_features", "relu_features_full"; data and params axes). The MLP target is in
+// fashion_mnist_mlp.h, the data helpers in fashion_mnist_data.h.
 //
-// Two test designs (FashionMnistTest):
-//
-// POOL (kPool, the targets without "heldout"; the design that makes the kernel theories testable,
-// as Bordelon et al. 2020 do): the population is a fixed POOL of n images, the first n of
-// Debian's Fashion-MNIST training file (its order is already class-mixed). A training set of size
-// P is the first P entries of a uniform random permutation of the pool (seed j: its own stream;
-// the sizes of one curve are nested prefixes), and the test loss is the MSE over the whole pool,
-// the risk on the pool's empirical distribution. The kernel PCA of the pool
-// (datasets/probes/kernel_pca.h) is then that population's exact, complete spectrum and target
-// power (profile spectrum_complete = 1), and the one-hot label is a function of the pool image, so
-// the label noise is 0 by construction.
-// Why without replacement: i.i.d. draws (with replacement) repeat points, and for P/n >~ 0.2 the
-// measured MSE exceeds the self-consistent curve (RBF, n = 8000: -11% at P = 2607, -23% at 4000),
-// while prefixes of a permutation follow it within 4% up to P = n/2 (measured; see
-// tests/fashion_mnist/curve_check_test.cc). The deterministic equivalent describes distinct
-// samples: on n atoms with equal eigenvalues it gives E = 1 - P/n, the error of P distinct draws,
-// not the e^(-P/n) of P i.i.d. ones. `with_replacement` keeps the i.i.d. variant for comparison.
-// What the pool design does not measure: generalisation to unseen Fashion-MNIST images.
-//
-// HELD-OUT (kHeldOut, the issue's "test MSE on a fixed held-out set"): three disjoint parts of
-// Debian's files (FashionMnistLayout; the ranges are checked disjoint by IsValid and the tests):
-//   - training pool: the first `pool_size` images of the training file; a training set of size P
-//     is the first P entries of a uniform random permutation of it (seed j: its own stream, nested
-//     prefixes across sizes, as in the pool design);
-//   - test set: the first `tests` images of the t10k file, the same for every size and seed;
-//   - reference sample: the last `reference_size` images of the training file, never trained on
-//     (pool_size <= 60000 - reference_size). The profile is measured on it: kernel PCA of the
-//     learner's kernel (same probe and windows as the pool design, with the n/2 convergence
-//     check), spectrum_complete = 0 because the sample is not the population (full-curve theories
-//     then keep the top modes and continue the tail as the measured power laws,
-//     theories/internal/spectral.h), and the intrinsic dimension of its first
-//     `intrinsic_dimension_points` images.
-// The loss is the test MSE of unseen images, i.e. generalisation over the Fashion-MNIST
-// distribution, which is what the kernel theories describe when the spectrum is that of the data
-// distribution: here it is estimated from a finite sample, so the top modes are accurate and the
-// modes beyond ~n/10 are not (kernel_pca.h). label_noise_variance = 0 (stated, not measured):
-// every image of the files carries exactly one label, so the label is a function of the image;
-// confusable classes (shirt, T-shirt, pullover) make that function hard to learn (power in the
-// slow tail of the target spectrum), not noisy in the theories' sense.
-// Per seed the work is one Gram of the P_max training points, one Cholesky of it (every smaller
-// size uses the leading block of the factor, harness/learners/kernel_ridge.h) and one test x P_max
-// cross Gram; the training Gram is released once the solver holds it (peak resident memory
-// measured 5.7 GB at P_max = 16000 with the mixed-precision solver). Measured exponents and the
-// theories' scores: README, Fashion-MNIST section.
-//
-// Targets: one-hot 10-class vectors, not centred (the mean 0.1 per class lives mostly in the
-// near-constant top kernel mode). Loss "mse": squared error summed over the 10 outputs, averaged
-// over the test points (the pool, or the held-out test set); the target power in the profile is
-// summed over outputs in the same way.
-// Kernels and ridge: harness/learners/kernel_ridge.h (ridge on K + ridge I, widths in pixel units
-// of images scaled to [0, 1]). Random ReLU features (pool design only): phi_j(x) = sqrt(1/N)
-// relu(w_j . x), w_j ~ N(0, I / 784); ridge regression on them is kernel ridge with K = Phi Phi^T
-// (same ridge convention). The data axis of relu_features uses ONE fixed feature draw, the
-// probe's, so the profile is the spectrum of the learner's own finite-feature kernel; the params
-// axis (N at a fixed training size) draws new features and a new training set per seed.
-//
-// Profile (pool design): kernel PCA of the pool (eigenvalues, target power, b, a with the n/2
-// convergence check), the intrinsic dimension (TwoNN, datasets/probes/intrinsic_dimension.h) of
-// the pool's first `intrinsic_dimension_points` images, and label_noise_variance = 0 (see above).
-//
-// Missing data: the error names the Debian package (dataset-fashion-mnist), via the IDX reader.
+// Two test designs: kPool, where the population is a pool of n training images, training sets are
+// nested prefixes of a permutation of it and the loss is the MSE over the whole pool (the kernel
+// PCA of the pool is then the population's exact spectrum); and kHeldOut, with a training pool, a
+// fixed t10k test set and a reference sample for the profile, three disjoint parts of the files.
+// Why these designs, their conventions and the measured results: README.md, "Fashion-MNIST
+// kernels and features". A missing data file fails the profile and every run, naming the file.
 //
 // Usage (a registered target runs through `scalebench run --target fashion_mnist/rbf_heldout`):
-//   FashionMnistOptions options;
+//   FashionMnistKernelOptions options;          // the pool design of fashion_mnist/rbf
 //   options.test = FashionMnistTest::kHeldOut;
 //   options.pool_size = 56000;
-//   options.data_sizes = FashionMnistOptions::LogSizes(100, 4000, 8);
-//   std::string error;
-//   if (!options.IsValid(&error)) ...;  // names the offending field
-//   FashionMnistTarget target(options);
-//   LearningCurve curve = target.Train(target.Designs().front(), progress);
+//   options.data_sizes = SizeGrid::Log(100, 4000, 8);
+//   FashionMnistKernelTarget target(options);
+//   LearningCurve curve = testing::TrainCurve(target, target.Designs().front());
 #pragma once
 
 #include <cstdint>
@@ -83,174 +26,168 @@
 #include <vector>
 
 #include "harness/learners/kernel_ridge.h"
-#include "harness/learners/mlp.h"
+#include "harness/targets/fashion_mnist_data.h"
 #include "harness/targets/target.h"
 
 namespace scalebench {
 
-enum class FashionMnistLearner { kKernelRidge, kReluFeatures };
-
-// What the test loss measures (see the file comment).
+// What the test loss of the kernel targets measures.
 enum class FashionMnistTest {
   kPool,     // the MSE over the whole pool, the population of the training draws
   kHeldOut,  // the MSE on the first `tests` t10k images, never trained on
 };
 const char* ToString(FashionMnistTest test);  // "pool", "held_out"
 
-// The Fashion-MNIST training file holds 60000 images, the t10k file 10000.
-inline constexpr int kFashionMnistTrainImages = 60000;
-inline constexpr int kFashionMnistTestImages = 10000;
-
-// A half-open range [begin, end) of items of one of Debian's two Fashion-MNIST files.
-struct FashionMnistRange {
-  std::string split = "train";  // "train" or "test" (t10k), as LoadFashionMnist names them
-  int begin = 0;
-  int end = 0;
-
-  int size() const { return end - begin; }
-  // True when both ranges hold an item in common (same file, intersecting ranges).
-  bool Overlaps(const FashionMnistRange& other) const;
-};
-
-// Where a target's images come from. The loaders read exactly these ranges, so checking them
-// disjoint checks the data the target uses. Unused parts are empty ranges.
-struct FashionMnistLayout {
-  FashionMnistRange training;    // the pool from which the training sets are drawn
-  FashionMnistRange validation;  // early stopping (the MLP only)
-  FashionMnistRange tests;       // the test set (the pool design: the pool itself)
-  FashionMnistRange reference;   // the profile's sample (the pool design: the pool itself)
-};
-
-struct FashionMnistOptions {
-  std::string name = "fashion_mnist/rbf";
-  std::vector<std::string> suites = {"default", "full"};
-  FashionMnistLearner learner = FashionMnistLearner::kKernelRidge;
-  KernelOptions kernel;  // kernel ridge only
+struct FashionMnistKernelOptions {
+  // The folder of the four IDX files. Both: the runs and the profile are functions of the files'
+  // contents, which the keys cannot see, so a different folder is a different key (a copy of the
+  // data elsewhere recomputes rather than trusting that it holds the same images).
+  std::string data_dir = kFashionMnistDir;
+  FashionMnistTest test = FashionMnistTest::kPool;
+  KernelOptions kernel;  // rbf, w = 5 (pixel units of images in [0, 1])
   double ridge = 1e-2;   // on K + ridge I
   // kPool: n, the population and the test set. kHeldOut: the training pool, the first pool_size
   // training images (<= 60000 - reference_size).
-  int pool_size = 4000;
-  // Training draws: i.i.d. with replacement (the theory's i.i.d. assumption on the pool's
-  // empirical measure), or without (distinct points, nested prefixes of a permutation); see the
-  // file comment for why without is the default.
+  int pool_size = 2000;
+  // Training draws i.i.d. with replacement (kept for comparison), or without (distinct points,
+  // prefixes of a permutation: what the theories describe; README).
   bool with_replacement = false;
-  std::vector<double> data_sizes;  // P, increasing integers, <= pool_size without replacement
+  SizeGrid data_sizes = SizeGrid::Log(50, 1000, 8);  // <= pool_size without replacement
   int seeds = 5;
-  // relu_features: N of the data axis (fixed), the swept N of the params axis and its fixed P.
-  int features = 4000;
-  std::vector<double> param_sizes;
-  int params_train_size = 2000;
   std::uint64_t seed_base = 20261122;
   int intrinsic_dimension_points = 2000;  // <= the profile's sample (pool or reference)
-  // The test design; kHeldOut supports kernel ridge only.
-  FashionMnistTest test = FashionMnistTest::kPool;
-  int tests = 5000;           // kHeldOut: the first `tests` t10k images, in [100, 10000]
-  int reference_size = 4000;  // kHeldOut: the last images of the training file, >= 200
+  int tests = 5000;                       // kHeldOut: the first `tests` t10k images
+  int reference_size = 4000;              // kHeldOut: the last images of the training file
 
-  // Ceres-style: false with the offending field, its value and the constraint in *error.
-  bool IsValid(std::string* error) const;
-  // The ranges of the files this target reads (precondition: IsValid()).
+  template <typename Fields>
+  void Visit(Fields& f) {
+    const bool held_out = test == FashionMnistTest::kHeldOut;
+    const int sample = held_out ? reference_size : pool_size;
+    f.Both("data_dir", data_dir).NotEmpty();
+    f.Both("test", test);
+    f.Both("kernel", kernel);
+    f.Curve("ridge", ridge).Above(0.0).Finite();
+    f.Both("pool_size", pool_size).AtLeast(100).AtMost(kFashionMnistTrainImages);
+    f.Curve("with_replacement", with_replacement);
+    f.Design("data_sizes", data_sizes)
+        .Check(with_replacement || data_sizes.empty() || data_sizes.back() <= pool_size,
+               "<= pool_size = " + std::to_string(pool_size) + " (draws without replacement)");
+    f.Design("seeds", seeds).AtLeast(1);
+    f.Curve("seed_base", seed_base);
+    f.Profile("intrinsic_dimension_points", intrinsic_dimension_points)
+        .AtLeast(100)
+        .Check(intrinsic_dimension_points <= sample,
+               std::string("<= ") + (held_out ? "reference_size" : "pool_size") + " = " +
+                   std::to_string(sample) + " (the profile's sample)");
+    f.Curve("tests", tests)
+        .Check(!held_out || (tests >= 100 && tests <= kFashionMnistTestImages),
+               "in [100, 10000] (the first images of t10k)");
+    f.Profile("reference_size", reference_size)
+        .Check(!held_out || reference_size >= 200,
+               ">= 200 (the n/2 convergence check of the kernel PCA needs a fit window)")
+        .Check(!held_out || pool_size + reference_size <= kFashionMnistTrainImages,
+               "<= 60000 - pool_size = " + std::to_string(kFashionMnistTrainImages - pool_size) +
+                   " (the reference sample, the last training images, must not overlap the "
+                   "training pool)");
+  }
+
+  // The ranges of the files the target reads (precondition: valid).
   FashionMnistLayout Layout() const;
-  // `count` sizes log-spaced from `lo` to `hi`, rounded to integers.
-  static std::vector<double> LogSizes(double lo, double hi, int count);
 };
 
-class FashionMnistTarget final : public Target {
+class FashionMnistKernelTarget final : public TargetWith<FashionMnistKernelOptions> {
  public:
-  // Precondition: options.IsValid().
-  explicit FashionMnistTarget(const FashionMnistOptions& options) : options_(options) {}
+  using TargetWith::TargetWith;
 
   TargetInfo Describe() const override;
   std::vector<AxisDesign> Designs() const override;
-  Profile MeasureProfile(const ProgressFn& progress) const override;
-  LearningCurve Train(const AxisDesign& design, const ProgressFn& progress) const override;
-  std::string CacheKeyMaterial() const override;
+  ProfileResult MeasureProfile(const RunContext& context) const override;
+  // Loads the pool (and its Gram in the pool design, the test set in the held-out design).
+  bool Prepare(const AxisDesign& design,
+               const RunContext& context,
+               std::unique_ptr<const DesignData>* data,
+               std::string* error) const override;
+  // One seed: its permutation of the pool, the loss at every size (nested prefixes).
+  RunResult Run(const AxisDesign& design,
+                const RunPoint& point,
+                const DesignData* data,
+                const RunContext& context) const override;
+  // No oracle (nullopt): in the pool design the measured profile already is the population's
+  // exact spectrum (kernel PCA of the whole pool), and there is no generating b or a to compare
+  // its fitted decays with; held out, the population spectrum is unknown (the kernel PCA of a
+  // larger sample would be another estimate, not an oracle). See the .cc for the cost argument.
 
-  // The learner kind of the data axis, e.g. "kernel_ridge_rbf_w5" (the width is part of the
-  // name until LearnerSpec has a kernel-width field).
+  // "kernel_ridge_rbf_w5": the learner kind (the width is part of the name until LearnerSpec has
+  // a kernel-width field).
   std::string LearnerKind() const;
-  // The pool (pool_size x 784 in [0, 1]) and its one-hot targets (pool_size x 10).
-  bool LoadPool(Eigen::MatrixXd* images, Eigen::MatrixXd* one_hot, std::string* error) const;
-  // The kernel matrix of the data axis on the pool (kernel, or Phi Phi^T of the probe features).
-  void PoolGram(const Eigen::MatrixXd& images, Eigen::MatrixXd* gram) const;
-  const FashionMnistOptions& options() const { return options_; }
-
- private:
-  LearningCurve TrainData(const AxisDesign& design, const ProgressFn& progress) const;
-  LearningCurve TrainHeldOut(const AxisDesign& design,
-                             const std::vector<int>& sizes,
-                             const ProgressFn& progress) const;
-  LearningCurve TrainParams(const AxisDesign& design, const ProgressFn& progress) const;
-  // The pool indices of seed `seed`'s training set on the data axis (prefixes give the sizes).
-  std::vector<int> DataDraws(std::uint64_t seed, int count) const;
-
-  FashionMnistOptions options_;
 };
 
-// "fashion_mnist/mlp" (full suite): a one-hidden-layer ReLU MLP (harness/learners/mlp.h, float32,
-// Adam at a constant rate), the neural learner of issue 3, trained in the held-out design of the
-// kernel targets so that their predictions can be scored against a network that learns features.
-// Layout of Debian's files (FashionMnistLayout, disjoint): the training pool is the first
-// `train_pool` training images, the validation split the next `validation`, the reference sample
-// the last `reference_size`; the test set the first `tests` t10k images. Seed j draws its training
-// sets as nested prefixes of its own permutation of the pool (as the kernel targets do), and its
-// own initialisation and batch order for each size.
-// Loss (`loss`): kSquaredError (default) trains on the one-hot targets with the squared error and
-// reports "mse", the test squared error summed over the 10 outputs and averaged over the test
-// images: the loss of the kernel targets, in the units of the kernel theories' curves (which the
-// softmax cross-entropy is not: they predict a squared error). kSoftmaxCrossEntropy keeps the
-// classifier's loss ("cross_entropy_nats") for comparison.
-// Early stopping: after each epoch the validation loss (the training loss's kind) is measured,
-// training stops after `patience` epochs without improvement, and the best epoch's weights are
-// scored on the test set. The curve is fitted as E + A P^-alpha (E >= 0 free): at a fixed width
-// the error need not tend to 0.
-// Profile: the kernel PCA of the reference sample with `reference_kernel` (by default the RBF
-// kernel of fashion_mnist/rbf, w = 5; the same probe and sample as fashion_mnist/rbf_heldout_full),
-// spectrum_complete = 0, the intrinsic dimension of its first `intrinsic_dimension_points` images
-// and label_noise_variance = 0 (each image carries one label). The MLP's own kernel (its NTK or
-// after-training kernel) is NOT measured: the spectral theories read the RBF reference spectrum
-// as a proxy for it. The declared spec carries the hidden width as `features` (as the other MLP
-// targets do), so theories that assume no feature bottleneck say n/a on their own terms.
-struct FashionMnistMlpOptions {
-  std::string name = "fashion_mnist/mlp";
-  std::vector<std::string> suites = {"full"};
-  int hidden = 256;
-  MlpLoss loss = MlpLoss::kSquaredError;
-  double learning_rate = 1e-3;
-  int batch = 128;
-  int max_epochs = 40;
-  int patience = 4;
-  std::vector<double> data_sizes;  // increasing integers <= train_pool
+// Random ReLU features phi_j(x) = relu(w_j . x) / sqrt(N), w_j ~ N(0, I / 784), ridge on
+// K = Phi Phi^T + ridge I, in the pool design. The data axis uses ONE fixed draw of `features`
+// features, the profile's, so the profile is the spectrum of the learner's own kernel; the params
+// axis (N at a fixed training size) draws new features and a new training set per seed.
+struct FashionMnistReluOptions {
+  std::string data_dir = kFashionMnistDir;  // Both, as in FashionMnistKernelOptions
+  double ridge = 1e-3;
+  int pool_size = 2000;  // n, the population and the test set
+  bool with_replacement = false;
+  int features = 2000;  // N of the data axis (and of the profile's kernel)
+  SizeGrid data_sizes = SizeGrid::Log(50, 1000, 8);
+  SizeGrid param_sizes = SizeGrid::Log(25, 2000, 8);  // the swept N, <= features
+  int params_train_size = 1000;                       // P of the params axis
   int seeds = 5;
-  int train_pool = 47000;
-  int validation = 5000;
-  int tests = 5000;
-  int reference_size = 8000;
-  KernelOptions reference_kernel;  // rbf, w = 5
-  int intrinsic_dimension_points = 2000;
-  std::uint64_t seed_base = 20261123;
+  std::uint64_t seed_base = 20261122;
+  int intrinsic_dimension_points = 2000;  // <= pool_size
 
-  // Ceres-style: false with the offending field, its value and the constraint in *error.
-  bool IsValid(std::string* error) const;
-  // The ranges of the files this target reads (precondition: IsValid()).
-  FashionMnistLayout Layout() const;
-  // "mse" or "cross_entropy_nats", the loss name of the curve.
-  const char* LossName() const;
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Both("data_dir", data_dir).NotEmpty();
+    f.Curve("ridge", ridge).Above(0.0).Finite();
+    f.Both("pool_size", pool_size).AtLeast(100).AtMost(kFashionMnistTrainImages);
+    f.Curve("with_replacement", with_replacement);
+    f.Both("features", features).AtLeast(1);
+    f.Design("data_sizes", data_sizes)
+        .Check(with_replacement || data_sizes.empty() || data_sizes.back() <= pool_size,
+               "<= pool_size = " + std::to_string(pool_size) + " (draws without replacement)");
+    f.Design("param_sizes", param_sizes)
+        .Check(param_sizes.empty() || param_sizes.back() <= features,
+               "<= features = " + std::to_string(features));
+    f.Curve("params_train_size", params_train_size)
+        .AtLeast(1)
+        .Check(with_replacement || params_train_size <= pool_size,
+               "<= pool_size = " + std::to_string(pool_size) + " (draws without replacement)");
+    f.Design("seeds", seeds).AtLeast(1);
+    f.Both("seed_base", seed_base);  // also draws the profile's features
+    f.Profile("intrinsic_dimension_points", intrinsic_dimension_points)
+        .AtLeast(100)
+        .Check(intrinsic_dimension_points <= pool_size,
+               "<= pool_size = " + std::to_string(pool_size));
+  }
 };
 
-class FashionMnistMlpTarget final : public Target {
+class FashionMnistReluTarget final : public TargetWith<FashionMnistReluOptions> {
  public:
-  // Precondition: options.IsValid().
-  explicit FashionMnistMlpTarget(const FashionMnistMlpOptions& options) : options_(options) {}
+  using TargetWith::TargetWith;
+
   TargetInfo Describe() const override;
   std::vector<AxisDesign> Designs() const override;
-  Profile MeasureProfile(const ProgressFn& progress) const override;
-  LearningCurve Train(const AxisDesign& design, const ProgressFn& progress) const override;
-  std::string CacheKeyMaterial() const override;
-  const FashionMnistMlpOptions& options() const { return options_; }
+  ProfileResult MeasureProfile(const RunContext& context) const override;
+  // Loads the pool (data axis: and the Gram of the fixed features on it).
+  bool Prepare(const AxisDesign& design,
+               const RunContext& context,
+               std::unique_ptr<const DesignData>* data,
+               std::string* error) const override;
+  // One seed: data axis, its permutation of the pool; params axis, its features and training
+  // set; the loss at every size (nested prefixes of sizes or features).
+  RunResult Run(const AxisDesign& design,
+                const RunPoint& point,
+                const DesignData* data,
+                const RunContext& context) const override;
+  // No oracle, as for the kernel pool design (the measured profile is the exact spectrum of the
+  // learner's own finite-feature kernel on the pool).
 
- private:
-  FashionMnistMlpOptions options_;
+  // Phi Phi^T / N of the data axis's fixed features on `images` (the profile's kernel too).
+  void PoolGram(const Eigen::MatrixXd& images, Eigen::MatrixXd* gram) const;
 };
 
 }  // namespace scalebench

@@ -4,10 +4,10 @@
 //
 // Hidden (Catch2 tag "[.]"): it takes about a minute (a dsyevd of 8000 x 8000 and 5 seeds of a
 // 4000 x 4000 Cholesky). Run it with
-//   build/realdata/tests/fashion_mnist_tests "[curve_check]" -s
+//   build/release/tests/fashion_mnist_tests "[curve_check]" -s
 // SCALEBENCH_FM_POOL=4000 runs a cheaper pool (P then up to 2000); SCALEBENCH_FM_REPLACEMENT=1
 // draws the training points with replacement (the theory then fails at P/n >~ 0.2, see
-// harness/targets/fashion_mnist.h).
+// README.md, "Fashion-MNIST kernels and features").
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +16,7 @@
 
 #include "datasets/probes/kernel_pca.h"
 #include "harness/targets/fashion_mnist.h"
+#include "harness/targets/testing/train.h"
 #include "theories/internal/spectral.h"
 #include "theories/registry.h"
 
@@ -28,22 +29,22 @@ TEST_CASE(
     "[.][curve_check]") {
   const char* env = std::getenv("SCALEBENCH_FM_POOL");
   const int pool = env != nullptr ? std::atoi(env) : 8000;
-  FashionMnistOptions options;
-  options.name = "fashion_mnist/rbf_check";
+  FashionMnistKernelOptions options;
   options.kernel.kind = KernelKind::kRbf;
   options.kernel.width = 5.0;
   options.ridge = 1e-2;
   options.pool_size = pool;
-  options.data_sizes = FashionMnistOptions::LogSizes(200, pool / 2, 8);
+  options.data_sizes = SizeGrid::Log(200, pool / 2, 8);
   options.seeds = 5;
   options.with_replacement = std::getenv("SCALEBENCH_FM_REPLACEMENT") != nullptr;
   std::string error;
-  REQUIRE(options.IsValid(&error));
-  FashionMnistTarget target(options);
+  REQUIRE(ValidateFields(options, &error));
+  FashionMnistKernelTarget target(options);
 
   Eigen::MatrixXd images, y, gram;
-  REQUIRE(target.LoadPool(&images, &y, &error));
-  target.PoolGram(images, &gram);
+  REQUIRE(LoadFashionMnistRange(
+      options.data_dir, options.Layout().training, &images, &y, nullptr, &error));
+  KernelMatrix(images, images, options.kernel, &gram);
   KernelPcaOptions pca_options;
   pca_options.convergence_check = false;
   KernelPcaResult pca;
@@ -54,13 +55,13 @@ TEST_CASE(
   profile.Set(Property::kLabelNoiseVariance, {0.0, 0.0, "pool: deterministic labels"});
 
   const AxisDesign design = target.Designs().front();
-  const LearningCurve curve = target.Train(design, nullptr);
+  const LearningCurve curve = testing::TrainCurve(target, design);
 
   // (i) The registered theory, as the leaderboard runs it (tail continuation past n/10).
   auto theory = TheoryRegistry::Global().Create("kernel/self_consistent_curve", &error);
   REQUIRE(theory != nullptr);
   const Prediction registered =
-      theory->Predict(PredictionRequest(profile, design.learner, Axis::kData, design.sizes));
+      theory->Predict(PredictionRequest(profile, design.learner, Axis::kData, curve.sizes));
   REQUIRE(registered.predicted());
   // (ii) The same equations on the pool's exact, complete spectrum (no continuation).
   internal::TailOptions exact;
@@ -68,8 +69,7 @@ TEST_CASE(
   internal::ModeSpectrum spectrum;
   REQUIRE(internal::ModeSpectrumFromProfile(profile, true, exact, &spectrum, &error));
   std::vector<internal::FixedPoint> points;
-  REQUIRE(
-      internal::SolveFixedPoints(spectrum, design.sizes, design.learner.ridge, &points, &error));
+  REQUIRE(internal::SolveFixedPoints(spectrum, curve.sizes, design.learner.ridge, &points, &error));
 
   std::printf("pool %d (%s replacement), b = %.3f, a = %.3f\n%6s %10s %9s %10s %8s %10s %8s\n",
               pool,
@@ -84,7 +84,7 @@ TEST_CASE(
               "continued",
               "rel");
   double worst = 0;
-  for (std::size_t i = 0; i < design.sizes.size(); ++i) {
+  for (std::size_t i = 0; i < curve.sizes.size(); ++i) {
     double mean = 0, sq = 0;
     const auto& v = curve.values[i];
     for (double x : v) mean += x / v.size();
@@ -93,7 +93,7 @@ TEST_CASE(
     const double e = internal::KernelGeneralizationError(points[i], 0.0);
     const double c = registered.curve()[i];
     std::printf("%6.0f %10.5f %9.5f %10.5f %+8.3f %10.5f %+8.3f\n",
-                design.sizes[i],
+                curve.sizes[i],
                 mean,
                 se,
                 e,

@@ -7,7 +7,7 @@
 //
 // Hidden (Catch2 tag "[.]"): the default target takes about half a minute, the _full ones several
 // minutes. Run it with
-//   build/theories/tests/fashion_mnist_tests "[heldout_check]" -s
+//   build/release/tests/fashion_mnist_tests "[heldout_check]" -s
 // SCALEBENCH_FM_TARGET=fashion_mnist/rbf_heldout_full picks another registered held-out target.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "harness/targets/fashion_mnist.h"
+#include "harness/targets/testing/train.h"
 #include "theories/internal/spectral.h"
 #include "theories/registry.h"
 
@@ -34,30 +35,31 @@ TEST_CASE(
   std::string error;
   std::unique_ptr<Target> target = TargetRegistry::Global().Create(name, &error);
   REQUIRE(target != nullptr);
-  const auto* fm = dynamic_cast<const FashionMnistTarget*>(target.get());
+  const auto* fm = dynamic_cast<const FashionMnistKernelTarget*>(target.get());
   REQUIRE(fm != nullptr);
   REQUIRE(fm->options().test == FashionMnistTest::kHeldOut);
 
-  const Profile profile = fm->MeasureProfile(nullptr);
+  const ProfileResult measured = fm->MeasureProfile(RunContext{});
+  REQUIRE(measured.ok());
+  const Profile& profile = measured.profile();
   REQUIRE(profile.Has(Series::kEigenvalues));
   if (fm->options().kernel.kind == KernelKind::kRbf) {
     REQUIRE(profile.Get(Property::kSpectrumTrace).value == Approx(1.0).epsilon(1e-9));
   }
   const AxisDesign design = fm->Designs().front();
-  const LearningCurve curve = fm->Train(design, nullptr);
+  const LearningCurve curve = testing::TrainCurve(*fm, design);
 
   auto theory = TheoryRegistry::Global().Create("kernel/self_consistent_curve", &error);
   REQUIRE(theory != nullptr);
   const Prediction registered =
-      theory->Predict(PredictionRequest(profile, design.learner, Axis::kData, design.sizes));
+      theory->Predict(PredictionRequest(profile, design.learner, Axis::kData, curve.sizes));
   REQUIRE(registered.predicted());
   internal::TailOptions as_measured;
   as_measured.trust_fraction = 1.0;
   internal::ModeSpectrum spectrum;
   REQUIRE(internal::ModeSpectrumFromProfile(profile, true, as_measured, &spectrum, &error));
   std::vector<internal::FixedPoint> points;
-  REQUIRE(
-      internal::SolveFixedPoints(spectrum, design.sizes, design.learner.ridge, &points, &error));
+  REQUIRE(internal::SolveFixedPoints(spectrum, curve.sizes, design.learner.ridge, &points, &error));
 
   std::printf("%s: reference %d, b = %.3f, a = %.3f\n%6s %10s %9s %11s %8s %11s %8s\n",
               name.c_str(),
@@ -72,7 +74,7 @@ TEST_CASE(
               "as measured",
               "rel");
   double previous = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < design.sizes.size(); ++i) {
+  for (std::size_t i = 0; i < curve.sizes.size(); ++i) {
     const auto& v = curve.values[i];
     double mean = 0, sq = 0;
     for (double x : v) mean += x / v.size();
@@ -81,7 +83,7 @@ TEST_CASE(
     const double c = registered.curve()[i];
     const double e = internal::KernelGeneralizationError(points[i], 0.0);
     std::printf("%6.0f %10.5f %9.5f %11.5f %+8.3f %11.5f %+8.3f\n",
-                design.sizes[i],
+                curve.sizes[i],
                 mean,
                 se,
                 c,

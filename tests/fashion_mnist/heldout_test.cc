@@ -1,8 +1,8 @@
-// The held-out Fashion-MNIST design (harness/targets/fashion_mnist.h): option validation, the
-// disjointness of training pool, validation split, reference sample and test set in the
-// registered targets, a tiny held-out curve, the reference-sample profile, and the MLP's loss
-// option. Each case reads a few hundred images (the profile cases read the whole training file
-// once, to reach its last images).
+// The held-out Fashion-MNIST design (harness/targets/fashion_mnist.h) and the MLP
+// (fashion_mnist_mlp.h): option validation, the disjointness of training pool, validation split,
+// reference sample and test set in the registered targets, a tiny held-out curve, the
+// reference-sample profile, and the MLP's loss option. Each case reads a few hundred images (the
+// profile cases read the whole training file once, to reach its last images).
 #include <Eigen/Dense>
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -14,27 +14,29 @@
 #include "datasets/readers/idx_reader.h"
 #include "harness/learners/kernel_ridge.h"
 #include "harness/targets/fashion_mnist.h"
+#include "harness/targets/fashion_mnist_mlp.h"
+#include "harness/targets/testing/train.h"
 
 namespace scalebench {
 namespace {
 
-FashionMnistOptions TinyHeldOut() {
-  FashionMnistOptions o;
-  o.name = "fashion_mnist/rbf_heldout_tiny";
+FashionMnistKernelOptions TinyHeldOut() {
+  FashionMnistKernelOptions o;
   o.test = FashionMnistTest::kHeldOut;
   o.pool_size = 300;
   o.tests = 200;
   o.reference_size = 200;
   o.intrinsic_dimension_points = 100;
-  o.data_sizes = {30, 100, 300};
+  o.data_sizes = SizeGrid({30, 100, 300});
   o.seeds = 3;
   return o;
 }
 
 // The error of `options`, which must be invalid.
-std::string ErrorOf(const FashionMnistOptions& options) {
+template <typename Options>
+std::string ErrorOf(const Options& options) {
   std::string error;
-  REQUIRE_FALSE(options.IsValid(&error));
+  REQUIRE_FALSE(ValidateFields(options, &error));
   return error;
 }
 
@@ -49,38 +51,45 @@ void RequireDisjoint(const FashionMnistLayout& layout) {
   }
 }
 
-TEST_CASE("held-out options: a bad field is named in the error", "[heldout]") {
+TEST_CASE("held-out options: a bad field is named in the error", "[fashion_mnist][unit]") {
   std::string error;
-  REQUIRE(TinyHeldOut().IsValid(&error));
+  REQUIRE(ValidateFields(TinyHeldOut(), &error));
 
-  FashionMnistOptions o = TinyHeldOut();
+  FashionMnistKernelOptions o = TinyHeldOut();
   o.reference_size = 100;
-  REQUIRE(ErrorOf(o).find("reference_size = 100") != std::string::npos);
+  CHECK(ErrorOf(o) ==
+        "reference_size = 100 must be >= 200 (the n/2 convergence check of the kernel PCA needs "
+        "a fit window)");
   o = TinyHeldOut();
   o.pool_size = 58000;
   o.reference_size = 4000;  // the reference would overlap the training pool
-  REQUIRE(ErrorOf(o).find("pool_size + reference_size <= 60000") != std::string::npos);
+  CHECK(ErrorOf(o).find("reference_size = 4000 must be <= 60000 - pool_size = 2000") == 0);
   o = TinyHeldOut();
   o.tests = 20000;
-  REQUIRE(ErrorOf(o).find("tests = 20000") != std::string::npos);
-  o = TinyHeldOut();
-  o.learner = FashionMnistLearner::kReluFeatures;
-  REQUIRE(ErrorOf(o).find("held_out supports learner = kernel ridge only") != std::string::npos);
+  CHECK(ErrorOf(o) == "tests = 20000 must be in [100, 10000] (the first images of t10k)");
   o = TinyHeldOut();
   o.intrinsic_dimension_points = 250;  // > reference_size, though < pool_size
-  REQUIRE(ErrorOf(o).find("intrinsic_dimension_points = 250") != std::string::npos);
+  CHECK(ErrorOf(o) ==
+        "intrinsic_dimension_points = 250 must be <= reference_size = 200 (the profile's sample)");
   o = TinyHeldOut();
-  o.data_sizes = {30, 400};
-  REQUIRE(ErrorOf(o).find("data_sizes reach 400 > pool_size = 300") != std::string::npos);
+  o.data_sizes = SizeGrid({30, 400});
+  CHECK(ErrorOf(o) == "data_sizes = 30,400 must be <= pool_size = 300 (draws without replacement)");
+  o = TinyHeldOut();
+  o.kernel.width = -1;
+  CHECK(ErrorOf(o) == "kernel.width = -1 must be > 0");
+  o = TinyHeldOut();
+  o.data_dir = "";
+  CHECK(ErrorOf(o).find("data_dir = ") == 0);
+  CHECK(ErrorOf(o).find("must be non-empty") != std::string::npos);
   // The pool design does not read the held-out fields.
   o = TinyHeldOut();
   o.test = FashionMnistTest::kPool;
   o.tests = 0;
   o.reference_size = 0;
-  REQUIRE(o.IsValid(&error));
+  REQUIRE(ValidateFields(o, &error));
 }
 
-TEST_CASE("held-out layout: ranges overlap only within one file", "[heldout]") {
+TEST_CASE("held-out layout: ranges overlap only within one file", "[fashion_mnist][unit]") {
   const FashionMnistRange a{"train", 0, 10}, b{"train", 9, 20}, c{"train", 10, 20};
   REQUIRE(a.Overlaps(b));
   REQUIRE(b.Overlaps(a));
@@ -97,13 +106,13 @@ TEST_CASE("held-out layout: ranges overlap only within one file", "[heldout]") {
   REQUIRE(layout.reference.end == 60000);
   RequireDisjoint(layout);
   // The pool design tests on its pool: the overlap is the design, and Layout says so.
-  FashionMnistOptions pool = TinyHeldOut();
+  FashionMnistKernelOptions pool = TinyHeldOut();
   pool.test = FashionMnistTest::kPool;
   REQUIRE(pool.Layout().tests.Overlaps(pool.Layout().training));
 }
 
 TEST_CASE("registered held-out targets and the MLP: valid, disjoint parts, declared sizes",
-          "[heldout]") {
+          "[fashion_mnist][unit]") {
   std::string error;
   for (const std::string name : {"fashion_mnist/rbf_heldout",
                                  "fashion_mnist/rbf_heldout_full",
@@ -111,27 +120,29 @@ TEST_CASE("registered held-out targets and the MLP: valid, disjoint parts, decla
     INFO(name);
     std::unique_ptr<Target> target = TargetRegistry::Global().Create(name, &error);
     REQUIRE(target != nullptr);
-    const auto* fm = dynamic_cast<const FashionMnistTarget*>(target.get());
+    const auto* fm = dynamic_cast<const FashionMnistKernelTarget*>(target.get());
     REQUIRE(fm != nullptr);
-    REQUIRE(fm->options().IsValid(&error));
+    REQUIRE(fm->IsValid(&error));
     REQUIRE(fm->options().test == FashionMnistTest::kHeldOut);
     RequireDisjoint(fm->options().Layout());
     const AxisDesign design = fm->Designs().front();
     REQUIRE(design.learner.loss == "mse");
+    REQUIRE(design.unit == RunUnit::kSeed);
     REQUIRE(design.sizes.front() <= 100);
     REQUIRE(design.seeds >= 5);
     const bool full = name.find("_full") != std::string::npos;
     REQUIRE(design.sizes.back() >= (full ? 16000 : 4000));
-    const auto& suites = fm->Describe().suites;
+    const auto& suites = fm->Info().suites;
     REQUIRE((std::find(suites.begin(), suites.end(), "default") != suites.end()) == !full);
   }
   std::unique_ptr<Target> target = TargetRegistry::Global().Create("fashion_mnist/mlp", &error);
   REQUIRE(target != nullptr);
   const auto* mlp = dynamic_cast<const FashionMnistMlpTarget*>(target.get());
   REQUIRE(mlp != nullptr);
-  REQUIRE(mlp->options().IsValid(&error));
+  REQUIRE(mlp->IsValid(&error));
   RequireDisjoint(mlp->options().Layout());
   REQUIRE(mlp->Designs().front().learner.loss == "mse");
+  REQUIRE(mlp->Designs().front().unit == RunUnit::kSizeAndSeed);
   REQUIRE(mlp->Designs().front().sizes.back() >= 32000);
   REQUIRE(mlp->options().reference_kernel.kind == KernelKind::kRbf);
   REQUIRE(mlp->options().reference_kernel.width == 5.0);
@@ -140,11 +151,14 @@ TEST_CASE("registered held-out targets and the MLP: valid, disjoint parts, decla
 TEST_CASE(
     "held-out run on tiny sizes: finite losses falling with P; the whole pool matches "
     "KernelRidgeCurve",
-    "[heldout]") {
-  const FashionMnistOptions options = TinyHeldOut();
-  FashionMnistTarget target(options);
+    "[fashion_mnist][realdata]") {
+  const FashionMnistKernelOptions options = TinyHeldOut();
+  FashionMnistKernelTarget target(options);
   const AxisDesign design = target.Designs().front();
-  const LearningCurve curve = target.Train(design, nullptr);
+  // Two workers: the runs share the loaded pool and test set read-only.
+  const MeasuredCurve measured = testing::TrainDesign(target, design, /*jobs=*/2);
+  REQUIRE(measured.complete());
+  const LearningCurve& curve = measured.curve;
   REQUIRE(curve.values.size() == 3);
   std::vector<double> means;
   for (const auto& row : curve.values) {
@@ -159,6 +173,9 @@ TEST_CASE(
   REQUIRE(means[1] < means[0]);
   REQUIRE(means[2] < means[1]);
   REQUIRE(means[0] < 0.9);  // the constant prediction 0.1 per class scores 0.9
+  // One worker gives the same numbers: nothing a run reads is changed by another run.
+  const LearningCurve serial = testing::TrainCurve(target, design);
+  REQUIRE(serial.values == curve.values);
 
   // P = pool_size trains every seed on the whole pool (in another order), so each seed's last
   // loss is the file-order solve of the public API on the same images.
@@ -183,9 +200,11 @@ TEST_CASE(
 }
 
 TEST_CASE("held-out profile: kernel PCA of the reference sample, not complete, noiseless",
-          "[heldout]") {
-  FashionMnistTarget target(TinyHeldOut());
-  const Profile profile = target.MeasureProfile(nullptr);
+          "[fashion_mnist][realdata]") {
+  FashionMnistKernelTarget target(TinyHeldOut());
+  const ProfileResult result = target.MeasureProfile(RunContext{});
+  REQUIRE(result.ok());
+  const Profile& profile = result.profile();
   REQUIRE(profile.Has(Series::kEigenvalues));
   REQUIRE(profile.Get(Series::kEigenvalues).size() == 200);
   REQUIRE(profile.Has(Property::kTaskPowerDecay));
@@ -193,6 +212,7 @@ TEST_CASE("held-out profile: kernel PCA of the reference sample, not complete, n
   REQUIRE(profile.Get(Property::kLabelNoiseVariance).value == 0.0);
   REQUIRE(profile.Has(Property::kIntrinsicDimension));
   REQUIRE(profile.source.find("train[59800,60000)") != std::string::npos);
+  REQUIRE_FALSE(target.OracleProfile().has_value());
 }
 
 FashionMnistMlpOptions TinyMlp() {
@@ -200,7 +220,7 @@ FashionMnistMlpOptions TinyMlp() {
   o.hidden = 32;
   o.max_epochs = 4;
   o.patience = 2;
-  o.data_sizes = {200, 800};
+  o.data_sizes = SizeGrid({200, 800});
   o.seeds = 1;
   o.train_pool = 1000;
   o.validation = 300;
@@ -211,16 +231,16 @@ FashionMnistMlpOptions TinyMlp() {
 }
 
 TEST_CASE("fashion_mnist/mlp: squared error by default, named mse, below the constant predictor",
-          "[mlp]") {
+          "[fashion_mnist][realdata]") {
   FashionMnistMlpOptions options = TinyMlp();
   std::string error;
-  REQUIRE(options.IsValid(&error));
+  REQUIRE(ValidateFields(options, &error));
   REQUIRE(options.loss == MlpLoss::kSquaredError);
   FashionMnistMlpTarget target(options);
   const AxisDesign design = target.Designs().front();
   REQUIRE(design.learner.loss == "mse");
   REQUIRE_FALSE(design.zero_offset);
-  const LearningCurve curve = target.Train(design, nullptr);
+  const LearningCurve curve = testing::TrainCurve(target, design);
   REQUIRE(std::isfinite(curve.values[0][0]));
   REQUIRE(curve.values[0][0] < 0.9);  // the constant 0.1 per class scores 0.9
   REQUIRE(curve.values[1][0] < curve.values[0][0]);
@@ -228,32 +248,30 @@ TEST_CASE("fashion_mnist/mlp: squared error by default, named mse, below the con
   options.loss = MlpLoss::kSoftmaxCrossEntropy;
   REQUIRE(std::string(options.LossName()) == "cross_entropy_nats");
   REQUIRE(FashionMnistMlpTarget(options).Designs().front().learner.loss == "cross_entropy_nats");
-  // Another loss is another curve: the cache key says which.
-  REQUIRE(FashionMnistMlpTarget(options).CacheKeyMaterial() != target.CacheKeyMaterial());
+  // Another loss is another curve: the run key says which.
+  REQUIRE(FashionMnistMlpTarget(options).RunKeyText() != target.RunKeyText());
 }
 
 TEST_CASE("fashion_mnist/mlp: options name the bad field; the profile is the reference's",
-          "[mlp]") {
+          "[fashion_mnist][realdata]") {
   FashionMnistMlpOptions o = TinyMlp();
-  std::string error;
   o.train_pool = 50000;
   o.validation = 5000;
   o.reference_size = 8000;  // 63000 > 60000
-  REQUIRE_FALSE(o.IsValid(&error));
-  REQUIRE(error.find("train_pool = 50000") != std::string::npos);
+  CHECK(ErrorOf(o).find("train_pool = 50000 must be <= 60000 - validation - reference_size = "
+                        "47000") == 0);
   o = TinyMlp();
-  o.data_sizes = {200, 1500};  // > train_pool
-  REQUIRE_FALSE(o.IsValid(&error));
-  REQUIRE(error.find("data_sizes") != std::string::npos);
+  o.data_sizes = SizeGrid({200, 1500});  // > train_pool
+  CHECK(ErrorOf(o) == "data_sizes = 200,1500 must be <= train_pool = 1000");
   o = TinyMlp();
   o.reference_kernel.width = -1;
-  REQUIRE_FALSE(o.IsValid(&error));
-  REQUIRE(error.find("reference_kernel.width") != std::string::npos);
+  CHECK(ErrorOf(o) == "reference_kernel.width = -1 must be > 0");
 
-  const Profile profile = FashionMnistMlpTarget(TinyMlp()).MeasureProfile(nullptr);
-  REQUIRE(profile.Get(Series::kEigenvalues).size() == 200);
-  REQUIRE(profile.Get(Property::kSpectrumComplete).value == 0.0);
-  REQUIRE(profile.source.find("rbf kernel of width 5") != std::string::npos);
+  const ProfileResult result = FashionMnistMlpTarget(TinyMlp()).MeasureProfile(RunContext{});
+  REQUIRE(result.ok());
+  REQUIRE(result.profile().Get(Series::kEigenvalues).size() == 200);
+  REQUIRE(result.profile().Get(Property::kSpectrumComplete).value == 0.0);
+  REQUIRE(result.profile().source.find("rbf kernel of width 5") != std::string::npos);
 }
 
 }  // namespace

@@ -400,35 +400,36 @@ TEST_CASE("kernel PCA: bad shapes and tiny samples are rejected", "[kernel_pca]"
 }  // namespace
 }  // namespace scalebench
 
-#include "harness/targets/fashion_mnist.h"
+#include "harness/targets/fashion_mnist_mlp.h"
+#include "harness/targets/testing/train.h"
 
 namespace scalebench {
 namespace {
 
 TEST_CASE("fashion_mnist/mlp: a tiny cross-entropy curve trains, stops early and beats chance",
-          "[mlp]") {
+          "[fashion_mnist][realdata]") {
   FashionMnistMlpOptions options;
   options.loss = MlpLoss::kSoftmaxCrossEntropy;
   options.hidden = 32;
   options.max_epochs = 4;
   options.patience = 2;
-  options.data_sizes = {200, 800};
+  options.data_sizes = SizeGrid({200, 800});
   options.seeds = 1;
   options.train_pool = 1000;
   options.validation = 300;
   options.tests = 500;
   std::string error;
-  REQUIRE(options.IsValid(&error));
+  REQUIRE(ValidateFields(options, &error));
   FashionMnistMlpTarget target(options);
-  const LearningCurve curve = target.Train(target.Designs().front(), nullptr);
+  const LearningCurve curve = testing::TrainCurve(target, target.Designs().front());
   REQUIRE(curve.values.size() == 2);
   for (const auto& row : curve.values) {
     REQUIRE(std::isfinite(row[0]));
     REQUIRE(row[0] < std::log(10.0));  // better than the uniform guess
   }
   REQUIRE(curve.values[1][0] < curve.values[0][0]);  // more data helps
-  options.data_sizes = {59999};
-  REQUIRE_FALSE(options.IsValid(&error));
+  options.data_sizes = SizeGrid({59999});
+  REQUIRE_FALSE(ValidateFields(options, &error));
   REQUIRE(error.find("data_sizes") != std::string::npos);
 }
 
