@@ -68,19 +68,23 @@ void ListTheories(std::ostream& out) {
 }
 
 void ListTargets(std::ostream& out) {
-  Table table({"target", "suites", "exact exponents", "summary"});
+  Table table({"target", "suites", "realism", "family", "home of", "exact exponents", "summary"});
   for (const std::string& name : TargetRegistry::Global().Names()) {
     std::string error;
     auto target = TargetRegistry::Global().Create(name, &error);
     if (!target) continue;  // cannot happen for a listed name
-    const TargetInfo info = target->Describe();
+    const TargetInfo info = target->Info();
     std::string exact;
     for (const auto& [axis, value] : info.exact_exponents) {
       exact +=
           (exact.empty() ? "" : ", ") + std::string(ToString(axis)) + " " + FormatNumber(value, 4);
     }
+    const auto same = [](const std::string& s) { return s; };
     table.AddRow({name,
-                  JoinList(info.suites, [](const std::string& s) { return s; }),
+                  JoinList(info.suites, same),
+                  ToString(info.realism),
+                  info.dataset_family,
+                  info.home_theories.empty() ? "-" : JoinList(info.home_theories, same),
                   exact.empty() ? "-" : exact,
                   info.summary});
   }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
 #include <limits>
 #include <map>
@@ -192,18 +193,31 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
   std::atomic<int> done{0};
   const int total = int(jobs.size());
 
+  // Thread slots: jobs x threads. A run takes `threads` of them, or one when its design is
+  // single-threaded, so single-threaded runs go side by side and the machine is never
+  // oversubscribed. Slots are taken all at once (no worker holds some while waiting for more).
+  const int slots = options.jobs * options.threads;
+  int free_slots = slots;
+  std::mutex slot_mutex;
+  std::condition_variable slot_freed;
   auto worker = [&]() {
-    omp_set_num_threads(options.threads);
     while (true) {
       const std::size_t j = next++;
       if (j >= jobs.size()) return;
       DesignState& state = *jobs[j].state;
       const std::size_t r = jobs[j].index;
       const RunPoint& point = state.points[r];
+      const int threads = state.design.single_threaded ? 1 : options.threads;
+      {
+        std::unique_lock<std::mutex> lock(slot_mutex);
+        slot_freed.wait(lock, [&] { return free_slots >= threads; });
+        free_slots -= threads;
+      }
+      omp_set_num_threads(threads);
       const std::string label = AxisLabel(info.name, state.design) + " " + point.Label();
       const RunContext context(
           [&report, label](const std::string& message) { report(label + ": " + message); },
-          options.threads);
+          threads);
       const auto start = std::chrono::steady_clock::now();
       RunResult result = RunResult::Failed("not run");
       {
@@ -252,9 +266,16 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
       }
       state.results[r] = std::move(result);
       if (--state.remaining == 0) state.data.reset();
+      {
+        std::lock_guard<std::mutex> lock(slot_mutex);
+        free_slots += threads;
+      }
+      slot_freed.notify_all();
     }
   };
-  const int workers = std::min<int>(options.jobs, std::max(1, total));
+  bool any_single = false;
+  for (const Job& job : jobs) any_single = any_single || job.state->design.single_threaded;
+  const int workers = std::min<int>(any_single ? slots : options.jobs, std::max(1, total));
   if (workers <= 1) {
     worker();
   } else {

@@ -56,23 +56,6 @@ struct TestSample final : DesignData {
   SparseBatch batch;
 };
 
-// Eigen's products inside a run use one thread. A run's numbers must not depend on --threads,
-// and Eigen's multi-threaded GEMM blocks the product depth differently from its one-thread GEMM
-// (the float results differ in the last bits at n = 512); the committed runs were trained one per
-// OpenMP thread, where Eigen does not parallelise. --jobs runs several runs side by side instead.
-// Eigen reads omp_get_max_threads(), which is per thread; the guard restores it. A process-wide
-// Eigen::setNbThreads overrides it, and Run then fails rather than give other numbers.
-class OneThreadPerRun {
- public:
-  OneThreadPerRun() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
-  ~OneThreadPerRun() { omp_set_num_threads(saved_); }
-  OneThreadPerRun(const OneThreadPerRun&) = delete;
-  OneThreadPerRun& operator=(const OneThreadPerRun&) = delete;
-
- private:
-  int saved_;
-};
-
 }  // namespace
 
 SuperpositionToyTarget::SuperpositionToyTarget(const SuperpositionToyTargetOptions& options)
@@ -145,6 +128,12 @@ std::vector<AxisDesign> SuperpositionToyTarget::Designs() const {
   width.sizes = o.widths;
   width.seeds = o.seeds;
   width.unit = RunUnit::kSizeAndSeed;  // every width is its own model
+  // One thread per run (the harness runs several side by side): Eigen's multi-threaded GEMM blocks
+  // the product depth differently from its one-thread GEMM (the float results differ in the last
+  // bits at n = 512), and the committed runs were trained one per thread. A process-wide
+  // Eigen::setNbThreads would override the per-thread OpenMP count, and Run then fails rather
+  // than give other numbers.
+  width.single_threaded = true;
   // Pure power law: the toy has no irreducible loss (at m = n every feature fits, and both
   // regimes' laws, the unstored tail mass and the interference, tend to 0). A free E >= 0 was
   // not identifiable on the default suite's 4 widths (the E-alpha degeneracy); with n finite the
@@ -156,6 +145,7 @@ std::vector<AxisDesign> SuperpositionToyTarget::Designs() const {
   steps.learner.steps = o.step_checkpoints.back();
   steps.sizes = o.step_checkpoints;
   steps.unit = RunUnit::kSeed;  // one model per seed, read at every checkpoint
+  steps.single_threaded = true;
   // The loss tends to the converged loss at width steps_width, not 0.
   steps.zero_offset = false;
   return {width, steps};
@@ -206,7 +196,6 @@ RunResult SuperpositionToyTarget::Run(const AxisDesign& design,
   SuperpositionToyResult result;
   std::string error;
   {
-    const OneThreadPerRun one_thread;
     if (Eigen::nbThreads() != 1) {
       return RunResult::Failed(fmt::format(
           "Eigen's thread count is set for the whole process (Eigen::setNbThreads, now {}): a "

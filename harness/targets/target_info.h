@@ -27,6 +27,10 @@ struct AxisDesign {
   SizeGrid sizes;
   int seeds = 5;
   RunUnit unit = RunUnit::kSeed;
+  // True when a run must use one thread (its numbers depend on the thread count, or it does not
+  // parallelise): the harness then runs up to jobs x threads of them side by side, each with one
+  // OpenMP thread. False: a run gets --threads threads.
+  bool single_threaded = false;
   // Fit form for the measured curve: true for noiseless exact targets whose loss tends to 0
   // (pure power law), false to fit E + A x^-alpha with E >= 0.
   bool zero_offset = false;
