@@ -30,28 +30,10 @@ std::uint64_t UniformBelow(Xoshiro256pp& rng, std::uint64_t bound) {
 
 }  // namespace
 
-bool RandomHierarchyOptions::IsValid(std::string* error) const {
-  std::ostringstream message;
+bool RandomHierarchyOptions::Unambiguous() const {
+  if (vocab < 2 || branching < 2) return false;
   const std::int64_t tuples = TupleCount(vocab, branching);
-  if (depth < 1 || depth > 16) {
-    message << "depth = " << depth << " must be in [1, 16]";
-  } else if (branching < 2 || branching > 16) {
-    message << "branching = " << branching << " must be in [2, 16]";
-  } else if (vocab < 2 || vocab > 65536) {
-    message << "vocab = " << vocab << " must be in [2, 65536]";
-  } else if (std::pow(double(branching), depth) > 1e6) {
-    message << "branching^depth = " << std::pow(double(branching), depth)
-            << " (the sequence length) must be <= 1e6";
-  } else if (tuples < 0) {
-    message << "vocab^branching must be below 2^62";
-  } else if (rules < 1 || double(rules) * vocab > double(tuples) || double(rules) * vocab > 1e7) {
-    message << "rules = " << rules << " must be in [1, vocab^(branching-1) = " << tuples / vocab
-            << "] (unambiguous grammar) with rules * vocab <= 1e7";
-  } else {
-    return true;
-  }
-  if (error != nullptr) *error = "RandomHierarchyOptions." + message.str();
-  return false;
+  return tuples >= 0 && double(rules) * vocab <= double(tuples) && double(rules) * vocab <= 1e7;
 }
 
 bool RandomHierarchy::Create(const RandomHierarchyOptions& options,

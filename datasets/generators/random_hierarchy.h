@@ -32,11 +32,13 @@
 //   std::vector<int> tokens = rhm.SampleStream(/*stream seed=*/7, /*sequences=*/1000);
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "common/fields.h"
 #include "datasets/generators/random.h"
 
 namespace scalebench {
@@ -47,7 +49,26 @@ struct RandomHierarchyOptions {
   int vocab = 32;          // v >= 2
   int rules = 8;           // m in [1, v^(s-1)]
   std::uint64_t seed = 1;  // draws the grammar
-  bool IsValid(std::string* error) const;
+
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("depth", depth).AtLeast(1).AtMost(16);
+    f.Field("branching", branching)
+        .AtLeast(2)
+        .AtMost(16)
+        .Check(std::pow(double(branching), depth) <= 1e6,
+               "such that branching^depth (the sequence length) <= 1e6");
+    f.Field("vocab", vocab).AtLeast(2).AtMost(65536);
+    f.Field("rules", rules)
+        .AtLeast(1)
+        .Check(Unambiguous(),
+               "<= vocab^(branching-1) (an unambiguous grammar), with vocab^branching < 2^62 and "
+               "rules x vocab <= 1e7");
+    f.Field("seed", seed);
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
+  // rules x vocab distinct right-hand sides fit in the vocab^branching tuples (see above).
+  bool Unambiguous() const;
 };
 
 class RandomHierarchy {

@@ -106,46 +106,6 @@ DataExtrapolation ExtrapolateInData(const std::array<double, 3>& sizes,
   return e;
 }
 
-bool ConditionalEntropyOptions::IsValid(std::string* error) const {
-  if (max_context < 3 || max_context > 32) {
-    return Fail("max_context = " + std::to_string(max_context) +
-                    ": must be in [3, 32] (the fit needs 3 points)",
-                error);
-  }
-  if (!(discount > 0.0 && discount < 1.0))
-    return Fail("discount = " + std::to_string(discount) + ": must be in (0, 1)", error);
-  if (jackknife_blocks < 2) {
-    return Fail("jackknife_blocks = " + std::to_string(jackknife_blocks) + ": must be >= 2", error);
-  }
-  if (!(gamma_min > 0.0))
-    return Fail("gamma_min = " + std::to_string(gamma_min) + ": must be > 0", error);
-  if (!(gamma_max > gamma_min))
-    return Fail("gamma_max = " + std::to_string(gamma_max) + ": must be > gamma_min", error);
-  if (min_fit_points < 3 || min_fit_points > max_context) {
-    return Fail("min_fit_points = " + std::to_string(min_fit_points) +
-                    ": must be in [3, max_context] (3 fit parameters)",
-                error);
-  }
-  if (!(convergence_ratio > 0.0)) {
-    return Fail("convergence_ratio = " + std::to_string(convergence_ratio) + ": must be > 0",
-                error);
-  }
-  if (!(min_data_exponent > 0.0)) {
-    return Fail("min_data_exponent = " + std::to_string(min_data_exponent) + ": must be > 0",
-                error);
-  }
-  if (!(extrapolation_ratio > 0.0)) {
-    return Fail("extrapolation_ratio = " + std::to_string(extrapolation_ratio) + ": must be > 0",
-                error);
-  }
-  if (!(gamma_step > 0.0 && gamma_step <= gamma_max - gamma_min)) {
-    return Fail(
-        "gamma_step = " + std::to_string(gamma_step) + ": must be in (0, gamma_max - gamma_min]",
-        error);
-  }
-  return true;
-}
-
 NGramModel::NGramModel(const std::vector<int>& tokens,
                        int vocab_size,
                        int max_context,

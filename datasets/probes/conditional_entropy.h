@@ -117,6 +117,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fields.h"
 #include "datasets/profile.h"
 
 namespace scalebench {
@@ -134,7 +135,22 @@ struct ConditionalEntropyOptions {
   // FitConditionalEntropyCurve with subsets: conditions (b) and (d) of the file comment.
   double min_data_exponent = 0.2;
   double extrapolation_ratio = 0.5;
-  bool IsValid(std::string* error) const;
+
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("max_context", max_context).AtLeast(3).AtMost(32);  // the fit needs 3 points
+    f.Field("discount", discount).Above(0.0).Below(1.0);
+    f.Field("jackknife_blocks", jackknife_blocks).AtLeast(2);
+    f.Field("gamma_min", gamma_min).Above(0.0);
+    f.Field("gamma_max", gamma_max).Above(gamma_min);
+    f.Field("gamma_step", gamma_step).Above(0.0).AtMost(gamma_max - gamma_min);
+    f.Field("min_fit_points", min_fit_points).AtLeast(3).AtMost(max_context);
+    f.Field("convergence_ratio", convergence_ratio).Above(0.0);
+    f.Field("three_point_rule", three_point_rule);
+    f.Field("min_data_exponent", min_data_exponent).Above(0.0);
+    f.Field("extrapolation_ratio", extrapolation_ratio).Above(0.0);
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 // Interpolated absolute-discounting n-gram models of every order 0..max_context (see above).

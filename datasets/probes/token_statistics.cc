@@ -260,28 +260,6 @@ double ZipfSlope(std::vector<double> counts, int first, int last) {
 
 }  // namespace
 
-bool CorrelationDecayOptions::IsValid(std::string* error) const {
-  if (max_lag < 4) return Fail("max_lag = " + std::to_string(max_lag) + ": must be >= 4", error);
-  if (dense_lags < 1)
-    return Fail("dense_lags = " + std::to_string(dense_lags) + ": must be >= 1", error);
-  if (lags_per_decade < 1) {
-    return Fail("lags_per_decade = " + std::to_string(lags_per_decade) + ": must be >= 1", error);
-  }
-  if (fit_min_lag < 1 || fit_min_lag > max_lag) {
-    return Fail("fit_min_lag = " + std::to_string(fit_min_lag) + ": must be in [1, max_lag]",
-                error);
-  }
-  if (!(floor_multiple >= 1.0)) {
-    return Fail("floor_multiple = " + std::to_string(floor_multiple) + ": must be >= 1", error);
-  }
-  if (jackknife_groups < 2) {
-    return Fail("jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2", error);
-  }
-  if (max_vocab < 2)
-    return Fail("max_vocab = " + std::to_string(max_vocab) + ": must be >= 2", error);
-  return true;
-}
-
 double TopSingularValue(const std::vector<double>& matrix,
                         int rows,
                         int cols,
@@ -546,34 +524,6 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens,
   return true;
 }
 
-bool WordStatisticsOptions::IsValid(std::string* error) const {
-  if (!(heaps_min_tokens >= 10)) {
-    return Fail("heaps_min_tokens = " + std::to_string(heaps_min_tokens) + ": must be >= 10",
-                error);
-  }
-  if (heaps_points < 6)
-    return Fail("heaps_points = " + std::to_string(heaps_points) + ": must be >= 6", error);
-  if (zipf_min_rank < 1 || zipf_max_rank < 3 * zipf_min_rank) {
-    return Fail("zipf_min_rank = " + std::to_string(zipf_min_rank) + ", zipf_max_rank = " +
-                    std::to_string(zipf_max_rank) + ": need 1 <= min and max >= 3 x min",
-                error);
-  }
-  if (zipf_min_count < 1)
-    return Fail("zipf_min_count = " + std::to_string(zipf_min_count) + ": must be >= 1", error);
-  if (jackknife_groups < 2) {
-    return Fail("jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2", error);
-  }
-  if (!(heaps_min_decade_growth >= 1.0)) {
-    return Fail(
-        "heaps_min_decade_growth = " + std::to_string(heaps_min_decade_growth) + ": must be >= 1",
-        error);
-  }
-  if (!(zipf_min_decades >= 0.0)) {
-    return Fail("zipf_min_decades = " + std::to_string(zipf_min_decades) + ": must be >= 0", error);
-  }
-  return true;
-}
-
 void WordStatisticsResult::FillProfile(Profile* profile) const {
   if (heaps_left_out.empty()) profile->Set(Property::kHeapsExponent, heaps_exponent);
   if (zipf_left_out.empty()) profile->Set(Property::kFrequencyDecay, frequency_decay);
@@ -723,10 +673,6 @@ bool MeasureWordStatistics(const std::vector<int>& word_ids,
   }
   *result = std::move(r);
   return true;
-}
-
-bool TokenStatisticsOptions::IsValid(std::string* error) const {
-  return correlation.IsValid(error) && words.IsValid(error);
 }
 
 void TokenStatisticsResult::FillProfile(Profile* profile) const {

@@ -102,6 +102,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/fields.h"
 #include "datasets/profile.h"
 
 namespace scalebench {
@@ -115,7 +116,19 @@ struct CorrelationDecayOptions {
   int jackknife_groups = 10;
   std::uint64_t shuffle_seed = 1;
   int max_vocab = 1024;  // dense V x V counts
-  bool IsValid(std::string* error) const;
+
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("max_lag", max_lag).AtLeast(4);
+    f.Field("dense_lags", dense_lags).AtLeast(1);
+    f.Field("lags_per_decade", lags_per_decade).AtLeast(1);
+    f.Field("fit_min_lag", fit_min_lag).AtLeast(1).AtMost(max_lag);
+    f.Field("floor_multiple", floor_multiple).AtLeast(1.0);
+    f.Field("jackknife_groups", jackknife_groups).AtLeast(2);
+    f.Field("shuffle_seed", shuffle_seed);
+    f.Field("max_vocab", max_vocab).AtLeast(2);
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 struct CorrelationDecayResult {
@@ -167,7 +180,19 @@ struct WordStatisticsOptions {
   int jackknife_groups = 10;
   double heaps_min_decade_growth = 1.5;  // saturation: V(N) / V(N / 10) below this
   double zipf_min_decades = 1.0;         // rank window last / first >= 10^this
-  bool IsValid(std::string* error) const;
+
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("heaps_min_tokens", heaps_min_tokens).AtLeast(10.0);
+    f.Field("heaps_points", heaps_points).AtLeast(6);
+    f.Field("zipf_min_rank", zipf_min_rank).AtLeast(1);
+    f.Field("zipf_max_rank", zipf_max_rank).AtLeast(3 * zipf_min_rank);
+    f.Field("zipf_min_count", zipf_min_count).AtLeast(1);
+    f.Field("jackknife_groups", jackknife_groups).AtLeast(2);
+    f.Field("heaps_min_decade_growth", heaps_min_decade_growth).AtLeast(1.0);
+    f.Field("zipf_min_decades", zipf_min_decades).AtLeast(0.0);
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 struct WordStatisticsResult {
@@ -196,7 +221,13 @@ bool MeasureWordStatistics(const std::vector<int>& word_ids,
 struct TokenStatisticsOptions {
   CorrelationDecayOptions correlation;
   WordStatisticsOptions words;
-  bool IsValid(std::string* error) const;
+
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("correlation", correlation);
+    f.Field("words", words);
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 struct TokenStatisticsResult {

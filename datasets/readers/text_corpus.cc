@@ -190,26 +190,6 @@ bool LoadKingJamesBible(TextCorpus* corpus, std::string* error, const std::strin
   return true;
 }
 
-bool CorpusSplitOptions::IsValid(std::string* error) const {
-  const auto in_unit = [](double f) { return f >= 0.0 && f <= 1.0; };
-  if (!in_unit(train_fraction) || !(train_fraction > 0.0)) {
-    return Fail("train_fraction = " + std::to_string(train_fraction) + ": must be in (0, 1]",
-                error);
-  }
-  if (!in_unit(validation_fraction)) {
-    return Fail(
-        "validation_fraction = " + std::to_string(validation_fraction) + ": must be in [0, 1]",
-        error);
-  }
-  if (train_fraction + validation_fraction > 1.0 + 1e-12) {
-    return Fail("train_fraction + validation_fraction = " +
-                    std::to_string(train_fraction + validation_fraction) + ": must be <= 1",
-                error);
-  }
-  if (chunk_bytes == 0) return Fail("chunk_bytes = 0: must be positive", error);
-  return true;
-}
-
 bool SplitCorpus(std::string_view text,
                  const CorpusSplitOptions& options,
                  CorpusSplits* splits,

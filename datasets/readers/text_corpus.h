@@ -30,6 +30,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/fields.h"
+
 namespace scalebench {
 
 struct TextCorpus {
@@ -60,7 +62,17 @@ struct CorpusSplitOptions {
   double validation_fraction = 0.05;  // the test split gets the rest
   std::size_t chunk_bytes = 1 << 16;  // contiguous chunk size before the deal
 
-  bool IsValid(std::string* error) const;
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("train_fraction", train_fraction).Above(0.0).AtMost(1.0);
+    f.Field("validation_fraction", validation_fraction)
+        .AtLeast(0.0)
+        .AtMost(1.0)
+        .Check(train_fraction + validation_fraction <= 1.0 + 1e-12,
+               "such that train_fraction + validation_fraction <= 1");
+    f.Field("chunk_bytes", chunk_bytes).AtLeast(1);
+  }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 struct CorpusSplits {

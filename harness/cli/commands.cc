@@ -20,9 +20,7 @@
 #include "harness/report/table.h"
 #include "harness/score/score.h"
 #include "harness/store/history_store.h"
-#ifndef SCALEBENCH_WITHOUT_LANGUAGE  // TRANSITIONAL (target-kit migration)
 #include "harness/targets/language.h"
-#endif
 #include "harness/targets/target.h"
 #include "theories/theory.h"
 
@@ -344,10 +342,6 @@ int ExportTokensCommand(const std::string& target,
                         const std::string& directory,
                         std::ostream& out,
                         std::ostream& err) {
-#ifdef SCALEBENCH_WITHOUT_LANGUAGE  // TRANSITIONAL (target-kit migration)
-  err << "scalebench export-tokens: not built\n";
-  return kExitFailure;
-#else
   static_assert(sizeof(int) == sizeof(std::int32_t));
   std::string error;
   std::unique_ptr<Target> created = TargetRegistry::Global().Create(target, &error);
@@ -360,8 +354,8 @@ int ExportTokensCommand(const std::string& target,
         << JoinList(names, [](const std::string& n) { return n; }) << "\n";
     return kExitUsage;
   }
-  const LanguageTarget::Corpus* corpus = nullptr;
-  if (!language->Load(&corpus, &error)) {
+  std::shared_ptr<const TokenCorpus> corpus;
+  if (!language->Corpus(&corpus, &error)) {
     err << "scalebench export-tokens: " << target << ": " << error << "\n";
     return kExitFailure;
   }
@@ -385,7 +379,6 @@ int ExportTokensCommand(const std::string& target,
       << " validation tokens of " << target << " (vocab " << corpus->vocab_size << ") to "
       << directory << "\n";
   return kExitOk;
-#endif
 }
 
 // ---- history / show ---------------------------------------------------------------------------

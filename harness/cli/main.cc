@@ -9,9 +9,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/runner/runner.h"
-#ifndef SCALEBENCH_WITHOUT_LANGUAGE  // TRANSITIONAL (target-kit migration)
 #include "harness/targets/language.h"
-#endif
 
 namespace scalebench {
 namespace {
@@ -141,12 +139,7 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
     std::string error;
     if (!p.corpus.empty()) {
       std::string target;
-#ifdef SCALEBENCH_WITHOUT_LANGUAGE  // TRANSITIONAL (target-kit migration)
-      if (true) {
-        error = "--corpus: not built";
-#else
       if (!RegisterUserCorpusTarget(p.corpus, &target, &error)) {
-#endif
         std::cerr << "scalebench run: " << error << "\n";
         return kExitFailure;  // unreadable or unusable corpus: a run-time failure
       }

@@ -18,6 +18,8 @@
 #include <numbers>
 #include <string>
 
+#include "common/fields.h"
+
 namespace scalebench {
 
 struct AdamOptions {
@@ -25,11 +27,13 @@ struct AdamOptions {
   double beta2 = 0.999;
   double epsilon = 1e-8;
 
-  bool IsValid(std::string* error) const {
-    if (beta1 >= 0.0 && beta1 < 1.0 && beta2 >= 0.0 && beta2 < 1.0 && epsilon > 0.0) return true;
-    if (error != nullptr) *error = "adam: need 0 <= beta1, beta2 < 1 and epsilon > 0";
-    return false;
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("beta1", beta1).AtLeast(0.0).Below(1.0);
+    f.Field("beta2", beta2).AtLeast(0.0).Below(1.0);
+    f.Field("epsilon", epsilon).Above(0.0);
   }
+  bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
 // First and second moments of one parameter block (an Eigen dense matrix or vector type).

@@ -19,44 +19,6 @@
 
 namespace scalebench {
 
-bool NeuralLmOptions::IsValid(std::string* error) const {
-  std::ostringstream message;
-  if (vocab_size < 2) {
-    message << "neural_lm.vocab_size = " << vocab_size << " must be >= 2";
-  } else if (context < 1) {
-    message << "neural_lm.context = " << context << " must be >= 1";
-  } else if (embedding_dim < 1) {
-    message << "neural_lm.embedding_dim = " << embedding_dim << " must be >= 1";
-  } else if (hidden < 1) {
-    message << "neural_lm.hidden = " << hidden << " must be >= 1";
-  } else if (!(learning_rate > 0.0) || !std::isfinite(learning_rate)) {
-    message << "neural_lm.learning_rate = " << learning_rate << " must be finite and > 0";
-  } else if (batch < 1) {
-    message << "neural_lm.batch = " << batch << " must be >= 1";
-  } else if (max_steps < 1) {
-    message << "neural_lm.max_steps = " << max_steps << " must be >= 1";
-  } else if (warmup_steps < 0 || warmup_steps > max_steps) {
-    message << "neural_lm.warmup_steps = " << warmup_steps
-            << " must be in [0, max_steps = " << max_steps << "]";
-  } else if (!(final_lr_fraction >= 0.0 && final_lr_fraction <= 1.0)) {
-    message << "neural_lm.final_lr_fraction = " << final_lr_fraction << " must be in [0, 1]";
-  } else if (eval_interval < 1) {
-    message << "neural_lm.eval_interval = " << eval_interval << " must be >= 1";
-  } else if (patience < 1) {
-    message << "neural_lm.patience = " << patience << " must be >= 1";
-  } else if (validation_tokens < 0) {
-    message << "neural_lm.validation_tokens = " << validation_tokens << " must be >= 0 (0: all)";
-  } else if (test_tokens < 0) {
-    message << "neural_lm.test_tokens = " << test_tokens << " must be >= 0 (0: all)";
-  } else if (std::string adam_error; !adam.IsValid(&adam_error)) {
-    message << "neural_lm." << adam_error;
-  } else {
-    return true;
-  }
-  if (error != nullptr) *error = message.str();
-  return false;
-}
-
 long NeuralLmParameterCount(const NeuralLmOptions& o) {
   const long inputs = long(o.context) * o.embedding_dim;
   const long embedded = long(o.vocab_size) + (o.variable_context ? 1 : 0);

@@ -60,7 +60,7 @@
 namespace scalebench {
 
 struct NeuralLmOptions {
-  int vocab_size = 0;              // V >= 2: token ids in [0, V)
+  int vocab_size = 0;              // V >= 2, ids in [0, V); 0 in target options: from the data
   int context = 8;                 // c >= 1 previous tokens
   int embedding_dim = 16;          // e >= 1
   int hidden = 256;                // >= 1 ReLU units
@@ -81,9 +81,35 @@ struct NeuralLmOptions {
   bool variable_context = false;
   AdamOptions adam;
 
-  // False, with the field, its value and what was expected in *error, unless every field is in
-  // the range stated beside it.
-  bool IsValid(std::string* error) const;
+  // vocab_size may be 0 here: a target's options leave it to the corpus (IsValid then fails).
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Field("vocab_size", vocab_size)
+        .Check(vocab_size == 0 || vocab_size >= 2, "0 (set from the data) or >= 2");
+    f.Field("context", context).AtLeast(1);
+    f.Field("embedding_dim", embedding_dim).AtLeast(1);
+    f.Field("hidden", hidden).AtLeast(1);
+    f.Field("learning_rate", learning_rate).Above(0.0).Finite();
+    f.Field("batch", batch).AtLeast(1);
+    f.Field("max_steps", max_steps).AtLeast(1);
+    f.Field("warmup_steps", warmup_steps).AtLeast(0).AtMost(max_steps);
+    f.Field("final_lr_fraction", final_lr_fraction).AtLeast(0.0).AtMost(1.0);
+    f.Field("eval_interval", eval_interval).AtLeast(1);
+    f.Field("patience", patience).AtLeast(1);
+    f.Field("validation_tokens", validation_tokens).AtLeast(0);
+    f.Field("test_tokens", test_tokens).AtLeast(0);
+    f.Field("seed", seed);
+    f.Field("variable_context", variable_context);
+    f.Field("adam", adam);
+  }
+  // The fields' constraints (Visit) and a vocabulary of at least 2 ids; false with the field,
+  // its value and what was expected in *error.
+  bool IsValid(std::string* error) const {
+    if (!ValidateFields(*this, error)) return false;
+    if (vocab_size >= 2) return true;
+    if (error != nullptr) *error = "vocab_size = 0 must be >= 2 (set it from the data)";
+    return false;
+  }
 };
 
 // Parameters of the model: V e + hidden (c e + 1) + V (hidden + 1), plus e for the padding token

@@ -1,5 +1,7 @@
 #include "harness/targets/language_entropy.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <span>
@@ -264,6 +266,24 @@ bool NeuralLmEntropy(const std::vector<int>& train,
   return NeuralLmEntropyCurve(
              train, heldout, vocab, neural, options.jackknife_blocks, &input, error) &&
          FitConditionalEntropyCurve(input, options, result, error);
+}
+
+std::string EntropyOutcome::Unusable() const {
+  if (!ok) return error;
+  if (!result.gamma_at_grid_edge) return std::string();
+  return fmt::format(
+      "gamma = {:.3g} at the edge of its fit grid (H_n is not a power law over "
+      "n = 1..{})",
+      result.conditional_entropy_decay.value,
+      result.fit_last_n);
+}
+
+std::string EntropyOutcome::Summary() const {
+  const std::string unusable = Unusable();
+  if (!unusable.empty()) return unusable;
+  const Measurement& gamma = result.conditional_entropy_decay;
+  return fmt::format(
+      "gamma = {:.3g} +- {:.3g} over n = 1..{}", gamma.value, gamma.std_error, result.fit_last_n);
 }
 
 }  // namespace scalebench

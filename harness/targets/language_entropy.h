@@ -16,6 +16,8 @@
 // jackknife; the neural model early-stops on the first quarter of that stream and is scored on
 // the rest, so the positions that choose its stopping point are not the ones that measure H_n.
 //
+// EntropyOutcome carries one probe's outcome to the profile steps of the language targets.
+//
 // Usage:
 //   ConditionalEntropyResult result;
 //   std::string error;
@@ -30,6 +32,18 @@
 #include "harness/learners/neural_lm.h"
 
 namespace scalebench {
+
+// The outcome of a conditional-entropy probe as the profile steps report it.
+struct EntropyOutcome {
+  bool ok = false;
+  ConditionalEntropyResult result;
+  std::string error;
+  // Why gamma cannot go into the profile (the probe failed, or gamma sits at the edge of its
+  // grid: H_n is then no power law over the window); empty when it can.
+  std::string Unusable() const;
+  // Unusable(), or "gamma = g +- se over n = 1..k".
+  std::string Summary() const;
+};
 
 // H_n for n = 0..options.max_context from Kneser-Ney models, extrapolated in the data size.
 bool KneserNeyEntropy(const std::vector<int>& train,

@@ -106,13 +106,14 @@ TargetRegistry& TargetRegistry::Global() {
 
 namespace {
 
-// "<family>/<variant>", both lower_snake_case with digits and dots ("alpha0.5", "a2.0_b1.5").
+// "<family>/<variant>", both snake_case with digits and dots ("alpha0.5", "a2.0_b1.5"); capitals
+// only where a paper's symbol is kept ("rhm_L3_s2_v32_m8": L is the RHM's depth).
 bool WellFormedName(const std::string& name) {
   const auto slash = name.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == name.size()) return false;
   if (name.find('/', slash + 1) != std::string::npos) return false;
   return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::islower(c) || std::isdigit(c) || c == '_' || c == '.' || c == '/' || c == '-';
+    return std::isalnum(c) || c == '_' || c == '.' || c == '/' || c == '-';
   });
 }
 
@@ -120,8 +121,9 @@ bool WellFormedName(const std::string& name) {
 
 void TargetRegistry::Add(TargetEntry entry) {
   if (!WellFormedName(entry.name)) {
-    startup_errors_.push_back("target '" + entry.name +
-                              "': a name is <family>/<variant> in lower_snake_case");
+    startup_errors_.push_back(
+        "target '" + entry.name +
+        "': a name is <family>/<variant> in snake_case (letters, digits, '_', '.', '-')");
     return;
   }
   if (entries_.count(entry.name) > 0) {

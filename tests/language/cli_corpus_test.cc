@@ -1,15 +1,20 @@
 // `scalebench run --corpus PATH` end to end: the real binary on a small generated text (a
 // sticky random walk over a Zipf-like word list, ~80,000 characters) runs probes, trains the
 // Kneser-Ney curve, fits and scores; a missing, invalid or too small corpus fails with a message
-// naming the path. Needs the scalebench binary built in the same build tree.
+// naming the path; a corpus that disappears after registration fails the profile and every run
+// naming the path, caches nothing, and runs again once it is back (in-process, through the
+// runner). Needs the scalebench binary built in the same build tree.
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "../harness/test_util.h"
 #include "datasets/generators/random.h"
+#include "harness/runner/runner.h"
+#include "harness/targets/language.h"
 
 namespace scalebench {
 namespace {
@@ -82,6 +87,60 @@ TEST_CASE("CLI: run --corpus names the path of a missing, invalid or small corpu
   const auto small = RunScalebench("run --corpus " + (dir / "small.txt") + where);
   CHECK(small.exit_code == 1);
   CHECK_THAT(small.output, Contains("at least 20000"));
+}
+
+// Regular files under `dir` (none when it does not exist).
+int CountFiles(const std::string& dir) {
+  int count = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    count += entry.is_regular_file() ? 1 : 0;
+  }
+  return count;
+}
+
+TEST_CASE(
+    "A --corpus folder that disappears fails profile and runs naming it, caches nothing, "
+    "and runs again once back",
+    "[language]") {
+  testing::ScratchDir dir;
+  std::filesystem::create_directories(dir / "Corpus Folder");
+  testing::WriteFile(dir / "Corpus Folder/a.txt", GeneratedText(25000));
+  testing::WriteFile(dir / "Corpus Folder/b.txt", GeneratedText(25000));
+  std::string name, error;
+  REQUIRE(RegisterUserCorpusTarget(dir / "Corpus Folder", &name, &error));
+  CHECK(name == "language/user_corpus_folder");
+  // The same name again is refused, not registered twice.
+  CHECK_FALSE(RegisterUserCorpusTarget(dir / "Corpus Folder", &name, &error));
+  CHECK_THAT(error, Contains("already registered"));
+
+  RunOptions options;
+  options.targets = {"language/user_corpus_folder"};
+  options.theories = {"corpus/cagnetta_correlations"};
+  options.bootstrap_resamples = 50;
+  options.threads = 1;
+  options.quiet = true;
+  options.results_dir = dir / "results";
+  options.cache_dir = dir / "cache";
+  options.committed_cache_dir = "";
+  options.db_path = dir / "h.sqlite";
+  std::filesystem::rename(dir / "Corpus Folder", dir / "moved");
+  std::ostringstream out;
+  error.clear();
+  CHECK(RunSuite(options, out, &error) == 1);
+  INFO(error);
+  const std::string missing = dir / "Corpus Folder";
+  CHECK_THAT(error, Contains("profile: cannot load the corpus: " + missing));
+  for (int seed = 1; seed <= 3; ++seed) {
+    CHECK_THAT(error, Contains("seed " + std::to_string(seed) + ": " + missing));
+  }
+  CHECK(CountFiles(dir / "cache") == 0);
+
+  std::filesystem::rename(dir / "moved", dir / "Corpus Folder");
+  error.clear();
+  CHECK(RunSuite(options, out, &error) == 0);
+  CHECK(error.empty());
+  CHECK(CountFiles(dir / "cache") == 1 + 7 * 3);  // the profile and 7 sizes x 3 seeds
 }
 
 TEST_CASE("CLI: export-tokens writes a language target's token streams, refuses other targets",

@@ -433,7 +433,7 @@ TEST_CASE("NeuralLmEntropyCurve names what is wrong with its input", "[unit]") {
   CHECK_THAT(error, Catch::Contains("heldout[17] = 5"));
   neural.hidden = 0;
   CHECK_FALSE(NeuralLmEntropyCurve(train, heldout, 5, neural, 10, &input, &error));
-  CHECK_THAT(error, Catch::Contains("neural_lm.hidden"));
+  CHECK_THAT(error, Catch::Contains("hidden = 0 must be >= 1"));
 }
 
 }  // namespace
