@@ -1,6 +1,6 @@
-// Leaderboard reporters: console (aligned tables), markdown (results/LEADERBOARD.md) and json
-// (the canonical, machine-readable results/leaderboard.json). All three take the same
-// ReportContext (when, where and how the run was made) and Leaderboard.
+// Leaderboard reporters: console (aligned tables), markdown (LEADERBOARD.md), json (the
+// canonical, machine-readable leaderboard.json) and html (report.html, see html_report.h). All take
+// the same ReportContext (when, where and how the run was made) and Leaderboard.
 //
 // Usage:
 //   ReportContext context = CurrentReportContext();
@@ -24,7 +24,8 @@ struct ReportContext {
   int json_schema_version = 1;
   std::string date;  // ISO 8601 UTC
   std::string host;
-  std::string git_commit;  // of the source tree the binary was built from; "unknown" if none
+  std::string git_commit;  // full hash of the source tree's HEAD; "unknown" outside git
+  bool git_dirty = false;  // tracked files differed from that commit when the run started
   std::string build_type;  // "release" (NDEBUG) or "debug"
   std::string suite;
   std::string command;  // the command line that reproduces the results
@@ -33,8 +34,8 @@ struct ReportContext {
 };
 
 // Fills date (now, ISO 8601 UTC), host, git_commit (`git rev-parse HEAD` of the source tree,
-// "-dirty" appended when tracked files differ, "unknown" outside git) and build_type; the
-// other fields are the caller's.
+// "unknown" outside git), git_dirty (tracked files differ from it) and build_type; the other
+// fields are the caller's.
 ReportContext CurrentReportContext();
 
 class LeaderboardReporter {
@@ -49,7 +50,8 @@ class LeaderboardReporter {
                       std::ostream& out) const = 0;
 };
 
-// "console", "markdown" or "json"; nullptr + "Unknown reporter 'x'. Valid reporters: ..." else.
+// "console", "html" (without curves or history; see html_report.h), "markdown" or "json";
+// nullptr + "Unknown reporter 'x'. Valid reporters: ..." else, or the reporter's own error.
 std::unique_ptr<LeaderboardReporter> CreateReporter(const std::string& name, std::string* error);
 std::vector<std::string> ReporterNames();
 
