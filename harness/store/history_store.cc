@@ -43,13 +43,23 @@ CREATE TABLE runtimes (
 CREATE INDEX runtimes_by_run ON runtimes(run_id);
 )sql",
     // v2: whether the source tree was modified, kept apart from the commit (v1 appended
-    // "-dirty" to it), and why a failed run failed.
+    // "-dirty" to it), and why a failed run failed; per cell, the target's track (realism,
+    // dataset family, home) and the prediction from the target's oracle profile.
     R"sql(
 ALTER TABLE runs ADD COLUMN git_dirty INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN error TEXT NOT NULL DEFAULT '';
 UPDATE runs SET git_dirty = 1, git_commit = substr(git_commit, 1, length(git_commit) - 6)
   WHERE git_commit LIKE '%-dirty';
 CREATE INDEX runs_by_suite ON runs(suite, id);
+ALTER TABLE cells ADD COLUMN realism TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN dataset_family TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN home INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cells ADD COLUMN has_oracle INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cells ADD COLUMN oracle_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN oracle_message TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN oracle_predicted REAL;
+ALTER TABLE cells ADD COLUMN oracle_lower REAL;
+ALTER TABLE cells ADD COLUMN oracle_upper REAL;
 )sql",
 };
 static_assert(std::size(kMigrations) == HistoryStore::kSchemaVersion);
@@ -57,7 +67,8 @@ static_assert(std::size(kMigrations) == HistoryStore::kSchemaVersion);
 constexpr const char* kCellColumns =
     "theory, family, target, axis, status, message, predicted, predicted_lower, predicted_upper, "
     "measured, measured_lower, measured_upper, exact, fit_status, abs_error, inside_ci, "
-    "curve_error, predict_seconds";
+    "curve_error, predict_seconds, realism, dataset_family, home, has_oracle, oracle_status, "
+    "oracle_message, oracle_predicted, oracle_lower, oracle_upper";
 constexpr const char* kFitColumns =
     "target, axis, form, offset_fixed, exponent, exponent_lower, exponent_upper, confidence, "
     "offset, amplitude, status, message, fit_min_size, fit_max_size, num_sizes, num_seeds, "
@@ -181,6 +192,7 @@ Axis AxisFromText(const std::string& text) {
 
 void BindCell(const Cell& c, Statement* s) {
   const bool predicted = c.status == PredictionStatus::kPredicted;
+  const bool oracle_predicted = c.has_oracle && c.oracle_status == PredictionStatus::kPredicted;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   s->Bind(c.theory)
       .Bind(c.family)
@@ -199,7 +211,16 @@ void BindCell(const Cell& c, Statement* s) {
       .Bind(c.abs_error)
       .Bind(c.inside_ci)
       .Bind(c.curve_error)
-      .Bind(c.predict_seconds);
+      .Bind(c.predict_seconds)
+      .Bind(ToString(c.realism))
+      .Bind(c.dataset_family)
+      .Bind(c.home)
+      .Bind(c.has_oracle)
+      .Bind(c.has_oracle ? ToString(c.oracle_status) : "")
+      .Bind(c.oracle_message)
+      .Bind(oracle_predicted ? c.oracle_predicted.value : nan)
+      .Bind(oracle_predicted ? c.oracle_predicted.lower : std::nullopt)
+      .Bind(oracle_predicted ? c.oracle_predicted.upper : std::nullopt);
 }
 
 Cell ReadCell(const Statement& s, int first) {
@@ -223,6 +244,21 @@ Cell ReadCell(const Statement& s, int first) {
   c.inside_ci = s.Int(i++) != 0;
   c.curve_error = s.OptionalReal(i++);
   c.predict_seconds = s.Real(i++);
+  c.realism =
+      EnumFromText(s.Text(i++),
+                   {Realism::kExact, Realism::kToy, Realism::kRealData, Realism::kUserExperiment},
+                   Realism::kToy);
+  c.dataset_family = s.Text(i++);
+  c.home = s.Int(i++) != 0;
+  c.has_oracle = s.Int(i++) != 0;
+  const std::string oracle_status = s.Text(i++);
+  c.oracle_message = s.Text(i++);
+  if (c.has_oracle) {
+    c.oracle_status = PredictionStatusFromText(oracle_status);
+    c.oracle_predicted.value = s.Real(i);
+    c.oracle_predicted.lower = s.OptionalReal(i + 1);
+    c.oracle_predicted.upper = s.OptionalReal(i + 2);
+  }
   return c;
 }
 

@@ -29,6 +29,12 @@ RunRecord Run(const std::string& suite, double predicted) {
   cell.fit_status = FitStatus::kConverged;
   cell.measured = 1.0;
   cell.measured_ci = {0.9, 1.1};
+  cell.realism = Realism::kRealData;
+  cell.dataset_family = "kjv";
+  cell.home = true;
+  cell.has_oracle = true;
+  cell.oracle_status = PredictionStatus::kPredicted;
+  cell.oracle_predicted = {0.95, 0.9, std::nullopt};
   ScoreCell({}, &cell);
   run.cells = {cell};
   run.runtimes = {{"fit", "t [data]", 0.5}, {"fit", "t [params]", 0.25}, {"predict", "k/a@t", 0.1}};
@@ -88,8 +94,10 @@ PRAGMA user_version = 1;
   CHECK(run.info.id == 3);
 }
 
-TEST_CASE("history: runs keep the full commit, the dirty flag and why they failed",
-          "[unit][store]") {
+TEST_CASE(
+    "history: runs keep the full commit, the dirty flag, why they failed, and each cell's "
+    "track and oracle prediction",
+    "[unit][store]") {
   testing::ScratchDir dir;
   std::string error;
   auto store = HistoryStore::Open(dir / "h.sqlite", HistoryStore::Mode::kReadWrite, &error);
@@ -106,6 +114,16 @@ TEST_CASE("history: runs keep the full commit, the dirty flag and why they faile
   CHECK(loaded.info.git_dirty);
   CHECK(loaded.info.status == "failed");
   CHECK(loaded.info.error == "cannot publish out/report.html\nsecond reason");
+  REQUIRE(loaded.cells.size() == 1);
+  const Cell& cell = loaded.cells[0];
+  CHECK(cell.realism == Realism::kRealData);
+  CHECK(cell.dataset_family == "kjv");
+  CHECK(cell.home);
+  CHECK(cell.has_oracle);
+  CHECK(cell.oracle_status == PredictionStatus::kPredicted);
+  CHECK(cell.oracle_predicted.value == 0.95);
+  CHECK(cell.oracle_predicted.lower == 0.9);
+  CHECK_FALSE(cell.oracle_predicted.upper.has_value());
 }
 
 TEST_CASE("history: stage seconds are summed per run, trends filter by suite and last runs",
