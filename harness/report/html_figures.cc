@@ -20,6 +20,9 @@ constexpr char kSchema[] = "https://vega.github.io/schema/vega-lite/v6.json";
 constexpr int kFitPoints = 24;
 constexpr int kSlopePoints = 12;
 
+// What HeatmapValue is, for the heat-map's legend: switch the two together.
+constexpr char kHeatmapLabel[] = "predicted - measured exponent";
+
 bool Drawable(double loss) {
   return std::isfinite(loss) && loss > 0.0;
 }
@@ -251,13 +254,13 @@ ReportFigure HeatmapFigure(const Leaderboard& board) {
            {"type", "quantitative"},
            {"scale",
             {{"scheme", "redblue"}, {"reverse", true}, {"domain", {-1, 1}}, {"clamp", true}}},
-           {"legend", {{"title", "predicted - measured"}}}}},
+           {"legend", {{"title", kHeatmapLabel}}}}},
          {"tooltip",
           json::array({{{"field", "theory"}},
                        {{"field", "column"}, {"title", "target [axis]"}},
                        {{"field", "predicted"}},
                        {{"field", "measured"}},
-                       {{"field", "value"}, {"title", "predicted - measured"}},
+                       {{"field", "value"}, {"title", kHeatmapLabel}},
                        {{"field", "home"}}})}}}});
   layers.push_back({{"transform", json::array({{{"filter", "datum.home !== 'away'"}}})},
                     {"mark", {{"type", "text"}, {"text", "H"}, {"fontSize", 9}}},
@@ -266,17 +269,17 @@ ReportFigure HeatmapFigure(const Leaderboard& board) {
   figure.id = "fig-heatmap";
   figure.section = "heatmap";
   figure.title = "Exponent error per theory and target";
-  figure.spec = {
-      {"$schema", kSchema},
-      {"title",
-       {{"text", figure.title},
-        {"subtitle",
-         "colour: predicted - measured exponent, clamped to [-1, 1]; grey: no score (n/a, failed "
-         "or unusable fit); H: the theory's home target (validation, not ranked)"}}},
-      {"width", {{"step", 16}}},
-      {"height", {{"step", 16}}},
-      {"data", {{"values", values}}},
-      {"layer", layers}};
+  figure.spec = {{"$schema", kSchema},
+                 {"title",
+                  {{"text", figure.title},
+                   {"subtitle",
+                    std::string("colour: ") + kHeatmapLabel +
+                        ", clamped to [-1, 1]; grey: no score (n/a, failed "
+                        "or unusable fit); H: the theory's home target (validation, not ranked)"}}},
+                 {"width", {{"step", 16}}},
+                 {"height", {{"step", 16}}},
+                 {"data", {{"values", values}}},
+                 {"layer", layers}};
   return figure;
 }
 

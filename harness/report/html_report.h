@@ -64,7 +64,8 @@ std::vector<ReportFigure> ReportFigures(const Leaderboard& board,
                                         const std::vector<TrendPoint>& history);
 
 // The value the heat-map colours a scored cell by: today the signed exponent error
-// (predicted - measured); the one place to switch to the standardised error z.
+// (predicted - measured); the one place to switch to the standardised error z (with its label,
+// kHeatmapLabel in html_figures.cc).
 double HeatmapValue(const Cell& cell);
 
 struct HtmlReportOptions {
