@@ -15,6 +15,7 @@
 #include "harness/fit/power_law_fit.h"
 #include "harness/io/curve_csv.h"
 #include "harness/io/profile_json.h"
+#include "harness/report/compare.h"
 #include "harness/report/json_convert.h"
 #include "harness/report/reporter.h"
 #include "harness/report/table.h"
@@ -235,6 +236,51 @@ int PrintPredictions(const std::vector<PredictedRow>& rows,
   return kExitOk;
 }
 
+// `predict --json`: the same content as the tables, keyed like a leaderboard.json cell (a reason
+// sits under the key of its kind; only predicted theories carry numbers).
+int PrintPredictionsJson(const std::string& path,
+                         const ProfileFile& file,
+                         Axis axis,
+                         const std::vector<double>& sizes,
+                         const std::vector<PredictedRow>& rows,
+                         std::ostream& out) {
+  auto number = [](std::optional<double> x) {
+    return x && std::isfinite(*x) ? nlohmann::json(*x) : nlohmann::json(nullptr);
+  };
+  nlohmann::ordered_json j;
+  j["profile"] = path;
+  j["source"] = file.profile.source;
+  j["axis"] = ToString(axis);
+  j["learner"] = file.learner ? file.learner->kind : "";
+  j["sizes"] = sizes;
+  nlohmann::ordered_json predictions = nlohmann::ordered_json::array();
+  for (const auto& row : rows) {
+    const Prediction& p = row.prediction;
+    nlohmann::ordered_json entry;
+    entry["theory"] = row.theory;
+    entry["status"] = ToString(p.status());
+    switch (p.status()) {
+      case PredictionStatus::kPredicted:
+        entry["exponent"] = {{"value", number(p.exponent().value)},
+                             {"lower", number(p.exponent().lower)},
+                             {"upper", number(p.exponent().upper)}};
+        entry["note"] = p.message();
+        entry["curve"] = p.has_curve() ? nlohmann::json(p.curve()) : nlohmann::json(nullptr);
+        break;
+      case PredictionStatus::kNotApplicable:
+        entry["not_applicable_reason"] = p.message();
+        break;
+      case PredictionStatus::kFailed:
+        entry["error"] = p.message();
+        break;
+    }
+    predictions.push_back(entry);
+  }
+  j["predictions"] = predictions;
+  out << j.dump(2) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<std::string> StartupErrors() {
@@ -309,15 +355,16 @@ int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std:
   if (!options.axis && file.axis) axis = *file.axis;
   const std::vector<double> sizes = options.sizes.empty() ? file.sizes : options.sizes;
   const LearnerSpec learner = file.learner.value_or(LearnerSpec{});
-  out << "profile: " << options.profile
-      << (file.profile.source.empty() ? "" : " (" + file.profile.source + ")")
-      << "; axis: " << ToString(axis)
-      << "; learner: " << (learner.kind.empty() ? "(unspecified)" : learner.kind) << "\n\n";
   std::vector<PredictedRow> rows;
   for (const auto& [name, theory] : theories) {
     const PredictionRequest request(file.profile, learner, axis, sizes);
     rows.push_back({name, RunTheory(*theory, *registry.Find(name), request)});
   }
+  if (options.json) return PrintPredictionsJson(options.profile, file, axis, sizes, rows, out);
+  out << "profile: " << options.profile
+      << (file.profile.source.empty() ? "" : " (" + file.profile.source + ")")
+      << "; axis: " << ToString(axis)
+      << "; learner: " << (learner.kind.empty() ? "(unspecified)" : learner.kind) << "\n\n";
   return PrintPredictions(rows, sizes, out);
 }
 
@@ -385,15 +432,33 @@ int ExportTokensCommand(const std::string& target,
 
 int HistoryCommand(const std::string& db,
                    const std::string& theory,
+                   const std::string& suite,
                    std::ostream& out,
                    std::ostream& err) {
   std::string error;
   auto store = HistoryStore::Open(db, HistoryStore::Mode::kReadOnly, &error);
   std::vector<RunInfo> runs;
   std::vector<TrendPoint> trend;
-  if (!store || !store->ListRuns(&runs, &error) || !store->ErrorTrend(theory, &trend, &error)) {
+  std::map<std::int64_t, std::map<std::string, double>> stages;
+  TrendFilter filter;
+  filter.theory = theory;
+  filter.suite = suite;
+  if (!store || !store->ListRuns(&runs, &error) || !store->ErrorTrend(filter, &trend, &error) ||
+      !store->StageSeconds(&stages, &error)) {
     err << "scalebench history: " << error << "\n";
     return kExitFailure;
+  }
+  if (!suite.empty()) {
+    std::set<std::string> recorded;
+    for (const RunInfo& r : runs) recorded.insert(r.suite);
+    std::erase_if(runs, [&](const RunInfo& r) { return r.suite != suite; });
+    if (runs.empty() && !recorded.empty()) {
+      err << "scalebench history: no runs of suite '" << suite << "' in " << db
+          << ". Recorded suites:";
+      for (const auto& name : recorded) err << " " << name;
+      err << "\n";
+      return kExitUsage;
+    }
   }
   if (!theory.empty() && trend.empty()) {
     std::vector<TrendPoint> all;
@@ -416,18 +481,28 @@ int HistoryCommand(const std::string& db,
     auto& b = best[p.run_id];
     if (b == nullptr || p.mean_abs_error < b->mean_abs_error) b = &p;
   }
-  Table table({"run", "date", "commit", "suite", "status", "seconds", "best (MAE)"});
+  const std::vector<std::string> stage_names = {"probe", "train", "fit", "predict", "report"};
+  std::vector<std::string> header = {"run", "date", "commit", "suite", "status", "seconds"};
+  for (const auto& stage : stage_names) header.push_back(stage + " s");
+  header.push_back("best (MAE)");
+  Table table(header);
   for (const RunInfo& r : runs) {
     auto b = best.find(r.id);
-    table.AddRow({std::to_string(r.id),
-                  r.started_at,
-                  r.git_commit.substr(0, 12),
-                  r.suite,
-                  r.status,
-                  FormatNumber(r.seconds, 1),
-                  b == best.end()
+    std::vector<std::string> row = {std::to_string(r.id),
+                                    r.started_at,
+                                    r.git_commit.substr(0, 12) + (r.git_dirty ? " (dirty)" : ""),
+                                    r.suite,
+                                    r.status,
+                                    FormatNumber(r.seconds, 1)};
+    for (const auto& stage : stage_names) {
+      const auto& run_stages = stages[r.id];
+      auto found = run_stages.find(stage);
+      row.push_back(found == run_stages.end() ? "-" : FormatNumber(found->second, 2));
+    }
+    row.push_back(b == best.end()
                       ? "-"
-                      : b->second->theory + " (" + FormatNumber(b->second->mean_abs_error) + ")"});
+                      : b->second->theory + " (" + FormatNumber(b->second->mean_abs_error) + ")");
+    table.AddRow(row);
   }
   out << "Runs in " << db << " (newest first)\n";
   table.Print(out);
@@ -507,6 +582,32 @@ int ShowCommand(const std::string& db, std::int64_t run_id, std::ostream& out, s
     runtimes.Print(out);
   }
   return kExitOk;
+}
+
+// ---- compare / version ------------------------------------------------------------------------
+
+int CompareCommand(const std::string& db,
+                   const std::string& run_a,
+                   const std::string& run_b,
+                   std::ostream& out,
+                   std::ostream& err) {
+  ComparedRun a, b;
+  std::string error;
+  if (!LoadComparedRun(run_a, db, &a, &error) || !LoadComparedRun(run_b, db, &b, &error)) {
+    err << "scalebench compare: " << error << "\n";
+    return kExitFailure;
+  }
+  PrintComparison(CompareRuns(a, b), out);
+  return kExitOk;
+}
+
+extern const char kBuildVersion[];
+extern const char kBuildCommit[];
+extern const bool kBuildDirty;
+
+std::string VersionText() {
+  return std::string("scalebench ") + kBuildVersion + " (git " + kBuildCommit +
+         (kBuildDirty ? ", built from a modified tree" : "") + ")";
 }
 
 }  // namespace scalebench

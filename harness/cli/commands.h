@@ -41,6 +41,7 @@ struct PredictCommandOptions {
   std::vector<std::string> theories;  // empty: all
   std::optional<std::string> axis;    // unset: the file's "axis", else data
   std::vector<double> sizes;          // empty: the file's "sizes"
+  bool json = false;                  // print the predictions as JSON (like fit --json)
 };
 int PredictCommand(const PredictCommandOptions& options, std::ostream& out, std::ostream& err);
 
@@ -54,10 +55,22 @@ int ExportTokensCommand(const std::string& target,
                         std::ostream& out,
                         std::ostream& err);
 
+// `history [--theory NAME] [--suite NAME]`: the runs (each with its seconds per stage: probe,
+// train, fit, predict, report) and each theory's error trend; `suite` non-empty: only that
+// suite's runs.
 int HistoryCommand(const std::string& db,
                    const std::string& theory,
+                   const std::string& suite,
                    std::ostream& out,
                    std::ostream& err);
+// `compare RUN_A RUN_B`: each a run id in `db` or a results folder (harness/report/compare.h).
+int CompareCommand(const std::string& db,
+                   const std::string& run_a,
+                   const std::string& run_b,
+                   std::ostream& out,
+                   std::ostream& err);
+// `--version`: the version and the git commit the binary was built from.
+std::string VersionText();
 int ShowCommand(const std::string& db, std::int64_t run_id, std::ostream& out, std::ostream& err);
 
 }  // namespace scalebench

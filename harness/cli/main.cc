@@ -32,6 +32,8 @@ struct Parsed {
   PredictCommandOptions predict;
   std::string db = RunOptions().db_path;
   std::string history_theory;
+  std::string history_suite;
+  std::string compare_a, compare_b;
   std::int64_t show_id = 0;
   std::string corpus;  // run --corpus PATH
   std::string export_target, export_directory;
@@ -111,12 +113,23 @@ void AddPredict(CLI::App& app, Parsed& p) {
       "--axis", o.axis, "data | params | width | steps | compute (default: the file's, else data)");
   predict->add_option("--sizes", o.sizes, "Sizes for predicted curves, e.g. 100,200,400")
       ->delimiter(',');
+  predict->add_flag("--json", o.json, "Print the predictions as JSON");
 }
 
 void AddHistory(CLI::App& app, Parsed& p) {
   CLI::App* history = app.add_subcommand("history", "Runs over time and each theory's error trend");
   history->add_option("--db", p.db, "History database")->capture_default_str();
   history->add_option("--theory", p.history_theory, "Only this theory's trend");
+  history->add_option("--suite", p.history_suite, "Only the runs of this suite");
+}
+
+void AddCompare(CLI::App& app, Parsed& p) {
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Compare two runs: rank, error and runtime changes, and whether beyond noise");
+  compare->add_option("run_a", p.compare_a, "Run id (see `scalebench history`) or results folder")
+      ->required();
+  compare->add_option("run_b", p.compare_b, "Run id or results folder")->required();
+  compare->add_option("--db", p.db, "History database (for run ids)")->capture_default_str();
 }
 
 void AddExportTokens(CLI::App& app, Parsed& p) {
@@ -152,14 +165,17 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
   if (name == "list") return ListCommand(p.list_what, std::cout, std::cerr);
   if (name == "fit") return FitCommand(p.fit, std::cout, std::cerr);
   if (name == "predict") return PredictCommand(p.predict, std::cout, std::cerr);
-  if (name == "history") return HistoryCommand(p.db, p.history_theory, std::cout, std::cerr);
+  if (name == "history")
+    return HistoryCommand(p.db, p.history_theory, p.history_suite, std::cout, std::cerr);
+  if (name == "compare")
+    return CompareCommand(p.db, p.compare_a, p.compare_b, std::cout, std::cerr);
   if (name == "export-tokens")
     return ExportTokensCommand(p.export_target, p.export_directory, std::cout, std::cerr);
   return ShowCommand(p.db, p.show_id, std::cout, std::cerr);
 }
 
 const char* const kSubcommands[] = {
-    "run", "list", "fit", "predict", "history", "show", "export-tokens"};
+    "run", "list", "fit", "predict", "history", "show", "compare", "export-tokens"};
 
 // CLI11 reports a mistyped subcommand as "A subcommand is required"; name it instead.
 bool CheckSubcommand(int argc, char** argv) {
@@ -186,6 +202,8 @@ int Main(int argc, char** argv) {
   AddPredict(app, parsed);
   AddHistory(app, parsed);
   AddShow(app, parsed);
+  AddCompare(app, parsed);
+  app.set_version_flag("--version", VersionText());
   AddExportTokens(app, parsed);
   try {
     app.parse(argc, argv);

@@ -25,7 +25,8 @@ class ConsoleReporter final : public LeaderboardReporter {
               const Leaderboard& board,
               std::ostream& out) const override {
     out << "scalebench leaderboard  suite: " << context.suite << "  commit: " << context.git_commit
-        << "  date: " << context.date << "\n\n";
+        << (context.git_dirty ? " (uncommitted changes)" : "") << "  date: " << context.date
+        << "\n\n";
     const Ranking& ranking = board.ranking;
     internal::RankTable(board).Print(out);
     out << "\ntie groups: " << internal::TieGroupText(ranking) << "\n";

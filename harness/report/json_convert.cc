@@ -25,6 +25,7 @@ json ToJson(const ReportContext& c) {
           {"date", c.date},
           {"host", c.host},
           {"git_commit", c.git_commit},
+          {"git_dirty", c.git_dirty},
           {"build_type", c.build_type},
           {"suite", c.suite},
           {"command", c.command},

@@ -35,7 +35,8 @@ class MarkdownReporter final : public LeaderboardReporter {
   static void Header(const ReportContext& c, const Leaderboard& board, std::ostream& out) {
     out << "# scalebench leaderboard\n\n"
         << "- Date: " << c.date << "\n"
-        << "- Commit: `" << c.git_commit << "`\n"
+        << "- Commit: `" << c.git_commit << "`" << (c.git_dirty ? " (uncommitted changes)" : "")
+        << "\n"
         << "- Suite: " << c.suite << "\n"
         << "- Host: " << c.host << (c.build_type.empty() ? "" : " (" + c.build_type + " build)")
         << ", " << FormatNumber(c.seconds, 1) << " s\n"

@@ -14,21 +14,27 @@
 #include <utility>
 
 #include "harness/io/atomic_file.h"
+#include "harness/report/html_report.h"
 #include "harness/report/reporters_internal.h"
 
 namespace scalebench {
 namespace {
 
-using Factory = std::unique_ptr<LeaderboardReporter> (*)();
+// A factory fills *error when it cannot make its reporter (the html one needs the Vega files).
+using Factory = std::unique_ptr<LeaderboardReporter> (*)(std::string* error);
 
 // The built-ins are listed by hand (Catch2's choice for core reporters).
 const std::vector<std::pair<std::string, Factory>>& Reporters() {
   static const std::vector<std::pair<std::string, Factory>> reporters = {
-      {"cells", &internal::MakeCellsReporter},
-      {"console", &internal::MakeConsoleReporter},
-      {"csv", &internal::MakeCsvReporter},
-      {"json", &internal::MakeJsonReporter},
-      {"markdown", &internal::MakeMarkdownReporter},
+      {"cells", [](std::string*) { return internal::MakeCellsReporter(); }},
+      {"console", [](std::string*) { return internal::MakeConsoleReporter(); }},
+      {"csv", [](std::string*) { return internal::MakeCsvReporter(); }},
+      {"html",
+       [](std::string* error) -> std::unique_ptr<LeaderboardReporter> {
+         return HtmlReporter::Create(HtmlReportOptions{}, error);
+       }},
+      {"json", [](std::string*) { return internal::MakeJsonReporter(); }},
+      {"markdown", [](std::string*) { return internal::MakeMarkdownReporter(); }},
   };
   return reporters;
 }
@@ -53,14 +59,19 @@ std::string UtcTimestamp() {
   return text;
 }
 
-std::string SourceGitCommit() {
-  const std::string commit =
+// The source tree's HEAD and whether tracked files differ from it (the results may then differ
+// from the commit's).
+void SourceGitState(std::string* commit, bool* dirty) {
+  *commit =
       RunCommand(std::string("git -C '") + SCALEBENCH_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null");
-  if (commit.empty()) return "unknown";
-  // A dirty tree is not the commit: say so, since the results may differ from the commit's.
-  const std::string dirty = RunCommand(std::string("git -C '") + SCALEBENCH_SOURCE_DIR +
-                                       "' status --porcelain --untracked-files=no 2>/dev/null");
-  return dirty.empty() ? commit : commit + "-dirty";
+  *dirty = false;
+  if (commit->empty()) {
+    *commit = "unknown";
+    return;
+  }
+  *dirty = !RunCommand(std::string("git -C '") + SCALEBENCH_SOURCE_DIR +
+                       "' status --porcelain --untracked-files=no 2>/dev/null")
+                .empty();
 }
 
 std::string HostName() {
@@ -75,7 +86,7 @@ ReportContext CurrentReportContext() {
   ReportContext context;
   context.date = UtcTimestamp();
   context.host = HostName();
-  context.git_commit = SourceGitCommit();
+  SourceGitState(&context.git_commit, &context.git_dirty);
 #ifdef NDEBUG
   context.build_type = "release";
 #else
@@ -92,7 +103,7 @@ std::vector<std::string> ReporterNames() {
 
 std::unique_ptr<LeaderboardReporter> CreateReporter(const std::string& name, std::string* error) {
   for (const auto& [known, factory] : Reporters()) {
-    if (known == name) return factory();
+    if (known == name) return factory(error);
   }
   *error = "Unknown reporter '" + name + "'. Valid reporters:";
   for (const auto& known : ReporterNames()) *error += " " + known;

@@ -1,8 +1,8 @@
 // Leaderboard reporters: console (the short verdict: ranking, tie groups, validation count),
-// cells (the per-cell table for the terminal), markdown (results/LEADERBOARD.md), json (the
-// canonical, machine-readable results/leaderboard.json) and csv (results/cells.csv, one tidy row
-// per cell for pandas). All take the same ReportContext (when, where and how the run was made)
-// and Leaderboard.
+// cells (the per-cell table for the terminal), markdown (LEADERBOARD.md), json (the canonical,
+// machine-readable leaderboard.json), csv (cells.csv, one tidy row per cell for pandas) and html
+// (report.html, see html_report.h). All take the same ReportContext (when, where and how the run
+// was made) and Leaderboard.
 //
 // Usage:
 //   ReportContext context = CurrentReportContext();
@@ -26,7 +26,8 @@ struct ReportContext {
   int json_schema_version = 2;  // 2: the verdict (ranking, validation, oracle split)
   std::string date;             // ISO 8601 UTC
   std::string host;
-  std::string git_commit;  // of the source tree the binary was built from; "unknown" if none
+  std::string git_commit;  // full hash of the source tree's HEAD; "unknown" outside git
+  bool git_dirty = false;  // tracked files differed from that commit when the run started
   std::string build_type;  // "release" (NDEBUG) or "debug"
   std::string suite;
   std::string command;  // the command line that reproduces the results
@@ -35,8 +36,8 @@ struct ReportContext {
 };
 
 // Fills date (now, ISO 8601 UTC), host, git_commit (`git rev-parse HEAD` of the source tree,
-// "-dirty" appended when tracked files differ, "unknown" outside git) and build_type; the
-// other fields are the caller's.
+// "unknown" outside git), git_dirty (tracked files differ from it) and build_type; the other
+// fields are the caller's.
 ReportContext CurrentReportContext();
 
 class LeaderboardReporter {
@@ -51,8 +52,9 @@ class LeaderboardReporter {
                       std::ostream& out) const = 0;
 };
 
-// "cells", "console", "csv", "json" or "markdown"; nullptr + "Unknown reporter 'x'. Valid
-// reporters: ..." else.
+// "cells", "console", "csv", "html" (without curves or history; see html_report.h), "json" or
+// "markdown"; nullptr + "Unknown reporter 'x'. Valid reporters: ..." else, or the reporter's own
+// error.
 std::unique_ptr<LeaderboardReporter> CreateReporter(const std::string& name, std::string* error);
 std::vector<std::string> ReporterNames();
 

@@ -64,6 +64,47 @@ void Table::PrintMarkdown(std::ostream& out) const {
   for (const auto& row : rows_) print(row);
 }
 
+void Table::PrintHtml(std::ostream& out, const std::string& css_class) const {
+  out << "<table" << (css_class.empty() ? "" : " class=\"" + EscapeHtml(css_class) + "\"")
+      << ">\n<thead><tr>";
+  for (const auto& cell : header_) out << "<th>" << EscapeHtml(cell) << "</th>";
+  out << "</tr></thead>\n<tbody>\n";
+  for (const auto& row : rows_) {
+    out << "<tr>";
+    for (std::size_t i = 0; i < header_.size(); ++i)
+      out << "<td>" << EscapeHtml(i < row.size() ? row[i] : "") << "</td>";
+    out << "</tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+}
+
+std::string EscapeHtml(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string FormatNumber(double x, int digits) {
   if (std::isnan(x)) return "-";
   return fmt::format("{:.{}f}", x, digits);

@@ -6,6 +6,7 @@
 //   table.AddRow({"1", "kernel/x", FormatNumber(0.0123)});
 //   table.Print(std::cout);          // aligned columns
 //   table.PrintMarkdown(std::cout);  // | rank | theory | MAE |
+//   table.PrintHtml(std::cout);      // <table> for report.html
 #pragma once
 
 #include <optional>
@@ -27,6 +28,8 @@ class Table {
   void Print(std::ostream& out) const;
   // GitHub-flavoured Markdown; '|' inside cells is escaped.
   void PrintMarkdown(std::ostream& out) const;
+  // An HTML <table> with the given class attribute; cells are HTML-escaped.
+  void PrintHtml(std::ostream& out, const std::string& css_class = "") const;
 
  private:
   std::vector<std::string> header_;
@@ -39,6 +42,8 @@ std::string FormatNumber(std::optional<double> x, int digits = 3);
 // "0.512 [0.49, 0.53]", or "0.512" without bounds.
 std::string FormatEstimate(const Estimate& e, int digits = 3);
 std::string FormatWithInterval(double value, const Interval& interval, int digits = 3);
+// Text with &, <, >, " and ' replaced by their HTML entities.
+std::string EscapeHtml(const std::string& text);
 // "3/8".
 std::string FormatFraction(int numerator, int denominator);
 // A percentage with no decimals, "-" for NaN: "67%".

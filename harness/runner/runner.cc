@@ -16,6 +16,8 @@
 #include <sstream>
 
 #include "harness/fit/power_law_fit.h"
+#include "harness/report/html_report.h"
+#include "harness/report/publish.h"
 #include "harness/report/reporter.h"
 #include "harness/runner/run_loop.h"
 #include "harness/score/score.h"
@@ -374,6 +376,7 @@ int RunSuite(const RunOptions& options,
     run.Progress(fmt::format("removed {} temporary cache files left by killed runs", removed));
   }
   std::vector<std::string> failures;
+  std::vector<ReportCurve> curves;  // for the report's figures
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (!options.quiet)
       progress << "[" << i + 1 << "/" << targets.size() << "] " << targets[i] << std::endl;
@@ -385,6 +388,8 @@ int RunSuite(const RunOptions& options,
     }
     // The axes that were measured are scored even when another axis or the profile failed.
     if (measured.has_profile) run.Predict(measured, theories);
+    for (const MeasuredAxis& axis : measured.axes)
+      curves.push_back(MakeReportCurve(measured.name, axis.curve, axis.fit));
   }
 
   if (!options.quiet) {
@@ -404,38 +409,30 @@ int RunSuite(const RunOptions& options,
 
   context.seconds = record.info.seconds;
 
-  int status = failures.empty() ? 0 : 1;
-  std::string write_error;
-  std::vector<std::string> written;
-  Stopwatch report_watch;
-  for (const auto& [format, file] :
-       {std::pair<std::string, std::string>{"markdown", "LEADERBOARD.md"},
-        {"json", "leaderboard.json"},
-        {"csv", "cells.csv"}}) {
-    const std::string path = options.results_dir + "/" + file;
-    if (WriteReportFile(format, path, context, board, &write_error)) {
-      written.push_back(path);
-    } else {
-      failures.push_back(write_error);
-      status = 1;
-    }
-  }
-  record.runtimes.push_back({"report", "files", report_watch.Seconds()});
-  auto store = HistoryStore::Open(options.db_path, HistoryStore::Mode::kReadWrite, &write_error);
-  if (store == nullptr || !store->AddRun(&record, &write_error)) {
-    failures.push_back(write_error);
-    status = 1;
-  }
+  record.info.git_dirty = context.git_dirty;
+  for (const auto& failure : failures)
+    record.info.error += (record.info.error.empty() ? "" : "\n") + failure;
+  PublishOptions publish;
+  publish.results_dir = options.results_dir;
+  publish.db_path = options.db_path;
+  PublishResult published;
+  PublishRun(publish, context, board, std::move(curves), &record, &published);
+  for (const auto& failure : published.failures) failures.push_back(failure);
+  const int status = failures.empty() ? 0 : 1;
   if (options.print_cells) {
     WriteReport("cells", context, board, out);
     out << "\n";
   }
   WriteReport("console", context, board, out);
-  out << "\nwrote:";
-  for (const auto& path : written) out << " " << path;
-  out << "\n";
-  if (record.info.id > 0)
-    out << "recorded as run " << record.info.id << " in " << options.db_path << "\n";
+  if (!published.published.empty()) {
+    out << "wrote";
+    for (const auto& path : published.published) out << " " << path;
+    out << "\n";
+  }
+  if (record.info.id > 0) {
+    out << "recorded as run " << record.info.id << " (" << record.info.status << ") in "
+        << options.db_path << "\n";
+  }
   for (const auto& failure : failures) *error += (error->empty() ? "" : "\n") + failure;
   return status;
 }

@@ -42,20 +42,40 @@ CREATE TABLE runtimes (
   stage TEXT NOT NULL, name TEXT NOT NULL, seconds REAL NOT NULL);
 CREATE INDEX runtimes_by_run ON runtimes(run_id);
 )sql",
+    // v2: whether the source tree was modified, kept apart from the commit (v1 appended
+    // "-dirty" to it), and why a failed run failed; per cell, the target's track (realism,
+    // dataset family, home) and the prediction from the target's oracle profile.
+    R"sql(
+ALTER TABLE runs ADD COLUMN git_dirty INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN error TEXT NOT NULL DEFAULT '';
+UPDATE runs SET git_dirty = 1, git_commit = substr(git_commit, 1, length(git_commit) - 6)
+  WHERE git_commit LIKE '%-dirty';
+CREATE INDEX runs_by_suite ON runs(suite, id);
+ALTER TABLE cells ADD COLUMN realism TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN dataset_family TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN home INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cells ADD COLUMN has_oracle INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cells ADD COLUMN oracle_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN oracle_message TEXT NOT NULL DEFAULT '';
+ALTER TABLE cells ADD COLUMN oracle_predicted REAL;
+ALTER TABLE cells ADD COLUMN oracle_lower REAL;
+ALTER TABLE cells ADD COLUMN oracle_upper REAL;
+)sql",
 };
 static_assert(std::size(kMigrations) == HistoryStore::kSchemaVersion);
 
 constexpr const char* kCellColumns =
     "theory, family, target, axis, status, message, predicted, predicted_lower, predicted_upper, "
     "measured, measured_lower, measured_upper, exact, fit_status, abs_error, inside_ci, "
-    "curve_error, predict_seconds";
+    "curve_error, predict_seconds, realism, dataset_family, home, has_oracle, oracle_status, "
+    "oracle_message, oracle_predicted, oracle_lower, oracle_upper";
 constexpr const char* kFitColumns =
     "target, axis, form, offset_fixed, exponent, exponent_lower, exponent_upper, confidence, "
     "offset, amplitude, status, message, fit_min_size, fit_max_size, num_sizes, num_seeds, "
     "num_points, rms_log_residual, seconds, cache_key, from_cache";
 constexpr const char* kRunColumns =
     "id, started_at, finished_at, git_commit, config_hash, suite, command, host, baseline_theory, "
-    "seconds, status";
+    "seconds, status, git_dirty, error";
 
 std::string Describe(const std::string& path, sqlite3* db) {
   return "history database " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
@@ -172,6 +192,7 @@ Axis AxisFromText(const std::string& text) {
 
 void BindCell(const Cell& c, Statement* s) {
   const bool predicted = c.status == PredictionStatus::kPredicted;
+  const bool oracle_predicted = c.has_oracle && c.oracle_status == PredictionStatus::kPredicted;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   s->Bind(c.theory)
       .Bind(c.family)
@@ -190,7 +211,16 @@ void BindCell(const Cell& c, Statement* s) {
       .Bind(c.abs_error)
       .Bind(c.inside_ci)
       .Bind(c.curve_error)
-      .Bind(c.predict_seconds);
+      .Bind(c.predict_seconds)
+      .Bind(ToString(c.realism))
+      .Bind(c.dataset_family)
+      .Bind(c.home)
+      .Bind(c.has_oracle)
+      .Bind(c.has_oracle ? ToString(c.oracle_status) : "")
+      .Bind(c.oracle_message)
+      .Bind(oracle_predicted ? c.oracle_predicted.value : nan)
+      .Bind(oracle_predicted ? c.oracle_predicted.lower : std::nullopt)
+      .Bind(oracle_predicted ? c.oracle_predicted.upper : std::nullopt);
 }
 
 Cell ReadCell(const Statement& s, int first) {
@@ -214,6 +244,21 @@ Cell ReadCell(const Statement& s, int first) {
   c.inside_ci = s.Int(i++) != 0;
   c.curve_error = s.OptionalReal(i++);
   c.predict_seconds = s.Real(i++);
+  c.realism =
+      EnumFromText(s.Text(i++),
+                   {Realism::kExact, Realism::kToy, Realism::kRealData, Realism::kUserExperiment},
+                   Realism::kToy);
+  c.dataset_family = s.Text(i++);
+  c.home = s.Int(i++) != 0;
+  c.has_oracle = s.Int(i++) != 0;
+  const std::string oracle_status = s.Text(i++);
+  c.oracle_message = s.Text(i++);
+  if (c.has_oracle) {
+    c.oracle_status = PredictionStatusFromText(oracle_status);
+    c.oracle_predicted.value = s.Real(i);
+    c.oracle_predicted.lower = s.OptionalReal(i + 1);
+    c.oracle_predicted.upper = s.OptionalReal(i + 2);
+  }
   return c;
 }
 
@@ -284,6 +329,8 @@ RunInfo ReadRunInfo(const Statement& s) {
   r.baseline_theory = s.Text(i++);
   r.seconds = s.Real(i++);
   r.status = s.Text(i++);
+  r.git_dirty = s.Int(i++) != 0;
+  r.error = s.Text(i++);
   return r;
 }
 
@@ -393,8 +440,8 @@ bool HistoryStore::WriteRun(RunRecord* run, std::string* error) {
   {
     Statement s(db_,
                 "INSERT INTO runs (started_at, finished_at, git_commit, config_hash, suite, "
-                "command, host, baseline_theory, seconds, status) VALUES (" +
-                    Placeholders(10) + ")");
+                "command, host, baseline_theory, seconds, status, git_dirty, error) VALUES (" +
+                    Placeholders(12) + ")");
     if (s.ok()) {
       s.Bind(r.started_at)
           .Bind(r.finished_at)
@@ -405,7 +452,9 @@ bool HistoryStore::WriteRun(RunRecord* run, std::string* error) {
           .Bind(r.host)
           .Bind(r.baseline_theory)
           .Bind(r.seconds)
-          .Bind(r.status);
+          .Bind(r.status)
+          .Bind(r.git_dirty)
+          .Bind(r.error);
     }
     if (!insert(s)) return false;
   }
@@ -498,11 +547,45 @@ bool HistoryStore::LoadRun(std::int64_t id, RunRecord* run, std::string* error) 
   return true;
 }
 
+std::vector<TrendPoint> TrendOfRun(const RunInfo& info, std::vector<Cell> cells) {
+  // The aggregates come from the one place that defines them.
+  std::map<std::string, double> predict_seconds;
+  for (const Cell& cell : cells) predict_seconds[cell.theory] += cell.predict_seconds;
+  const Leaderboard board = BuildLeaderboard(std::move(cells), info.baseline_theory);
+  std::vector<TrendPoint> trend;
+  for (const TheoryRow& row : board.rows) {
+    trend.push_back({row.theory,
+                     info.id,
+                     info.started_at,
+                     info.git_commit,
+                     row.mean_abs_error,
+                     row.coverage,
+                     row.cells_applicable,
+                     row.cells_scored,
+                     row.cells_total,
+                     predict_seconds[row.theory]});
+  }
+  return trend;
+}
+
 bool HistoryStore::ErrorTrend(const std::string& theory,
                               std::vector<TrendPoint>* trend,
                               std::string* error) const {
+  TrendFilter filter;
+  filter.theory = theory;
+  return ErrorTrend(filter, trend, error);
+}
+
+bool HistoryStore::ErrorTrend(const TrendFilter& filter,
+                              std::vector<TrendPoint>* trend,
+                              std::string* error) const {
   std::vector<RunInfo> runs;
-  if (!ListRuns(&runs, error)) return false;
+  if (!ListRuns(&runs, error)) return false;  // newest first
+  if (!filter.suite.empty()) {
+    std::erase_if(runs, [&](const RunInfo& r) { return r.suite != filter.suite; });
+  }
+  if (filter.last_runs > 0 && runs.size() > static_cast<std::size_t>(filter.last_runs))
+    runs.resize(filter.last_runs);
   std::reverse(runs.begin(), runs.end());  // oldest first
   trend->clear();
   for (const RunInfo& info : runs) {
@@ -513,7 +596,7 @@ bool HistoryStore::ErrorTrend(const std::string& theory,
       *error = Describe(path_, db_);
       return false;
     }
-    s.Bind(info.id).Bind(theory).Bind(theory);
+    s.Bind(info.id).Bind(filter.theory).Bind(filter.theory);
     std::vector<Cell> cells;
     int rc;
     while ((rc = s.Step()) == SQLITE_ROW) cells.push_back(ReadCell(s, 0));
@@ -521,26 +604,44 @@ bool HistoryStore::ErrorTrend(const std::string& theory,
       *error = Describe(path_, db_);
       return false;
     }
-    // The aggregates come from the one place that defines them.
-    std::map<std::string, double> predict_seconds;
-    for (const Cell& cell : cells) predict_seconds[cell.theory] += cell.predict_seconds;
-    const Leaderboard board = BuildLeaderboard(std::move(cells), info.baseline_theory);
-    for (const TheoryRow& row : board.rows) {
-      trend->push_back({row.theory,
-                        info.id,
-                        info.started_at,
-                        info.git_commit,
-                        row.mean_abs_error,
-                        row.coverage,
-                        row.cells_applicable,
-                        row.cells_scored,
-                        row.cells_total,
-                        predict_seconds[row.theory]});
-    }
+    for (TrendPoint& point : TrendOfRun(info, std::move(cells))) trend->push_back(point);
   }
   std::stable_sort(trend->begin(), trend->end(), [](const TrendPoint& a, const TrendPoint& b) {
     return a.theory < b.theory;  // runs stay oldest first within a theory
   });
+  return true;
+}
+
+bool HistoryStore::StageSeconds(std::map<std::int64_t, std::map<std::string, double>>* seconds,
+                                std::string* error) const {
+  Statement s(db_, "SELECT run_id, stage, SUM(seconds) FROM runtimes GROUP BY run_id, stage");
+  if (!s.ok()) {
+    *error = Describe(path_, db_);
+    return false;
+  }
+  seconds->clear();
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) (*seconds)[s.Int(0)][s.Text(1)] = s.Real(2);
+  if (rc != SQLITE_DONE) {
+    *error = Describe(path_, db_);
+    return false;
+  }
+  return true;
+}
+
+bool HistoryStore::MarkRunFailed(std::int64_t id, const std::string& reason, std::string* error) {
+  Statement s(db_,
+              "UPDATE runs SET status = 'failed', error = CASE WHEN error = '' THEN ? ELSE "
+              "error || char(10) || ? END WHERE id = ?");
+  if (s.ok()) s.Bind(reason).Bind(reason).Bind(id);
+  if (!s.ok() || s.Step() != SQLITE_DONE) {
+    *error = Describe(path_, db_);
+    return false;
+  }
+  if (sqlite3_changes(db_) != 1) {
+    *error = "no run " + std::to_string(id) + " in history database " + path_;
+    return false;
+  }
   return true;
 }
 

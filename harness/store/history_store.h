@@ -1,7 +1,8 @@
 // The run history: every suite run recorded in a SQLite file (results/history.sqlite by default)
 // so that each theory's error, coverage and runtime can be tracked over commits.
 //
-// Tables: runs (one row per run), cells (theory x target x axis), fits (one per measured curve),
+// Tables: runs (one row per run: when, commit and whether the tree was dirty, suite, status and
+// the error of a failed run), cells (theory x target x axis), fits (one per measured curve),
 // runtimes (seconds per stage: probe, train, fit, predict). The schema version lives in
 // `PRAGMA user_version`; Open() creates or migrates it and refuses a file written by a newer
 // scalebench. A run is written in ONE transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any
@@ -21,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,7 +39,8 @@ struct RunInfo {
   std::int64_t id = 0;  // assigned by AddRun
   std::string started_at;
   std::string finished_at;
-  std::string git_commit;
+  std::string git_commit;   // full hash of the source tree's HEAD ("unknown" outside git)
+  bool git_dirty = false;   // tracked files differed from git_commit
   std::string config_hash;  // hash of the options that determine the results
   std::string suite;
   std::string command;  // the command line that reproduces the run
@@ -45,6 +48,7 @@ struct RunInfo {
   std::string baseline_theory;  // skill is measured against it when the run is shown again
   double seconds = 0.0;
   std::string status = "ok";  // "ok" or "failed" (a run that ended with an error)
+  std::string error;          // why it failed, one failure a line; empty for "ok"
 };
 
 // One fitted measured curve of the run.
@@ -57,7 +61,8 @@ struct FitRecord {
   bool from_cache = false;
 };
 
-// Wall time of one unit of work. stage: "probe", "train", "fit" or "predict"; name: what was
+// Wall time of one unit of work. stage: "probe", "train", "fit", "predict" or "report" (writing
+// the run's files); name: what was
 // timed, e.g. the target ("gaussian_spectrum/a2_b1.5"), "target/axis", or "theory@target".
 struct RuntimeRecord {
   std::string stage;
@@ -85,6 +90,17 @@ struct TrendPoint {
   int cells_total = 0;
   double predict_seconds = 0.0;  // total wall time of the theory's Predict calls in the run
 };
+
+// Which trend points ErrorTrend returns.
+struct TrendFilter {
+  std::string theory;  // empty: every theory
+  std::string suite;   // empty: every suite
+  int last_runs = 0;   // > 0: only the newest this many runs that pass the filter
+};
+
+// One point per theory of a run, from its cells (through BuildLeaderboard, the one place that
+// defines the aggregates). For a run not yet recorded, info.id is 0.
+std::vector<TrendPoint> TrendOfRun(const RunInfo& info, std::vector<Cell> cells);
 
 class HistoryStore {
  public:
@@ -114,11 +130,20 @@ class HistoryStore {
   bool ErrorTrend(const std::string& theory,
                   std::vector<TrendPoint>* trend,
                   std::string* error) const;
+  bool ErrorTrend(const TrendFilter& filter,
+                  std::vector<TrendPoint>* trend,
+                  std::string* error) const;
+  // Seconds per stage ("probe", "train", "fit", "predict") summed over each run's runtimes.
+  bool StageSeconds(std::map<std::int64_t, std::map<std::string, double>>* seconds,
+                    std::string* error) const;
+  // Marks a recorded run as failed with `reason` (appended to its error): the runner does this
+  // when the run's outputs could not be published after it was recorded.
+  bool MarkRunFailed(std::int64_t id, const std::string& reason, std::string* error);
 
   const std::string& path() const { return path_; }
   void set_row_hook_for_testing(RowHook hook) { row_hook_ = std::move(hook); }
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   HistoryStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}

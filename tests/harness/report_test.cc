@@ -66,7 +66,7 @@ std::string Render(const std::string& name) {
 TEST_CASE("CreateReporter: an unknown name lists the valid ones") {
   std::string error;
   CHECK(CreateReporter("tsv", &error) == nullptr);
-  CHECK(error == "Unknown reporter 'tsv'. Valid reporters: cells console csv json markdown");
+  CHECK(error == "Unknown reporter 'tsv'. Valid reporters: cells console csv html json markdown");
 }
 
 TEST_CASE("CurrentReportContext fills the environment") {
