@@ -2,6 +2,8 @@
 // registered variants, option validation, the run units of its two designs, determinism across
 // workers and threads, the committed runs retrained bit for bit, failures as statuses, the oracle
 // profile and the weak width axis's finite-size allowance.
+#include <omp.h>
+
 #include <Eigen/Core>
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -215,7 +217,10 @@ void CheckCommittedWidthRun(const std::string& name, std::int64_t first_width) {
   std::unique_ptr<const DesignData> data;
   std::string error;
   REQUIRE(target->Prepare(width, RunContext(), &data, &error));
+  REQUIRE(width.single_threaded);
+  omp_set_num_threads(1);  // as the harness runs a single-threaded design's runs
   const RunResult fresh = target->Run(width, point, data.get(), RunContext());
+  omp_set_num_threads(2);
   REQUIRE(fresh.ok());
   CHECK(SameBits({fresh.losses()}, {cached.losses()}));
   REQUIRE(cached.diagnostics().size() == 2);
