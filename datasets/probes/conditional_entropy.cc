@@ -7,13 +7,17 @@
 #include <limits>
 #include <numeric>
 
-#include "datasets/internal/status.h"
+#include "common/format.h"
+#include "common/statistics.h"
+#include "common/status.h"
 
 namespace scalebench {
 namespace {
 
 using internal::Fail;
 using internal::Fixed;
+using internal::JackknifeError;
+using internal::JoinFixed;
 
 constexpr std::uint64_t kSeed = 0x243F6A8885A308D3ULL;
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
@@ -33,15 +37,6 @@ std::uint64_t Extend(std::uint64_t hash, int token) {
   return Mix(hash + (static_cast<std::uint64_t>(token) + 1) * kGolden);
 }
 
-double JackknifeError(const std::vector<double>& replicates) {
-  const double g = static_cast<double>(replicates.size());
-  if (g < 2) return std::numeric_limits<double>::quiet_NaN();
-  const double mean = std::accumulate(replicates.begin(), replicates.end(), 0.0) / g;
-  double sum = 0;
-  for (double t : replicates) sum += (t - mean) * (t - mean);
-  return std::sqrt((g - 1) / g * sum);
-}
-
 // H_n from per-block sums, leaving out block `left_out` (-1: none).
 std::vector<double> MeanCurve(const std::vector<std::vector<double>>& block_loss,
                               const std::vector<std::size_t>& block_positions,
@@ -56,13 +51,6 @@ std::vector<double> MeanCurve(const std::vector<std::vector<double>>& block_loss
   }
   for (double& h : curve) h /= count;
   return curve;
-}
-
-// "[a, b, c]" with `digits` decimals.
-std::string Join(const std::vector<double>& values, int digits) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + Fixed(values[i], digits);
-  return out + "]";
 }
 
 // "1/8" for 0.125 and the like (the nested fractions of the language targets), else "0.3".
@@ -108,40 +96,40 @@ DataExtrapolation ExtrapolateInData(const std::array<double, 3>& sizes,
 
 bool ConditionalEntropyOptions::IsValid(std::string* error) const {
   if (max_context < 3 || max_context > 32) {
-    return Fail("max_context = " + std::to_string(max_context) +
-                    ": must be in [3, 32] (the fit needs 3 points)",
-                error);
+    return Fail(error,
+                "max_context = " + std::to_string(max_context) +
+                    ": must be in [3, 32] (the fit needs 3 points)");
   }
   if (!(discount > 0.0 && discount < 1.0))
-    return Fail("discount = " + std::to_string(discount) + ": must be in (0, 1)", error);
+    return Fail(error, "discount = " + std::to_string(discount) + ": must be in (0, 1)");
   if (jackknife_blocks < 2) {
-    return Fail("jackknife_blocks = " + std::to_string(jackknife_blocks) + ": must be >= 2", error);
+    return Fail(error, "jackknife_blocks = " + std::to_string(jackknife_blocks) + ": must be >= 2");
   }
   if (!(gamma_min > 0.0))
-    return Fail("gamma_min = " + std::to_string(gamma_min) + ": must be > 0", error);
+    return Fail(error, "gamma_min = " + std::to_string(gamma_min) + ": must be > 0");
   if (!(gamma_max > gamma_min))
-    return Fail("gamma_max = " + std::to_string(gamma_max) + ": must be > gamma_min", error);
+    return Fail(error, "gamma_max = " + std::to_string(gamma_max) + ": must be > gamma_min");
   if (min_fit_points < 3 || min_fit_points > max_context) {
-    return Fail("min_fit_points = " + std::to_string(min_fit_points) +
-                    ": must be in [3, max_context] (3 fit parameters)",
-                error);
+    return Fail(error,
+                "min_fit_points = " + std::to_string(min_fit_points) +
+                    ": must be in [3, max_context] (3 fit parameters)");
   }
   if (!(convergence_ratio > 0.0)) {
-    return Fail("convergence_ratio = " + std::to_string(convergence_ratio) + ": must be > 0",
-                error);
+    return Fail(error,
+                "convergence_ratio = " + std::to_string(convergence_ratio) + ": must be > 0");
   }
   if (!(min_data_exponent > 0.0)) {
-    return Fail("min_data_exponent = " + std::to_string(min_data_exponent) + ": must be > 0",
-                error);
+    return Fail(error,
+                "min_data_exponent = " + std::to_string(min_data_exponent) + ": must be > 0");
   }
   if (!(extrapolation_ratio > 0.0)) {
-    return Fail("extrapolation_ratio = " + std::to_string(extrapolation_ratio) + ": must be > 0",
-                error);
+    return Fail(error,
+                "extrapolation_ratio = " + std::to_string(extrapolation_ratio) + ": must be > 0");
   }
   if (!(gamma_step > 0.0 && gamma_step <= gamma_max - gamma_min)) {
     return Fail(
-        "gamma_step = " + std::to_string(gamma_step) + ": must be in (0, gamma_max - gamma_min]",
-        error);
+        error,
+        "gamma_step = " + std::to_string(gamma_step) + ": must be in (0, gamma_max - gamma_min]");
   }
   return true;
 }
@@ -307,26 +295,26 @@ bool MeasureConditionalEntropy(const std::vector<int>& train_tokens,
                                std::string* error) {
   if (!options.IsValid(error)) return false;
   if (vocab_size < 2 || vocab_size > 65536) {
-    return Fail("vocab_size = " + std::to_string(vocab_size) + ": must be in [2, 65536]", error);
+    return Fail(error, "vocab_size = " + std::to_string(vocab_size) + ": must be in [2, 65536]");
   }
   const std::size_t min_train = 100 * static_cast<std::size_t>(options.max_context);
   if (train_tokens.size() < min_train) {
-    return Fail(std::to_string(train_tokens.size()) + " training tokens: need at least 100 x " +
-                    "max_context = " + std::to_string(min_train),
-                error);
+    return Fail(error,
+                std::to_string(train_tokens.size()) + " training tokens: need at least 100 x " +
+                    "max_context = " + std::to_string(min_train));
   }
   const std::size_t min_heldout = static_cast<std::size_t>(options.max_context) +
                                   100 * static_cast<std::size_t>(options.jackknife_blocks);
   if (heldout_tokens.size() < min_heldout) {
-    return Fail(std::to_string(heldout_tokens.size()) +
+    return Fail(error,
+                std::to_string(heldout_tokens.size()) +
                     " held-out tokens: need at least max_context + 100 x jackknife_blocks = " +
-                    std::to_string(min_heldout),
-                error);
+                    std::to_string(min_heldout));
   }
   for (const std::vector<int>* tokens : {&train_tokens, &heldout_tokens}) {
     for (int t : *tokens) {
       if (t < 0 || t >= vocab_size)
-        return Fail("token id " + std::to_string(t) + " outside [0, vocab_size)", error);
+        return Fail(error, "token id " + std::to_string(t) + " outside [0, vocab_size)");
     }
   }
   const int orders = options.max_context + 1, blocks = options.jackknife_blocks;
@@ -527,23 +515,23 @@ bool SubsetSizes(const EntropyCurveInput& input,
                  std::vector<double>* sizes,
                  std::string* error) {
   if (input.subsets.size() < 2)
-    return Fail("the extrapolation in D needs at least 2 subsets (3 training sizes)", error);
+    return Fail(error, "the extrapolation in D needs at least 2 subsets (3 training sizes)");
   if (!input.half_data_entropy.empty())
-    return Fail("give either subsets or half_data_entropy, not both", error);
+    return Fail(error, "give either subsets or half_data_entropy, not both");
   sizes->clear();
   for (const EntropyCurveInput::Subset& subset : input.subsets) {
     if (subset.block_loss.size() != input.block_loss.size())
-      return Fail("a subset has " + std::to_string(subset.block_loss.size()) + " blocks", error);
+      return Fail(error, "a subset has " + std::to_string(subset.block_loss.size()) + " blocks");
     for (const std::vector<double>& loss : subset.block_loss) {
       if (static_cast<int>(loss.size()) != orders)
-        return Fail("a subset block has a different order count", error);
+        return Fail(error, "a subset block has a different order count");
     }
     sizes->push_back(static_cast<double>(subset.train_tokens));
   }
   sizes->push_back(static_cast<double>(input.train_tokens));
   for (std::size_t s = 0; s < sizes->size(); ++s) {
     if (!((*sizes)[s] > (s == 0 ? 0.0 : (*sizes)[s - 1])))
-      return Fail("the training sizes (subsets, then the full set) must increase", error);
+      return Fail(error, "the training sizes (subsets, then the full set) must increase");
   }
   return true;
 }
@@ -650,7 +638,7 @@ bool FitExtrapolated(const EntropyCurveInput& input,
   const std::vector<std::vector<double>> curves = SizeCurves(input, -1);
   for (const std::vector<double>& curve : curves) {
     for (double h : curve) {
-      if (!std::isfinite(h)) return Fail("a subset's H_n is not finite", error);
+      if (!std::isfinite(h)) return Fail(error, "a subset's H_n is not finite");
     }
   }
   std::vector<std::vector<double>> largest = {curves[top]};  // H_n(D3) per replicate
@@ -675,21 +663,21 @@ bool FitExtrapolated(const EntropyCurveInput& input,
   if (last < options.min_fit_points) {
     double g = 0, h = 0, a = 0, rms = 0;
     const bool whole = FitEntropyDecay(r->entropy, options, &g, &h, &a, &rms);
-    return Fail((last >= 1 ? "the fit window n = 1.." + std::to_string(last) + " has"
+    return Fail(error,
+                (last >= 1 ? "the fit window n = 1.." + std::to_string(last) + " has"
                            : std::string("the fit window is empty:")) +
                     " fewer than " + std::to_string(options.min_fit_points) + " points (" +
                     window.stop + ")" +
                     (whole ? "; a fit over the raw H_n, n = 1.." + std::to_string(orders - 1) +
                                  ", regardless would read gamma = " + Fixed(g, 3)
-                           : std::string()),
-                error);
+                           : std::string()));
   }
   double gamma = 0;
   if (!FitEntropyDecay(
           window.limit, options, &gamma, &r->entropy_limit, &r->amplitude, &r->fit_rms)) {
-    return Fail("the extrapolated H_n do not decrease with n over [1, " + std::to_string(last) +
-                    "]: no fit with A > 0",
-                error);
+    return Fail(error,
+                "the extrapolated H_n do not decrease with n over [1, " + std::to_string(last) +
+                    "]: no fit with A > 0");
   }
   r->gamma_at_grid_edge = gamma < options.gamma_min + 1.5 * options.gamma_step ||
                           gamma > options.gamma_max - 1.5 * options.gamma_step;
@@ -698,9 +686,9 @@ bool FitExtrapolated(const EntropyCurveInput& input,
     double g = 0, h = 0, a = 0, rms = 0;
     if (!FitEntropyDecay(
             ReplicateLimits(window, replicates[b], largest[b]), options, &g, &h, &a, &rms)) {
-      return Fail("a jackknife replicate has no fit with A > 0 (block " + std::to_string(b - 1) +
-                      " left out)",
-                  error);
+      return Fail(error,
+                  "a jackknife replicate has no fit with A > 0 (block " + std::to_string(b - 1) +
+                      " left out)");
     }
     jackknife.push_back(g);
   }
@@ -710,10 +698,10 @@ bool FitExtrapolated(const EntropyCurveInput& input,
   r->systematic_gamma = systematic.gamma;
   const double std_error = std::hypot(r->jackknife_error, r->systematic_error);
   if (!std::isfinite(std_error)) {
-    return Fail("no finite standard error for gamma = " + Fixed(gamma, 3) + " (jackknife " +
+    return Fail(error,
+                "no finite standard error for gamma = " + Fixed(gamma, 3) + " (jackknife " +
                     Fixed(r->jackknife_error, 4) + ", systematic " + Fixed(r->systematic_error, 4) +
-                    ")",
-                error);
+                    ")");
   }
   r->conditional_entropy_decay.value = gamma;
   r->conditional_entropy_decay.std_error = std_error;
@@ -730,22 +718,22 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
                                 std::string* error) {
   const int blocks = static_cast<int>(input.block_loss.size());
   if (blocks < 2 || input.block_positions.size() != input.block_loss.size()) {
-    return Fail("need at least 2 held-out blocks, with one position count per block", error);
+    return Fail(error, "need at least 2 held-out blocks, with one position count per block");
   }
   const int orders = static_cast<int>(input.block_loss[0].size());
   std::size_t positions = 0;
   for (int b = 0; b < blocks; ++b) {
     if (static_cast<int>(input.block_loss[b].size()) != orders || input.block_positions[b] == 0)
-      return Fail("block " + std::to_string(b) + " has a different order count or no positions",
-                  error);
+      return Fail(error,
+                  "block " + std::to_string(b) + " has a different order count or no positions");
     positions += input.block_positions[b];
   }
-  if (orders < 4) return Fail("H_n needs n = 0..3 at least (3 fit points)", error);
+  if (orders < 4) return Fail(error, "H_n needs n = 0..3 at least (3 fit points)");
   if (!input.half_data_entropy.empty() &&
       static_cast<int>(input.half_data_entropy.size()) != orders) {
-    return Fail("half_data_entropy has " + std::to_string(input.half_data_entropy.size()) +
-                    " orders, the curve " + std::to_string(orders),
-                error);
+    return Fail(error,
+                "half_data_entropy has " + std::to_string(input.half_data_entropy.size()) +
+                    " orders, the curve " + std::to_string(orders));
   }
   ConditionalEntropyResult r;
   r.train_tokens = input.train_tokens;
@@ -753,7 +741,7 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
   r.entropy = MeanCurve(input.block_loss, input.block_positions, -1);
   for (int n = 0; n < orders; ++n) {
     if (!std::isfinite(r.entropy[n]))
-      return Fail("H_" + std::to_string(n) + " is not finite", error);
+      return Fail(error, "H_" + std::to_string(n) + " is not finite");
   }
   if (!input.subsets.empty()) {
     if (!FitExtrapolated(input, options, &r, error)) return false;
@@ -797,21 +785,21 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
     // What the whole curve would give, so that the reader sees what was refused.
     double g = 0, h = 0, a = 0, rms = 0;
     const bool whole = FitEntropyDecay(r.entropy, options, &g, &h, &a, &rms);
-    return Fail("the fit window n = 1.." + std::to_string(last) + " has fewer than " +
+    return Fail(error,
+                "the fit window n = 1.." + std::to_string(last) + " has fewer than " +
                     std::to_string(options.min_fit_points) + " points (" +
                     (stop.empty() ? std::string("curve too short") : stop) + ")" +
                     (whole ? "; a fit over all n = 1.." + std::to_string(orders - 1) +
                                  " regardless would read gamma = " + Fixed(g, 3) +
                                  " (H_inf = " + Fixed(h, 3) + ", rms " + Fixed(rms, 4) + ")"
-                           : std::string()),
-                error);
+                           : std::string()));
   }
   const std::vector<double> window(r.entropy.begin(), r.entropy.begin() + last + 1);
   double gamma = 0;
   if (!FitEntropyDecay(window, options, &gamma, &r.entropy_limit, &r.amplitude, &r.fit_rms)) {
     return Fail(
-        "H_n does not decrease with n over [1, " + std::to_string(last) + "]: no fit with A > 0",
-        error);
+        error,
+        "H_n does not decrease with n over [1, " + std::to_string(last) + "]: no fit with A > 0");
   }
   r.gamma_at_grid_edge = gamma < options.gamma_min + 1.5 * options.gamma_step ||
                          gamma > options.gamma_max - 1.5 * options.gamma_step;
@@ -835,9 +823,9 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
                                    r.half_data_entropy.begin() + last + 1);
     double h = 0, a = 0, rms = 0;
     if (!FitEntropyDecay(half, options, &r.systematic_gamma, &h, &a, &rms)) {
-      return Fail("the half-data H_n does not decrease over [1, " + std::to_string(last) +
-                      "]: no systematic term",
-                  error);
+      return Fail(error,
+                  "the half-data H_n does not decrease over [1, " + std::to_string(last) +
+                      "]: no systematic term");
     }
     r.systematic_error = std::abs(gamma - r.systematic_gamma);
   }
@@ -847,7 +835,7 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
     const std::vector<double> four(r.entropy.begin(), r.entropy.begin() + 5);
     double h = 0, a = 0, rms = 0;
     if (!FitEntropyDecay(four, options, &four_point_gamma, &h, &a, &rms)) {
-      return Fail("H_n does not decrease over [1, 4]: no four-point comparison fit", error);
+      return Fail(error, "H_n does not decrease over [1, 4]: no four-point comparison fit");
     }
     r.systematic_error = std::hypot(r.systematic_error, gamma - four_point_gamma);
   }
@@ -886,10 +874,10 @@ bool FitConditionalEntropyCurve(const EntropyCurveInput& input,
                       : " (+) four-point shift |gamma - " + Fixed(four_point_gamma, 3) + "|") +
                  " = systematic " + Fixed(r.systematic_error, 4) +
                  " (not the model family or n beyond the window)") +
-      (three_point.empty() ? std::string() : "; " + three_point) + "; H_n: raw values " +
-      Join(r.entropy, 4) +
+      (three_point.empty() ? std::string() : "; " + three_point) + "; H_n: raw values [" +
+      JoinFixed(r.entropy, 4) + "]" +
       (r.half_data_entropy.empty() ? std::string()
-                                   : ", half data " + Join(r.half_data_entropy, 4)) +
+                                   : ", half data [" + JoinFixed(r.half_data_entropy, 4) + "]") +
       "; a model's H_n is an upper bound on the true one that loosens at large n";
   *result = std::move(r);
   return true;

@@ -9,60 +9,21 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "common/format.h"
+#include "common/line_fit.h"
+#include "common/statistics.h"
+#include "common/status.h"
 #include "datasets/generators/random.h"
-#include "datasets/internal/status.h"
 #include "datasets/tokenizers/char_tokenizer.h"
 
 namespace scalebench {
 namespace {
 
 using internal::Fail;
+using internal::FitLogLog;
 using internal::Fixed;
-
-struct LineFit {
-  double slope = 0.0;
-  double std_error = 0.0;  // OLS, inflated by sqrt((1 + rho) / (1 - rho)) for residual lag-1 rho
-};
-
-// Least squares of y on x (at least 3 points).
-LineFit FitLine(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-  double sxx = 0, sxy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    sxx += (x[i] - mx) * (x[i] - mx), sxy += (x[i] - mx) * (y[i] - my);
-  LineFit fit;
-  fit.slope = sxy / sxx;
-  std::vector<double> residual(x.size());
-  double rss = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    residual[i] = y[i] - my - fit.slope * (x[i] - mx);
-    rss += residual[i] * residual[i];
-  }
-  double lag1 = 0;
-  for (std::size_t i = 1; i < x.size(); ++i) lag1 += residual[i] * residual[i - 1];
-  const double rho = rss > 0 ? std::clamp(lag1 / rss, 0.0, 0.9) : 0.0;
-  fit.std_error = x.size() > 2 ? std::sqrt(rss / (n - 2) / sxx * (1 + rho) / (1 - rho)) : 0.0;
-  return fit;
-}
-
-// Slope of log y on log x.
-LineFit FitLogLog(const std::vector<double>& x, const std::vector<double>& y) {
-  std::vector<double> lx(x.size()), ly(y.size());
-  for (std::size_t i = 0; i < x.size(); ++i) lx[i] = std::log(x[i]), ly[i] = std::log(y[i]);
-  return FitLine(lx, ly);
-}
-
-// Delete-a-group jackknife standard error of replicates theta_g.
-double JackknifeError(const std::vector<double>& replicates) {
-  const double g = static_cast<double>(replicates.size());
-  if (g < 2) return std::numeric_limits<double>::quiet_NaN();
-  const double mean = std::accumulate(replicates.begin(), replicates.end(), 0.0) / g;
-  double sum = 0;
-  for (double t : replicates) sum += (t - mean) * (t - mean);
-  return std::sqrt((g - 1) / g * sum);
-}
+using internal::JackknifeError;
+using internal::LineFit;
 
 // Every lag 1..dense, then lags_per_decade per decade up to max_lag (rounded, distinct).
 std::vector<int> LagGrid(const CorrelationDecayOptions& options) {
@@ -261,24 +222,24 @@ double ZipfSlope(std::vector<double> counts, int first, int last) {
 }  // namespace
 
 bool CorrelationDecayOptions::IsValid(std::string* error) const {
-  if (max_lag < 4) return Fail("max_lag = " + std::to_string(max_lag) + ": must be >= 4", error);
+  if (max_lag < 4) return Fail(error, "max_lag = " + std::to_string(max_lag) + ": must be >= 4");
   if (dense_lags < 1)
-    return Fail("dense_lags = " + std::to_string(dense_lags) + ": must be >= 1", error);
+    return Fail(error, "dense_lags = " + std::to_string(dense_lags) + ": must be >= 1");
   if (lags_per_decade < 1) {
-    return Fail("lags_per_decade = " + std::to_string(lags_per_decade) + ": must be >= 1", error);
+    return Fail(error, "lags_per_decade = " + std::to_string(lags_per_decade) + ": must be >= 1");
   }
   if (fit_min_lag < 1 || fit_min_lag > max_lag) {
-    return Fail("fit_min_lag = " + std::to_string(fit_min_lag) + ": must be in [1, max_lag]",
-                error);
+    return Fail(error,
+                "fit_min_lag = " + std::to_string(fit_min_lag) + ": must be in [1, max_lag]");
   }
   if (!(floor_multiple >= 1.0)) {
-    return Fail("floor_multiple = " + std::to_string(floor_multiple) + ": must be >= 1", error);
+    return Fail(error, "floor_multiple = " + std::to_string(floor_multiple) + ": must be >= 1");
   }
   if (jackknife_groups < 2) {
-    return Fail("jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2", error);
+    return Fail(error, "jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2");
   }
   if (max_vocab < 2)
-    return Fail("max_vocab = " + std::to_string(max_vocab) + ": must be >= 2", error);
+    return Fail(error, "max_vocab = " + std::to_string(max_vocab) + ": must be >= 2");
   return true;
 }
 
@@ -327,20 +288,20 @@ bool MeasureCorrelationDecay(const std::vector<int>& tokens,
                              std::string* error) {
   if (!options.IsValid(error)) return false;
   if (vocab_size < 2 || vocab_size > options.max_vocab) {
-    return Fail("vocab_size = " + std::to_string(vocab_size) + ": must be in [2, max_vocab = " +
-                    std::to_string(options.max_vocab) + "] (dense pair counts)",
-                error);
+    return Fail(error,
+                "vocab_size = " + std::to_string(vocab_size) + ": must be in [2, max_vocab = " +
+                    std::to_string(options.max_vocab) + "] (dense pair counts)");
   }
   if (tokens.size() < static_cast<std::size_t>(20 * options.max_lag * options.jackknife_groups)) {
-    return Fail(std::to_string(tokens.size()) +
+    return Fail(error,
+                std::to_string(tokens.size()) +
                     " tokens: need at least 20 x max_lag x "
                     "jackknife_groups = " +
-                    std::to_string(20 * options.max_lag * options.jackknife_groups),
-                error);
+                    std::to_string(20 * options.max_lag * options.jackknife_groups));
   }
   for (int t : tokens) {
     if (t < 0 || t >= vocab_size)
-      return Fail("token id " + std::to_string(t) + " outside [0, vocab_size)", error);
+      return Fail(error, "token id " + std::to_string(t) + " outside [0, vocab_size)");
   }
   CorrelationDecayResult r;
   r.lags = LagGrid(options);
@@ -365,11 +326,11 @@ bool MeasureCorrelationDecay(const std::vector<int>& tokens,
   std::size_t first = 0, last = 0;
   ChooseFitWindow(options, &r, &first, &last);
   if (last < first + 3) {
-    return Fail("only " + std::to_string(last - first) + " lags from " +
+    return Fail(error,
+                "only " + std::to_string(last - first) + " lags from " +
                     std::to_string(options.fit_min_lag) + " lie above " +
                     Fixed(options.floor_multiple, 1) + " x the noise floor " +
-                    Fixed(r.noise_floor, 6) + " (need 3; use more text)",
-                error);
+                    Fixed(r.noise_floor, 6) + " (need 3; use more text)");
   }
   FitDecay(jackknife_sigma, first, last, &r);
   r.correlation_decay.method =
@@ -436,32 +397,32 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens,
   if (!options.IsValid(error)) return false;
   const int length = sequence_length;
   if (length < 4 || length > 4096) {
-    return Fail("sequence_length = " + std::to_string(length) + ": must be in [4, 4096]", error);
+    return Fail(error, "sequence_length = " + std::to_string(length) + ": must be in [4, 4096]");
   }
   if (plateau_base == 1 || plateau_base < 0 || plateau_base >= length) {
-    return Fail("plateau_base = " + std::to_string(plateau_base) +
-                    ": must be 0 (no plateaus) or in [2, sequence_length)",
-                error);
+    return Fail(error,
+                "plateau_base = " + std::to_string(plateau_base) +
+                    ": must be 0 (no plateaus) or in [2, sequence_length)");
   }
   if (vocab_size < 2 || vocab_size > options.max_vocab) {
-    return Fail("vocab_size = " + std::to_string(vocab_size) + ": must be in [2, max_vocab = " +
-                    std::to_string(options.max_vocab) + "] (dense pair counts)",
-                error);
+    return Fail(error,
+                "vocab_size = " + std::to_string(vocab_size) + ": must be in [2, max_vocab = " +
+                    std::to_string(options.max_vocab) + "] (dense pair counts)");
   }
   if (tokens.size() % static_cast<std::size_t>(length) != 0) {
-    return Fail(std::to_string(tokens.size()) + " tokens: not a whole number of sequences of " +
-                    std::to_string(length),
-                error);
+    return Fail(error,
+                std::to_string(tokens.size()) + " tokens: not a whole number of sequences of " +
+                    std::to_string(length));
   }
   const std::size_t sequences = tokens.size() / length;
   if (sequences < static_cast<std::size_t>(100 * options.jackknife_groups)) {
-    return Fail(std::to_string(sequences) + " sequences: need at least 100 x jackknife_groups = " +
-                    std::to_string(100 * options.jackknife_groups),
-                error);
+    return Fail(error,
+                std::to_string(sequences) + " sequences: need at least 100 x jackknife_groups = " +
+                    std::to_string(100 * options.jackknife_groups));
   }
   for (int t : tokens) {
     if (t < 0 || t >= vocab_size)
-      return Fail("token id " + std::to_string(t) + " outside [0, vocab_size)", error);
+      return Fail(error, "token id " + std::to_string(t) + " outside [0, vocab_size)");
   }
   CorrelationDecayResult r;
   const std::vector<int> shuffled = ShuffledWithinPositions(tokens, length, options.shuffle_seed);
@@ -519,11 +480,11 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens,
   ChooseFitWindow(options, &r, &first, &last);
   if (last < first + 3) {
     return Fail(
+        error,
         "only " + std::to_string(last - first) + (plateau_base >= 2 ? " plateaus" : " lags") +
             " from " + std::to_string(options.fit_min_lag) + " lie above " +
             Fixed(options.floor_multiple, 1) + " x the noise floor " + Fixed(r.noise_floor, 6) +
-            " (need 3; use more sequences); sigma(t) x 1e3 = " + raw,
-        error);
+            " (need 3; use more sequences); sigma(t) x 1e3 = " + raw);
   }
   FitDecay(jackknife_sigma, first, last, &r);
   r.correlation_decay.method =
@@ -548,28 +509,28 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens,
 
 bool WordStatisticsOptions::IsValid(std::string* error) const {
   if (!(heaps_min_tokens >= 10)) {
-    return Fail("heaps_min_tokens = " + std::to_string(heaps_min_tokens) + ": must be >= 10",
-                error);
+    return Fail(error,
+                "heaps_min_tokens = " + std::to_string(heaps_min_tokens) + ": must be >= 10");
   }
   if (heaps_points < 6)
-    return Fail("heaps_points = " + std::to_string(heaps_points) + ": must be >= 6", error);
+    return Fail(error, "heaps_points = " + std::to_string(heaps_points) + ": must be >= 6");
   if (zipf_min_rank < 1 || zipf_max_rank < 3 * zipf_min_rank) {
-    return Fail("zipf_min_rank = " + std::to_string(zipf_min_rank) + ", zipf_max_rank = " +
-                    std::to_string(zipf_max_rank) + ": need 1 <= min and max >= 3 x min",
-                error);
+    return Fail(error,
+                "zipf_min_rank = " + std::to_string(zipf_min_rank) + ", zipf_max_rank = " +
+                    std::to_string(zipf_max_rank) + ": need 1 <= min and max >= 3 x min");
   }
   if (zipf_min_count < 1)
-    return Fail("zipf_min_count = " + std::to_string(zipf_min_count) + ": must be >= 1", error);
+    return Fail(error, "zipf_min_count = " + std::to_string(zipf_min_count) + ": must be >= 1");
   if (jackknife_groups < 2) {
-    return Fail("jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2", error);
+    return Fail(error, "jackknife_groups = " + std::to_string(jackknife_groups) + ": must be >= 2");
   }
   if (!(heaps_min_decade_growth >= 1.0)) {
     return Fail(
-        "heaps_min_decade_growth = " + std::to_string(heaps_min_decade_growth) + ": must be >= 1",
-        error);
+        error,
+        "heaps_min_decade_growth = " + std::to_string(heaps_min_decade_growth) + ": must be >= 1");
   }
   if (!(zipf_min_decades >= 0.0)) {
-    return Fail("zipf_min_decades = " + std::to_string(zipf_min_decades) + ": must be >= 0", error);
+    return Fail(error, "zipf_min_decades = " + std::to_string(zipf_min_decades) + ": must be >= 0");
   }
   return true;
 }
@@ -609,12 +570,12 @@ bool MeasureWordStatistics(const std::vector<int>& word_ids,
   if (static_cast<double>(n) <
       2 * options.heaps_min_tokens * options.jackknife_groups / (options.jackknife_groups - 1.0)) {
     return Fail(
-        std::to_string(n) + " words: need at least 2 x heaps_min_tokens (with a block left out)",
-        error);
+        error,
+        std::to_string(n) + " words: need at least 2 x heaps_min_tokens (with a block left out)");
   }
   const int max_id = *std::max_element(word_ids.begin(), word_ids.end());
   if (*std::min_element(word_ids.begin(), word_ids.end()) < 0)
-    return Fail("negative word id", error);
+    return Fail(error, "negative word id");
   WordStatisticsResult r;
   r.num_words = n;
   const int g = options.jackknife_groups;

@@ -89,16 +89,6 @@ double SampleStdDev(const std::vector<double>& values) {
   return std::sqrt(ss / static_cast<double>(n - 1));
 }
 
-double Quantile(std::vector<double> values, double q) {
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const double pos = q * static_cast<double>(values.size() - 1);
-  const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  const double frac = pos - static_cast<double>(lo);
-  return values[lo] + frac * (values[hi] - values[lo]);
-}
-
 double StudentTQuantile(double dof, double confidence) {
   boost::math::students_t distribution(dof);
   return boost::math::quantile(distribution, 0.5 + 0.5 * confidence);

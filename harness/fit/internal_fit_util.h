@@ -63,9 +63,6 @@ void ParallelFor(int num_tasks, int threads, const std::function<void(int, int)>
 // Sample standard deviation (n - 1 denominator); NaN for fewer than 2 values.
 double SampleStdDev(const std::vector<double>& values);
 
-// Linear-interpolated quantile q in [0, 1] of `values` (copied, then sorted).
-double Quantile(std::vector<double> values, double q);
-
 // Two-sided Student-t quantile: t such that P(|T_dof| <= t) = confidence.
 double StudentTQuantile(double dof, double confidence);
 

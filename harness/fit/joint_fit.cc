@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 
+#include "common/statistics.h"
 #include "harness/fit/internal_fit_util.h"
 
 namespace scalebench {

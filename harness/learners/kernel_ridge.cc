@@ -16,7 +16,7 @@
 #include <sstream>
 #include <utility>
 
-#include "datasets/internal/status.h"
+#include "common/status.h"
 
 // LAPACK (OpenBLAS on Debian; linked first, see the top-level CMakeLists).
 extern "C" void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
@@ -63,12 +63,12 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 using internal::Fail;
 
 bool CheckSizes(const std::vector<int>& sizes, int max_size, std::string* error) {
-  if (sizes.empty()) return Fail("sizes is empty", error);
+  if (sizes.empty()) return Fail(error, "sizes is empty");
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     if (sizes[i] < 1 || sizes[i] > max_size || (i > 0 && sizes[i] <= sizes[i - 1])) {
-      return Fail("sizes must be strictly increasing in [1, " + std::to_string(max_size) +
-                      "]; got " + std::to_string(sizes[i]) + " at position " + std::to_string(i),
-                  error);
+      return Fail(error,
+                  "sizes must be strictly increasing in [1, " + std::to_string(max_size) +
+                      "]; got " + std::to_string(sizes[i]) + " at position " + std::to_string(i));
     }
   }
   return true;
@@ -361,7 +361,7 @@ bool ParseKernelKind(const std::string& name, KernelKind* out, std::string* erro
   else if (name == "laplace")
     *out = KernelKind::kLaplace;
   else
-    return Fail("unknown kernel '" + name + "'; valid kernels: laplace, rbf", error);
+    return Fail(error, "unknown kernel '" + name + "'; valid kernels: laplace, rbf");
   return true;
 }
 
@@ -369,7 +369,7 @@ bool KernelOptions::IsValid(std::string* error) const {
   if (!(width > 0) || !std::isfinite(width)) {
     std::ostringstream message;
     message << "width = " << width << " must be finite and > 0";
-    return Fail(message.str(), error);
+    return Fail(error, message.str());
   }
   return true;
 }
@@ -573,15 +573,15 @@ bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram,
   const int p_max = static_cast<int>(train_gram.rows());
   if (train_gram.cols() != p_max || y_train.rows() != p_max || cross_gram.cols() != p_max ||
       cross_gram.rows() != y_test.rows() || y_train.cols() != y_test.cols()) {
-    return Fail("shapes disagree: train_gram " + std::to_string(train_gram.rows()) + "x" +
+    return Fail(error,
+                "shapes disagree: train_gram " + std::to_string(train_gram.rows()) + "x" +
                     std::to_string(train_gram.cols()) + ", cross_gram " +
                     std::to_string(cross_gram.rows()) + "x" + std::to_string(cross_gram.cols()) +
                     ", y_train " + std::to_string(y_train.rows()) + "x" +
                     std::to_string(y_train.cols()) + ", y_test " + std::to_string(y_test.rows()) +
-                    "x" + std::to_string(y_test.cols()),
-                error);
+                    "x" + std::to_string(y_test.cols()));
   }
-  if (!(ridge >= 0)) return Fail("ridge must be >= 0", error);
+  if (!(ridge >= 0)) return Fail(error, "ridge must be >= 0");
   if (!CheckSizes(sizes, p_max, error)) return false;
   const int p_top = sizes.back();
   auto start = std::chrono::steady_clock::now();
@@ -630,12 +630,12 @@ bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram,
                           std::string* error) {
   const int n = static_cast<int>(pool_gram.rows());
   if (pool_gram.cols() != n || y_pool.rows() != n) {
-    return Fail("pool_gram must be n x n and y_pool n x outputs", error);
+    return Fail(error, "pool_gram must be n x n and y_pool n x outputs");
   }
   for (int index : draws) {
-    if (index < 0 || index >= n) return Fail("a draw is outside the pool", error);
+    if (index < 0 || index >= n) return Fail(error, "a draw is outside the pool");
   }
-  if (!(ridge >= 0)) return Fail("ridge must be >= 0", error);
+  if (!(ridge >= 0)) return Fail(error, "ridge must be >= 0");
   if (!CheckSizes(sizes, static_cast<int>(draws.size()), error)) return false;
   const int p_top = sizes.back();
   auto start = std::chrono::steady_clock::now();
