@@ -10,7 +10,7 @@
 #include "common/statistics.h"
 #include "common/status.h"
 #include "datasets/generators/random.h"
-#include "datasets/probes/token_statistics.h"
+#include "datasets/probes/correlation_probe.h"
 
 namespace scalebench {
 namespace {
