@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
-#include <cstdarg>
-#include <cstdio>
 #include <limits>
 #include <thread>
 
@@ -92,22 +90,6 @@ double SampleStdDev(const std::vector<double>& values) {
 double StudentTQuantile(double dof, double confidence) {
   boost::math::students_t distribution(dof);
   return boost::math::quantile(distribution, 0.5 + 0.5 * confidence);
-}
-
-std::string Format(const char* format, ...) {
-  char buffer[512];
-  va_list args;
-  va_start(args, format);
-  const int n = std::vsnprintf(buffer, sizeof(buffer), format, args);
-  va_end(args);
-  if (n < 0) return {};
-  if (static_cast<std::size_t>(n) < sizeof(buffer)) return std::string(buffer, n);
-  std::string out(static_cast<std::size_t>(n) + 1, '\0');
-  va_start(args, format);
-  std::vsnprintf(out.data(), out.size(), format, args);
-  va_end(args);
-  out.resize(static_cast<std::size_t>(n));
-  return out;
 }
 
 }  // namespace scalebench::internal

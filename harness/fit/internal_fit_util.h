@@ -1,5 +1,5 @@
-// Helpers shared by the curve fit and the joint fit. Not part of the public
-// API.
+// Helpers shared by the curve fit and the joint fit (the reusable problem and the bootstrap:
+// internal_bootstrap.h). Not part of the public API.
 #pragma once
 
 #include <ceres/ceres.h>
@@ -65,8 +65,5 @@ double SampleStdDev(const std::vector<double>& values);
 
 // Two-sided Student-t quantile: t such that P(|T_dof| <= t) = confidence.
 double StudentTQuantile(double dof, double confidence);
-
-// printf-style formatting into a std::string.
-std::string Format(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 }  // namespace scalebench::internal
