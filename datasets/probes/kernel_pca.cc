@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "common/format.h"
-#include "common/line_fit.h"
 #include "common/status.h"
 
 // LAPACK (Fortran) symmetric divide-and-conquer eigensolver; the trailing arguments are the
@@ -29,7 +28,23 @@ namespace {
 
 using internal::Fail;
 using internal::Fixed;
-using internal::LogLogSlope;
+
+// Least-squares slope of log y on log x; NaN with fewer than 3 positive points. The formula of
+// internal::LogLogSlope (common/line_fit.h), kept here because GCC contracts its denominator into
+// a different FMA in this translation unit: the committed kernel-PCA profiles carry these last
+// bits (merge it when they are re-measured).
+double LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  int count = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!(x[i] > 0) || !(y[i] > 0)) continue;
+    const double lx = std::log(x[i]), ly = std::log(y[i]);
+    sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly, ++count;
+  }
+  const double denom = count * sxx - sx * sx;
+  if (count < 3 || !(denom > 0)) return std::numeric_limits<double>::quiet_NaN();
+  return (count * sxy - sx * sy) / denom;
+}
 
 struct Fits {
   double b = std::numeric_limits<double>::quiet_NaN();
@@ -48,14 +63,14 @@ Fits FitDecays(const Eigen::VectorXd& lambda,
   for (int k = k_lo; k <= std::min<int>(k_hi, lambda.size()); ++k) {
     x.push_back(k), y.push_back(lambda[k - 1]);
   }
-  fits.b = -LogLogSlope(x, y).value_or(std::numeric_limits<double>::quiet_NaN());
+  fits.b = -LogLogSlope(x, y);
   std::vector<double> tail(p.size() + 1, 0.0);
   for (Eigen::Index k = p.size(); k-- > 0;) tail[k] = tail[k + 1] + p[k];
   x.clear(), y.clear();
   for (int k = t_lo; k <= std::min<int>(t_hi, p.size()); ++k) {
     x.push_back(k - 0.5), y.push_back(tail[k - 1]);
   }
-  fits.a = 1.0 - LogLogSlope(x, y).value_or(std::numeric_limits<double>::quiet_NaN());
+  fits.a = 1.0 - LogLogSlope(x, y);
   return fits;
 }
 
