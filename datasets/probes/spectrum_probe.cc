@@ -329,17 +329,6 @@ bool SpectrumProbeOptions::IsValid(std::string* error) const {
   return Fail(error, message.str());
 }
 
-void SpectrumProbeResult::FillProfile(Profile* profile) const {
-  profile->Set(Property::kSpectrumDecay, spectrum_decay);
-  profile->Set(Property::kTaskPowerDecay, task_power_decay);
-  profile->Set(Property::kTotalTargetPower, total_target_power);
-  profile->Set(Property::kSpectrumTrace, spectrum_trace);
-  profile->Set(Series::kEigenvalues,
-               std::vector<double>(eigenvalues.data(), eigenvalues.data() + eigenvalues.size()));
-  profile->Set(Series::kTargetPower,
-               std::vector<double>(target_power.data(), target_power.data() + target_power.size()));
-}
-
 namespace {
 
 bool CheckShapes(Eigen::Index n,
