@@ -8,6 +8,7 @@
 #include "common/format.h"
 #include "common/statistics.h"
 #include "common/status.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
 namespace {
@@ -298,6 +299,16 @@ bool MeasureConditionalEntropy(const std::vector<int>& train_tokens,
       "interpolated absolute-discounting n-gram models (D = " + Fixed(options.discount, 2) +
       ", uniform base over V = " + std::to_string(vocab_size) + ")";
   return FitConditionalEntropyCurve(input, options, result, error);
+}
+
+ProbeInfo ConditionalEntropyProbeInfo() {
+  return {"conditional_entropy",
+          "datasets/probes/conditional_entropy.h",
+          "training and held-out token streams, or a model's held-out losses by context length",
+          "H_n = H_inf + A n^-gamma fitted over the trusted window of n (n-gram models, "
+          "extrapolation in the data size or the half-data rule); jackknife (+) systematic error",
+          {Property::kConditionalEntropyDecay},
+          {}};
 }
 
 }  // namespace scalebench

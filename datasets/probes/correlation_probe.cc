@@ -10,6 +10,7 @@
 #include "common/statistics.h"
 #include "common/status.h"
 #include "datasets/generators/random.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
 namespace {
@@ -425,6 +426,16 @@ bool MeasurePositionalCorrelationDecay(const std::vector<int>& tokens,
       Fixed(r.ols_std_error, 4);
   *result = std::move(r);
   return true;
+}
+
+ProbeInfo CorrelationProbeInfo() {
+  return {"correlation_decay",
+          "datasets/probes/correlation_probe.h",
+          "a token stream, or independent fixed-length token sequences (positional form)",
+          "top singular value of the lagged co-occurrence covariance, log-log fit above a shuffled "
+          "noise floor; jackknife (+) inflated OLS standard error",
+          {Property::kCorrelationDecay},
+          {}};
 }
 
 }  // namespace scalebench

@@ -11,6 +11,7 @@
 #include "common/format.h"
 #include "common/status.h"
 #include "datasets/generators/random.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
 
@@ -404,6 +405,16 @@ std::string FrequencyProbeResult::Method() const {
 void FrequencyProbeResult::FillProfile(Profile* profile) const {
   profile->Set(Property::kFrequencyDecay,
                {rank_frequency_decay_z, rank_frequency_decay_z_std_error, Method()});
+}
+
+ProbeInfo FrequencyProbeInfo() {
+  return {"frequency",
+          "datasets/probes/frequency_probe.h",
+          "a sample of discrete labels (subtasks, features, token types) or counts per type",
+          "rank-frequency exponent z from a split-sample rank fit and a CSN power-law fit of the "
+          "counts; bootstrap standard errors",
+          {Property::kFrequencyDecay},
+          {}};
 }
 
 }  // namespace scalebench

@@ -11,6 +11,7 @@
 #include "common/format.h"
 #include "common/status.h"
 #include "datasets/generators/random.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
 namespace {
@@ -241,6 +242,15 @@ void IntrinsicDimensionResult::FillProfile(Profile* profile) const {
         "; " + std::to_string(num_duplicates) + " duplicate points skipped as neighbours";
   }
   profile->Set(Property::kIntrinsicDimension, std::move(value));
+}
+
+ProbeInfo IntrinsicDimensionProbeInfo() {
+  return {"intrinsic_dimension",
+          "datasets/probes/intrinsic_dimension.h",
+          "n points x D coordinates",
+          "nearest-neighbour estimators (TwoNN, Levina-Bickel MLE) of the manifold dimension",
+          {Property::kIntrinsicDimension},
+          {}};
 }
 
 }  // namespace scalebench

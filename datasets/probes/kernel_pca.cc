@@ -6,6 +6,7 @@
 
 #include "common/format.h"
 #include "common/status.h"
+#include "datasets/probes/probe_info.h"
 
 // LAPACK (Fortran) symmetric divide-and-conquer eigensolver; the trailing arguments are the
 // hidden lengths of the character arguments (gfortran ABI).
@@ -224,6 +225,19 @@ bool MeasureKernelPca(const Eigen::MatrixXd& gram,
   }
   *result = std::move(r);
   return true;
+}
+
+ProbeInfo KernelPcaProbeInfo() {
+  return {"kernel_pca",
+          "datasets/probes/kernel_pca.h",
+          "an n x n kernel matrix and n x C targets",
+          "uncentred kernel PCA of K / n (LAPACK dsyevd), log-log fits of lambda_k and of the tail "
+          "sum of p_k; standard error from the fit on the first n/2 points",
+          {Property::kSpectrumDecay,
+           Property::kTaskPowerDecay,
+           Property::kTotalTargetPower,
+           Property::kSpectrumTrace},
+          {Series::kEigenvalues, Series::kTargetPower}};
 }
 
 }  // namespace scalebench

@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "datasets/generators/random.h"
 #include "datasets/probes/correlation_probe.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
 namespace {
@@ -431,6 +432,16 @@ bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm,
       r.Table() + "; exact H_0 = " + Fixed(r.marginal_entropy, 4);
   *result = std::move(r);
   return true;
+}
+
+ProbeInfo RhmEntropyProbeInfo() {
+  return {"rhm_entropy",
+          "datasets/probes/rhm_entropy.h",
+          "a Random Hierarchy Model grammar (exact inference; sampled sequences)",
+          "exact positional conditional entropy H_t of the last token, one point per tree level, "
+          "H = H_inf + A t^-gamma; Monte-Carlo jackknife (+) the spread of the point choices",
+          {Property::kConditionalEntropyDecay},
+          {}};
 }
 
 }  // namespace scalebench

@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "datasets/probes/eigen_projections.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
 namespace {
@@ -463,6 +464,20 @@ bool CombineSpectrumReplicates(const std::vector<SpectrumProbeResult>& replicate
       ReplicateMean(replicates, &SpectrumProbeResult::total_target_power);
   combined->spectrum_trace = ReplicateMean(replicates, &SpectrumProbeResult::spectrum_trace);
   return true;
+}
+
+ProbeInfo SpectrumProbeInfo() {
+  return {
+      "spectrum",
+      "datasets/probes/spectrum_probe.h",
+      "n samples x d inputs (linear kernel) or an n x n kernel matrix, and n x C targets",
+      "eigen-decomposition of the Gram matrix / n (own solver), log-log fits of lambda_k and of "
+      "the tail sum of p_k over a window; jackknife standard errors",
+      {Property::kSpectrumDecay,
+       Property::kTaskPowerDecay,
+       Property::kTotalTargetPower,
+       Property::kSpectrumTrace},
+      {Series::kEigenvalues, Series::kTargetPower}};
 }
 
 }  // namespace scalebench

@@ -11,6 +11,7 @@
 #include "common/line_fit.h"
 #include "common/statistics.h"
 #include "common/status.h"
+#include "datasets/probes/probe_info.h"
 #include "datasets/tokenizers/char_tokenizer.h"
 
 namespace scalebench {
@@ -278,6 +279,16 @@ bool MeasureWordStatistics(const std::vector<int>& word_ids,
   }
   *result = std::move(r);
   return true;
+}
+
+ProbeInfo WordStatisticsProbeInfo() {
+  return {"word_statistics",
+          "datasets/probes/word_statistics.h",
+          "raw text (its words)",
+          "Heaps slope of log V(N) on log N and Zipf slope of log count on log rank; left out when "
+          "the vocabulary saturates",
+          {Property::kHeapsExponent, Property::kFrequencyDecay},
+          {}};
 }
 
 }  // namespace scalebench
