@@ -14,12 +14,13 @@
 #include "datasets/probes/probe_info.h"
 
 namespace scalebench {
-namespace {
 
 using internal::Fail;
 using internal::Fixed;
 using internal::JackknifeError;
 using internal::JoinFixed;
+
+namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 

@@ -15,13 +15,14 @@
 #include "datasets/tokenizers/char_tokenizer.h"
 
 namespace scalebench {
-namespace {
 
 using internal::Fail;
 using internal::FitLogLog;
 using internal::Fixed;
 using internal::JackknifeError;
 using internal::LineFit;
+
+namespace {
 
 bool IsWordChar(char32_t c) {
   return c >= 0x80 || c == U'\'' || (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') ||

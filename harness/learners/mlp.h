@@ -61,9 +61,9 @@ long MlpParameterCount(int inputs, int hidden, int outputs);
 template <typename Scalar>
 class BasicMlp {
  public:
-  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
-  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
-  using ConstMatrixRef = Eigen::Ref<const Matrix>;
+  using Matrix = typename TwoLayerRelu<Scalar>::Matrix;
+  using Vector = typename TwoLayerRelu<Scalar>::Vector;
+  using ConstMatrixRef = typename TwoLayerRelu<Scalar>::ConstMatrixRef;
 
   // Precondition: options.IsValid(). Weights drawn from `seed` (see the file comment).
   BasicMlp(const MlpOptions& options, std::uint64_t seed);

@@ -94,8 +94,8 @@ long NeuralLmParameterCount(const NeuralLmOptions& options);
 template <typename Scalar>
 class BasicNeuralLm {
  public:
-  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
-  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  using Matrix = typename TwoLayerRelu<Scalar>::Matrix;
+  using Vector = typename TwoLayerRelu<Scalar>::Vector;
 
   // Largest batch LossAndGradient takes (work buffers are this wide); evaluations run in chunks
   // of this many positions.
