@@ -1,7 +1,7 @@
 // Timings of the fitting module: the curve fit (8 sizes x 5 seeds) with and
 // without the 1000-resample bootstrap, and the joint Approach-3 fit (64
 // points). Goal: curve fit plus bootstrap under 50 ms single-threaded. The
-// argument is options.threads; times are wall time.
+// argument is options.bootstrap.threads; times are wall time.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -45,8 +45,8 @@ std::vector<JointPoint> Surface() {
 void BM_FitCurve(benchmark::State& state) {
   const LearningCurve curve = Curve();
   FitOptions options;
-  options.bootstrap_resamples = static_cast<int>(state.range(0));
-  options.threads = static_cast<int>(state.range(1));
+  options.bootstrap.resamples = static_cast<int>(state.range(0));
+  options.bootstrap.threads = static_cast<int>(state.range(1));
   FitSummary summary;
   for (auto _ : state) {
     FitCurve(options, curve, &summary);
@@ -65,8 +65,8 @@ BENCHMARK(BM_FitCurve)
 void BM_FitJoint(benchmark::State& state) {
   const std::vector<JointPoint> points = Surface();
   JointFitOptions options;
-  options.bootstrap_resamples = static_cast<int>(state.range(0));
-  options.threads = static_cast<int>(state.range(1));
+  options.bootstrap.resamples = static_cast<int>(state.range(0));
+  options.bootstrap.threads = static_cast<int>(state.range(1));
   JointFitSummary summary;
   for (auto _ : state) {
     FitJoint(options, points, &summary);

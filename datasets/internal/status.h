@@ -1,23 +1,18 @@
-// Small helpers shared by datasets/ (probes, readers) and harness/ (learners, targets): not API
+// DEPRECATED: the helpers moved to common/status.h (Fail(error, message): note the order) and
+// common/format.h (Fixed). This shim keeps the old Fail(message, error) for
+// harness/targets/fashion_mnist.cc until the target kit rewrite moves it over; new code includes
+// the common headers.
 #pragma once
 
-#include <cstdio>
 #include <string>
+
+#include "common/format.h"
+#include "common/status.h"
 
 namespace scalebench::internal {
 
-// Sets *error (when given) and returns false, so that a failed check reads as one line:
-//   if (n < 3) return Fail("needs at least 3 points", error);
 inline bool Fail(const std::string& message, std::string* error) {
-  if (error != nullptr) *error = message;
-  return false;
-}
-
-// `value` with `digits` decimals, for method strings and messages.
-inline std::string Fixed(double value, int digits = 3) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
-  return buffer;
+  return Fail(error, message);
 }
 
 }  // namespace scalebench::internal

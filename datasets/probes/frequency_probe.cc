@@ -8,10 +8,14 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "common/format.h"
+#include "common/status.h"
 #include "datasets/generators/random.h"
-#include "datasets/internal/status.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
+
+using internal::Fail;
 namespace {
 
 using internal::Fixed;
@@ -186,10 +190,6 @@ bool FitCountPowerLaw(const std::vector<std::int64_t>& values,
                       const FrequencyProbeOptions& options,
                       CountPowerLawFit* fit,
                       std::string* error) {
-  auto fail = [&](const std::string& message) {
-    if (error != nullptr) *error = message;
-    return false;
-  };
   std::vector<std::int64_t> sorted;
   for (std::int64_t v : values)
     if (v > 0) sorted.push_back(v);
@@ -214,15 +214,19 @@ bool FitCountPowerLaw(const std::vector<std::int64_t>& values,
     if (candidates == 1 || trial.ks_distance < best.ks_distance) best = trial;
   }
   if (candidates == 0) {
-    return fail("CSN power-law fit: " + std::to_string(sorted.size()) + " positive counts with " +
-                std::to_string(starts.size()) +
-                " distinct values; a tail needs >= " + std::to_string(options.min_tail_types) +
-                " values and >= 2 distinct values (the sample is too small or too concentrated)");
+    return Fail(
+        error,
+        "CSN power-law fit: " + std::to_string(sorted.size()) + " positive counts with " +
+            std::to_string(starts.size()) +
+            " distinct values; a tail needs >= " + std::to_string(options.min_tail_types) +
+            " values and >= 2 distinct values (the sample is too small or too concentrated)");
   }
   const double margin = 1e-6;
   if (best.tau < options.tau_lower + margin || best.tau > options.tau_upper - margin) {
-    return fail("CSN power-law fit: tau = " + std::to_string(best.tau) + " at the bound of [" +
-                std::to_string(options.tau_lower) + ", " + std::to_string(options.tau_upper) + "]");
+    return Fail(error,
+                "CSN power-law fit: tau = " + std::to_string(best.tau) + " at the bound of [" +
+                    std::to_string(options.tau_lower) + ", " + std::to_string(options.tau_upper) +
+                    "]");
   }
   *fit = best;
   return true;
@@ -233,20 +237,18 @@ bool FitRankFrequency(const std::vector<std::int64_t>& ranking,
                       const FrequencyProbeOptions& options,
                       RankFrequencyFit* fit,
                       std::string* error) {
-  auto fail = [&](const std::string& message) {
-    if (error != nullptr) *error = message;
-    return false;
-  };
-  if (ranking.size() != counting.size()) return fail("rank fit: the two halves differ in length");
+  if (ranking.size() != counting.size())
+    return Fail(error, "rank fit: the two halves differ in length");
   std::vector<std::size_t> order;
   for (std::size_t j = 0; j < ranking.size(); ++j) {
     if (double(ranking[j]) >= options.min_rank_count) order.push_back(j);
   }
   if (order.size() < std::size_t(options.min_ranks)) {
-    return fail("rank fit: only " + std::to_string(order.size()) +
-                " types have count >= " + Fixed(options.min_rank_count, 0) +
-                " in the ranking half; need >= " + std::to_string(options.min_ranks) +
-                " (sample too small)");
+    return Fail(error,
+                "rank fit: only " + std::to_string(order.size()) +
+                    " types have count >= " + Fixed(options.min_rank_count, 0) +
+                    " in the ranking half; need >= " + std::to_string(options.min_ranks) +
+                    " (sample too small)");
   }
   // Ties in the ranking half are broken by index: the counting half is independent of it, so
   // any tie rule leaves the fit unbiased.
@@ -262,13 +264,13 @@ bool FitRankFrequency(const std::vector<std::int64_t>& ranking,
     weighted_log += double(counting[order[k]]) * log_rank[k];
   }
   if (!(total > 0) || !(weighted_log > 0)) {
-    return fail("rank fit: the counting half has all its window mass on rank 1");
+    return Fail(error, "rank fit: the counting half has all its window mass on rank 1");
   }
   // The score -sum B log k + B_total E_z[log k] falls with z: bisect E_z[log k] = target.
   const double target = weighted_log / total;
   double lower = 0.01, upper = 20.0;
   if (MeanLogRank(log_rank, upper) > target || MeanLogRank(log_rank, lower) < target) {
-    return fail("rank fit: the MLE of z lies outside [0.01, 20]");
+    return Fail(error, "rank fit: the MLE of z lies outside [0.01, 20]");
   }
   for (int it = 0; it < 60; ++it) {
     const double mid = 0.5 * (lower + upper);
@@ -381,6 +383,16 @@ std::string FrequencyProbeResult::Method() const {
 void FrequencyProbeResult::FillProfile(Profile* profile) const {
   profile->Set(Property::kFrequencyDecay,
                {rank_frequency_decay_z, rank_frequency_decay_z_std_error, Method()});
+}
+
+ProbeInfo FrequencyProbeInfo() {
+  return {"frequency",
+          "datasets/probes/frequency_probe.h",
+          "a sample of discrete labels (subtasks, features, token types) or counts per type",
+          "rank-frequency exponent z from a split-sample rank fit and a CSN power-law fit of the "
+          "counts; bootstrap standard errors",
+          {Property::kFrequencyDecay},
+          {}};
 }
 
 }  // namespace scalebench

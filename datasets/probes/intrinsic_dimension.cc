@@ -8,8 +8,10 @@
 #include <numeric>
 #include <vector>
 
+#include "common/format.h"
+#include "common/status.h"
 #include "datasets/generators/random.h"
-#include "datasets/internal/status.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
 namespace {
@@ -53,9 +55,9 @@ bool BlockNeighbours(const Eigen::MatrixXd& x,
       candidates.push_back(static_cast<int>(j));
     }
     if (static_cast<int>(candidates.size()) < k) {
-      return Fail("point " + std::to_string(i) + " has fewer than " + std::to_string(k) +
-                      " distinct neighbours (too many duplicate points)",
-                  error);
+      return Fail(error,
+                  "point " + std::to_string(i) + " has fewer than " + std::to_string(k) +
+                      " distinct neighbours (too many duplicate points)");
     }
     auto closer = [&](int a, int b) { return d2[a] < d2[b]; };
     std::nth_element(candidates.begin(), candidates.begin() + (k - 1), candidates.end(), closer);
@@ -161,29 +163,29 @@ std::string LevinaBickelMethod(const IntrinsicDimensionOptions& options) {
 
 bool IntrinsicDimensionOptions::IsValid(std::string* error) const {
   if (!(twonn_discard_fraction >= 0.0 && twonn_discard_fraction <= 0.5)) {
-    return Fail("IntrinsicDimensionOptions.twonn_discard_fraction = " +
-                    std::to_string(twonn_discard_fraction) + ": must be in [0, 0.5]",
-                error);
+    return Fail(error,
+                "IntrinsicDimensionOptions.twonn_discard_fraction = " +
+                    std::to_string(twonn_discard_fraction) + ": must be in [0, 0.5]");
   }
   if (mle_k_min < 2) {
-    return Fail("IntrinsicDimensionOptions.mle_k_min = " + std::to_string(mle_k_min) +
-                    ": must be >= 2 (the estimate averages over the k - 1 closer neighbours)",
-                error);
+    return Fail(error,
+                "IntrinsicDimensionOptions.mle_k_min = " + std::to_string(mle_k_min) +
+                    ": must be >= 2 (the estimate averages over the k - 1 closer neighbours)");
   }
   if (mle_k_max < mle_k_min) {
-    return Fail("IntrinsicDimensionOptions.mle_k_max = " + std::to_string(mle_k_max) +
-                    ": must be >= mle_k_min = " + std::to_string(mle_k_min),
-                error);
+    return Fail(error,
+                "IntrinsicDimensionOptions.mle_k_max = " + std::to_string(mle_k_max) +
+                    ": must be >= mle_k_min = " + std::to_string(mle_k_min));
   }
   if (bootstrap_resamples < 2) {
-    return Fail("IntrinsicDimensionOptions.bootstrap_resamples = " +
-                    std::to_string(bootstrap_resamples) + ": must be >= 2",
-                error);
+    return Fail(error,
+                "IntrinsicDimensionOptions.bootstrap_resamples = " +
+                    std::to_string(bootstrap_resamples) + ": must be >= 2");
   }
   if (block_rows < 1) {
     return Fail(
-        "IntrinsicDimensionOptions.block_rows = " + std::to_string(block_rows) + ": must be >= 1",
-        error);
+        error,
+        "IntrinsicDimensionOptions.block_rows = " + std::to_string(block_rows) + ": must be >= 1");
   }
   return true;
 }
@@ -195,12 +197,12 @@ bool MeasureIntrinsicDimension(const Eigen::MatrixXd& x,
   if (!options.IsValid(error)) return false;
   const int k = std::max(2, options.mle_k_max);
   if (x.rows() < k + 2) {
-    return Fail("intrinsic dimension needs at least mle_k_max + 2 = " + std::to_string(k + 2) +
-                    " points, got " + std::to_string(x.rows()),
-                error);
+    return Fail(error,
+                "intrinsic dimension needs at least mle_k_max + 2 = " + std::to_string(k + 2) +
+                    " points, got " + std::to_string(x.rows()));
   }
   if (!x.allFinite()) {
-    return Fail("intrinsic dimension: the points contain non-finite values", error);
+    return Fail(error, "intrinsic dimension: the points contain non-finite values");
   }
   Neighbours nb;
   if (!FindNeighbours(x, k, options.block_rows, &nb, error)) return false;
@@ -213,7 +215,7 @@ bool MeasureIntrinsicDimension(const Eigen::MatrixXd& x,
   std::vector<double> work = logs;
   const double twonn = TwoNNEstimate(&work, options.twonn_discard_fraction);
   if (!std::isfinite(twonn)) {
-    return Fail("TwoNN: every r2/r1 ratio is 1 (points on a regular lattice?)", error);
+    return Fail(error, "TwoNN: every r2/r1 ratio is 1 (points on a regular lattice?)");
   }
   double se_twonn = 0.0, se_lb = 0.0;
   BootstrapErrors(logs, inverse, options, &se_twonn, &se_lb);
@@ -240,6 +242,15 @@ void IntrinsicDimensionResult::FillProfile(Profile* profile) const {
         "; " + std::to_string(num_duplicates) + " duplicate points skipped as neighbours";
   }
   profile->Set(Property::kIntrinsicDimension, std::move(value));
+}
+
+ProbeInfo IntrinsicDimensionProbeInfo() {
+  return {"intrinsic_dimension",
+          "datasets/probes/intrinsic_dimension.h",
+          "n points x D coordinates",
+          "nearest-neighbour estimators (TwoNN, Levina-Bickel MLE) of the manifold dimension",
+          {Property::kIntrinsicDimension},
+          {}};
 }
 
 }  // namespace scalebench

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <vector>
 
-#include "datasets/internal/status.h"
+#include "common/format.h"
+#include "common/status.h"
+#include "datasets/probes/probe_info.h"
 
 // LAPACK (Fortran) symmetric divide-and-conquer eigensolver; the trailing arguments are the
 // hidden lengths of the character arguments (gfortran ABI).
@@ -28,7 +30,10 @@ namespace {
 using internal::Fail;
 using internal::Fixed;
 
-// Least-squares slope of log y on log x; NaN with fewer than 3 positive points.
+// Least-squares slope of log y on log x; NaN with fewer than 3 positive points. The formula of
+// internal::LogLogSlope (common/line_fit.h), kept here because GCC contracts its denominator into
+// a different FMA in this translation unit: the committed kernel-PCA profiles carry these last
+// bits (merge it when they are re-measured).
 double LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
   double sx = 0, sy = 0, sxx = 0, sxy = 0;
   int count = 0;
@@ -89,13 +94,13 @@ bool Decompose(const Eigen::MatrixXd& gram,
 }  // namespace
 
 bool KernelPcaOptions::IsValid(std::string* error) const {
-  if (spectrum_min_mode < 1) return Fail("spectrum_min_mode must be >= 1", error);
-  if (tail_min_mode < 1) return Fail("tail_min_mode must be >= 1", error);
+  if (spectrum_min_mode < 1) return Fail(error, "spectrum_min_mode must be >= 1");
+  if (tail_min_mode < 1) return Fail(error, "tail_min_mode must be >= 1");
   if (!(spectrum_max_fraction > 0 && spectrum_max_fraction <= 1)) {
-    return Fail("spectrum_max_fraction must be in (0, 1]", error);
+    return Fail(error, "spectrum_max_fraction must be in (0, 1]");
   }
   if (!(tail_max_fraction > 0 && tail_max_fraction <= 1)) {
-    return Fail("tail_max_fraction must be in (0, 1]", error);
+    return Fail(error, "tail_max_fraction must be in (0, 1]");
   }
   return true;
 }
@@ -105,7 +110,7 @@ bool SymmetricEigen(Eigen::MatrixXd* matrix,
                     bool vectors,
                     std::string* error) {
   const int n = static_cast<int>(matrix->rows());
-  if (matrix->cols() != n) return Fail("SymmetricEigen: the matrix is not square", error);
+  if (matrix->cols() != n) return Fail(error, "SymmetricEigen: the matrix is not square");
   eigenvalues->resize(n);
   if (n == 0) return true;
   const char jobz = vectors ? 'V' : 'N', uplo = 'L';
@@ -125,7 +130,7 @@ bool SymmetricEigen(Eigen::MatrixXd* matrix,
           1,
           1);
   if (info != 0)
-    return Fail("LAPACK dsyevd workspace query failed, info = " + std::to_string(info), error);
+    return Fail(error, "LAPACK dsyevd workspace query failed, info = " + std::to_string(info));
   lwork = static_cast<int>(work_query) + 1;
   liwork = iwork_query;
   std::vector<double> work(lwork);
@@ -144,9 +149,9 @@ bool SymmetricEigen(Eigen::MatrixXd* matrix,
           1,
           1);
   if (info != 0) {
-    return Fail("LAPACK dsyevd failed on a " + std::to_string(n) + " x " + std::to_string(n) +
-                    " matrix, info = " + std::to_string(info),
-                error);
+    return Fail(error,
+                "LAPACK dsyevd failed on a " + std::to_string(n) + " x " + std::to_string(n) +
+                    " matrix, info = " + std::to_string(info));
   }
   return true;
 }
@@ -156,21 +161,21 @@ bool MeasureKernelPca(const Eigen::MatrixXd& gram,
                       const KernelPcaOptions& options,
                       KernelPcaResult* result,
                       std::string* error) {
-  if (std::string e; !options.IsValid(&e)) return Fail("KernelPcaOptions: " + e, error);
+  if (std::string e; !options.IsValid(&e)) return Fail(error, "KernelPcaOptions: " + e);
   const int n = static_cast<int>(gram.rows());
   if (gram.cols() != n || y.rows() != n) {
-    return Fail("kernel PCA: gram must be n x n and y n x outputs (gram " +
+    return Fail(error,
+                "kernel PCA: gram must be n x n and y n x outputs (gram " +
                     std::to_string(gram.rows()) + "x" + std::to_string(gram.cols()) + ", y " +
-                    std::to_string(y.rows()) + "x" + std::to_string(y.cols()) + ")",
-                error);
+                    std::to_string(y.rows()) + "x" + std::to_string(y.cols()) + ")");
   }
   const int k_hi = static_cast<int>(options.spectrum_max_fraction * n);
   const int t_hi = static_cast<int>(options.tail_max_fraction * n);
   if (k_hi - options.spectrum_min_mode + 1 < 3 || t_hi - options.tail_min_mode + 1 < 3) {
-    return Fail("kernel PCA: n = " + std::to_string(n) +
+    return Fail(error,
+                "kernel PCA: n = " + std::to_string(n) +
                     " leaves fewer than 3 modes in a fit "
-                    "window; use more reference points or wider windows",
-                error);
+                    "window; use more reference points or wider windows");
   }
   KernelPcaResult r;
   r.num_samples = n;
@@ -214,24 +219,25 @@ bool MeasureKernelPca(const Eigen::MatrixXd& gram,
   r.spectrum_trace = {
       gram.trace() / n, std::numeric_limits<double>::quiet_NaN(), base + ": trace(K)/n"};
   if (!std::isfinite(full.b) || !std::isfinite(full.a)) {
-    return Fail(
-        "kernel PCA: a fit failed (non-positive eigenvalues or target power in the "
-        "window)",
-        error);
+    return Fail(error,
+                "kernel PCA: a fit failed (non-positive eigenvalues or target power in the "
+                "window)");
   }
   *result = std::move(r);
   return true;
 }
 
-void KernelPcaResult::FillProfile(Profile* profile) const {
-  profile->Set(Property::kSpectrumDecay, spectrum_decay);
-  profile->Set(Property::kTaskPowerDecay, task_power_decay);
-  profile->Set(Property::kTotalTargetPower, total_target_power);
-  profile->Set(Property::kSpectrumTrace, spectrum_trace);
-  profile->Set(Series::kEigenvalues,
-               std::vector<double>(eigenvalues.data(), eigenvalues.data() + eigenvalues.size()));
-  profile->Set(Series::kTargetPower,
-               std::vector<double>(target_power.data(), target_power.data() + target_power.size()));
+ProbeInfo KernelPcaProbeInfo() {
+  return {"kernel_pca",
+          "datasets/probes/kernel_pca.h",
+          "an n x n kernel matrix and n x C targets",
+          "uncentred kernel PCA of K / n (LAPACK dsyevd), log-log fits of lambda_k and of the tail "
+          "sum of p_k; standard error from the fit on the first n/2 points",
+          {Property::kSpectrumDecay,
+           Property::kTaskPowerDecay,
+           Property::kTotalTargetPower,
+           Property::kSpectrumTrace},
+          {Series::kEigenvalues, Series::kTargetPower}};
 }
 
 }  // namespace scalebench

@@ -38,6 +38,7 @@
 #include <limits>
 #include <string>
 
+#include "datasets/probes/gram_spectrum.h"
 #include "datasets/profile.h"
 
 namespace scalebench {
@@ -52,22 +53,14 @@ struct KernelPcaOptions {
   bool IsValid(std::string* error) const;
 };
 
-struct KernelPcaResult {
+// The GramSpectrum (eigenvalues of K / n, decreasing; target powers summed over outputs; and its
+// FillProfile) with what only this probe records.
+struct KernelPcaResult : GramSpectrum {
   int num_samples = 0;
-  Eigen::VectorXd eigenvalues;   // of K / n, decreasing
-  Eigen::VectorXd target_power;  // p_k, same order, summed over outputs
-  Measurement spectrum_decay;    // b
-  Measurement task_power_decay;  // a
-  Measurement total_target_power;
-  Measurement spectrum_trace;
   // The fits on the first n/2 points (NaN without the convergence check).
   double half_spectrum_decay = std::numeric_limits<double>::quiet_NaN();
   double half_task_power_decay = std::numeric_limits<double>::quiet_NaN();
   double eigen_seconds = 0.0;  // the eigendecompositions
-
-  // Sets kSpectrumDecay, kTaskPowerDecay, kTotalTargetPower, kSpectrumTrace and the series
-  // kEigenvalues, kTargetPower; leaves every other entry alone.
-  void FillProfile(Profile* profile) const;
 };
 
 // gram: n x n kernel matrix (not divided by n), symmetric; y: n x C. False with a message on bad

@@ -6,26 +6,23 @@
 #include <limits>
 #include <numeric>
 
+#include "common/format.h"
+#include "common/statistics.h"
+#include "common/status.h"
 #include "datasets/generators/random.h"
-#include "datasets/internal/status.h"
-#include "datasets/probes/token_statistics.h"
+#include "datasets/probes/correlation_probe.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
-namespace {
 
 using internal::Fail;
 using internal::Fixed;
+using internal::JackknifeError;
+using internal::JoinFixed;
+
+namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Delete-a-group jackknife standard error of replicates theta_g (NaN if any is NaN).
-double JackknifeError(const std::vector<double>& replicates) {
-  const double g = static_cast<double>(replicates.size());
-  const double mean = std::accumulate(replicates.begin(), replicates.end(), 0.0) / g;
-  double sum = 0;
-  for (double t : replicates) sum += (t - mean) * (t - mean);
-  return std::sqrt((g - 1) / g * sum);
-}
 
 struct DecayFit {
   double gamma = kNaN, limit = 0.0, amplitude = 0.0, rms = 0.0;
@@ -142,13 +139,6 @@ void SampleEntropies(const RandomHierarchy& rhm,
     }
     ++acc->block_samples[block];
   }
-}
-
-std::string Join(const std::vector<double>& values, int digits) {
-  std::string out;
-  for (std::size_t k = 0; k < values.size(); ++k)
-    out += (k > 0 ? ", " : "") + Fixed(values[k], digits);
-  return out;
 }
 
 // values[k] - values[k + 1].
@@ -311,14 +301,14 @@ double PlateauDecay(const std::vector<double>& sigma,
 
 bool RhmEntropyOptions::IsValid(std::string* error) const {
   if (jackknife_blocks < 2) {
-    return Fail("RhmEntropyOptions.jackknife_blocks = " + std::to_string(jackknife_blocks) +
-                    ": must be >= 2",
-                error);
+    return Fail(error,
+                "RhmEntropyOptions.jackknife_blocks = " + std::to_string(jackknife_blocks) +
+                    ": must be >= 2");
   }
   if (samples < 10 * static_cast<std::size_t>(jackknife_blocks)) {
-    return Fail("RhmEntropyOptions.samples = " + std::to_string(samples) +
-                    ": must be >= 10 x jackknife_blocks",
-                error);
+    return Fail(error,
+                "RhmEntropyOptions.samples = " + std::to_string(samples) +
+                    ": must be >= 10 x jackknife_blocks");
   }
   return fit.IsValid(error);
 }
@@ -344,14 +334,14 @@ bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm,
   const RandomHierarchyOptions& grammar = rhm.options();
   const int length = rhm.sequence_length(), s = grammar.branching;
   if (grammar.depth < 3) {
-    return Fail("depth = " + std::to_string(grammar.depth) +
-                    ": the plateau fit needs 3 tree levels (t = 1, s, s^2)",
-                error);
+    return Fail(error,
+                "depth = " + std::to_string(grammar.depth) +
+                    ": the plateau fit needs 3 tree levels (t = 1, s, s^2)");
   }
   if (2.0 * length * grammar.vocab > double(1 << 24)) {
-    return Fail("2 s^L v = " + Fixed(2.0 * length * grammar.vocab, 0) +
-                    " node-symbol pairs: more than 2^24 for the dense inside vectors",
-                error);
+    return Fail(error,
+                "2 s^L v = " + Fixed(2.0 * length * grammar.vocab, 0) +
+                    " node-symbol pairs: more than 2^24 for the dense inside vectors");
   }
   Accumulator acc;
   SampleEntropies(rhm, options, &acc);
@@ -369,9 +359,9 @@ bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm,
   for (int start = 1; start < length; start *= s) r.plateau_start.push_back(start);
   const CurveFits fits = FitCurve(r.entropy, r.plateau_start, options.fit);
   if (!std::isfinite(fits.free_limit.gamma)) {
-    return Fail("the plateau means " + Join(fits.plateau_entropy, 4) +
-                    " admit no decaying fit H_inf + A t^-gamma (A > 0) on the gamma grid",
-                error);
+    return Fail(error,
+                "the plateau means " + JoinFixed(fits.plateau_entropy, 4) +
+                    " admit no decaying fit H_inf + A t^-gamma (A > 0) on the gamma grid");
   }
   r.plateau_entropy = fits.plateau_entropy;
   r.entropy_limit = fits.free_limit.limit;
@@ -423,12 +413,12 @@ bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm,
       "the positional beta), Monte Carlo over " +
       std::to_string(options.samples) + " sequences of " + std::to_string(length) +
       "; one point per plateau t in [" + base + "^k, " + base +
-      "^(k+1) - 1] (its mean H at its first t): " + Join(r.plateau_entropy, 4) +
+      "^(k+1) - 1] (its mean H at its first t): " + JoinFixed(r.plateau_entropy, 4) +
       "; H = H_inf + A t^-gamma by LS (gamma grid, refined): H_inf = " + Fixed(r.entropy_limit, 4) +
       ", A = " + Fixed(r.amplitude, 4) + ", rms " + Fixed(r.fit_rms, 5) +
       (r.entropy_limit > 0 ? std::string()
                            : " (H_inf at its bound 0: no free-limit power law fits the drops " +
-                                 Join(Drops(r.plateau_entropy), 4) +
+                                 JoinFixed(Drops(r.plateau_entropy), 4) +
                                  " between plateaus; in effect a pure power law A t^-gamma)") +
       (r.gamma_at_grid_edge ? " (gamma at the grid edge)" : "") + "; exact-limit variant (" +
       r.exact_limit_gamma.method + "): " + Fixed(r.exact_limit_gamma.value, 3) + " +- " +
@@ -443,6 +433,16 @@ bool MeasureRhmConditionalEntropy(const RandomHierarchy& rhm,
       r.Table() + "; exact H_0 = " + Fixed(r.marginal_entropy, 4);
   *result = std::move(r);
   return true;
+}
+
+ProbeInfo RhmEntropyProbeInfo() {
+  return {"rhm_entropy",
+          "datasets/probes/rhm_entropy.h",
+          "a Random Hierarchy Model grammar (exact inference; sampled sequences)",
+          "exact positional conditional entropy H_t of the last token, one point per tree level, "
+          "H = H_inf + A t^-gamma; Monte-Carlo jackknife (+) the spread of the point choices",
+          {Property::kConditionalEntropyDecay},
+          {}};
 }
 
 }  // namespace scalebench

@@ -1,66 +1,15 @@
 // Exact inference on the Random Hierarchy Model (datasets/generators/random_hierarchy.h): the
-// conditional law of any leaf given any set of observed leaves, computed from the known grammar,
-// and from it two probes that need no n-gram smoothing and no pair counting:
+// conditional law of any leaf given any set of observed leaves, computed from the known grammar
+// (RhmPosterior), and from it two probes that need no n-gram smoothing and no pair counting:
 //   - MeasureRhmConditionalEntropy: the positional conditional entropy H_t of the last token of a
 //     sequence given its t predecessors, and its decay exponent gamma (lit-language.md 3.1,
 //     Hypothesis 1: H_t - H_inf ~ t^-gamma);
 //   - ExactPositionalCorrelation: the top singular value sigma(t) of the covariance between the
 //     last token and the token t before it, the quantity MeasurePositionalCorrelationDecay
-//     (token_statistics.h) estimates from counts, without sampling noise.
-//
-// Why exact. The stream Kneser-Ney H_n (conditional_entropy.h) does not converge past n = 2 on
-// 1M RHM tokens (the fit window is too short to give gamma), and a count-based sigma(t) meets
-// its noise floor at the third tree level for m = 8. The grammar is known and unambiguous, so
-// both quantities can be computed instead of estimated.
-//
-// Inference (RhmPosterior), the inside algorithm. For every tree node and symbol a,
-//   inside(a) = P(the observed leaves in the node's span | the node is a):
-// an unobserved leaf gives 1, a leaf observed as x gives [a = x]; an internal node at level l
-// gives (1/m) sum over a's m rules of the product of its children's inside values at the rule's
-// symbols. P(observations) = (1/v) sum_a inside_root(a). The law of one leaf given the other
-// observations is one outside pass down that leaf's path (the root's uniform law times the
-// siblings' inside values at each level), normalised; it equals P(obs, x) / P(obs) exactly.
-// Inside vectors are rescaled to a maximum of 1 per node with the log scale kept, so long
-// sequences do not underflow. Observe and Conditional each touch one root-to-leaf path:
-// O(L v m s) operations.
-//
-// Positional conditional entropy. With T = s^L and ctx_t = (x_{T-1-t}, ..., x_{T-2}) (the t
-// tokens before the last, within its sequence),
-//   H_t = E[ -log p(x_{T-1} | ctx_t) ],  t = 0..T-1,
-// H_0 the entropy of the last token's marginal, H_{T-1} the limit within a sequence. Monte Carlo
-// over `samples` independent sequences: for each, the exact law p(. | ctx_t) for every t (one
-// Observe per t), and its entropy -sum_x p log p. That is E[-log p(x_{T-1} | ctx_t) | ctx_t],
-// so it has the same expectation as the log-loss of the sampled last token with less variance
-// (the log-loss average is kept in `log_loss` as a check). Standard error per t: sample SD /
-// sqrt(samples). The same sequences serve every t, so differences between t are paired.
-//
-// gamma, the way the positional beta is fitted: one point per plateau t in [s^k, s^(k+1) - 1],
-// k = 0..L-1 (the last token and x_{T-1-t} first meet k + 1 levels up), placed at its first t
-// = s^k with the plateau's MEAN H_t as its value (as the beta probe places its plateau means);
-// then H = H_inf + A t^-gamma by least squares for each gamma on the grid of `fit`
-// (gamma_min..gamma_max, step gamma_step), H_inf clamped to >= 0, A > 0 (FitEntropyDecayAt of
-// conditional_entropy.h at t = 1, s, s^2, ...), the best grid gamma refined within one step (so
-// that jackknife replicates are not quantised to the grid). With L = 3 the three plateaus fix the
-// three parameters when the drops d_k between plateaus shrink (gamma = ln(d_0 / d_1) / ln s); when
-// they do not, no free limit fits and H_inf ends at its bound 0 (the fit is then in effect a pure
-// power law A t^-gamma; the method string says so). Standard error: a delete-a-block jackknife over
-// `jackknife_blocks` contiguous blocks of the samples (Monte-Carlo noise, ~0.002) combined in
-// quadrature with half the range of the three free-limit readings below (plateau means, plateau
-// starts, every t; ~0.1 on the target grammars), because the choice of points moves gamma far more
-// than the sampling does. The exact-limit variant is a different model and is not in the range.
-// Also given:
-//   - the exact-limit variant: H_inf fixed at H_{T-1} (the limit within a sequence), gamma =
-//     minus the log-log LS slope of (plateau mean - H_{T-1}) on t (the beta probe's fit);
-//   - the first-t variant (each plateau's H at its first t), and FitEntropyDecay over every t =
-//     1..T-1 (a staircase: a sensitivity, no estimate of the step rate).
-//
-// Measured (grammar seed 1, 1e5 samples): on both target grammars (L = 3, v = 32, m = 8 and
-// L = 4, v = 16, m = 4) the plateau drops do not shrink fast enough and H_inf ends at 0: gamma =
-// 0.67 and 0.84, exact-limit 1.23 and 1.58, first-t 0.44 and 0.65. Unlike sigma(t), H_t is no
-// staircase over a plateau: it falls most where a sibling subtree is completed (t = s^k - 1).
-// The excess H_{s^k - 1} - H_{T-1} falls ~4-fold per level only on deeper grammars (L = 7,
-// v = 16, m = 4: ratios 2.9, 4.6, 4.8, 4.1, 4.2), as the reading gamma = ln(v^(s-1) / m) / ln s
-// = 2 of lit-language.md 3.2 would have it; the L = 3 and 4 grammars are too shallow to show it.
+//     (correlation_probe.h) estimates from counts, without sampling noise.
+// Why exact: the stream Kneser-Ney H_n (conditional_entropy.h) does not converge past n = 2 on
+// 1M RHM tokens, and a count-based sigma(t) meets its noise floor at the third tree level for
+// m = 8; the grammar is known and unambiguous, so both can be computed instead of estimated.
 //
 // Usage:
 //   RandomHierarchy rhm;
@@ -70,6 +19,10 @@
 //   result.FillProfile(&profile);  // conditional_entropy_decay
 //   std::vector<double> sigma = ExactPositionalCorrelation(rhm);  // t = 1..T-1
 //   double beta = PlateauDecay(sigma, rhm.options().branching);  // the probe's fit, exact input
+//
+// WARNING: on shallow grammars (L = 3, 4) the fitted H_inf ends at its bound 0 and the choice of
+// points moves gamma far more than the sampling does; the standard error includes that range.
+// Readings on the target grammars: docs/probes.md.
 #pragma once
 
 #include <cstdint>
@@ -77,13 +30,23 @@
 #include <vector>
 
 #include "datasets/generators/random_hierarchy.h"
-#include "datasets/probes/conditional_entropy.h"
+#include "datasets/probes/entropy_decay_fit.h"
 #include "datasets/profile.h"
 
 namespace scalebench {
 
-// Observed leaves of one sequence and the exact probabilities they imply. Keeps a reference to
-// the grammar, which must outlive it; memory: v doubles per tree node.
+// Observed leaves of one sequence and the exact probabilities they imply, by the inside
+// algorithm. For every tree node and symbol a,
+//   inside(a) = P(the observed leaves in the node's span | the node is a):
+// an unobserved leaf gives 1, a leaf observed as x gives [a = x]; an internal node at level l
+// gives (1/m) sum over a's m rules of the product of its children's inside values at the rule's
+// symbols. P(observations) = (1/v) sum_a inside_root(a). The law of one leaf given the other
+// observations is one outside pass down that leaf's path (the root's uniform law times the
+// siblings' inside values at each level), normalised; it equals P(obs, x) / P(obs) exactly.
+// Inside vectors are rescaled to a maximum of 1 per node with the log scale kept, so long
+// sequences do not underflow. Observe and Conditional each touch one root-to-leaf path:
+// O(L v m s) operations. Keeps a reference to the grammar, which must outlive it; memory: v
+// doubles per tree node.
 class RhmPosterior {
  public:
   explicit RhmPosterior(const RandomHierarchy& rhm);
@@ -161,6 +124,31 @@ struct RhmEntropyResult {
   void FillProfile(Profile* profile) const;
 };
 
+// Positional conditional entropy. With T = s^L and ctx_t = (x_{T-1-t}, ..., x_{T-2}) (the t
+// tokens before the last, within its sequence),
+//   H_t = E[ -log p(x_{T-1} | ctx_t) ],  t = 0..T-1,
+// H_0 the entropy of the last token's marginal, H_{T-1} the limit within a sequence. Monte Carlo
+// over `samples` independent sequences: for each, the exact law p(. | ctx_t) for every t (one
+// Observe per t), and its entropy -sum_x p log p. That is E[-log p(x_{T-1} | ctx_t) | ctx_t],
+// so it has the same expectation as the log-loss of the sampled last token with less variance
+// (the log-loss average is kept in `log_loss` as a check). Standard error per t: sample SD /
+// sqrt(samples). The same sequences serve every t, so differences between t are paired.
+// gamma, the way the positional beta is fitted: one point per plateau t in [s^k, s^(k+1) - 1],
+// k = 0..L-1 (the last token and x_{T-1-t} first meet k + 1 levels up), placed at its first t
+// = s^k with the plateau's MEAN H_t as its value; then H = H_inf + A t^-gamma by least squares
+// on the grid of `fit` (FitEntropyDecayAt, entropy_decay_fit.h, at t = 1, s, s^2, ...), the best
+// grid gamma refined within one step (so that jackknife replicates are not quantised to the
+// grid). With L = 3 the three plateaus fix the three parameters when the drops d_k between
+// plateaus shrink (gamma = ln(d_0 / d_1) / ln s); when they do not, no free limit fits and H_inf
+// ends at its bound 0 (in effect a pure power law A t^-gamma; the method string says so).
+// Standard error: a delete-a-block jackknife over `jackknife_blocks` contiguous blocks of the
+// samples (Monte-Carlo noise) combined in quadrature with half the range of the three free-limit
+// readings (plateau means, plateau starts, every t), because the choice of points moves gamma far
+// more than the sampling does. The exact-limit variant is a different model and is not in the
+// range. Also given: the exact-limit variant (H_inf fixed at H_{T-1}, gamma = minus the log-log
+// LS slope of plateau mean - H_{T-1} on t, the beta probe's fit); the first-t variant (each
+// plateau's H at its first t); FitEntropyDecay over every t = 1..T-1 (a staircase: a
+// sensitivity, no estimate of the step rate).
 // Fails on bad options, a grammar too large for the dense inside vectors (more than 2^24
 // node-symbol pairs), a depth below 3 (three plateaus are needed) or a curve with no decaying
 // fit.

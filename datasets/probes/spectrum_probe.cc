@@ -6,8 +6,9 @@
 #include <sstream>
 #include <vector>
 
-#include "datasets/internal/status.h"
+#include "common/status.h"
 #include "datasets/probes/eigen_projections.h"
+#include "datasets/probes/probe_info.h"
 
 namespace scalebench {
 namespace {
@@ -256,7 +257,7 @@ bool RunProbe(const Decomposer& decompose,
               SpectrumProbeResult* result,
               std::string* error) {
   Decomposition full;
-  if (!decompose(-1, 0, &full)) return Fail("eigendecomposition did not converge", error);
+  if (!decompose(-1, 0, &full)) return Fail(error, "eigendecomposition did not converge");
   const Window spectrum =
       MakeWindow(options.spectrum_min_mode, options.spectrum_max_fraction, n, full.eigenvalues);
   const Window tail =
@@ -264,9 +265,9 @@ bool RunProbe(const Decomposer& decompose,
   const bool correct = options.finite_sample_correction;
   Exponents exponents;
   if (!FitExponents(full, correct, options.max_tail_correction, spectrum, tail, &exponents)) {
-    return Fail("fewer than 3 usable modes in the spectrum window " + WindowText(spectrum) +
-                    " or the tail window " + WindowText(tail) + " (n = " + std::to_string(n) + ")",
-                error);
+    return Fail(error,
+                "fewer than 3 usable modes in the spectrum window " + WindowText(spectrum) +
+                    " or the tail window " + WindowText(tail) + " (n = " + std::to_string(n) + ")");
   }
 
   const int groups = options.jackknife_groups;
@@ -284,7 +285,7 @@ bool RunProbe(const Decomposer& decompose,
       ok[g] = 1;
     }
   }
-  if (std::count(ok.begin(), ok.end(), 0) > 0) return Fail("a jackknife replicate failed", error);
+  if (std::count(ok.begin(), ok.end(), 0) > 0) return Fail(error, "a jackknife replicate failed");
 
   const std::string sample = kernel_text + ", n = " + std::to_string(n);
   const std::string corrected = correct ? "first-order finite-sample corrected " : "";
@@ -309,17 +310,6 @@ bool RunProbe(const Decomposer& decompose,
 
 }  // namespace
 
-void SpectrumProbeResult::FillProfile(Profile* profile) const {
-  profile->Set(Property::kSpectrumDecay, spectrum_decay);
-  profile->Set(Property::kTaskPowerDecay, task_power_decay);
-  profile->Set(Property::kTotalTargetPower, total_target_power);
-  profile->Set(Property::kSpectrumTrace, spectrum_trace);
-  profile->Set(Series::kEigenvalues,
-               std::vector<double>(eigenvalues.data(), eigenvalues.data() + eigenvalues.size()));
-  profile->Set(Series::kTargetPower,
-               std::vector<double>(target_power.data(), target_power.data() + target_power.size()));
-}
-
 namespace {
 
 bool CheckShapes(Eigen::Index n,
@@ -328,11 +318,11 @@ bool CheckShapes(Eigen::Index n,
                  std::string* error) {
   if (!options.IsValid(error)) return false;
   if (y.rows() != n)
-    return Fail("y has " + std::to_string(y.rows()) + " rows, inputs have " + std::to_string(n),
-                error);
-  if (y.cols() < 1) return Fail("y has no columns", error);
+    return Fail(error,
+                "y has " + std::to_string(y.rows()) + " rows, inputs have " + std::to_string(n));
+  if (y.cols() < 1) return Fail(error, "y has no columns");
   if (n < 2 * std::max(options.jackknife_groups, 2)) {
-    return Fail("n = " + std::to_string(n) + " samples is too few", error);
+    return Fail(error, "n = " + std::to_string(n) + " samples is too few");
   }
   return true;
 }
@@ -350,7 +340,7 @@ bool MeasureSpectrumFromGram(const Eigen::MatrixXd& kernel,
                              SpectrumProbeResult* result,
                              std::string* error) {
   const Eigen::Index n = kernel.rows();
-  if (kernel.cols() != n) return Fail("kernel is not square", error);
+  if (kernel.cols() != n) return Fail(error, "kernel is not square");
   if (!CheckShapes(n, y, options, error)) return false;
   const Decomposer decompose = [&](int g, int groups, Decomposition* out) {
     return DecomposeGramGroup(kernel, y, g, groups, out);
@@ -432,12 +422,12 @@ Measurement ReplicateMean(const std::vector<SpectrumProbeResult>& replicates,
 bool CombineSpectrumReplicates(const std::vector<SpectrumProbeResult>& replicates,
                                SpectrumProbeResult* combined,
                                std::string* error) {
-  if (replicates.size() < 2) return Fail("need at least 2 replicates to combine", error);
+  if (replicates.size() < 2) return Fail(error, "need at least 2 replicates to combine");
   const SpectrumProbeResult& first = replicates[0];
   for (const auto& rep : replicates) {
     if (rep.num_samples != first.num_samples ||
         rep.eigenvalues.size() != first.eigenvalues.size()) {
-      return Fail("replicates differ in sample size", error);
+      return Fail(error, "replicates differ in sample size");
     }
   }
   const double r = static_cast<double>(replicates.size());
@@ -454,6 +444,20 @@ bool CombineSpectrumReplicates(const std::vector<SpectrumProbeResult>& replicate
       ReplicateMean(replicates, &SpectrumProbeResult::total_target_power);
   combined->spectrum_trace = ReplicateMean(replicates, &SpectrumProbeResult::spectrum_trace);
   return true;
+}
+
+ProbeInfo SpectrumProbeInfo() {
+  return {
+      "spectrum",
+      "datasets/probes/spectrum_probe.h",
+      "n samples x d inputs (linear kernel) or an n x n kernel matrix, and n x C targets",
+      "eigen-decomposition of the Gram matrix / n (own solver), log-log fits of lambda_k and of "
+      "the tail sum of p_k over a window; jackknife standard errors",
+      {Property::kSpectrumDecay,
+       Property::kTaskPowerDecay,
+       Property::kTotalTargetPower,
+       Property::kSpectrumTrace},
+      {Series::kEigenvalues, Series::kTargetPower}};
 }
 
 }  // namespace scalebench

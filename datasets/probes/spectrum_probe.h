@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "common/fields.h"
+#include "datasets/probes/gram_spectrum.h"
 #include "datasets/profile.h"
 
 namespace scalebench {
@@ -90,19 +91,10 @@ struct SpectrumProbeOptions {
   bool IsValid(std::string* error) const { return ValidateFields(*this, error); }
 };
 
-struct SpectrumProbeResult {
+// The GramSpectrum (lambda_k of G, decreasing, min(n, d) of them; combined: the mean over the
+// replicates) of num_samples points.
+struct SpectrumProbeResult : GramSpectrum {
   int num_samples = 0;
-  // lambda_k of G, decreasing (min(n, d) of them); combined: the mean over the replicates.
-  Eigen::VectorXd eigenvalues;
-  Eigen::VectorXd target_power;  // p_k, same order
-  Measurement spectrum_decay;    // b
-  Measurement task_power_decay;  // a
-  Measurement total_target_power;
-  Measurement spectrum_trace;
-
-  // Sets kSpectrumDecay, kTaskPowerDecay, kTotalTargetPower, kSpectrumTrace and the series
-  // kEigenvalues and kTargetPower; leaves every other entry alone.
-  void FillProfile(Profile* profile) const;
 };
 
 // x: n x d inputs (linear kernel); y: n x outputs targets. Returns false with a message on bad

@@ -9,7 +9,7 @@
 #include <limits>
 #include <memory>
 
-#include "datasets/internal/status.h"
+#include "common/status.h"
 
 namespace scalebench {
 namespace {
@@ -64,9 +64,9 @@ std::string MissingFileMessage(const std::string& path) {
 
 bool Open(const std::string& path, GzFile* file, std::string* error) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return Fail(MissingFileMessage(path), error);
+  if (!std::filesystem::is_regular_file(path, ec)) return Fail(error, MissingFileMessage(path));
   file->reset(gzopen(path.c_str(), "rb"));
-  if (!*file) return Fail("cannot open IDX file '" + path + "'", error);
+  if (!*file) return Fail(error, "cannot open IDX file '" + path + "'");
   return true;
 }
 
@@ -81,7 +81,7 @@ long ReadBytes(
     const int got = gzread(file, out + total, chunk);
     if (got < 0) {
       int code = 0;
-      Fail("read error in IDX file '" + path + "': " + gzerror(file, &code), error);
+      Fail(error, "read error in IDX file '" + path + "': " + gzerror(file, &code));
       return -1;
     }
     if (got == 0) break;
@@ -102,16 +102,16 @@ bool ParseMagic(const std::string& path,
   const int type = magic[2];
   const int ndims = magic[3];
   if (magic[0] != 0 || magic[1] != 0 || TypeName(type) == nullptr || ndims == 0) {
-    return Fail("bad magic number " + Hex(value, 8) + " in IDX file '" + path +
+    return Fail(error,
+                "bad magic number " + Hex(value, 8) + " in IDX file '" + path +
                     "': expected 0x000008NN (two zero bytes, type 0x08 = unsigned byte, then "
                     "the number of dimensions NN >= 1; e.g. 0x00000803 for images, 0x00000801 "
-                    "for labels)",
-                error);
+                    "for labels)");
   }
   if (type != kUnsignedByte) {
-    return Fail("unsupported IDX data type " + Hex(type, 2) + " (" + TypeName(type) + ") in '" +
-                    path + "': only 0x08 (unsigned byte) is supported",
-                error);
+    return Fail(error,
+                "unsupported IDX data type " + Hex(type, 2) + " (" + TypeName(type) + ") in '" +
+                    path + "': only 0x08 (unsigned byte) is supported");
   }
   header->type = type;
   header->dims.assign(ndims, 0);
@@ -123,11 +123,11 @@ bool ReadHeader(gzFile_s* file, const std::string& path, IdxHeader* header, std:
   const long got = ReadBytes(file, path, magic, 4, error);
   if (got < 0) return false;
   if (got < 4) {
-    return Fail("truncated header in IDX file '" + path +
+    return Fail(error,
+                "truncated header in IDX file '" + path +
                     "': expected at least 4 bytes (magic), "
                     "found " +
-                    std::to_string(got),
-                error);
+                    std::to_string(got));
   }
   if (!ParseMagic(path, magic, header, error)) return false;
   const long ndims = static_cast<long>(header->dims.size());
@@ -135,17 +135,17 @@ bool ReadHeader(gzFile_s* file, const std::string& path, IdxHeader* header, std:
   const long got_sizes = ReadBytes(file, path, sizes.data(), 4 * ndims, error);
   if (got_sizes < 0) return false;
   if (got_sizes < 4 * ndims) {
-    return Fail("truncated header in IDX file '" + path + "': expected " +
+    return Fail(error,
+                "truncated header in IDX file '" + path + "': expected " +
                     std::to_string(4 + 4 * ndims) + " bytes (magic and " + std::to_string(ndims) +
-                    " dimension sizes), found " + std::to_string(4 + got_sizes),
-                error);
+                    " dimension sizes), found " + std::to_string(4 + got_sizes));
   }
   for (long i = 0; i < ndims; ++i) header->dims[i] = BigEndian32(&sizes[4 * i]);
   if (header->ItemSize() > kMaxElements) {
-    return Fail("implausible dimension sizes in IDX file '" + path +
+    return Fail(error,
+                "implausible dimension sizes in IDX file '" + path +
                     "' (more than 2^40 "
-                    "elements per item)",
-                error);
+                    "elements per item)");
   }
   return true;
 }
@@ -160,18 +160,18 @@ std::string DimsText(const std::vector<long>& dims) {
 
 bool IdxReadOptions::IsValid(std::string* error) const {
   if (max_items < 0) {
-    return Fail("IdxReadOptions.max_items = " + std::to_string(max_items) +
-                    ": must be >= 0 (0 reads all items)",
-                error);
+    return Fail(error,
+                "IdxReadOptions.max_items = " + std::to_string(max_items) +
+                    ": must be >= 0 (0 reads all items)");
   }
   return true;
 }
 
 bool ImageLoadOptions::IsValid(std::string* error) const {
   if (max_items < 0) {
-    return Fail("ImageLoadOptions.max_items = " + std::to_string(max_items) +
-                    ": must be >= 0 (0 reads all items)",
-                error);
+    return Fail(error,
+                "ImageLoadOptions.max_items = " + std::to_string(max_items) +
+                    ": must be >= 0 (0 reads all items)");
   }
   return true;
 }
@@ -202,8 +202,8 @@ bool ReadIdxFile(const std::string& path,
   if (options.max_items > 0) items = std::min(items, options.max_items);
   const long item_size = header.ItemSize();
   if (item_size > 0 && items > kMaxElements / item_size) {
-    return Fail("implausible dimension sizes in IDX file '" + path + "': " + DimsText(header.dims),
-                error);
+    return Fail(error,
+                "implausible dimension sizes in IDX file '" + path + "': " + DimsText(header.dims));
   }
   const long expected = items * item_size;
   // Grown as bytes arrive, so a corrupt header cannot make us allocate what the file lacks.
@@ -219,11 +219,11 @@ bool ReadIdxFile(const std::string& path,
     if (got < want) break;
   }
   if (found < expected) {
-    return Fail("truncated data in IDX file '" + path + "': expected " + std::to_string(expected) +
+    return Fail(error,
+                "truncated data in IDX file '" + path + "': expected " + std::to_string(expected) +
                     " bytes of data (" + std::to_string(items) + " items of " +
                     std::to_string(item_size) + " bytes, header " + DimsText(header.dims) +
-                    "), found " + std::to_string(found),
-                error);
+                    "), found " + std::to_string(found));
   }
   data.resize(expected);
   out->dims = header.dims;
@@ -241,10 +241,10 @@ bool CheckRank(const std::string& path,
                const char* what,
                std::string* error) {
   if (array.dims.size() == rank) return true;
-  return Fail("IDX file '" + path + "' has " + std::to_string(array.dims.size()) + " dimensions (" +
+  return Fail(error,
+              "IDX file '" + path + "' has " + std::to_string(array.dims.size()) + " dimensions (" +
                   DimsText(array.header.dims) + "), expected " + std::to_string(rank) + " for " +
-                  what,
-              error);
+                  what);
 }
 
 }  // namespace
@@ -262,10 +262,10 @@ bool LoadIdxImagesAndLabels(const std::string& images_path,
     return false;
   }
   if (image_header.ItemCount() != label_header.ItemCount()) {
-    return Fail("item count mismatch: images file '" + images_path + "' holds " +
+    return Fail(error,
+                "item count mismatch: images file '" + images_path + "' holds " +
                     std::to_string(image_header.ItemCount()) + " items, labels file '" +
-                    labels_path + "' holds " + std::to_string(label_header.ItemCount()),
-                error);
+                    labels_path + "' holds " + std::to_string(label_header.ItemCount()));
   }
   IdxReadOptions read;
   read.max_items = options.max_items;
@@ -309,7 +309,7 @@ bool LoadFashionMnist(const std::string& dir,
   } else if (split == "test") {
     prefix = "t10k";
   } else {
-    return Fail("unknown Fashion-MNIST split '" + split + "': valid splits are train, test", error);
+    return Fail(error, "unknown Fashion-MNIST split '" + split + "': valid splits are train, test");
   }
   const std::string stem = dir + "/" + prefix;
   return LoadIdxImagesAndLabels(

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <vector>
 
-#include "datasets/internal/status.h"
+#include "common/status.h"
 
 namespace scalebench {
 namespace {
@@ -58,10 +58,10 @@ std::size_t SequenceLength(std::string_view text, std::size_t i, const char** wh
 
 bool ReadFile(const std::filesystem::path& path, std::string* out, std::string* error) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(path.string() + ": cannot open for reading", error);
+  if (!in) return Fail(error, path.string() + ": cannot open for reading");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) return Fail(path.string() + ": read error", error);
+  if (in.bad()) return Fail(error, path.string() + ": read error");
   *out = buffer.str();
   return ValidateUtf8(*out, path.string(), error);
 }
@@ -102,9 +102,9 @@ bool ValidateUtf8(std::string_view text, const std::string& name, std::string* e
     const char* what = "";
     const std::size_t length = SequenceLength(text, i, &what);
     if (length == 0) {
-      return Fail(name + ": invalid UTF-8 at line " + std::to_string(line) + ", byte offset " +
-                      std::to_string(i) + ": " + what,
-                  error);
+      return Fail(error,
+                  name + ": invalid UTF-8 at line " + std::to_string(line) + ", byte offset " +
+                      std::to_string(i) + ": " + what);
     }
     if (text[i] == '\n') ++line;
     i += length;
@@ -116,19 +116,19 @@ bool ReadTextCorpus(const std::string& path, TextCorpus* corpus, std::string* er
   namespace fs = std::filesystem;
   std::error_code code;
   const fs::file_status status = fs::status(path, code);
-  if (code || !fs::exists(status)) return Fail(path + ": no such file or folder", error);
+  if (code || !fs::exists(status)) return Fail(error, path + ": no such file or folder");
   std::vector<fs::path> files;
   if (fs::is_directory(status)) {
     for (const auto& entry : fs::directory_iterator(path, code)) {
       if (entry.is_regular_file()) files.push_back(entry.path());
     }
-    if (code) return Fail(path + ": cannot list the folder: " + code.message(), error);
+    if (code) return Fail(error, path + ": cannot list the folder: " + code.message());
     std::sort(files.begin(), files.end());
-    if (files.empty()) return Fail(path + ": the folder holds no regular file", error);
+    if (files.empty()) return Fail(error, path + ": the folder holds no regular file");
   } else if (fs::is_regular_file(status)) {
     files.push_back(path);
   } else {
-    return Fail(path + ": neither a regular file nor a folder", error);
+    return Fail(error, path + ": neither a regular file nor a folder");
   }
   std::string text;
   for (const fs::path& file : files) {
@@ -167,7 +167,7 @@ bool LoadKingJamesBible(TextCorpus* corpus, std::string* error, const std::strin
       "bible-kjv-text)";
   const std::string command = program + " -l100000 gen1:1-rev22:21 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return Fail("cannot run `" + program + "`" + kHint, error);
+  if (pipe == nullptr) return Fail(error, "cannot run `" + program + "`" + kHint);
   std::string raw;
   std::array<char, 1 << 16> buffer;
   std::size_t got = 0;
@@ -175,13 +175,13 @@ bool LoadKingJamesBible(TextCorpus* corpus, std::string* error, const std::strin
     raw.append(buffer.data(), got);
   const int status = pclose(pipe);
   if (status != 0 || raw.empty()) {
-    return Fail("`" + command + "` failed (exit status " + std::to_string(status) + ", " +
-                    std::to_string(raw.size()) + " bytes of output)" + kHint,
-                error);
+    return Fail(error,
+                "`" + command + "` failed (exit status " + std::to_string(status) + ", " +
+                    std::to_string(raw.size()) + " bytes of output)" + kHint);
   }
   std::string text;
   const std::size_t verses = CleanBibleOutput(raw, &text);
-  if (verses == 0) return Fail("`" + program + "` printed no verse" + kHint, error);
+  if (verses == 0) return Fail(error, "`" + program + "` printed no verse" + kHint);
   if (!ValidateUtf8(text, "output of `" + program + "`", error)) return false;
   corpus->text = std::move(text);
   corpus->source = "King James Bible (" + program + " -l100000 gen1:1-rev22:21), " +

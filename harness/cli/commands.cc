@@ -114,6 +114,15 @@ void ListProbes(std::ostream& out) {
 
 // ---- fit -------------------------------------------------------------------------------------
 
+// --bootstrap, --seed and --threads, shared by the single-axis and the joint fit.
+BootstrapOptions BootstrapOf(const FitCommandOptions& o) {
+  BootstrapOptions bootstrap;
+  bootstrap.resamples = o.bootstrap;
+  bootstrap.seed = o.seed;
+  bootstrap.threads = o.threads;
+  return bootstrap;
+}
+
 int FitSingleAxis(const FitCommandOptions& o,
                   const LearningCurve& curve,
                   std::ostream& out,
@@ -128,9 +137,7 @@ int FitSingleAxis(const FitCommandOptions& o,
   if (o.min_size) options.min_size = *o.min_size;
   if (o.max_size) options.max_size = *o.max_size;
   if (o.huber_delta) options.huber_delta = *o.huber_delta;
-  options.bootstrap_resamples = o.bootstrap;
-  options.seed = o.seed;
-  options.threads = o.threads;
+  options.bootstrap = BootstrapOf(o);
   std::string error;
   if (!options.IsValid(&error)) {
     err << "scalebench fit: " << error << "\n";
@@ -167,9 +174,7 @@ int FitJointPoints(const FitCommandOptions& o,
   }
   JointFitOptions options;
   if (o.huber_delta) options.huber_delta = *o.huber_delta;
-  options.bootstrap_resamples = o.bootstrap;
-  options.seed = o.seed;
-  options.threads = o.threads;
+  options.bootstrap = BootstrapOf(o);
   std::string error;
   if (!options.IsValid(&error)) {
     err << "scalebench fit: " << error << "\n";

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
-#include <cstdarg>
-#include <cstdio>
 #include <limits>
 #include <thread>
 
@@ -89,35 +87,9 @@ double SampleStdDev(const std::vector<double>& values) {
   return std::sqrt(ss / static_cast<double>(n - 1));
 }
 
-double Quantile(std::vector<double> values, double q) {
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const double pos = q * static_cast<double>(values.size() - 1);
-  const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  const double frac = pos - static_cast<double>(lo);
-  return values[lo] + frac * (values[hi] - values[lo]);
-}
-
 double StudentTQuantile(double dof, double confidence) {
   boost::math::students_t distribution(dof);
   return boost::math::quantile(distribution, 0.5 + 0.5 * confidence);
-}
-
-std::string Format(const char* format, ...) {
-  char buffer[512];
-  va_list args;
-  va_start(args, format);
-  const int n = std::vsnprintf(buffer, sizeof(buffer), format, args);
-  va_end(args);
-  if (n < 0) return {};
-  if (static_cast<std::size_t>(n) < sizeof(buffer)) return std::string(buffer, n);
-  std::string out(static_cast<std::size_t>(n) + 1, '\0');
-  va_start(args, format);
-  std::vsnprintf(out.data(), out.size(), format, args);
-  va_end(args);
-  out.resize(static_cast<std::size_t>(n));
-  return out;
 }
 
 }  // namespace scalebench::internal

@@ -1,5 +1,5 @@
-// Helpers shared by the curve fit and the joint fit. Not part of the public
-// API.
+// Helpers shared by the curve fit and the joint fit (the reusable problem and the bootstrap:
+// internal_bootstrap.h). Not part of the public API.
 #pragma once
 
 #include <ceres/ceres.h>
@@ -63,13 +63,7 @@ void ParallelFor(int num_tasks, int threads, const std::function<void(int, int)>
 // Sample standard deviation (n - 1 denominator); NaN for fewer than 2 values.
 double SampleStdDev(const std::vector<double>& values);
 
-// Linear-interpolated quantile q in [0, 1] of `values` (copied, then sorted).
-double Quantile(std::vector<double> values, double q);
-
 // Two-sided Student-t quantile: t such that P(|T_dof| <= t) = confidence.
 double StudentTQuantile(double dof, double confidence);
-
-// printf-style formatting into a std::string.
-std::string Format(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 }  // namespace scalebench::internal

@@ -1,6 +1,7 @@
 #include "harness/fit/joint_fit.h"
 
 #include <ceres/ceres.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
@@ -9,14 +10,16 @@
 #include <memory>
 #include <numeric>
 #include <random>
-#include <sstream>
 
+#include "common/statistics.h"
+#include "common/status.h"
+#include "harness/fit/internal_bootstrap.h"
 #include "harness/fit/internal_fit_util.h"
 
 namespace scalebench {
 namespace {
 
-using internal::Format;
+using internal::Fail;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Grid points refined with Ceres: the grid's objective landscape has few
@@ -80,9 +83,9 @@ class JointResidual final : public ceres::SizedCostFunction<1, 5> {
   const double* weight_;
 };
 
-// One ceres::Problem reused for every refined start and every bootstrap refit
-// of a thread; a resample only rewrites the point weights.
-class JointProblem {
+// The problem over (a', b', e, alpha, beta): one JointResidual per point; a bootstrap resample
+// only rewrites the point weights.
+class JointProblem final : public internal::ReusableProblem<Params> {
  public:
   JointProblem(const Centred& data, double huber_delta) : weights_(data.u.size(), 1.0) {
     for (std::size_t i = 0; i < data.u.size(); ++i) {
@@ -99,23 +102,8 @@ class JointProblem {
 
   std::vector<double>& weights() { return weights_; }
 
-  bool Solve(const Params& start, internal::Precision precision, Params* solution, double* cost) {
-    params_ = start;
-    ceres::Solver::Summary summary;
-    ceres::Solve(precision == internal::Precision::kFull ? full_ : refit_, &problem_, &summary);
-    *solution = params_;
-    *cost = summary.final_cost;
-    return summary.termination_type == ceres::CONVERGENCE && std::isfinite(summary.final_cost);
-  }
-
  private:
   std::vector<double> weights_;
-  Params params_{};
-  ceres::Problem problem_;
-  const ceres::Solver::Options full_ =
-      internal::SmallProblemSolverOptions(internal::Precision::kFull);
-  const ceres::Solver::Options refit_ =
-      internal::SmallProblemSolverOptions(internal::Precision::kWarmRefit);
 };
 
 double Huber(double r, double delta) {
@@ -198,35 +186,24 @@ struct BootstrapResult {
   int failures = 0;
 };
 
+// Refits on resamples of the points (multinomial weights).
 BootstrapResult Bootstrap(const JointFitOptions& options,
                           const Centred& data,
                           const Params& start) {
-  const int resamples = options.bootstrap_resamples;
   const int n = static_cast<int>(data.u.size());
-  std::vector<Params> solutions(resamples);
-  std::vector<char> ok(resamples, 0);
-  const int threads = std::max(1, std::min(options.threads, resamples));
-  std::vector<std::unique_ptr<JointProblem>> problems(threads);
-  internal::ParallelFor(resamples, threads, [&](int thread, int r) {
-    if (!problems[thread]) {
-      problems[thread] = std::make_unique<JointProblem>(data, options.huber_delta);
-    }
-    JointProblem& problem = *problems[thread];
-    std::mt19937_64 rng(internal::ResampleSeed(options.seed, r));
-    std::uniform_int_distribution<int> pick(0, n - 1);
-    std::fill(problem.weights().begin(), problem.weights().end(), 0.0);
-    for (int k = 0; k < n; ++k) problem.weights()[pick(rng)] += 1.0;
-    double cost = kNaN;
-    ok[r] = problem.Solve(start, internal::Precision::kWarmRefit, &solutions[r], &cost);
-  });
+  const internal::RefitResults<Params> refits = internal::BootstrapRefits<JointProblem>(
+      options.bootstrap,
+      start,
+      [&] { return std::make_unique<JointProblem>(data, options.huber_delta); },
+      [&](std::mt19937_64& rng, JointProblem* problem) {
+        std::uniform_int_distribution<int> pick(0, n - 1);
+        std::fill(problem->weights().begin(), problem->weights().end(), 0.0);
+        for (int k = 0; k < n; ++k) problem->weights()[pick(rng)] += 1.0;
+        return true;
+      });
   BootstrapResult result;
-  for (int r = 0; r < resamples; ++r) {
-    if (ok[r]) {
-      result.natural.push_back(Natural(data, solutions[r]));
-    } else {
-      ++result.failures;
-    }
-  }
+  result.failures = refits.failures;
+  for (const Params& solution : refits.solutions) result.natural.push_back(Natural(data, solution));
   return result;
 }
 
@@ -239,16 +216,15 @@ Interval PercentileInterval(const BootstrapResult& boot, int k, double confidenc
 
 std::string CheckPoints(const std::vector<JointPoint>& points, Centred* data) {
   if (points.size() < static_cast<std::size_t>(kMinPoints)) {
-    return Format(
-        "%zu points; the 5-parameter joint fit needs at least %d", points.size(), kMinPoints);
+    return fmt::format(
+        "{} points; the 5-parameter joint fit needs at least {}", points.size(), kMinPoints);
   }
   for (std::size_t i = 0; i < points.size(); ++i) {
     const JointPoint& p = points[i];
     for (double x : {p.params, p.data, p.loss}) {
       if (!(x > 0.0) || !std::isfinite(x)) {
-        return Format(
-            "point %zu (N = %g, D = %g, loss = %g) has a non-positive or "
-            "non-finite value",
+        return fmt::format(
+            "point {} (N = {:g}, D = {:g}, loss = {:g}) has a non-positive or non-finite value",
             i,
             p.params,
             p.data,
@@ -272,11 +248,11 @@ std::string IdentifiabilityProblem(const JointFitSummary& s) {
   for (const auto& [name, value] : exponents) {
     if (value <= internal::kMinExponent + internal::kBoundTolerance ||
         value >= internal::kMaxExponent - internal::kBoundTolerance) {
-      return Format("exponent %s = %.4g ran to the bound of its search range [%g, %g]",
-                    name,
-                    value,
-                    internal::kMinExponent,
-                    internal::kMaxExponent);
+      return fmt::format("exponent {} = {:.4g} ran to the bound of its search range [{:g}, {:g}]",
+                         name,
+                         value,
+                         internal::kMinExponent,
+                         internal::kMaxExponent);
     }
   }
   const std::pair<const char*, const Interval*> cis[] = {{"a", &s.params_exponent_ci},
@@ -284,16 +260,18 @@ std::string IdentifiabilityProblem(const JointFitSummary& s) {
   for (const auto& [name, ci] : cis) {
     const double value = name[0] == 'a' ? s.params_exponent : s.data_exponent;
     if (ci->upper - ci->lower > value) {
-      return Format("%.0f%% interval of %s [%.4g, %.4g] is wider than the exponent %.4g",
-                    100 * s.confidence,
-                    name,
-                    ci->lower,
-                    ci->upper,
-                    value);
+      return fmt::format(
+          "{:.0f}% interval of {} [{:.4g}, {:.4g}] is wider than the exponent {:.4g}",
+          100 * s.confidence,
+          name,
+          ci->lower,
+          ci->upper,
+          value);
     }
   }
   if (s.bootstrap_resamples > 0 && 2 * s.bootstrap_failures > s.bootstrap_resamples) {
-    return Format("%d of %d bootstrap refits failed", s.bootstrap_failures, s.bootstrap_resamples);
+    return fmt::format(
+        "{} of {} bootstrap refits failed", s.bootstrap_failures, s.bootstrap_resamples);
   }
   return {};
 }
@@ -319,7 +297,7 @@ void Fit(const JointFitOptions& options,
   summary->starts_refined = point.refined;
   summary->starts_at_best = point.at_best;
   if (!point.ok) {
-    summary->message = Format("none of the %d refined starts converged", point.refined);
+    summary->message = fmt::format("none of the {} refined starts converged", point.refined);
     return;
   }
   const auto natural = Natural(data, point.params);
@@ -337,118 +315,41 @@ void Fit(const JointFitOptions& options,
   summary->rms_log_residual = std::sqrt(ss / data.u.size());
 
   std::string note = "; no interval: bootstrap disabled (bootstrap_resamples = 0)";
-  if (options.bootstrap_resamples > 0) {
+  if (options.bootstrap.resamples > 0) {
     const BootstrapResult boot = Bootstrap(options, data, point.params);
     summary->bootstrap_failures = boot.failures;
-    note = boot.failures > 0 ? Format("; %d of %d bootstrap refits failed (excluded)",
-                                      boot.failures,
-                                      options.bootstrap_resamples)
+    note = boot.failures > 0 ? fmt::format("; {} of {} bootstrap refits failed (excluded)",
+                                           boot.failures,
+                                           options.bootstrap.resamples)
                              : "";
     if (boot.natural.size() >= 2) {
-      summary->offset_ci = PercentileInterval(boot, 0, options.confidence);
-      summary->params_amplitude_ci = PercentileInterval(boot, 1, options.confidence);
-      summary->data_amplitude_ci = PercentileInterval(boot, 2, options.confidence);
-      summary->params_exponent_ci = PercentileInterval(boot, 3, options.confidence);
-      summary->data_exponent_ci = PercentileInterval(boot, 4, options.confidence);
+      summary->offset_ci = PercentileInterval(boot, 0, options.bootstrap.confidence);
+      summary->params_amplitude_ci = PercentileInterval(boot, 1, options.bootstrap.confidence);
+      summary->data_amplitude_ci = PercentileInterval(boot, 2, options.bootstrap.confidence);
+      summary->params_exponent_ci = PercentileInterval(boot, 3, options.bootstrap.confidence);
+      summary->data_exponent_ci = PercentileInterval(boot, 4, options.bootstrap.confidence);
     }
   }
   const std::string problem_text = IdentifiabilityProblem(*summary);
   summary->status = problem_text.empty() ? FitStatus::kConverged : FitStatus::kNotIdentifiable;
-  summary->message = problem_text.empty()
-                         ? Format(
-                               "converged: %d of %d refined starts reached the best "
-                               "objective",
-                               point.at_best,
-                               point.refined) +
-                               note
-                         : problem_text + note;
-}
-
-std::string FormatInterval(const Interval& interval) {
-  if (std::isnan(interval.lower)) return "[n/a]";
-  return Format("[%.4g, %.4g]", interval.lower, interval.upper);
+  summary->message =
+      problem_text.empty()
+          ? fmt::format("converged: {} of {} refined starts reached the best objective",
+                        point.at_best,
+                        point.refined) +
+                note
+          : problem_text + note;
 }
 
 }  // namespace
 
 bool JointFitOptions::IsValid(std::string* error) const {
-  auto fail = [error](const std::string& message) {
-    if (error != nullptr) *error = message;
-    return false;
-  };
   if (!(huber_delta > 0.0) || !std::isfinite(huber_delta)) {
-    return fail(Format("JointFitOptions.huber_delta = %g must be finite and > 0", huber_delta));
+    return Fail(
+        error,
+        fmt::format("JointFitOptions.huber_delta = {:g} must be finite and > 0", huber_delta));
   }
-  if (bootstrap_resamples < 0 || bootstrap_resamples == 1) {
-    return fail(
-        Format("JointFitOptions.bootstrap_resamples = %d must be 0 (no bootstrap) or "
-               ">= 2",
-               bootstrap_resamples));
-  }
-  if (!(confidence > 0.0 && confidence < 1.0)) {
-    return fail(Format("JointFitOptions.confidence = %g must be in (0, 1)", confidence));
-  }
-  if (threads < 1) return fail(Format("JointFitOptions.threads = %d must be >= 1", threads));
-  return true;
-}
-
-std::string JointFitSummary::BriefReport() const {
-  std::string out = Format(
-      "%s: a = %.4g %s, b = %.4g %s, E = %.4g, A = %.4g, B = %.4g "
-      "(%d points)",
-      ToString(status),
-      params_exponent,
-      FormatInterval(params_exponent_ci).c_str(),
-      data_exponent,
-      FormatInterval(data_exponent_ci).c_str(),
-      offset,
-      params_amplitude,
-      data_amplitude,
-      num_points);
-  if (status != FitStatus::kConverged) out += " - " + message;
-  return out;
-}
-
-std::string JointFitSummary::FullReport() const {
-  std::ostringstream out;
-  const double pct = 100 * confidence;
-  out << "status:     " << ToString(status) << "\n"
-      << "message:    " << message << "\n"
-      << "form:       L(N, D) = E + A N^-a + B D^-b (Hoffmann et al. 2022, "
-         "Approach 3)\n"
-      << Format("a:          %.6g, %.0f%% CI %s\n",
-                params_exponent,
-                pct,
-                FormatInterval(params_exponent_ci).c_str())
-      << Format("b:          %.6g, %.0f%% CI %s\n",
-                data_exponent,
-                pct,
-                FormatInterval(data_exponent_ci).c_str())
-      << Format("E:          %.6g, %.0f%% CI %s\n", offset, pct, FormatInterval(offset_ci).c_str())
-      << Format("A:          %.6g, %.0f%% CI %s\n",
-                params_amplitude,
-                pct,
-                FormatInterval(params_amplitude_ci).c_str())
-      << Format("B:          %.6g, %.0f%% CI %s\n",
-                data_amplitude,
-                pct,
-                FormatInterval(data_amplitude_ci).c_str())
-      << Format("points:     %d\n", num_points)
-      << Format(
-             "starts:     %d grid points, best %d refined, %d at the best "
-             "objective\n",
-             starts,
-             starts_refined,
-             starts_at_best)
-      << Format("residuals:  rms %.3g (log-loss); summed Huber objective %.6g\n",
-                rms_log_residual,
-                objective)
-      << Format("loss:       Huber, delta %g on log-loss residuals, summed\n", huber_delta)
-      << Format("bootstrap:  %d resamples over points, %d failed\n",
-                bootstrap_resamples,
-                bootstrap_failures)
-      << Format("time:       %.3f s\n", seconds);
-  return out.str();
+  return bootstrap.IsValid("JointFitOptions", error);
 }
 
 void FitJoint(const JointFitOptions& options,
@@ -456,9 +357,9 @@ void FitJoint(const JointFitOptions& options,
               JointFitSummary* summary) {
   const auto begin = std::chrono::steady_clock::now();
   *summary = JointFitSummary();
-  summary->confidence = options.confidence;
+  summary->confidence = options.bootstrap.confidence;
   summary->huber_delta = options.huber_delta;
-  summary->bootstrap_resamples = options.bootstrap_resamples;
+  summary->bootstrap_resamples = options.bootstrap.resamples;
   Fit(options, points, summary);
   summary->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();

@@ -42,10 +42,7 @@ struct JointPoint {
 
 struct JointFitOptions {
   double huber_delta = 1e-3;
-  int bootstrap_resamples = 1000;
-  double confidence = 0.95;
-  std::uint64_t seed = 1;
-  int threads = 1;
+  BootstrapOptions bootstrap;  // resamples of points
   bool IsValid(std::string* error) const;
 };
 
@@ -73,6 +70,35 @@ struct JointFitSummary {
   bool usable() const { return status == FitStatus::kConverged; }
   std::string BriefReport() const;
   std::string FullReport() const;
+
+  // Every field above, by name (as FitSummary::VisitFields): a field added to the struct is
+  // added here.
+  template <typename Visitor>
+  void VisitFields(Visitor&& visit) const {
+    visit("status", ToString(status));
+    visit("message", message);
+    visit("offset", offset);
+    visit("params_amplitude", params_amplitude);
+    visit("data_amplitude", data_amplitude);
+    visit("params_exponent", params_exponent);
+    visit("data_exponent", data_exponent);
+    visit("confidence", confidence);
+    visit("offset_ci", offset_ci);
+    visit("params_exponent_ci", params_exponent_ci);
+    visit("data_exponent_ci", data_exponent_ci);
+    visit("bootstrap_resamples", bootstrap_resamples);
+    visit("bootstrap_failures", bootstrap_failures);
+    visit("params_amplitude_ci", params_amplitude_ci);
+    visit("data_amplitude_ci", data_amplitude_ci);
+    visit("num_points", num_points);
+    visit("starts", starts);
+    visit("starts_refined", starts_refined);
+    visit("starts_at_best", starts_at_best);
+    visit("huber_delta", huber_delta);
+    visit("objective", objective);
+    visit("rms_log_residual", rms_log_residual);
+    visit("seconds", seconds);
+  }
 };
 
 void FitJoint(const JointFitOptions& options,

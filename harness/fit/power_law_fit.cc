@@ -1,20 +1,22 @@
 #include "harness/fit/power_law_fit.h"
 
 #include <ceres/ceres.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
 #include <random>
-#include <sstream>
 
+#include "common/status.h"
+#include "harness/fit/internal_bootstrap.h"
 #include "harness/fit/internal_fit_util.h"
 
 namespace scalebench {
 namespace {
 
-using internal::Format;
+using internal::Fail;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kAlphaStarts[] = {0.1, 0.25, 0.5, 1.0, 2.0, 4.0};
@@ -86,10 +88,8 @@ class LogResidual final : public ceres::SizedCostFunction<1, 1, 1, 1> {
   const double* weight_;
 };
 
-// A ceres::Problem over (E, c, alpha), built once and solved many times: the
-// multi-start and every bootstrap refit of one thread reuse it, which avoids
-// rebuilding the problem per solve.
-class CurveProblem {
+// The problem over (E, c, alpha): one LogResidual per size, reading the (resampled) means.
+class CurveProblem final : public internal::ReusableProblem<Params> {
  public:
   CurveProblem(const LogCurve& curve, const FitOptions& options) {
     const std::size_t n = curve.u.size();
@@ -114,25 +114,8 @@ class CurveProblem {
 
   SizeData& data() { return data_; }
 
-  // Solves from `start`; true if Ceres converged. The solution and cost are
-  // returned either way.
-  bool Solve(const Params& start, internal::Precision precision, Params* solution, double* cost) {
-    params_ = start;
-    ceres::Solver::Summary summary;
-    ceres::Solve(precision == internal::Precision::kFull ? full_ : refit_, &problem_, &summary);
-    *solution = params_;
-    *cost = summary.final_cost;
-    return summary.termination_type == ceres::CONVERGENCE && std::isfinite(summary.final_cost);
-  }
-
  private:
   SizeData data_;
-  Params params_;
-  ceres::Problem problem_;
-  const ceres::Solver::Options full_ =
-      internal::SmallProblemSolverOptions(internal::Precision::kFull);
-  const ceres::Solver::Options refit_ =
-      internal::SmallProblemSolverOptions(internal::Precision::kWarmRefit);
 };
 
 // Means of log-loss per size over the seed columns, each counted `counts[j]`
@@ -169,9 +152,8 @@ std::string BuildLogCurve(const FitOptions& options, const LearningCurve& curve,
       const double v = curve.values[i][j];
       if (std::isnan(v)) continue;
       if (!(v > 0.0)) {
-        return Format(
-            "loss %g at size %g, seed %llu is not positive; the fit is on "
-            "log-loss",
+        return fmt::format(
+            "loss {:g} at size {:g}, seed {} is not positive; the fit is on log-loss",
             v,
             x,
             static_cast<unsigned long long>(curve.seeds[j]));
@@ -316,33 +298,26 @@ struct BootstrapResult {
   int failures = 0;
 };
 
+// Refits on resamples of whole seeds (columns of the curve, drawn with replacement); a resample
+// whose missing runs leave fewer than 3 sizes counts as a failed refit.
 BootstrapResult Bootstrap(const FitOptions& options, const LogCurve& curve, const Params& start) {
-  const int resamples = options.bootstrap_resamples;
   const int seeds = curve.num_seeds();
-  std::vector<Params> solutions(resamples);
-  std::vector<char> ok(resamples, 0);
-  const int threads = std::max(1, std::min(options.threads, resamples));
-  std::vector<std::unique_ptr<CurveProblem>> problems(threads);
-  internal::ParallelFor(resamples, threads, [&](int thread, int r) {
-    if (!problems[thread]) problems[thread] = std::make_unique<CurveProblem>(curve, options);
-    CurveProblem& problem = *problems[thread];
-    std::mt19937_64 rng(internal::ResampleSeed(options.seed, r));
-    std::uniform_int_distribution<int> pick(0, seeds - 1);
-    std::vector<int> counts(seeds, 0);
-    for (int k = 0; k < seeds; ++k) ++counts[pick(rng)];
-    Aggregate(curve, counts, &problem.data());
-    if (problem.data().present < 3) return;  // missing runs left too few sizes
-    double cost = kNaN;
-    ok[r] = problem.Solve(start, internal::Precision::kWarmRefit, &solutions[r], &cost);
-  });
+  const internal::RefitResults<Params> refits = internal::BootstrapRefits<CurveProblem>(
+      options.bootstrap,
+      start,
+      [&] { return std::make_unique<CurveProblem>(curve, options); },
+      [&](std::mt19937_64& rng, CurveProblem* problem) {
+        std::uniform_int_distribution<int> pick(0, seeds - 1);
+        std::vector<int> counts(seeds, 0);
+        for (int k = 0; k < seeds; ++k) ++counts[pick(rng)];
+        Aggregate(curve, counts, &problem->data());
+        return problem->data().present >= 3;
+      });
   BootstrapResult result;
-  for (int r = 0; r < resamples; ++r) {
-    if (!ok[r]) {
-      ++result.failures;
-      continue;
-    }
-    result.exponents.push_back(solutions[r].exponent);
-    result.offsets.push_back(solutions[r].offset);
+  result.failures = refits.failures;
+  for (const Params& solution : refits.solutions) {
+    result.exponents.push_back(solution.exponent);
+    result.offsets.push_back(solution.offset);
   }
   return result;
 }
@@ -356,7 +331,7 @@ void FillIntervals(const FitOptions& options,
   summary->bootstrap_failures = boot.failures;
   if (boot.exponents.size() < 2) return;
   const double inflation = std::sqrt(seeds / (seeds - 1.0));
-  const double t = internal::StudentTQuantile(seeds - 1.0, options.confidence);
+  const double t = internal::StudentTQuantile(seeds - 1.0, options.bootstrap.confidence);
   summary->exponent_std_error = inflation * internal::SampleStdDev(boot.exponents);
   const double half = t * summary->exponent_std_error;
   summary->exponent_ci = {summary->exponent - half, summary->exponent + half};
@@ -375,9 +350,9 @@ void FillIntervals(const FitOptions& options,
 // identifiable.
 std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s) {
   if (!(s.log_loss_drop > kFlatnessSigmas * std::sqrt(2.0) * s.log_loss_noise)) {
-    return Format(
-        "curve too flat: mean log-loss falls by %.3g across [%g, %g], not "
-        "more than %.0f standard errors (%.3g) of that difference",
+    return fmt::format(
+        "curve too flat: mean log-loss falls by {:.3g} across [{:g}, {:g}], not more than {:.0f} "
+        "standard errors ({:.3g}) of that difference",
         s.log_loss_drop,
         s.fit_min_size,
         s.fit_max_size,
@@ -387,29 +362,31 @@ std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s) {
   const bool at_lower = s.exponent <= internal::kMinExponent + internal::kBoundTolerance;
   const bool at_upper = s.exponent >= internal::kMaxExponent - internal::kBoundTolerance;
   if (at_lower || at_upper) {
-    std::string message = Format("exponent %.4g ran to the bound of its search range [%g, %g]",
-                                 s.exponent,
-                                 internal::kMinExponent,
-                                 internal::kMaxExponent);
+    std::string message =
+        fmt::format("exponent {:.4g} ran to the bound of its search range [{:g}, {:g}]",
+                    s.exponent,
+                    internal::kMinExponent,
+                    internal::kMaxExponent);
     const double min_loss = std::exp(*std::min_element(data.mean_log.begin(), data.mean_log.end()));
     if (!s.offset_fixed && s.form == CurveForm::kOffsetPowerLaw && s.offset >= 0.9 * min_loss) {
-      message += Format(
-          "; E = %.4g is close to the smallest loss %.4g: E and alpha are "
-          "degenerate (fix E or extend the range)",
+      message += fmt::format(
+          "; E = {:.4g} is close to the smallest loss {:.4g}: E and alpha are degenerate (fix E "
+          "or extend the range)",
           s.offset,
           min_loss);
     }
     return message;
   }
   if (s.exponent_ci.upper - s.exponent_ci.lower > std::abs(s.exponent)) {
-    return Format("%.0f%% interval [%.4g, %.4g] is wider than the exponent %.4g itself",
-                  100 * s.confidence,
-                  s.exponent_ci.lower,
-                  s.exponent_ci.upper,
-                  s.exponent);
+    return fmt::format("{:.0f}% interval [{:.4g}, {:.4g}] is wider than the exponent {:.4g} itself",
+                       100 * s.confidence,
+                       s.exponent_ci.lower,
+                       s.exponent_ci.upper,
+                       s.exponent);
   }
   if (2 * s.bootstrap_failures > s.bootstrap_resamples && s.bootstrap_resamples > 0) {
-    return Format("%d of %d bootstrap refits failed", s.bootstrap_failures, s.bootstrap_resamples);
+    return fmt::format(
+        "{} of {} bootstrap refits failed", s.bootstrap_failures, s.bootstrap_resamples);
   }
   return {};
 }
@@ -430,12 +407,11 @@ void Fit(const FitOptions& options, const LearningCurve& input, FitSummary* summ
   summary->num_seeds = curve.num_seeds();
   summary->num_points = curve.num_points;
   if (curve.sizes.size() < 3) {
-    summary->message = Format(
-        "%zu sizes with data in the fit range [%g, %g]; at least 3 are "
-        "needed",
-        curve.sizes.size(),
-        options.min_size,
-        options.max_size);
+    summary->message =
+        fmt::format("{} sizes with data in the fit range [{:g}, {:g}]; at least 3 are needed",
+                    curve.sizes.size(),
+                    options.min_size,
+                    options.max_size);
     return;
   }
   summary->fit_min_size = curve.sizes.front();
@@ -448,7 +424,7 @@ void Fit(const FitOptions& options, const LearningCurve& input, FitSummary* summ
   summary->starts = point.starts;
   summary->starts_at_best = point.starts_at_best;
   if (!point.ok) {
-    summary->message = Format("no start of %d converged", point.starts);
+    summary->message = fmt::format("no start of {} converged", point.starts);
     return;
   }
   summary->offset = point.params.offset;
@@ -463,165 +439,61 @@ void Fit(const FitOptions& options, const LearningCurve& input, FitSummary* summ
     note =
         "; no interval: the bootstrap over seeds needs >= 2 seeds, the curve "
         "has 1";
-  } else if (options.bootstrap_resamples == 0) {
+  } else if (options.bootstrap.resamples == 0) {
     note = "; no interval: bootstrap disabled (bootstrap_resamples = 0)";
   } else {
     FillIntervals(options, Bootstrap(options, curve, point.params), curve.num_seeds(), summary);
     if (summary->bootstrap_failures > 0) {
-      note = Format("; %d of %d bootstrap refits failed (excluded)",
-                    summary->bootstrap_failures,
-                    options.bootstrap_resamples);
+      note = fmt::format("; {} of {} bootstrap refits failed (excluded)",
+                         summary->bootstrap_failures,
+                         options.bootstrap.resamples);
     }
   }
   const std::string problem_text = IdentifiabilityProblem(data, *summary);
   summary->status = problem_text.empty() ? FitStatus::kConverged : FitStatus::kNotIdentifiable;
   summary->message = problem_text.empty()
-                         ? Format("converged: %d of %d starts reached the best objective",
-                                  point.starts_at_best,
-                                  point.starts) +
+                         ? fmt::format("converged: {} of {} starts reached the best objective",
+                                       point.starts_at_best,
+                                       point.starts) +
                                note
                          : problem_text + note;
 }
 
-std::string FormatInterval(const Interval& interval) {
-  if (std::isnan(interval.lower)) return "[n/a]";
-  return Format("[%.4g, %.4g]", interval.lower, interval.upper);
-}
-
 }  // namespace
 
-const char* ToString(CurveForm form) {
-  switch (form) {
-    case CurveForm::kOffsetPowerLaw:
-      return "offset_power_law";
-    case CurveForm::kPowerLaw:
-      return "power_law";
-  }
-  return "unknown";
-}
-
-bool FromString(const std::string& name, CurveForm* out) {
-  if (name == "offset_power_law") {
-    *out = CurveForm::kOffsetPowerLaw;
-  } else if (name == "power_law") {
-    *out = CurveForm::kPowerLaw;
-  } else {
-    return false;
-  }
-  return true;
-}
-
-const char* ToString(FitStatus status) {
-  switch (status) {
-    case FitStatus::kConverged:
-      return "converged";
-    case FitStatus::kNotIdentifiable:
-      return "not_identifiable";
-    case FitStatus::kFailed:
-      return "failed";
-  }
-  return "unknown";
-}
-
 bool FitOptions::IsValid(std::string* error) const {
-  auto fail = [error](const std::string& message) {
-    if (error != nullptr) *error = message;
-    return false;
-  };
   if (form != CurveForm::kOffsetPowerLaw && form != CurveForm::kPowerLaw) {
-    return fail(Format("FitOptions.form = %d is not a CurveForm", static_cast<int>(form)));
+    return Fail(error,
+                fmt::format("FitOptions.form = {} is not a CurveForm", static_cast<int>(form)));
   }
   if (fixed_offset.has_value()) {
     if (form == CurveForm::kPowerLaw) {
-      return fail(
-          Format("FitOptions.fixed_offset = %g is set but form = power_law has "
-                 "no offset",
-                 *fixed_offset));
+      return Fail(error,
+                  fmt::format("FitOptions.fixed_offset = {:g} is set but form = power_law has no "
+                              "offset",
+                              *fixed_offset));
     }
     if (!(*fixed_offset >= 0.0) || !std::isfinite(*fixed_offset)) {
-      return fail(Format("FitOptions.fixed_offset = %g must be finite and >= 0", *fixed_offset));
+      return Fail(
+          error,
+          fmt::format("FitOptions.fixed_offset = {:g} must be finite and >= 0", *fixed_offset));
     }
   }
   if (!(huber_delta > 0.0) || !std::isfinite(huber_delta)) {
-    return fail(Format("FitOptions.huber_delta = %g must be finite and > 0", huber_delta));
+    return Fail(error,
+                fmt::format("FitOptions.huber_delta = {:g} must be finite and > 0", huber_delta));
   }
-  if (bootstrap_resamples < 0 || bootstrap_resamples == 1) {
-    return fail(Format("FitOptions.bootstrap_resamples = %d must be 0 (no bootstrap) or >= 2",
-                       bootstrap_resamples));
-  }
-  if (!(confidence > 0.0 && confidence < 1.0)) {
-    return fail(Format("FitOptions.confidence = %g must be in (0, 1)", confidence));
-  }
+  if (!bootstrap.IsValid("FitOptions", error)) return false;
   if (!(min_size >= 0.0) || !std::isfinite(min_size)) {
-    return fail(Format("FitOptions.min_size = %g must be finite and >= 0", min_size));
+    return Fail(error, fmt::format("FitOptions.min_size = {:g} must be finite and >= 0", min_size));
   }
   if (!(max_size > min_size)) {
-    return fail(
-        Format("FitOptions.max_size = %g must be > FitOptions.min_size = %g", max_size, min_size));
+    return Fail(
+        error,
+        fmt::format(
+            "FitOptions.max_size = {:g} must be > FitOptions.min_size = {:g}", max_size, min_size));
   }
-  if (threads < 1) return fail(Format("FitOptions.threads = %d must be >= 1", threads));
   return true;
-}
-
-std::string FitSummary::BriefReport() const {
-  std::string out = Format(
-      "%s: alpha = %.4g %s, E = %.4g, A = %.4g (%s, %d sizes x %d seeds "
-      "in [%g, %g])",
-      ToString(status),
-      exponent,
-      FormatInterval(exponent_ci).c_str(),
-      offset,
-      amplitude,
-      ToString(form),
-      num_sizes,
-      num_seeds,
-      fit_min_size,
-      fit_max_size);
-  if (status != FitStatus::kConverged) out += " - " + message;
-  return out;
-}
-
-std::string FitSummary::FullReport() const {
-  std::ostringstream out;
-  out << "status:     " << ToString(status) << "\n"
-      << "message:    " << message << "\n"
-      << "form:       " << ToString(form) << (offset_fixed ? " (E fixed)" : "") << "\n"
-      << Format("exponent:   %.6g, %.0f%% CI %s, std error %.3g\n",
-                exponent,
-                100 * confidence,
-                FormatInterval(exponent_ci).c_str(),
-                exponent_std_error)
-      << Format("offset E:   %.6g, %.0f%% CI %s\n",
-                offset,
-                100 * confidence,
-                FormatInterval(offset_ci).c_str())
-      << Format("amplitude:  %.6g\n", amplitude)
-      << Format(
-             "fit range:  [%g, %g] (requested [%g, %g]); %d sizes, %d seeds, "
-             "%d points\n",
-             fit_min_size,
-             fit_max_size,
-             requested_min_size,
-             requested_max_size,
-             num_sizes,
-             num_seeds,
-             num_points)
-      << Format("starts:     %d, %d at the best objective\n", starts, starts_at_best)
-      << Format(
-             "residuals:  rms %.3g, max |r| %.3g, lag-1 autocorrelation %.3g "
-             "(log-loss)\n",
-             rms_log_residual,
-             max_abs_log_residual,
-             residual_autocorrelation)
-      << Format("flatness:   log-loss drop %.3g vs noise %.3g per size\n",
-                log_loss_drop,
-                log_loss_noise)
-      << Format("loss:       Huber, delta %g on log-loss residuals\n", huber_delta)
-      << Format("bootstrap:  %d resamples over seeds, %d failed\n",
-                bootstrap_resamples,
-                bootstrap_failures)
-      << Format("time:       %.3f s\n", seconds);
-  return out.str();
 }
 
 void FitCurve(const FitOptions& options, const LearningCurve& curve, FitSummary* summary) {
@@ -630,9 +502,9 @@ void FitCurve(const FitOptions& options, const LearningCurve& curve, FitSummary*
   summary->form = options.form;
   summary->offset_fixed =
       options.form == CurveForm::kOffsetPowerLaw && options.fixed_offset.has_value();
-  summary->confidence = options.confidence;
+  summary->confidence = options.bootstrap.confidence;
   summary->huber_delta = options.huber_delta;
-  summary->bootstrap_resamples = options.bootstrap_resamples;
+  summary->bootstrap_resamples = options.bootstrap.resamples;
   summary->requested_min_size = options.min_size;
   summary->requested_max_size = options.max_size;
   Fit(options, curve, summary);

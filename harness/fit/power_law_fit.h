@@ -39,11 +39,12 @@
 // - kFailed: invalid options or curve, fewer than 3 sizes with data in the fit range,
 //   non-positive losses, or no start converged.
 // - Determinism: resample r draws from std::mt19937_64 seeded by a SplitMix64 mix of
-//   (options.seed, r), and refits start from the point estimate, so the summary (except
-//   `seconds`) is identical for any options.threads.
+//   (options.bootstrap.seed, r), and refits start from the point estimate, so the summary
+//   (except `seconds`) is identical for any options.bootstrap.threads.
 //
 // Usage:
 //   FitOptions options;               // defaults: offset power law, 1000 resamples, 95%
+//   options.bootstrap.threads = 4;
 //   FitSummary summary;
 //   FitCurve(options, curve, &summary);
 //   if (summary.usable()) use(summary.exponent, summary.exponent_ci);
@@ -56,27 +57,10 @@
 #include <string>
 #include <vector>
 
+#include "harness/fit/fit_types.h"
 #include "harness/learning_curve.h"
 
 namespace scalebench {
-
-enum class CurveForm { kOffsetPowerLaw, kPowerLaw };
-const char* ToString(CurveForm form);
-bool FromString(const std::string& name, CurveForm* out);
-
-enum class FitStatus {
-  kConverged,        // the fit converged and the exponent is identifiable
-  kNotIdentifiable,  // converged, but the exponent is not pinned down (flat curve, E-alpha
-                     // degeneracy, CI wider than the exponent itself, ...): see message
-  kFailed,           // bad input or the solver failed: see message
-};
-const char* ToString(FitStatus status);
-
-struct Interval {
-  double lower = std::numeric_limits<double>::quiet_NaN();
-  double upper = std::numeric_limits<double>::quiet_NaN();
-  bool Contains(double x) const { return lower <= x && x <= upper; }
-};
 
 struct FitOptions {
   CurveForm form = CurveForm::kOffsetPowerLaw;
@@ -85,16 +69,11 @@ struct FitOptions {
   // Huber threshold on log-loss residuals. 0.1 = 10% deviations are treated as outliers beyond
   // it; small enough to resist one bad run, large enough to stay least squares for seed noise.
   double huber_delta = 0.1;
-  // Bootstrap resamples over seeds for the confidence interval; 0 disables the bootstrap.
-  int bootstrap_resamples = 1000;
-  double confidence = 0.95;
   // Fit range: only sizes in [min_size, max_size] are used.
   double min_size = 0.0;
   double max_size = std::numeric_limits<double>::infinity();
-  // Seed of the bootstrap resampling (the fit is deterministic given it).
-  std::uint64_t seed = 1;
-  // Threads for the bootstrap refits.
-  int threads = 1;
+  // Resamples of whole seeds for the confidence interval.
+  BootstrapOptions bootstrap;
 
   // Ceres-style validation: names the field, its value and the violated constraint.
   bool IsValid(std::string* error) const;
@@ -148,6 +127,44 @@ struct FitSummary {
   bool usable() const { return status == FitStatus::kConverged; }
   std::string BriefReport() const;  // one line
   std::string FullReport() const;   // several lines
+
+  // Every field above, by name, in declaration order: visit(name, value) with value a bool, int,
+  // double, std::string, const char* (the enums, by ToString) or Interval. The one field list of
+  // the summary's serialisations (harness/report/json_convert.cc): a field added to the struct
+  // is added here.
+  template <typename Visitor>
+  void VisitFields(Visitor&& visit) const {
+    visit("status", ToString(status));
+    visit("message", message);
+    visit("form", ToString(form));
+    visit("offset_fixed", offset_fixed);
+    visit("offset", offset);
+    visit("amplitude", amplitude);
+    visit("exponent", exponent);
+    visit("confidence", confidence);
+    visit("exponent_ci", exponent_ci);
+    visit("offset_ci", offset_ci);
+    visit("exponent_std_error", exponent_std_error);
+    visit("bootstrap_resamples", bootstrap_resamples);
+    visit("bootstrap_failures", bootstrap_failures);
+    visit("rms_log_residual", rms_log_residual);
+    visit("max_abs_log_residual", max_abs_log_residual);
+    visit("residual_autocorrelation", residual_autocorrelation);
+    visit("num_sizes", num_sizes);
+    visit("num_seeds", num_seeds);
+    visit("num_points", num_points);
+    visit("fit_min_size", fit_min_size);
+    visit("fit_max_size", fit_max_size);
+    visit("requested_min_size", requested_min_size);
+    visit("requested_max_size", requested_max_size);
+    visit("huber_delta", huber_delta);
+    visit("log_loss_drop", log_loss_drop);
+    visit("log_loss_noise", log_loss_noise);
+    visit("offset_std_error", offset_std_error);
+    visit("starts", starts);
+    visit("starts_at_best", starts_at_best);
+    visit("seconds", seconds);
+  }
 };
 
 // Fits `curve` (NaN entries are skipped). Outputs by pointer so that a failed fit still returns

@@ -1,5 +1,7 @@
 // Kernel ridge regression with the RBF and Laplace kernels, for learning curves over nested
-// training-set sizes (the Fashion-MNIST targets, harness/targets/fashion_mnist.h).
+// training-set sizes (the Fashion-MNIST targets, harness/targets/fashion_mnist.h): the kernels,
+// NestedKernelRidge (one factorisation at the largest size serves every prefix of one draw:
+// mixed_precision_cholesky.h), and the curve drivers.
 //
 // Conventions (the ones kernel/self_consistent_curve assumes; state them wherever a curve is
 // compared with that theory):
@@ -13,56 +15,13 @@
 //     i.e. scikit-learn's KernelRidge(alpha = ridge) and the delta of Simon et al.'s conservation
 //     law sum_k lambda_k / (lambda_k + t) + delta / t = P with lambda_k the eigenvalues of K / n;
 //   - multi-output targets (one column per output, e.g. one-hot classes) share the Gram matrix;
-//     the loss is the squared error summed over the outputs and averaged over the test points,
-//     the normalisation of the target power sum_k p_k summed over outputs.
-// Gram matrices come from ||x||^2 + ||x'||^2 - 2 x . x' (one double SYRK/GEMM through OpenBLAS),
-// the exponential applied in a parallel, vectorised loop; buffers of 4 MB and more get
-// transparent huge pages (madvise), as a 4 KB page fault costs ~11 us on the project's virtual
-// machines (1.5 s to fault in a fresh 512 MB Gram). Gram matrices stay in double: the squared
-// distance is a difference of numbers up to ~300 (Fashion-MNIST), so float inner products would
-// move the kernel by ~1e-7..1e-6 relative, i.e. pose a different problem, and refinement (below)
-// converges to the solution of whichever matrix its residuals use.
-//
-// Nested sizes: the leading p x p block of the Cholesky factor of K_max + ridge I is the factor of
-// K_p + ridge I, so one factorisation at the largest size serves every prefix of one draw
-// (the reasoning of harness/learners/nested_gram.h, here on a given kernel matrix).
-//
-// Precision (KernelPrecision; kMixed is the default everywhere):
-//   - kMixed factors A = K + ridge I in float32 (OpenBLAS spotrf: 185 GFLOP/s against dpotrf's
-//     88 on the 2-core benchmark machine, and half the memory) and returns double-accurate
-//     solutions by iterative refinement: x_0 = float solve, then r = b - A_p x in double with the
-//     double Gram (a float Gram would make the iteration converge to the solution of the rounded
-//     matrix, ~cond * 6e-8 away), x += float solve of r. Both products run on 256 x 256 tiles
-//     (OpenBLAS's dsymm/strsm with 10 right-hand sides stream the matrix ~3x slower); refining
-//     all 8 sizes of a P = 8000 curve takes ~0.2 s against ~0.9 s for the float factorisation.
-//     Each step shrinks the error by about ||A^-1 (A - L_f L_f^T)||, of order
-//     cond(A) * u_float (u_float = 6e-8) at worst: Fashion-MNIST's RBF Gram (w = 5) with
-//     ridge 1e-2 has lambda_max = 277, 548, 1097 at P = 2000, 4000, 8000 and lambda_min >= ridge,
-//     so cond <= 2.8e4, 5.5e4, 1.1e5 and the factor <= 0.007; measured ~1e-4 per step (relative
-//     residuals 5e-5, 6e-9, 1e-12 at P = 8000), so two corrections suffice.
-//   - Stopping rule: max over columns of ||r|| / ||b|| <= 1e-10 (kRefinementTolerance below; with
-//     lambda_min(A) >= ridge this bounds ||x - x_exact|| <= 1e-10 ||b|| / ridge), or stop when a
-//     step fails to halve the residual (stagnation), or after 10 corrections. The tolerance lies
-//     well above the rounding floor of a double residual, ~u_double ||A|| ||x|| / ||b|| (9e-14 for
-//     the double Cholesky's own solution at P = 8000); it can reach 1e-10 only when
-//     u_double * cond(A) does, i.e. cond >~ 1e6, where float32 needs many steps anyway, and a
-//     size that stagnates there goes to the fallback.
-//   - Fallbacks: if spotrf fails (A not positive definite in float: two points closer than float
-//     resolves, ridge 0 with near-duplicates, cond(A) > 1 / u_float) the solver factors A in double
-//     (dpotrf) once, as kDouble does; if refinement stops above the tolerance for a size, that
-//     size is solved by a double Cholesky of its block. If the double Cholesky fails too, the
-//     block is solved by a complete orthogonal decomposition (min-norm). KernelSolveReport and
-//     KernelRidgeTimings::path say which path was taken.
-//   - kDouble is the plain double Cholesky (the behaviour before mixed precision), kept as the
-//     reference and the baseline of bench/kernel_benchmark.cc (BM_RbfCurveDouble).
+//     the loss is the squared error summed over the outputs and averaged over the test points.
 //
 // Usage:
-//   KernelOptions kernel;  // rbf, width 5
 //   Eigen::MatrixXd gram;
-//   KernelMatrix(x, x, kernel, &gram);
+//   KernelMatrix(x, x, KernelOptions{}, &gram);    // rbf, width 5
 //   NestedKernelRidge solver(gram, 1e-2);          // factors gram + 1e-2 I once (mixed)
-//   KernelSolveReport report;
-//   Eigen::MatrixXd alpha = solver.Solve(p, y.topRows(p), &report);  // report.path: kMixed?
+//   Eigen::MatrixXd alpha = solver.Solve(p, y.topRows(p));
 #pragma once
 
 #include <Eigen/Core>
@@ -70,6 +29,7 @@
 #include <vector>
 
 #include "common/fields.h"
+#include "harness/learners/mixed_precision_cholesky.h"
 
 namespace scalebench {
 
@@ -92,38 +52,16 @@ struct KernelOptions {
 };
 
 // out(i, j) = k(a_i, b_j) for the rows of a and b. Precondition: options valid, same columns.
+// From ||x||^2 + ||x'||^2 - 2 x . x' (one double SYRK, or GEMM for a != b, through OpenBLAS),
+// the exponential applied in a parallel, vectorised loop; a fresh *out of 4 MB and more gets
+// huge pages (AdviseHugePages). The Gram stays in double: the squared distance is a difference
+// of numbers up to ~300 (Fashion-MNIST), so float inner products would move the kernel by
+// ~1e-7..1e-6 relative, i.e. pose a different problem, and the refinement of
+// mixed_precision_cholesky.h converges to the solution of whichever matrix its residuals use.
 void KernelMatrix(const Eigen::MatrixXd& a,
                   const Eigen::MatrixXd& b,
                   const KernelOptions& options,
                   Eigen::MatrixXd* out);
-
-// The arithmetic of the Cholesky factorisation (see the top of this file).
-enum class KernelPrecision {
-  kMixed,   // float32 Cholesky, solutions refined to double accuracy; falls back to double
-  kDouble,  // double Cholesky only (the reference)
-};
-
-const char* ToString(KernelPrecision precision);  // "mixed" or "double"
-
-// How a system was actually solved, from the cheapest to the most expensive.
-enum class KernelSolvePath {
-  kMixed,    // float32 Cholesky + double iterative refinement, converged
-  kDouble,   // double Cholesky: requested, or the fallback of kMixed
-  kMinNorm,  // the double Cholesky failed too: complete orthogonal decomposition (min-norm)
-};
-
-const char* ToString(KernelSolvePath path);  // "mixed", "double" or "min-norm"
-
-// The refinement's stopping tolerance on max over columns of ||b - A x|| / ||b||.
-inline constexpr double kRefinementTolerance = 1e-10;
-
-// What one solve did.
-struct KernelSolveReport {
-  KernelSolvePath path = KernelSolvePath::kMixed;
-  int refinement_steps = 0;  // corrections applied after the first float solve (0 if none ran)
-  // The refinement's last max_c ||r_c|| / ||b_c||; NaN where no refinement ran (kDouble asked).
-  double relative_residual = 0.0;
-};
 
 // Solves (K_p + ridge I) alpha = Y for the leading p x p blocks K_p of one kernel matrix.
 class NestedKernelRidge {
@@ -146,9 +84,9 @@ class NestedKernelRidge {
 
   // False if no Cholesky factorisation succeeded (not positive definite even in double: ridge 0
   // with duplicate points, say); Solve then uses a rank-revealing solve of the block (min-norm).
-  bool cholesky_ok() const { return factor_path_ != KernelSolvePath::kMinNorm; }
+  bool cholesky_ok() const { return cholesky_.path() != KernelSolvePath::kMinNorm; }
   // The factorisation held: kMixed (float32), kDouble (asked for, or spotrf failed), kMinNorm.
-  KernelSolvePath factor_path() const { return factor_path_; }
+  KernelSolvePath factor_path() const { return cholesky_.path(); }
   int max_size() const { return size_; }
   // Precondition: 1 <= p <= max_size(), rhs.rows() == p.
   Eigen::MatrixXd Solve(int p, const Eigen::MatrixXd& rhs) const;
@@ -158,15 +96,12 @@ class NestedKernelRidge {
  private:
   const Eigen::MatrixXd& gram() const { return borrowed_ != nullptr ? *borrowed_ : owned_; }
   void Factor(KernelPrecision precision);
-  Eigen::MatrixXd SolveDouble(int p, const Eigen::MatrixXd& rhs, KernelSolveReport* report) const;
 
   Eigen::MatrixXd owned_;                      // the copy of gram, unless it is borrowed
   const Eigen::MatrixXd* borrowed_ = nullptr;  // the caller's gram (leading size_ block used)
   int size_ = 0;
   double ridge_ = 0.0;
-  Eigen::MatrixXf float_factor_;  // kMixed: lower float32 Cholesky factor of gram + ridge I
-  Eigen::MatrixXd factor_;        // kDouble: lower double Cholesky factor of gram + ridge I
-  KernelSolvePath factor_path_ = KernelSolvePath::kMixed;
+  NestedCholesky cholesky_;  // of the leading size_ block of gram + ridge I
 };
 
 // Where the time of a curve went, for GFLOP/s reports, and which solver path it took.

@@ -5,7 +5,7 @@
 #include <memory>
 #include <sstream>
 
-#include "datasets/internal/status.h"
+#include "common/status.h"
 #include "harness/learners/nested_gram.h"
 
 namespace scalebench {
@@ -24,17 +24,17 @@ double ExcessMse(const Eigen::VectorXd& w_hat,
 namespace internal {
 
 bool CheckSizes(const std::vector<int>& sizes, int max_rows, std::string* error) {
-  if (sizes.empty()) return Fail("sizes is empty", error);
+  if (sizes.empty()) return Fail(error, "sizes is empty");
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     if (sizes[i] < 1 || sizes[i] > max_rows) {
-      return Fail("sizes[" + std::to_string(i) + "] = " + std::to_string(sizes[i]) +
-                      " must be in [1, " + std::to_string(max_rows) + "] (rows drawn)",
-                  error);
+      return Fail(error,
+                  "sizes[" + std::to_string(i) + "] = " + std::to_string(sizes[i]) +
+                      " must be in [1, " + std::to_string(max_rows) + "] (rows drawn)");
     }
     if (i > 0 && sizes[i] <= sizes[i - 1]) {
-      return Fail("sizes must be strictly increasing (sizes[" + std::to_string(i) +
-                      "] = " + std::to_string(sizes[i]) + ")",
-                  error);
+      return Fail(error,
+                  "sizes must be strictly increasing (sizes[" + std::to_string(i) +
+                      "] = " + std::to_string(sizes[i]) + ")");
     }
   }
   return true;
@@ -46,7 +46,7 @@ bool LinearRidgeOptions::IsValid(std::string* error) const {
   if (ridge >= 0.0 && std::isfinite(ridge)) return true;
   std::ostringstream message;
   message << "ridge = " << ridge << " must be finite and >= 0";
-  return Fail(message.str(), error);
+  return Fail(error, message.str());
 }
 
 bool LinearRidgeCurve(const Eigen::MatrixXd& inputs,
@@ -59,9 +59,9 @@ bool LinearRidgeCurve(const Eigen::MatrixXd& inputs,
                       std::string* error) {
   if (!options.IsValid(error)) return false;
   const int d = static_cast<int>(inputs.cols());
-  if (labels.size() != inputs.rows()) return Fail("labels and inputs differ in rows", error);
+  if (labels.size() != inputs.rows()) return Fail(error, "labels and inputs differ in rows");
   if (covariance_diagonal.size() != d || teacher.size() != d) {
-    return Fail("covariance_diagonal and teacher must have inputs.cols() entries", error);
+    return Fail(error, "covariance_diagonal and teacher must have inputs.cols() entries");
   }
   if (!internal::CheckSizes(sizes, static_cast<int>(inputs.rows()), error)) return false;
 

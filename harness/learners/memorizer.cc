@@ -3,7 +3,12 @@
 
 #include <unordered_set>
 
+#include "common/status.h"
+
 namespace scalebench {
+
+using internal::Fail;
+
 namespace {
 
 // Features below this are tracked in a bitmap (the frequent ones, hit on almost every sample);
@@ -17,15 +22,12 @@ bool MemorizerErrorCurve(const std::vector<std::int64_t>& stream,
                          const std::vector<std::int64_t>& sizes,
                          std::vector<double>* errors,
                          std::string* error) {
-  auto fail = [&](const std::string& message) {
-    if (error != nullptr) *error = message;
-    return false;
-  };
   for (std::size_t j = 0; j < sizes.size(); ++j) {
     if (sizes[j] < 0 || sizes[j] > std::int64_t(stream.size()) ||
         (j > 0 && sizes[j] <= sizes[j - 1])) {
-      return fail("memorizer: sizes must increase within [0, " + std::to_string(stream.size()) +
-                  "]");
+      return Fail(
+          error,
+          "memorizer: sizes must increase within [0, " + std::to_string(stream.size()) + "]");
     }
   }
   std::vector<bool> dense(kDenseFeatures, false);
@@ -38,7 +40,7 @@ bool MemorizerErrorCurve(const std::vector<std::int64_t>& stream,
   for (std::size_t j = 0; j < sizes.size(); ++j) {
     for (; next < std::size_t(sizes[j]); ++next) {
       const std::int64_t feature = stream[next];
-      if (feature < 1) return fail("memorizer: feature " + std::to_string(feature) + " < 1");
+      if (feature < 1) return Fail(error, "memorizer: feature " + std::to_string(feature) + " < 1");
       const bool is_new =
           feature < kDenseFeatures ? !dense[feature] : sparse.insert(feature).second;
       if (!is_new) continue;

@@ -1,9 +1,8 @@
 // A one-hidden-layer ReLU multilayer perceptron, trained with Adam (harness/learners/adam.h):
 //   h = relu(W1 x + b1),  z = W2 h + b2,
-// with W1: hidden x inputs, W2: outputs x hidden. Forward and backward are written by hand on whole
-// batches (samples are the COLUMNS of the input matrix), so every step is three large GEMMs and a
-// few element-wise passes; all work buffers are allocated once, at construction, for
-// `max_batch` columns, so a training step allocates nothing.
+// with W1: hidden x inputs, W2: outputs x hidden: the network of two_layer_relu.h (forward and
+// backward by hand on whole batches, samples the COLUMNS of the input matrix, work buffers
+// allocated once for `max_batch` columns) with the MLP's options, losses and chunked evaluation.
 //
 // Losses (mean over the batch):
 //   kSoftmaxCrossEntropy: labels are ints in [0, outputs); loss -log softmax(z)[label], in nats;
@@ -33,6 +32,7 @@
 #include <string>
 
 #include "harness/learners/adam.h"
+#include "harness/learners/two_layer_relu.h"
 
 namespace scalebench {
 
@@ -62,9 +62,9 @@ long MlpParameterCount(int inputs, int hidden, int outputs);
 template <typename Scalar>
 class BasicMlp {
  public:
-  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
-  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
-  using ConstMatrixRef = Eigen::Ref<const Matrix>;
+  using Matrix = typename TwoLayerRelu<Scalar>::Matrix;
+  using Vector = typename TwoLayerRelu<Scalar>::Vector;
+  using ConstMatrixRef = typename TwoLayerRelu<Scalar>::ConstMatrixRef;
 
   // Precondition: options.IsValid(). Weights drawn from `seed` (see the file comment).
   BasicMlp(const MlpOptions& options, std::uint64_t seed);
@@ -89,35 +89,18 @@ class BasicMlp {
   const MlpOptions& options() const { return options_; }
 
   // Parameters (mutable for the gradient check) and the last computed gradient.
-  Matrix& w1() { return w1_; }
-  Vector& b1() { return b1_; }
-  Matrix& w2() { return w2_; }
-  Vector& b2() { return b2_; }
-  const Matrix& grad_w1() const { return grad_w1_; }
-  const Vector& grad_b1() const { return grad_b1_; }
-  const Matrix& grad_w2() const { return grad_w2_; }
-  const Vector& grad_b2() const { return grad_b2_; }
+  Matrix& w1() { return net_.w1(); }
+  Vector& b1() { return net_.b1(); }
+  Matrix& w2() { return net_.w2(); }
+  Vector& b2() { return net_.b2(); }
+  const Matrix& grad_w1() const { return net_.grad_w1(); }
+  const Vector& grad_b1() const { return net_.grad_b1(); }
+  const Matrix& grad_w2() const { return net_.grad_w2(); }
+  const Vector& grad_b2() const { return net_.grad_b2(); }
 
  private:
-  // Forward pass of the first `batch` columns into hidden_ and out_.
-  void Forward(const ConstMatrixRef& x);
-  // Turns out_ (logits) into d loss / d z in place (already divided by the batch), returns the
-  // mean loss; `per_sample` (optional) gets each sample's loss.
-  Scalar CrossEntropyHead(std::span<const int> labels, Scalar* per_sample);
-  Scalar SquaredErrorHead(const ConstMatrixRef& targets, Scalar* per_sample);
-  void Backward(const ConstMatrixRef& x);
-  void AdamStep(double learning_rate);
-
   MlpOptions options_;
-  Matrix w1_, w2_;
-  Vector b1_, b2_;
-  Matrix grad_w1_, grad_w2_;
-  Vector grad_b1_, grad_b2_;
-  AdamState<Matrix> w1_state_, w2_state_;
-  AdamState<Vector> b1_state_, b2_state_;
-  // Work buffers, max_batch columns; the first B columns are used.
-  Matrix hidden_, d_hidden_, out_;
-  Vector per_sample_;
+  TwoLayerRelu<Scalar> net_;
 };
 
 using Mlp = BasicMlp<float>;

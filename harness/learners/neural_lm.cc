@@ -29,15 +29,6 @@ long NeuralLmParameterCount(const NeuralLmOptions& o) {
 namespace {
 
 template <typename M>
-void FillUniform(Xoshiro256pp& rng, double bound, M* m) {
-  for (Eigen::Index j = 0; j < m->cols(); ++j) {
-    for (Eigen::Index i = 0; i < m->rows(); ++i) {
-      (*m)(i, j) = typename M::Scalar(bound * (2.0 * rng.UniformOpen() - 1.0));
-    }
-  }
-}
-
-template <typename M>
 void FillNormal(Xoshiro256pp& rng, M* m) {
   for (Eigen::Index j = 0; j < m->cols(); ++j) {
     for (Eigen::Index i = 0; i < m->rows(); ++i) {
@@ -53,35 +44,16 @@ BasicNeuralLm<Scalar>::BasicNeuralLm(const NeuralLmOptions& options, std::uint64
     : options_(options),
       max_batch_(std::max(options.batch, kEvalChunk)),
       embeddings_(options.embedding_dim, options.vocab_size + (options.variable_context ? 1 : 0)),
-      w1_(options.hidden, options.context * options.embedding_dim),
-      w2_(options.vocab_size, options.hidden),
-      b1_(options.hidden),
-      b2_(options.vocab_size),
       grad_embeddings_(Matrix::Zero(embeddings_.rows(), embeddings_.cols())),
-      grad_w1_(Matrix::Zero(w1_.rows(), w1_.cols())),
-      grad_w2_(Matrix::Zero(w2_.rows(), w2_.cols())),
-      grad_b1_(Vector::Zero(b1_.size())),
-      grad_b2_(Vector::Zero(b2_.size())),
       embeddings_state_(grad_embeddings_),
-      w1_state_(grad_w1_),
-      w2_state_(grad_w2_),
-      b1_state_(grad_b1_),
-      b2_state_(grad_b2_),
-      inputs_(w1_.cols(), max_batch_),
-      d_inputs_(w1_.cols(), max_batch_),
-      hidden_(options.hidden, max_batch_),
-      d_hidden_(options.hidden, max_batch_),
-      out_(options.vocab_size, max_batch_),
+      net_(options.context * options.embedding_dim, options.hidden, options.vocab_size, max_batch_),
+      inputs_(options.context * options.embedding_dim, max_batch_),
+      d_inputs_(options.context * options.embedding_dim, max_batch_),
       eval_contexts_(std::size_t(kEvalChunk) * options.context),
       eval_targets_(kEvalChunk) {
   Xoshiro256pp rng(seed);
   FillNormal(rng, &embeddings_);
-  const double bound1 = 1.0 / std::sqrt(double(w1_.cols()));
-  const double bound2 = 1.0 / std::sqrt(double(options.hidden));
-  FillUniform(rng, bound1, &w1_);
-  FillUniform(rng, bound1, &b1_);
-  FillUniform(rng, bound2, &w2_);
-  FillUniform(rng, bound2, &b2_);
+  net_.Initialize(rng);
 }
 
 template <typename Scalar>
@@ -98,55 +70,12 @@ void BasicNeuralLm<Scalar>::Gather(std::span<const int> contexts) {
 }
 
 template <typename Scalar>
-void BasicNeuralLm<Scalar>::Forward(Eigen::Index batch) {
-  auto u = inputs_.leftCols(batch);
-  auto h = hidden_.leftCols(batch);
-  h.noalias() = w1_ * u;
-  h.array() = (h.array().colwise() + b1_.array()).cwiseMax(Scalar(0));
-  auto z = out_.leftCols(batch);
-  z.noalias() = w2_ * h;
-  z.colwise() += b2_;
-}
-
-template <typename Scalar>
-double BasicNeuralLm<Scalar>::CrossEntropyHead(std::span<const int> targets, bool gradient) {
-  const Eigen::Index batch = Eigen::Index(targets.size());
-  const Scalar inv_batch = Scalar(1) / Scalar(batch);
-  double total = 0.0;
-  for (Eigen::Index j = 0; j < batch; ++j) {
-    auto z = out_.col(j);
-    const int target = targets[j];
-    assert(target >= 0 && target < options_.vocab_size);
-    const Scalar max = z.maxCoeff();
-    const Scalar gap = z(target) - max;  // <= 0: the loss below cannot underflow
-    z.array() = (z.array() - max).exp();
-    const Scalar sum = z.sum();
-    total += double(std::log(sum) - gap);
-    if (gradient) {
-      z *= inv_batch / sum;
-      z(target) -= inv_batch;
-    }
-  }
-  return total;
-}
-
-template <typename Scalar>
 void BasicNeuralLm<Scalar>::Backward(std::span<const int> contexts) {
   const int c = options_.context, e = options_.embedding_dim;
   const Eigen::Index batch = Eigen::Index(contexts.size()) / c;
-  auto u = inputs_.leftCols(batch);
-  auto h = hidden_.leftCols(batch);
-  auto dz = out_.leftCols(batch);
-  grad_w2_.noalias() = dz * h.transpose();
-  grad_b2_.noalias() = dz.rowwise().sum();
-  // dh = (W2^T dz) on the ReLU's active set h > 0.
-  auto dh = d_hidden_.leftCols(batch);
-  dh.noalias() = w2_.transpose() * dz;
-  dh.array() = (h.array() > Scalar(0)).select(dh.array(), Scalar(0));
-  grad_b1_.noalias() = dh.rowwise().sum();
-  grad_w1_.noalias() = dh * u.transpose();
+  net_.Backward(inputs_.leftCols(batch));
   auto du = d_inputs_.leftCols(batch);
-  du.noalias() = w1_.transpose() * dh;
+  du.noalias() = net_.w1().transpose() * net_.d_hidden(batch);
   // Each window position of each sample adds its slice of du to its token's column.
   grad_embeddings_.setZero();
   for (Eigen::Index j = 0; j < batch; ++j) {
@@ -164,8 +93,8 @@ Scalar BasicNeuralLm<Scalar>::LossAndGradient(std::span<const int> contexts,
   assert(batch >= 1 && batch <= max_batch_);
   assert(contexts.size() == targets.size() * std::size_t(options_.context));
   Gather(contexts);
-  Forward(batch);
-  const double total = CrossEntropyHead(targets, /*gradient=*/true);
+  net_.Forward(inputs_.leftCols(batch));
+  const double total = net_.CrossEntropyHead(targets, /*gradient=*/true, nullptr);
   Backward(contexts);
   return Scalar(total / double(batch));
 }
@@ -177,10 +106,7 @@ Scalar BasicNeuralLm<Scalar>::Step(std::span<const int> contexts,
   const Scalar loss = LossAndGradient(contexts, targets);
   const AdamOptions& adam = options_.adam;
   embeddings_state_.Step(adam, learning_rate, grad_embeddings_, &embeddings_);
-  w1_state_.Step(adam, learning_rate, grad_w1_, &w1_);
-  b1_state_.Step(adam, learning_rate, grad_b1_, &b1_);
-  w2_state_.Step(adam, learning_rate, grad_w2_, &w2_);
-  b2_state_.Step(adam, learning_rate, grad_b2_, &b2_);
+  net_.AdamStep(adam, learning_rate, /*weight_decay=*/0.0);
   return loss;
 }
 
@@ -205,8 +131,8 @@ double BasicNeuralLm<Scalar>::ScoreChunk(std::span<const int> tokens,
   const std::span<const int> contexts(eval_contexts_.data(), count * c);
   const std::span<const int> targets(eval_targets_.data(), count);
   Gather(contexts);
-  Forward(Eigen::Index(count));
-  return CrossEntropyHead(targets, /*gradient=*/false);
+  net_.Forward(inputs_.leftCols(Eigen::Index(count)));
+  return net_.CrossEntropyHead(targets, /*gradient=*/false, nullptr);
 }
 
 template <typename Scalar>

@@ -6,10 +6,10 @@
 //   h = relu(W1 u + b1)               (W1: hidden x c*e)
 //   z = W2 h + b2                     (W2: V x hidden)
 //   loss = -log softmax(z)[x_i]       (nats)
-// E is e x V (one column per token). Forward and backward are written by hand on whole batches
-// (samples are columns): three GEMMs forward and backward, a gather of embedding columns into u
-// and a scatter-add of d loss / d u back into the embedding gradient. Every work buffer is
-// allocated once, at construction, so a training step allocates nothing.
+// E is e x V (one column per token). The network from u on is two_layer_relu.h (forward and
+// backward by hand on whole batches, samples are columns); this class adds the gather of
+// embedding columns into u and the scatter-add of d loss / d u back into the embedding gradient.
+// Every work buffer is allocated once, at construction, so a training step allocates nothing.
 //
 // Initialisation (PyTorch defaults): E ~ N(0, 1); W1, b1 ~ U(+-1/sqrt(c*e)); W2, b2 ~
 // U(+-1/sqrt(hidden)).
@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "harness/learners/adam.h"
+#include "harness/learners/two_layer_relu.h"
 
 namespace scalebench {
 
@@ -119,8 +120,8 @@ long NeuralLmParameterCount(const NeuralLmOptions& options);
 template <typename Scalar>
 class BasicNeuralLm {
  public:
-  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
-  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  using Matrix = typename TwoLayerRelu<Scalar>::Matrix;
+  using Vector = typename TwoLayerRelu<Scalar>::Vector;
 
   // Largest batch LossAndGradient takes (work buffers are this wide); evaluations run in chunks
   // of this many positions.
@@ -154,15 +155,15 @@ class BasicNeuralLm {
   // Parameters (mutable for the gradient check and for keeping the best point) and the last
   // computed gradient.
   Matrix& embeddings() { return embeddings_; }
-  Matrix& w1() { return w1_; }
-  Vector& b1() { return b1_; }
-  Matrix& w2() { return w2_; }
-  Vector& b2() { return b2_; }
+  Matrix& w1() { return net_.w1(); }
+  Vector& b1() { return net_.b1(); }
+  Matrix& w2() { return net_.w2(); }
+  Vector& b2() { return net_.b2(); }
   const Matrix& grad_embeddings() const { return grad_embeddings_; }
-  const Matrix& grad_w1() const { return grad_w1_; }
-  const Vector& grad_b1() const { return grad_b1_; }
-  const Matrix& grad_w2() const { return grad_w2_; }
-  const Vector& grad_b2() const { return grad_b2_; }
+  const Matrix& grad_w1() const { return net_.grad_w1(); }
+  const Vector& grad_b1() const { return net_.grad_b1(); }
+  const Matrix& grad_w2() const { return net_.grad_w2(); }
+  const Vector& grad_b2() const { return net_.grad_b2(); }
 
  private:
   // Summed loss of the `count` (<= kEvalChunk) positions first + j * stride, each window keeping
@@ -175,23 +176,16 @@ class BasicNeuralLm {
                     KeepFn keep);
   // Gathers the embeddings of B windows into the first B columns of inputs_.
   void Gather(std::span<const int> contexts);
-  // Forward pass of the first B columns into hidden_ and out_ (logits).
-  void Forward(Eigen::Index batch);
-  // Turns out_ into d loss / d z in place (divided by the batch) when `gradient`, returns the
-  // summed (not mean) loss of the batch.
-  double CrossEntropyHead(std::span<const int> targets, bool gradient);
+  // Scatter-adds d loss / d u of the last backward pass into the embedding gradient.
   void Backward(std::span<const int> contexts);
 
   NeuralLmOptions options_;
   int max_batch_ = 0;
-  Matrix embeddings_, w1_, w2_;
-  Vector b1_, b2_;
-  Matrix grad_embeddings_, grad_w1_, grad_w2_;
-  Vector grad_b1_, grad_b2_;
-  AdamState<Matrix> embeddings_state_, w1_state_, w2_state_;
-  AdamState<Vector> b1_state_, b2_state_;
+  Matrix embeddings_, grad_embeddings_;
+  AdamState<Matrix> embeddings_state_;
+  TwoLayerRelu<Scalar> net_;  // u -> h -> z (logits)
   // Work buffers, max_batch_ columns; the first B are used.
-  Matrix inputs_, d_inputs_, hidden_, d_hidden_, out_;
+  Matrix inputs_, d_inputs_;
   std::vector<int> eval_contexts_, eval_targets_;
 };
 

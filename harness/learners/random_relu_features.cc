@@ -4,9 +4,12 @@
 #include <Eigen/QR>
 #include <cmath>
 
+#include "common/status.h"
 #include "datasets/generators/random.h"
 
 namespace scalebench {
+
+using internal::Fail;
 
 void UnscaledReluFeatures(const Eigen::MatrixXd& x,
                           int features,
@@ -30,21 +33,18 @@ bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train,
                             double ridge,
                             std::vector<double>* losses,
                             std::string* error) {
-  auto fail = [&](const std::string& message) {
-    if (error != nullptr) *error = message;
-    return false;
-  };
   const int n_max = static_cast<int>(f_train.cols());
   if (f_test.cols() != n_max || y_train.rows() != f_train.rows() ||
       y_test.rows() != f_test.rows() || y_train.cols() != y_test.cols()) {
-    return fail("ReluFeatureParamsCurve: shapes disagree");
+    return Fail(error, "ReluFeatureParamsCurve: shapes disagree");
   }
-  if (!(ridge > 0)) return fail("ReluFeatureParamsCurve: ridge must be > 0");
-  if (sizes.empty()) return fail("ReluFeatureParamsCurve: sizes is empty");
+  if (!(ridge > 0)) return Fail(error, "ReluFeatureParamsCurve: ridge must be > 0");
+  if (sizes.empty()) return Fail(error, "ReluFeatureParamsCurve: sizes is empty");
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     if (sizes[i] < 1 || sizes[i] > n_max || (i > 0 && sizes[i] <= sizes[i - 1])) {
-      return fail("ReluFeatureParamsCurve: sizes must be strictly increasing in [1, " +
-                  std::to_string(n_max) + "]");
+      return Fail(error,
+                  "ReluFeatureParamsCurve: sizes must be strictly increasing in [1, " +
+                      std::to_string(n_max) + "]");
     }
   }
   const Eigen::Index p = f_train.rows(), t = f_test.rows();
@@ -62,7 +62,7 @@ bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train,
     Eigen::MatrixXd k = train_sum / double(n);
     k.diagonal().array() += ridge;
     Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(k);
-    if (llt.info() != Eigen::Success) return fail("ReluFeatureParamsCurve: Cholesky failed");
+    if (llt.info() != Eigen::Success) return Fail(error, "ReluFeatureParamsCurve: Cholesky failed");
     const Eigen::MatrixXd alpha = llt.solve(y_train);
     const Eigen::MatrixXd prediction = (cross_sum / double(n)) * alpha;
     losses->push_back((prediction - y_test).rowwise().squaredNorm().mean());

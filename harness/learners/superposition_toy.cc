@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/status.h"
+
 namespace scalebench {
 
 template <typename Scalar>
@@ -129,19 +131,15 @@ bool TrainSuperpositionToy(const SuperpositionToyOptions& options,
                            const SparseBatch& test,
                            SuperpositionToyResult* result,
                            std::string* error) {
-  auto fail = [&](const std::string& message) {
-    if (error != nullptr) *error = message;
-    return false;
-  };
   std::string reason;
-  if (!options.IsValid(&reason)) return fail(reason);
+  if (!options.IsValid(&reason)) return Fail(error, reason);
   const long total = options.schedule.total_steps;
   for (std::size_t k = 0; k < checkpoints.size(); ++k) {
     if (checkpoints[k] < 1 || checkpoints[k] > total ||
         (k > 0 && checkpoints[k] <= checkpoints[k - 1]))
-      return fail("checkpoints must increase within [1, " + std::to_string(total) + "]");
+      return Fail(error, "checkpoints must increase within [1, " + std::to_string(total) + "]");
   }
-  if (test.rows < 1) return fail("empty test sample");
+  if (test.rows < 1) return Fail(error, "empty test sample");
   *result = SuperpositionToyResult();
   result->checkpoints = checkpoints;
 
@@ -160,7 +158,8 @@ bool TrainSuperpositionToy(const SuperpositionToyOptions& options,
   for (long t = 1; t <= total; ++t) {
     data.Sample(data_rng, options.batch_size, &batch);
     const float loss = model.Loss(batch, &grad_w, &grad_b);
-    if (!std::isfinite(loss)) return fail("non-finite training loss at step " + std::to_string(t));
+    if (!std::isfinite(loss))
+      return Fail(error, "non-finite training loss at step " + std::to_string(t));
     result->final_train_loss = loss;
     const double eta = ScheduledLearningRate(options.schedule, t);
     // The authors' order: decay with the step's rate, then the Adam update.
@@ -170,7 +169,7 @@ bool TrainSuperpositionToy(const SuperpositionToyOptions& options,
     if (next < checkpoints.size() && checkpoints[next] == t) {
       const double test_loss = model.EvaluateLoss(test);
       if (!std::isfinite(test_loss))
-        return fail("non-finite test loss at step " + std::to_string(t));
+        return Fail(error, "non-finite test loss at step " + std::to_string(t));
       result->test_loss.push_back(test_loss);
       result->diagnostics.push_back(MeasureSuperposition(model.w));
       ++next;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace scalebench {
 namespace {
@@ -189,53 +190,31 @@ json ToJson(const Cell& c) {
   return j;
 }
 
+// The fit summaries from their own field lists (VisitFields), so that no field is dropped.
+template <typename Summary>
+json FieldsToJson(const Summary& summary) {
+  json j = json::object();
+  summary.VisitFields([&j](const char* name, const auto& value) {
+    using T = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<T, double>) {
+      j[name] = Number(value);
+    } else if constexpr (std::is_same_v<T, Interval>) {
+      j[name] = ToJson(value);
+    } else {
+      j[name] = value;  // bool, int, std::string, const char*
+    }
+  });
+  return j;
+}
+
 json ToJson(const FitSummary& s) {
-  return {{"status", ToString(s.status)},
-          {"message", s.message},
-          {"form", ToString(s.form)},
-          {"offset_fixed", s.offset_fixed},
-          {"exponent", Number(s.exponent)},
-          {"exponent_ci", ToJson(s.exponent_ci)},
-          {"exponent_std_error", Number(s.exponent_std_error)},
-          {"offset", Number(s.offset)},
-          {"offset_ci", ToJson(s.offset_ci)},
-          {"amplitude", Number(s.amplitude)},
-          {"confidence", Number(s.confidence)},
-          {"bootstrap_resamples", s.bootstrap_resamples},
-          {"bootstrap_failures", s.bootstrap_failures},
-          {"rms_log_residual", Number(s.rms_log_residual)},
-          {"max_abs_log_residual", Number(s.max_abs_log_residual)},
-          {"residual_autocorrelation", Number(s.residual_autocorrelation)},
-          {"num_sizes", s.num_sizes},
-          {"num_seeds", s.num_seeds},
-          {"num_points", s.num_points},
-          {"fit_min_size", Number(s.fit_min_size)},
-          {"fit_max_size", Number(s.fit_max_size)},
-          {"huber_delta", Number(s.huber_delta)},
-          {"starts", s.starts},
-          {"starts_at_best", s.starts_at_best},
-          {"seconds", Number(s.seconds)}};
+  return FieldsToJson(s);
 }
 
 json ToJson(const JointFitSummary& s) {
-  return {{"status", ToString(s.status)},
-          {"message", s.message},
-          {"form", "joint"},
-          {"offset", Number(s.offset)},
-          {"offset_ci", ToJson(s.offset_ci)},
-          {"params_amplitude", Number(s.params_amplitude)},
-          {"data_amplitude", Number(s.data_amplitude)},
-          {"params_exponent", Number(s.params_exponent)},
-          {"params_exponent_ci", ToJson(s.params_exponent_ci)},
-          {"data_exponent", Number(s.data_exponent)},
-          {"data_exponent_ci", ToJson(s.data_exponent_ci)},
-          {"confidence", Number(s.confidence)},
-          {"bootstrap_resamples", s.bootstrap_resamples},
-          {"bootstrap_failures", s.bootstrap_failures},
-          {"num_points", s.num_points},
-          {"starts", s.starts},
-          {"rms_log_residual", Number(s.rms_log_residual)},
-          {"seconds", Number(s.seconds)}};
+  json j = FieldsToJson(s);
+  j["form"] = "joint";
+  return j;
 }
 
 }  // namespace scalebench

@@ -223,8 +223,8 @@ bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured, st
 FitOptions SuiteRun::FitOptionsFor(const AxisDesign& design) const {
   FitOptions fit;
   fit.form = design.zero_offset ? CurveForm::kPowerLaw : CurveForm::kOffsetPowerLaw;
-  fit.bootstrap_resamples = options_.bootstrap_resamples;
-  fit.threads = options_.threads;
+  fit.bootstrap.resamples = options_.bootstrap_resamples;
+  fit.bootstrap.threads = options_.threads;
   return fit;
 }
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -43,6 +44,24 @@ TEST_CASE("no theory source includes harness/, Ceres or a dataset reader",
       FAIL_CHECK(file.string() + ": " + line);
     }
   }
+}
+
+TEST_CASE("common/ includes nothing of the project, so every tree may use it",
+          "[conformance][leakage]") {
+  int files = 0;
+  static const std::regex kProjectInclude(
+      R"re(^\s*#\s*include\s*"((harness|datasets|theories|tests|bench)/[^"]+)")re");
+  for (const auto& entry : fs::directory_iterator(fs::path(SCALEBENCH_SOURCE_DIR) / "common")) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    std::istringstream lines(ReadFile(entry.path()));
+    for (std::string line; std::getline(lines, line);) {
+      if (std::regex_search(line, kProjectInclude)) FAIL_CHECK(entry.path().string() + ": " + line);
+    }
+  }
+  CHECK(files >= 6);  // the guard looks at the real folder
+  CHECK(testing::ForbiddenIncludes("#include \"common/format.h\"\n#include \"common/status.h\"\n")
+            .empty());
 }
 
 TEST_CASE("the include scanner catches what it must", "[conformance][leakage]") {

@@ -35,27 +35,27 @@ TEST_CASE("JointFitOptions::IsValid names the field, the value and the constrain
   std::string error;
   CHECK(JointFitOptions().IsValid(&error));
   JointFitOptions options;
-  options.confidence = 0.0;
+  options.bootstrap.confidence = 0.0;
   REQUIRE_FALSE(options.IsValid(&error));
-  CHECK(error == "JointFitOptions.confidence = 0 must be in (0, 1)");
+  CHECK(error == "JointFitOptions.bootstrap.confidence = 0 must be in (0, 1)");
   options = JointFitOptions();
   options.huber_delta = 0.0;
   REQUIRE_FALSE(options.IsValid(&error));
   CHECK(error == "JointFitOptions.huber_delta = 0 must be finite and > 0");
   options = JointFitOptions();
-  options.threads = -2;
+  options.bootstrap.threads = -2;
   REQUIRE_FALSE(options.IsValid(&error));
-  CHECK(error == "JointFitOptions.threads = -2 must be >= 1");
+  CHECK(error == "JointFitOptions.bootstrap.threads = -2 must be >= 1");
 
   JointFitSummary summary;
   FitJoint(options, Surface(0.0, 1), &summary);
   CHECK(summary.status == FitStatus::kFailed);
-  CHECK(summary.message == "JointFitOptions.threads = -2 must be >= 1");
+  CHECK(summary.message == "JointFitOptions.bootstrap.threads = -2 must be >= 1");
 }
 
 TEST_CASE("FitJoint fails on too few or non-positive points", "[fit]") {
   JointFitOptions options;
-  options.bootstrap_resamples = 0;
+  options.bootstrap.resamples = 0;
   JointFitSummary summary;
   std::vector<JointPoint> points = Surface(0.0, 1);
   FitJoint(options, std::vector<JointPoint>(points.begin(), points.begin() + 5), &summary);
@@ -69,7 +69,7 @@ TEST_CASE("FitJoint fails on too few or non-positive points", "[fit]") {
 
 TEST_CASE("FitJoint recovers Hoffmann's parameters from a noise-free surface", "[fit]") {
   JointFitOptions options;
-  options.bootstrap_resamples = 0;
+  options.bootstrap.resamples = 0;
   JointFitSummary summary;
   FitJoint(options, Surface(0.0, 1), &summary);
   INFO(summary.FullReport());
@@ -90,7 +90,7 @@ TEST_CASE("FitJoint recovers Hoffmann's parameters from a noise-free surface", "
 
 TEST_CASE("FitJoint on a noisy surface: tight estimates and intervals that cover", "[fit]") {
   JointFitOptions options;  // 1000 resamples over points
-  options.threads = 2;
+  options.bootstrap.threads = 2;
   JointFitSummary summary;
   FitJoint(options, Surface(0.002, 3), &summary);  // 0.2% noise
   INFO(summary.FullReport());
@@ -124,10 +124,10 @@ TEST_CASE("FitJoint on a noisy surface: tight estimates and intervals that cover
 
 TEST_CASE("FitJoint is deterministic given the seed, whatever the thread count", "[fit]") {
   JointFitOptions options;
-  options.bootstrap_resamples = 100;
+  options.bootstrap.resamples = 100;
   JointFitSummary one, two;
   FitJoint(options, Surface(0.005, 9), &one);
-  options.threads = 2;
+  options.bootstrap.threads = 2;
   FitJoint(options, Surface(0.005, 9), &two);
   REQUIRE(one.usable());
   CHECK(one.params_exponent == two.params_exponent);
@@ -151,7 +151,7 @@ TEST_CASE("FitJoint flags a data exponent the design cannot pin down", "[fit]") 
     }
   }
   JointFitOptions options;
-  options.bootstrap_resamples = 200;
+  options.bootstrap.resamples = 200;
   JointFitSummary summary;
   FitJoint(options, points, &summary);
   INFO(summary.FullReport());

@@ -44,7 +44,7 @@ LearningCurve Synthetic(const Truth& truth,
 
 FitOptions Quick() {
   FitOptions options;
-  options.bootstrap_resamples = 200;
+  options.bootstrap.resamples = 200;
   return options;
 }
 
@@ -67,9 +67,9 @@ TEST_CASE("FitOptions::IsValid names the field, the value and the constraint", "
   std::string error;
   CHECK(FitOptions().IsValid(&error));
   FitOptions options;
-  options.confidence = 1.5;
+  options.bootstrap.confidence = 1.5;
   REQUIRE_FALSE(options.IsValid(&error));
-  CHECK(error == "FitOptions.confidence = 1.5 must be in (0, 1)");
+  CHECK(error == "FitOptions.bootstrap.confidence = 1.5 must be in (0, 1)");
 
   options = FitOptions();
   options.huber_delta = -0.1;
@@ -77,9 +77,9 @@ TEST_CASE("FitOptions::IsValid names the field, the value and the constraint", "
   CHECK(error == "FitOptions.huber_delta = -0.1 must be finite and > 0");
 
   options = FitOptions();
-  options.bootstrap_resamples = 1;
+  options.bootstrap.resamples = 1;
   REQUIRE_FALSE(options.IsValid(&error));
-  CHECK(error == "FitOptions.bootstrap_resamples = 1 must be 0 (no bootstrap) or >= 2");
+  CHECK(error == "FitOptions.bootstrap.resamples = 1 must be 0 (no bootstrap) or >= 2");
 
   options = FitOptions();
   options.min_size = 10;
@@ -88,9 +88,9 @@ TEST_CASE("FitOptions::IsValid names the field, the value and the constraint", "
   CHECK(error == "FitOptions.max_size = 5 must be > FitOptions.min_size = 10");
 
   options = FitOptions();
-  options.threads = 0;
+  options.bootstrap.threads = 0;
   REQUIRE_FALSE(options.IsValid(&error));
-  CHECK(error == "FitOptions.threads = 0 must be >= 1");
+  CHECK(error == "FitOptions.bootstrap.threads = 0 must be >= 1");
 
   options = FitOptions();
   options.form = CurveForm::kPowerLaw;
@@ -109,11 +109,11 @@ TEST_CASE("FitOptions::IsValid names the field, the value and the constraint", "
 TEST_CASE("FitCurve with invalid options fails with the validation message", "[fit]") {
   const LearningCurve curve = Synthetic({0.1, 10, 0.5}, LogSpaced(1e3, 1e5, 8), 5, 0.0, 1);
   FitOptions options;
-  options.confidence = 1.5;
+  options.bootstrap.confidence = 1.5;
   FitSummary summary;
   FitCurve(options, curve, &summary);
   CHECK(summary.status == FitStatus::kFailed);
-  CHECK(summary.message == "FitOptions.confidence = 1.5 must be in (0, 1)");
+  CHECK(summary.message == "FitOptions.bootstrap.confidence = 1.5 must be in (0, 1)");
   CHECK_FALSE(summary.usable());
 }
 
@@ -365,10 +365,10 @@ TEST_CASE("The fit is deterministic given the seed, whatever the thread count", 
   FitSummary one, again, two, other;
   FitCurve(options, curve, &one);
   FitCurve(options, curve, &again);
-  options.threads = 2;
+  options.bootstrap.threads = 2;
   FitCurve(options, curve, &two);
-  options.threads = 1;
-  options.seed = 2;
+  options.bootstrap.threads = 1;
+  options.bootstrap.seed = 2;
   FitCurve(options, curve, &other);
   REQUIRE(one.usable());
   CHECK(SameFit(one, again));
@@ -396,7 +396,7 @@ Validation Validate(const Truth& truth,
   for (int rep = 0; rep < replicates; ++rep) {
     const LearningCurve curve = Synthetic(truth, sizes, 5, sigma, 1000 + rep);
     FitOptions rep_options = options;
-    rep_options.seed = rep + 1;
+    rep_options.bootstrap.seed = rep + 1;
     FitSummary summary;
     FitCurve(rep_options, curve, &summary);
     v.converged += summary.usable() ? 1 : 0;
@@ -415,7 +415,7 @@ Validation Validate(const Truth& truth,
 TEST_CASE("Validation: offset power law, 5 seeds, 1.5% noise", "[fit][validation]") {
   const Truth truth{0.05, 10.0, 0.5};
   FitOptions options;
-  options.threads = 2;
+  options.bootstrap.threads = 2;
   const Validation v = Validate(truth, options, LogSpaced(1e3, 1e5, 8), 0.015, 200);
   std::printf(
       "validation offset_power_law: mean |alpha_hat - alpha| = %.4f, "
@@ -433,7 +433,7 @@ TEST_CASE("Validation: pure power law, 5 seeds, 1.5% noise", "[fit][validation]"
   const Truth truth{0.0, 3.0, 0.35};
   FitOptions options;
   options.form = CurveForm::kPowerLaw;
-  options.threads = 2;
+  options.bootstrap.threads = 2;
   const Validation v = Validate(truth, options, LogSpaced(1e3, 1e5, 8), 0.015, 200);
   std::printf(
       "validation power_law: mean |alpha_hat - alpha| = %.4f, coverage = %.3f "

@@ -70,7 +70,7 @@ TEST_CASE("exact Gaussian-spectrum targets: fitted exponents match the analytic 
       const LearningCurve curve = testing::TrainCurve(*target, design);
       FitOptions options;
       options.form = CurveForm::kPowerLaw;  // noiseless: the loss tends to 0
-      options.bootstrap_resamples = 200;
+      options.bootstrap.resamples = 200;
       FitSummary fit;
       FitCurve(options, curve, &fit);
       INFO(fit.FullReport());

@@ -7,6 +7,9 @@
 #include <numeric>
 #include <utility>
 
+#include "common/line_fit.h"
+#include "common/status.h"
+
 namespace scalebench::internal {
 namespace {
 
@@ -17,31 +20,8 @@ constexpr double kMaxLogStep = 10.0;  // a Newton step never moves t by more tha
 // Eigenvalues this far below the largest are round-off of a Gram eigensolver, not modes.
 constexpr double kNegativeTolerance = 1e-10;
 
-// Sets *error and returns false, so that a check reads as one line.
-bool Fail(std::string* error, std::string reason) {
-  *error = std::move(reason);
-  return false;
-}
-
 bool AllFinite(const std::vector<double>& values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
-}
-
-// Least-squares slope of log(y) on log(x) over the points with y > 0; nullopt if < 3 points.
-std::optional<double> LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int count = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (!(y[i] > 0) || !(x[i] > 0)) continue;
-    const double lx = std::log(x[i]), ly = std::log(y[i]);
-    sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
-    ++count;
-  }
-  if (count < 3) return std::nullopt;
-  const double denom = count * sxx - sx * sx;
-  if (!(denom > 0)) return std::nullopt;
-  const double slope = (count * sxy - sx * sy) / denom;
-  return std::isfinite(slope) ? std::optional<double>(slope) : std::nullopt;
 }
 
 // Fit window [k_trust/4, k_trust] (1-based mode indices).
@@ -403,22 +383,6 @@ std::optional<double> EffectiveExponent(const std::vector<double>& sizes,
 std::optional<double> OptionalScalar(const Profile& profile, Property property) {
   if (!profile.Has(property) || !std::isfinite(profile.Get(property).value)) return std::nullopt;
   return profile.Get(property).value;
-}
-
-Estimate WithInterval(double value, double std_error, double scale) {
-  Estimate estimate;
-  estimate.value = value;
-  if (std_error > 0 && std::isfinite(std_error)) {
-    estimate.lower = value - 1.96 * std::abs(scale) * std_error;
-    estimate.upper = value + 1.96 * std::abs(scale) * std_error;
-  }
-  return estimate;
-}
-
-std::string Format(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.4g", value);
-  return buffer;
 }
 
 }  // namespace scalebench::internal

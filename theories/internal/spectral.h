@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "common/format.h"  // Format(value), used by the theories that include this header
+#include "theories/internal/interval.h"  // WithInterval, likewise (kept here for them)
 #include "theories/theory.h"
 
 namespace scalebench::internal {
@@ -126,12 +128,5 @@ std::optional<double> EffectiveExponent(const std::vector<double>& sizes,
 
 // The value of an optional scalar input, or nullopt when absent or not finite.
 std::optional<double> OptionalScalar(const Profile& profile, Property property);
-
-// `value` with a 95% interval value -+ 1.96 * scale * std_error when std_error is a positive
-// number (scale: |d value / d input|); no interval otherwise.
-Estimate WithInterval(double value, double std_error, double scale = 1.0);
-
-// Short decimal rendering for notes ("1.5", "0.0123").
-std::string Format(double value);
 
 }  // namespace scalebench::internal
