@@ -66,6 +66,11 @@ void PowerLawGaussianDesign::SampleStandardNormal(std::uint64_t seed,
   SampleColumns(seed, rows, 0, options_.num_modes, nullptr, out);
 }
 
+void PowerLawGaussianDesign::SampleStandardNormalBlock(
+    std::uint64_t seed, int rows, int first_mode, int num_modes, Eigen::MatrixXd* out) const {
+  SampleColumns(seed, rows, first_mode, num_modes, nullptr, out);
+}
+
 Eigen::MatrixXd PowerLawGaussianDesign::SampleInputs(std::uint64_t seed, int rows) const {
   Eigen::MatrixXd x;
   SampleInputs(seed, rows, &x);

@@ -58,6 +58,9 @@ class PowerLawGaussianDesign {
   // Standard normal matrix (rows x d) of the same streams, i.e. SampleInputs before the scaling
   // by sqrt(lambda): the random projections of the params axis.
   Eigen::MatrixXd SampleStandardNormal(std::uint64_t seed, int rows) const;
+  // Columns [first_mode, first_mode + num_modes) of SampleStandardNormal(seed, rows).
+  void SampleStandardNormalBlock(
+      std::uint64_t seed, int rows, int first_mode, int num_modes, Eigen::MatrixXd* out) const;
   void SampleStandardNormal(std::uint64_t seed, int rows, Eigen::MatrixXd* out) const;
   // Noiseless labels y = x w (rows x 1).
   Eigen::VectorXd Labels(const Eigen::MatrixXd& inputs) const;

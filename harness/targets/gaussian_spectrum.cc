@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "datasets/generators/random.h"
+#include "harness/learners/linear_random_features.h"
 #include "harness/learners/linear_ridge.h"
 #include "harness/learners/projected_linear_ridge.h"
 
@@ -31,9 +32,11 @@ namespace {
 constexpr std::uint64_t kDataStream = 1;
 constexpr std::uint64_t kParamsStream = 2;
 constexpr std::uint64_t kProbeStream = 3;
+constexpr std::uint64_t kFeatureStream = 4;  // the data axis's random feature map
 
 constexpr char kDataLearner[] = "linear_ridge";
 constexpr char kParamsLearner[] = "projected_linear_ridge";
+constexpr char kFeatureLearner[] = "linear_random_features";
 
 PowerLawGaussianDesignOptions DesignOptions(const GaussianSpectrumOptions& options) {
   PowerLawGaussianDesignOptions design;
@@ -56,15 +59,22 @@ TargetInfo GaussianSpectrumTarget::Describe() const {
           << ", d = " << options_.num_modes
           << " modes, noiseless; ridgeless regression (data) and random "
           << "projections at infinite data (params)";
-  info.summary = summary.str();
   info.realism = Realism::kExact;
-  info.dataset_family = "gaussian_spectrum";
-  // The linear-regression model with a power-law spectrum and teacher is the model the kernel
-  // theories and the random-projection theory solve; MRS's model needs a = b (isotropic teacher).
-  info.home_theories = {"kernel/self_consistent_curve",
-                        "kernel/cui_rates",
-                        "kernel/spigler_geiger_wyart",
-                        "random_features/random_projection"};
+  if (options_.data_features > 0) {
+    // Maloney, Roberts & Sully's solvable model: a = b (isotropic teacher), random features.
+    summary << "; data axis on N = " << options_.data_features << " linear random features";
+    info.dataset_family = "random_feature_model";
+    info.home_theories = {"random_features/maloney_roberts_sully"};
+  } else {
+    // The linear-regression model with a power-law spectrum and teacher is the model the kernel
+    // theories and the random-projection theory solve.
+    info.dataset_family = "gaussian_spectrum";
+    info.home_theories = {"kernel/self_consistent_curve",
+                          "kernel/cui_rates",
+                          "kernel/spigler_geiger_wyart",
+                          "random_features/random_projection"};
+  }
+  info.summary = summary.str();
   info.exact_exponents = {{Axis::kData, std::min(a - 1.0, 2.0 * b)},
                           {Axis::kParams, std::min(a - 1.0, b)}};
   info.version = 1;
@@ -74,10 +84,10 @@ TargetInfo GaussianSpectrumTarget::Describe() const {
 std::vector<AxisDesign> GaussianSpectrumTarget::Designs() const {
   AxisDesign data;
   data.axis = Axis::kData;
-  data.learner.kind = kDataLearner;
+  data.learner.kind = options_.data_features > 0 ? kFeatureLearner : kDataLearner;
   data.learner.loss = "excess_mse";
   data.learner.ridge = 0.0;
-  data.learner.features = kInfinite;
+  data.learner.features = options_.data_features > 0 ? double(options_.data_features) : kInfinite;
   data.sizes = options_.data_sizes;
   data.seeds = options_.seeds;
   data.unit = RunUnit::kSeed;  // one draw per seed, nested prefixes for every P
@@ -107,7 +117,27 @@ RunResult GaussianSpectrumTarget::Run(const AxisDesign& design,
   std::string error;
   Eigen::MatrixXd buffer;
   bool ok = false;
-  if (design.axis == Axis::kData) {
+  if (design.axis == Axis::kData && options_.data_features > 0) {
+    const std::uint64_t stream = MixSeed(MixSeed(options_.seed_base, kDataStream), point.seed);
+    design_.SampleInputs(stream, max_size, &buffer);
+    const std::uint64_t features = MixSeed(MixSeed(options_.seed_base, kFeatureStream), point.seed);
+    const int n = options_.data_features;
+    const FeatureBlockFn block = [&](int first, int count, Eigen::MatrixXd* out) {
+      design_.SampleStandardNormalBlock(features, n, first, count, out);
+    };
+    LinearRandomFeaturesOptions learner;
+    learner.ridge = design.learner.ridge;
+    ok = LinearRandomFeaturesCurve(buffer,
+                                   design_.Labels(buffer),
+                                   design_.eigenvalues(),
+                                   design_.teacher(),
+                                   n,
+                                   block,
+                                   sizes,
+                                   learner,
+                                   &losses,
+                                   &error);
+  } else if (design.axis == Axis::kData) {
     const std::uint64_t stream = MixSeed(MixSeed(options_.seed_base, kDataStream), point.seed);
     design_.SampleInputs(stream, max_size, &buffer);
     LinearRidgeOptions learner;

@@ -37,6 +37,10 @@ struct GaussianSpectrumOptions {
   // Size grids of the two axes and seeds per size.
   SizeGrid data_sizes = SizeGrid::Log(16, 512, 8);
   SizeGrid param_sizes = SizeGrid::Log(16, 512, 8);
+  // 0: the data axis regresses on the raw inputs ("linear_ridge"). N > 0: on N linear random
+  // features of them ("linear_random_features"), Maloney, Roberts & Sully's model
+  // (random_feature_model.cc). It enters the data runs' keys through their declared learner spec.
+  int data_features = 0;
   int seeds = 5;
   std::uint64_t seed_base = 20240611;
   // The profile: the spectrum probe on `probe_replicates` independent samples of
@@ -55,6 +59,10 @@ struct GaussianSpectrumOptions {
     f.Both("num_modes", num_modes).AtLeast(1);
     f.Design("data_sizes", data_sizes);
     f.Design("param_sizes", param_sizes);
+    f.Design("data_features", data_features)
+        .AtLeast(0)
+        .Check(data_features == 0 || data_features > data_sizes.back(),
+               "0 or more than the largest data size (the minimum-norm side)");
     f.Design("seeds", seeds).AtLeast(1);
     f.Both("seed_base", seed_base);
     f.Profile("probe_samples", probe_samples).AtLeast(20);
