@@ -10,6 +10,7 @@
 #include <sstream>
 #include <utility>
 
+#include "common/size_grid.h"
 #include "common/status.h"
 
 // BLAS (OpenBLAS on Debian; linked first, see the top-level CMakeLists).
@@ -45,18 +46,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 using internal::Fail;
-
-bool CheckSizes(const std::vector<int>& sizes, int max_size, std::string* error) {
-  if (sizes.empty()) return Fail(error, "sizes is empty");
-  for (std::size_t i = 0; i < sizes.size(); ++i) {
-    if (sizes[i] < 1 || sizes[i] > max_size || (i > 0 && sizes[i] <= sizes[i - 1])) {
-      return Fail(error,
-                  "sizes must be strictly increasing in [1, " + std::to_string(max_size) +
-                      "]; got " + std::to_string(sizes[i]) + " at position " + std::to_string(i));
-    }
-  }
-  return true;
-}
 
 double MeanSquaredError(const Eigen::MatrixXd& prediction, const Eigen::MatrixXd& target) {
   return (prediction - target).rowwise().squaredNorm().mean();
@@ -262,7 +251,7 @@ bool KernelRidgeCurve(const Eigen::MatrixXd& train_gram,
                     "x" + std::to_string(y_test.cols()));
   }
   if (!(ridge >= 0)) return Fail(error, "ridge must be >= 0");
-  if (!CheckSizes(sizes, p_max, error)) return false;
+  if (!SizeGrid::CheckWithin(sizes, p_max, error)) return false;
   const int p_top = sizes.back();
   auto start = std::chrono::steady_clock::now();
   NestedKernelRidge solver(&train_gram, p_top, ridge, precision);
@@ -316,7 +305,7 @@ bool PoolKernelRidgeCurve(const Eigen::MatrixXd& pool_gram,
     if (index < 0 || index >= n) return Fail(error, "a draw is outside the pool");
   }
   if (!(ridge >= 0)) return Fail(error, "ridge must be >= 0");
-  if (!CheckSizes(sizes, static_cast<int>(draws.size()), error)) return false;
+  if (!SizeGrid::CheckWithin(sizes, std::int64_t(draws.size()), error)) return false;
   const int p_top = sizes.back();
   auto start = std::chrono::steady_clock::now();
   Eigen::MatrixXd train_gram(p_top, p_top);

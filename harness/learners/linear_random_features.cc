@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/fields.h"
+#include "common/size_grid.h"
 #include "harness/learners/nested_gram.h"
 
 namespace scalebench {
@@ -33,20 +34,12 @@ bool LinearRandomFeaturesCurve(const Eigen::MatrixXd& inputs,
     *error = "eigenvalues, teacher and labels must match the inputs' shape";
     return false;
   }
-  for (std::size_t i = 0; i < sizes.size(); ++i) {
-    if (sizes[i] < 1 || sizes[i] > rows || sizes[i] >= num_features ||
-        (i > 0 && sizes[i] <= sizes[i - 1])) {
-      *error = fmt::format(
-          "size {} must be increasing, <= {} samples and < N = {} features (the minimum-norm "
-          "side of the double descent)",
-          sizes[i],
-          rows,
-          num_features);
-      return false;
-    }
-  }
-  if (sizes.empty()) {
-    *error = "no sizes";
+  if (!SizeGrid::CheckWithin(sizes, rows, error)) return false;
+  if (sizes.back() >= num_features) {
+    *error = fmt::format(
+        "size {} must be < N = {} features (the minimum-norm side of the double descent)",
+        sizes.back(),
+        num_features);
     return false;
   }
   const int t_max = sizes.back();

@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "common/size_grid.h"
 #include "common/status.h"
 #include "harness/learners/nested_gram.h"
 
@@ -20,27 +21,6 @@ double ExcessMse(const Eigen::VectorXd& w_hat,
 }
 
 }  // namespace
-
-namespace internal {
-
-bool CheckSizes(const std::vector<int>& sizes, int max_rows, std::string* error) {
-  if (sizes.empty()) return Fail(error, "sizes is empty");
-  for (std::size_t i = 0; i < sizes.size(); ++i) {
-    if (sizes[i] < 1 || sizes[i] > max_rows) {
-      return Fail(error,
-                  "sizes[" + std::to_string(i) + "] = " + std::to_string(sizes[i]) +
-                      " must be in [1, " + std::to_string(max_rows) + "] (rows drawn)");
-    }
-    if (i > 0 && sizes[i] <= sizes[i - 1]) {
-      return Fail(error,
-                  "sizes must be strictly increasing (sizes[" + std::to_string(i) +
-                      "] = " + std::to_string(sizes[i]) + ")");
-    }
-  }
-  return true;
-}
-
-}  // namespace internal
 
 bool LinearRidgeOptions::IsValid(std::string* error) const {
   if (ridge >= 0.0 && std::isfinite(ridge)) return true;
@@ -63,7 +43,7 @@ bool LinearRidgeCurve(const Eigen::MatrixXd& inputs,
   if (covariance_diagonal.size() != d || teacher.size() != d) {
     return Fail(error, "covariance_diagonal and teacher must have inputs.cols() entries");
   }
-  if (!internal::CheckSizes(sizes, static_cast<int>(inputs.rows()), error)) return false;
+  if (!SizeGrid::CheckWithin(sizes, inputs.rows(), error)) return false;
 
   // Sizes that take the dual form share one factorisation of the largest of them.
   auto is_dual = [&](int p) { return p < d || options.ridge > 0.0; };

@@ -42,9 +42,4 @@ bool LinearRidgeCurve(const Eigen::MatrixXd& inputs,
                       std::vector<double>* losses,
                       std::string* error);
 
-namespace internal {
-// Shape checks shared by the learners: sizes strictly increasing within [1, max_rows].
-bool CheckSizes(const std::vector<int>& sizes, int max_rows, std::string* error);
-}  // namespace internal
-
 }  // namespace scalebench

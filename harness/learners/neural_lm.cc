@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 
+#include "common/size_grid.h"
 #include "datasets/generators/random.h"
 #include "harness/learners/linear_ridge.h"
 
@@ -318,7 +319,7 @@ bool NeuralLmCurve(const std::vector<int>& train,
     return false;
   }
   const int max_size = int(std::min<std::size_t>(train.size(), std::numeric_limits<int>::max()));
-  if (!internal::CheckSizes(sizes, max_size, error)) return false;
+  if (!SizeGrid::CheckWithin(sizes, max_size, error)) return false;
   if (sizes.front() <= options.context) {
     if (error != nullptr) {
       *error = "neural_lm: sizes[0] = " + std::to_string(sizes.front()) +

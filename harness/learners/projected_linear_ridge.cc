@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "common/size_grid.h"
 #include "harness/learners/linear_ridge.h"
 #include "harness/learners/nested_gram.h"
 
@@ -33,7 +34,7 @@ bool ProjectedLinearRidgeCurve(Eigen::MatrixXd* projections,
     if (error != nullptr) *error = "covariance_diagonal and teacher must have d entries";
     return false;
   }
-  if (!internal::CheckSizes(sizes, static_cast<int>(projections->rows()), error)) return false;
+  if (!SizeGrid::CheckWithin(sizes, projections->rows(), error)) return false;
 
   // In whitened coordinates A = S Sigma^1/2 and u = Sigma^1/2 w the problem is the projection of
   // u on the row space of A_N: theta = (A_N A_N^T + ridge)^-1 A_N u, loss = |A_N^T theta - u|^2.

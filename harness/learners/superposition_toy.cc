@@ -8,6 +8,8 @@
 
 namespace scalebench {
 
+using internal::Fail;
+
 template <typename Scalar>
 void SuperpositionToyModel<Scalar>::Initialize(Xoshiro256pp& rng) {
   const double scale = 1.0 / std::sqrt(double(w.cols()));

@@ -58,9 +58,9 @@
 #include <vector>
 
 #include "common/fields.h"
+#include "common/size_grid.h"
 #include "datasets/profile.h"
 #include "harness/learning_curve.h"
-#include "harness/targets/size_grid.h"
 #include "harness/targets/target_info.h"
 #include "theories/learner_spec.h"
 

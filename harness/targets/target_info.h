@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/targets/size_grid.h"
+#include "common/size_grid.h"
 #include "theories/learner_spec.h"
 
 namespace scalebench {

@@ -62,7 +62,7 @@ TEST_CASE("Language target options reject bad values with the field named", "[un
   REQUIRE(ValidateFields(o, &error));
   o.data_sizes = {1000, 500};
   CHECK_FALSE(ValidateFields(o, &error));
-  CHECK_THAT(error, Contains("data_sizes") && Contains("increase"));
+  CHECK_THAT(error, Contains("data_sizes") && Contains("increasing"));
   o = SmallRhm();
   o.rhm.rules = 100;
   CHECK_FALSE(ValidateFields(o, &error));

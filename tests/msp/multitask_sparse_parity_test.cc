@@ -151,7 +151,7 @@ TEST_CASE("msp options: errors name the field and what was expected", "[msp][tar
   fails_with(o, "task.alpha = 0 must be > 0");
   o = {};
   o.param_widths = SizeGrid({8, 4});
-  fails_with(o, "param_widths: 4 after 8: sizes must strictly increase");
+  fails_with(o, "param_widths: 4 after 8: sizes must be strictly increasing");
   o = {};
   o.data_sizes = SizeGrid({100, 200000000});
   fails_with(o, "data_sizes = 100,200000000 must be sizes <= 100000000");

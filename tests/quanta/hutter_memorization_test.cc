@@ -133,7 +133,7 @@ TEST_CASE("Hutter target: options validation names the field", "[quanta][target]
   options.alpha = 1.0;
   options.data_sizes = SizeGrid({10, 5});
   CHECK_FALSE(ValidateFields(options, &error));
-  CHECK(error == "data_sizes: 5 after 10: sizes must strictly increase");
+  CHECK(error == "data_sizes: 5 after 10: sizes must be strictly increasing");
   options.data_sizes = SizeGrid::Log(1e3, 1e6, 10);
   options.probe.min_rank_count = 0.5;
   CHECK_FALSE(ValidateFields(options, &error));

@@ -99,10 +99,10 @@ TEST_CASE("Options are validated with the field named", "[superposition_toy][uni
   expect(o, "widths = 4,16 must be < features = 16");
   o = SmallOptions();
   o.widths = SizeGrid({8, 4});
-  expect(o, "widths: 4 after 8: sizes must strictly increase");
+  expect(o, "widths: 4 after 8: sizes must be strictly increasing");
   o = SmallOptions();
   o.step_checkpoints = SizeGrid({100, 50});
-  expect(o, "step_checkpoints: 50 after 100: sizes must strictly increase");
+  expect(o, "step_checkpoints: 50 after 100: sizes must be strictly increasing");
   o = SmallOptions();
   o.steps_warmup = 41;
   expect(o, "steps_warmup = 41 must be <= the last step checkpoint");

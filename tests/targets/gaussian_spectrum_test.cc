@@ -126,7 +126,7 @@ TEST_CASE("Options are validated with the field named", "[gaussian_spectrum][uni
   options = SmallOptions();
   options.param_sizes = SizeGrid({4, 2});
   CHECK_FALSE(ValidateFields(options, &error));
-  CHECK(error == "param_sizes: 2 after 4: sizes must strictly increase");
+  CHECK(error == "param_sizes: 2 after 4: sizes must be strictly increasing");
   options = SmallOptions();
   options.probe.tail_min_mode = 0;
   CHECK_FALSE(ValidateFields(options, &error));

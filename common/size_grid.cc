@@ -1,4 +1,4 @@
-#include "harness/targets/size_grid.h"
+#include "common/size_grid.h"
 
 #include <fmt/format.h>
 
@@ -47,7 +47,23 @@ bool SizeGrid::IsValid(std::string* error) const {
     }
     if (i > 0 && sizes_[i] <= sizes_[i - 1]) {
       return fail(
-          fmt::format("{} after {}: sizes must strictly increase", sizes_[i], sizes_[i - 1]));
+          fmt::format("{} after {}: sizes must be strictly increasing", sizes_[i], sizes_[i - 1]));
+    }
+  }
+  return true;
+}
+
+bool SizeGrid::CheckWithin(const std::vector<int>& sizes, std::int64_t max, std::string* error) {
+  const SizeGrid grid(std::vector<std::int64_t>(sizes.begin(), sizes.end()));
+  if (!grid.IsValid(error)) {
+    if (error != nullptr) *error = "sizes: " + *error;
+    return false;
+  }
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    if (grid[i] > max) {
+      if (error != nullptr)
+        *error = fmt::format("sizes[{}] = {} is above the {} available", i, grid[i], max);
+      return false;
     }
   }
   return true;

@@ -5,9 +5,8 @@
 //   SizeGrid sizes = SizeGrid::Log(16, 512, 8);   // 16, 26, 43, ..., 512 (rounded, distinct)
 //   SizeGrid fixed({250, 500, 1000});
 //   std::string error;
-//   if (!fixed.IsValid(&error)) ...              // "sizes: 500 after 1000: must increase"
-//   for (std::int64_t n : sizes) ...
-//   curve.sizes = sizes.AsDoubles();
+//   if (!fixed.IsValid(&error)) ...              // "500 after 1000: sizes must be strictly
+//   increasing" for (std::int64_t n : sizes) ... curve.sizes = sizes.AsDoubles();
 #pragma once
 
 #include <cstdint>
@@ -34,8 +33,11 @@ class SizeGrid {
   static bool FromDoubles(const std::vector<double>& values, SizeGrid* grid, std::string* error);
 
   // Non-empty, every size in [1, kMaxSize], strictly increasing. *error says what is wrong
-  // ("500 after 1000: sizes must increase").
+  // ("500 after 1000: sizes must be strictly increasing").
   bool IsValid(std::string* error) const;
+  // The check of a learner handed plain sizes: a valid grid whose largest size is at most `max`
+  // (the rows drawn, the pool); *error names the first bad size.
+  static bool CheckWithin(const std::vector<int>& sizes, std::int64_t max, std::string* error);
 
   const std::vector<std::int64_t>& values() const { return sizes_; }
   std::vector<double> AsDoubles() const;
