@@ -122,6 +122,7 @@ class SuiteRun {
     return directories;
   }
   bool MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error);
+  void MeasureOracle(const Target& target, MeasuredTarget* measured);
   FitOptions FitOptionsFor(const AxisDesign& design) const;
 
   const RunOptions& options_;
@@ -138,7 +139,7 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
   if (target == nullptr) return false;
   measured->name = name;
   measured->info = target->Info();
-  measured->oracle = target->OracleProfile();
+  MeasureOracle(*target, measured);
   std::vector<std::string> failures;
   std::string profile_error;
   if (MeasureProfile(*target, measured, &profile_error)) {
@@ -218,6 +219,25 @@ bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured, st
     Progress("warning: " + message);
   }
   return true;
+}
+
+// Oracle profiles are cached like measured ones (some are computed, e.g. the RHM's exact
+// correlation decay, ~4 s each), keyed on every declared field since a generating parameter may
+// shape the curve only. A target without an oracle costs one lookup that misses.
+void SuiteRun::MeasureOracle(const Target& target, MeasuredTarget* measured) {
+  const std::string key = ProfileKey(
+      measured->info, "oracle|" + target.RunKeyText() + "|" + target.ProfileKeyText());
+  std::string message;
+  Profile cached;
+  if (options_.use_cache && cache_.LoadProfile(key, measured->name, &cached, &message)) {
+    measured->oracle = std::move(cached);
+    return;
+  }
+  if (!message.empty()) Progress("warning: " + message);
+  measured->oracle = target.OracleProfile();
+  if (measured->oracle && !cache_.StoreProfile(key, measured->name, *measured->oracle, &message)) {
+    Progress("warning: " + message);
+  }
 }
 
 FitOptions SuiteRun::FitOptionsFor(const AxisDesign& design) const {
