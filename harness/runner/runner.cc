@@ -225,8 +225,8 @@ bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured, st
 // correlation decay, ~4 s each), keyed on every declared field since a generating parameter may
 // shape the curve only. A target without an oracle costs one lookup that misses.
 void SuiteRun::MeasureOracle(const Target& target, MeasuredTarget* measured) {
-  const std::string key = ProfileKey(
-      measured->info, "oracle|" + target.RunKeyText() + "|" + target.ProfileKeyText());
+  const std::string key =
+      ProfileKey(measured->info, "oracle|" + target.RunKeyText() + "|" + target.ProfileKeyText());
   std::string message;
   Profile cached;
   if (options_.use_cache && cache_.LoadProfile(key, measured->name, &cached, &message)) {
