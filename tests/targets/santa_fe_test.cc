@@ -79,7 +79,7 @@ TEST_CASE("ZipfLaw: normalised, and its entropy and mean log index are the direc
   }
 }
 
-TEST_CASE("Santa Fe process: each index carries one fixed fair fact; Draw repeats Sample",
+TEST_CASE("Santa Fe process: each index carries one fixed fair fact, and Draw repeats Sample",
           "[unit][targets]") {
   const SantaFeProcess process(2.0, kSupport, 7);
   const SantaFeProcess other_world(2.0, kSupport, 8);
@@ -234,7 +234,7 @@ TEST_CASE("Santa Fe targets: declared as Debowski's home, exact 1 - 1/z, oracle 
   CHECK(error == "base_exponent = 0.5 must be > 1");
 }
 
-TEST_CASE("Santa Fe targets: fitted data exponent contains 1 - 1/z; probes read z and h",
+TEST_CASE("Santa Fe targets: fitted data exponent contains 1 - 1/z, and the probes read z and h",
           "[targets][slow]") {
   for (double z : {1.5, 2.0, 3.0}) {
     char name[32];
