@@ -274,8 +274,8 @@ def render_verdict(board):
     ranked, preliminary = standing("ranked"), standing("preliminary")
     nulls = board.get("null_theories", [])
     lines = [
-        f"- **{len(ranked)} of {len(rows)} theories ranked** on away cells (the null references "
-        f"{names(nulls)} among the {len(rows)}); **{len(preliminary)} preliminary**, compared on "
+        f"- **{len(ranked)} of {len(rows)} theories ranked** on away cells ({len(rows)} counting "
+        f"the null references {names(nulls)}); **{len(preliminary)} preliminary**, compared on "
         f'fewer than {options["min_cells"]} cells or {options["min_families"]} dataset families '
         "(`prelim` in the table)."]
     text = {"not_comparable": "**Not comparable** (no cell shared with the others)",
@@ -300,8 +300,10 @@ def render_verdict(board):
     unscored_home = [r["theory"] for r in rows if r["home_cells"] > 0 and r["home_scored"] == 0]
     passed = sum(r["home_validated"] for r in home)
     scored = sum(r["home_scored"] for r in home)
-    text = (f"- **Validation on home targets:** {passed}/{scored} home cells pass (inside the "
-            "measured CI or the target's stated allowance): "
+    unscored_cells = sum(r["home_cells"] - r["home_scored"] for r in rows)
+    text = (f"- **Validation on home targets:** {passed} of {scored} scored home cells pass "
+            f"({unscored_cells} more not scored; pass = inside the measured CI or the target's "
+            "stated allowance): "
             + ", ".join(f'`{r["theory"]}` {fraction(r["home_validated"], r["home_scored"])}'
                         for r in home) + ".")
     if unscored_home:
