@@ -72,6 +72,31 @@ TEST_CASE("data_manifold variants are Sharma & Kaplan's home with exact exponent
         std::vector<std::string>{"default", "full"});
 }
 
+TEST_CASE("only the registered grids state the finite-size allowance measured for them",
+          "[unit][data_manifold]") {
+  for (int d = 2; d <= 4; ++d) {
+    const std::string name = "data_manifold/torus_d" + std::to_string(d);
+    CAPTURE(name);
+    const auto target = TargetRegistry::Global().Create(name, nullptr);
+    const TargetInfo info = target->Info();
+    REQUIRE(info.exponent_allowance.size() == 2);
+    for (const auto& [axis, allowance] : info.exponent_allowance) {
+      CHECK(allowance > 0.0);
+      CHECK(allowance <= 0.05);
+    }
+    CHECK_THAT(info.allowance_reason, Contains(name + "_reference"));
+    // The reference sweep itself (other grids, other seeds) and a target built with other grids
+    // state none: the allowance was measured for the registered grids only.
+    CHECK(TargetRegistry::Global()
+              .Create(name + "_reference", nullptr)
+              ->Info()
+              .exponent_allowance.empty());
+    DataManifoldOptions other = AsManifold(target).options();
+    other.data_sizes = SizeGrid({400, 800, 1600});
+    CHECK(DataManifoldTarget(other).Describe().exponent_allowance.empty());
+  }
+}
+
 TEST_CASE("data_manifold options are checked with a message naming the field",
           "[unit][data_manifold]") {
   const auto invalid = [](auto change) {
