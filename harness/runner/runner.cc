@@ -285,7 +285,11 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
       cell.realism = measured.info.realism;
       cell.dataset_family = measured.info.dataset_family;
       const auto& home = measured.info.home_theories;
-      cell.home = std::find(home.begin(), home.end(), name) != home.end();
+      // A home cell is an axis the theory speaks to on the model it was derived on; its other
+      // axes there are plain n/a cells, not failed validations.
+      cell.home =
+          std::find(home.begin(), home.end(), name) != home.end() &&
+          std::find(info.axes.begin(), info.axes.end(), axis.design.axis) != info.axes.end();
       cell.status = prediction.status();
       cell.message = prediction.message();
       cell.predicted = prediction.exponent();
