@@ -8,8 +8,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
+#include "common/line_fit.h"
 #include "harness/fit/power_law_fit.h"
 #include "harness/learners/memorizer.h"
 #include "harness/targets/testing/train.h"
@@ -17,17 +19,11 @@
 namespace scalebench {
 namespace {
 
-// Minus the least-squares slope of log y on log x.
+// Minus the least-squares slope of log y on log x (common/line_fit.h).
 double Slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) mx += std::log(x[i]), my += std::log(y[i]);
-  mx /= x.size(), my /= x.size();
-  double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sxy += (std::log(x[i]) - mx) * (std::log(y[i]) - my);
-    sxx += (std::log(x[i]) - mx) * (std::log(x[i]) - mx);
-  }
-  return -sxy / sxx;
+  const std::optional<double> slope = internal::LogLogSlope(x, y);
+  REQUIRE(slope.has_value());
+  return -*slope;
 }
 
 TEST_CASE("memorizer error is the mass of the unseen features", "[quanta][target]") {
