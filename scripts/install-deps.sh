@@ -6,7 +6,7 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ libeigen3-dev libceres-dev libboost-math-dev catch2
           clang-format libbenchmark-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-          libopenblas0-pthread zlib1g-dev libsentencepiece-dev
+          libopenblas0-openmp zlib1g-dev libsentencepiece-dev
           dataset-fashion-mnist bible-kjv bible-kjv-text "$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,7 @@
 #include "harness/learners/mlp.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -14,6 +16,18 @@
 // itself (h > 0) instead of a stored mask. The softmax head loops over columns because the
 // output count is small (2 for the parity tasks); its cost is O(outputs x B), negligible beside
 // O(hidden x inputs x B).
+//
+// Threads. Eigen's parallel GEMM makes its threads wait for each other in empty spin loops, so on
+// a machine where another process wants the cores a thread spins through its time slice while
+// its partner waits for a core (2 threads fell from 5607 to 42 steps/s, issue 13;
+// bench/contention_benchmark.cc). The products therefore run as single-threaded Eigen GEMMs on
+// column blocks, one per OpenMP thread, inside OpenMP parallel regions, whose waits follow the
+// passive policy of harness/threads/wait_policy.h. A column block of a product over the full
+// inner dimension is what the whole product computes for those columns (Eigen's k-blocking
+// depends on the inner dimension only; block edges are multiples of kColumnAlign, so the
+// kernel's column groups and vector packets fall where they do in the whole), so a network
+// trains to the same bits at any thread count, the 1-thread numbers of before. Inside another
+// parallel region (one training run per thread) the products stay whole and single-threaded.
 
 namespace scalebench {
 
@@ -43,6 +57,43 @@ long MlpParameterCount(int inputs, int hidden, int outputs) {
 }
 
 namespace {
+
+// Block edges are multiples of this many columns (rows for the bias sums), and blocks are at least
+// this wide: above any register-block width or vector length of Eigen's kernels.
+constexpr Eigen::Index kColumnAlign = 16;
+
+// Columns [begin, begin + count) of block `part` when n columns are cut into `parts` blocks
+// (see Blocks), the last one taking the rest.
+struct ColumnBlock {
+  Eigen::Index begin = 0, count = 0;
+};
+
+ColumnBlock BlockOf(Eigen::Index n, int part, int parts) {
+  const Eigen::Index width = (n / parts) / kColumnAlign * kColumnAlign;
+  const Eigen::Index begin = width * part;
+  return {begin, part + 1 == parts ? n - begin : width};
+}
+
+// How many blocks n columns are cut into with `threads` threads: each at least kColumnAlign wide.
+int Blocks(Eigen::Index n, int threads) {
+  return int(std::max<Eigen::Index>(1, std::min<Eigen::Index>(threads, n / kColumnAlign)));
+}
+
+// The threads of one step: OpenMP's, or 1 inside an enclosing parallel region.
+int StepThreads() {
+  return omp_in_parallel() ? 1 : omp_get_max_threads();
+}
+
+// Runs body(thread, threads) on each of `threads` threads of one OpenMP region (inline for 1).
+template <typename Body>
+void InParallel(int threads, const Body& body) {
+  if (threads <= 1) {
+    body(0, 1);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  body(omp_get_thread_num(), omp_get_num_threads());
+}
 
 template <typename M>
 void FillUniform(Xoshiro256pp& rng, double bound, M* m) {
@@ -92,12 +143,19 @@ template <typename Scalar>
 void BasicMlp<Scalar>::Forward(const ConstMatrixRef& x) {
   const Eigen::Index batch = x.cols();
   assert(x.rows() == options_.inputs && batch >= 1 && batch <= options_.max_batch);
-  auto h = hidden_.leftCols(batch);
-  h.noalias() = w1_ * x;
-  h.array() = (h.array().colwise() + b1_.array()).cwiseMax(Scalar(0));
-  auto z = out_.leftCols(batch);
-  z.noalias() = w2_ * h;
-  z.colwise() += b2_;
+  const int threads = StepThreads();
+  InParallel(threads, [&](int thread, int team) {
+    // Every sample (column) is independent.
+    const int parts = Blocks(batch, team);
+    if (thread >= parts) return;
+    const ColumnBlock c = BlockOf(batch, thread, parts);
+    auto h = hidden_.middleCols(c.begin, c.count);
+    h.noalias() = w1_ * x.middleCols(c.begin, c.count);
+    h.array() = (h.array().colwise() + b1_.array()).cwiseMax(Scalar(0));
+    auto z = out_.middleCols(c.begin, c.count);
+    z.noalias() = w2_ * h;
+    z.colwise() += b2_;
+  });
 }
 
 template <typename Scalar>
@@ -141,16 +199,40 @@ Scalar BasicMlp<Scalar>::SquaredErrorHead(const ConstMatrixRef& targets, Scalar*
 template <typename Scalar>
 void BasicMlp<Scalar>::Backward(const ConstMatrixRef& x) {
   const Eigen::Index batch = x.cols();
-  auto h = hidden_.leftCols(batch);
-  auto dz = out_.leftCols(batch);
-  grad_w2_.noalias() = dz * h.transpose();
-  grad_b2_.noalias() = dz.rowwise().sum();
-  // dh = (W2^T dz) masked by the ReLU's active set h > 0.
+  const Eigen::Index hidden = options_.hidden, inputs = options_.inputs;
+  const auto h = hidden_.leftCols(batch);
+  const auto dz = out_.leftCols(batch);
   auto dh = d_hidden_.leftCols(batch);
-  dh.noalias() = w2_.transpose() * dz;
-  dh.array() = (h.array() > Scalar(0)).select(dh.array(), Scalar(0));
-  grad_b1_.noalias() = dh.rowwise().sum();
-  grad_w1_.noalias() = dh * x.transpose();
+  grad_b2_.noalias() = dz.rowwise().sum();
+  InParallel(StepThreads(), [&](int thread, int team) {
+    // grad W2 = dz h^T, by columns of grad W2 (hidden units).
+    if (const int parts = Blocks(hidden, team); thread < parts) {
+      const ColumnBlock c = BlockOf(hidden, thread, parts);
+      grad_w2_.middleCols(c.begin, c.count).noalias() =
+          dz * h.middleRows(c.begin, c.count).transpose();
+    }
+    // dh = (W2^T dz) masked by the ReLU's active set h > 0, by samples.
+    if (const int parts = Blocks(batch, team); thread < parts) {
+      const ColumnBlock c = BlockOf(batch, thread, parts);
+      auto dh_block = dh.middleCols(c.begin, c.count);
+      dh_block.noalias() = w2_.transpose() * dz.middleCols(c.begin, c.count);
+      dh_block.array() =
+          (h.middleCols(c.begin, c.count).array() > Scalar(0)).select(dh_block.array(), Scalar(0));
+    }
+  });
+  InParallel(StepThreads(), [&](int thread, int team) {
+    // grad W1 = dh x^T by columns (inputs); grad b1 = row sums of dh by rows (hidden units).
+    if (const int parts = Blocks(inputs, team); thread < parts) {
+      const ColumnBlock c = BlockOf(inputs, thread, parts);
+      grad_w1_.middleCols(c.begin, c.count).noalias() =
+          dh * x.middleRows(c.begin, c.count).transpose();
+    }
+    if (const int parts = Blocks(hidden, team); thread < parts) {
+      const ColumnBlock r = BlockOf(hidden, thread, parts);
+      grad_b1_.segment(r.begin, r.count).noalias() =
+          dh.middleRows(r.begin, r.count).rowwise().sum();
+    }
+  });
 }
 
 template <typename Scalar>
