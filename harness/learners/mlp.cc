@@ -79,9 +79,14 @@ int Blocks(Eigen::Index n, int threads) {
   return int(std::max<Eigen::Index>(1, std::min<Eigen::Index>(threads, n / kColumnAlign)));
 }
 
-// The threads of one step: OpenMP's, or 1 inside an enclosing parallel region.
-int StepThreads() {
-  return omp_in_parallel() ? 1 : omp_get_max_threads();
+// Below this many flops a phase is not split: waking a sleeping thread and waiting for it costs
+// ~10 us, the time of 1-2 MFLOP on one core.
+constexpr double kMinParallelFlops = 2e6;
+
+// The threads for a phase of `flops`: OpenMP's, or 1 for a small phase or inside an enclosing
+// parallel region (Eigen's products then see the enclosing team and stay single-threaded).
+int PhaseThreads(double flops) {
+  return omp_in_parallel() || flops < kMinParallelFlops ? 1 : omp_get_max_threads();
 }
 
 // Runs body(thread, threads) on each of `threads` threads of one OpenMP region (inline for 1).
@@ -143,8 +148,8 @@ template <typename Scalar>
 void BasicMlp<Scalar>::Forward(const ConstMatrixRef& x) {
   const Eigen::Index batch = x.cols();
   assert(x.rows() == options_.inputs && batch >= 1 && batch <= options_.max_batch);
-  const int threads = StepThreads();
-  InParallel(threads, [&](int thread, int team) {
+  const double flops = 2.0 * double(batch) * options_.hidden * (options_.inputs + options_.outputs);
+  InParallel(PhaseThreads(flops), [&](int thread, int team) {
     // Every sample (column) is independent.
     const int parts = Blocks(batch, team);
     if (thread >= parts) return;
@@ -204,23 +209,24 @@ void BasicMlp<Scalar>::Backward(const ConstMatrixRef& x) {
   const auto dz = out_.leftCols(batch);
   auto dh = d_hidden_.leftCols(batch);
   grad_b2_.noalias() = dz.rowwise().sum();
-  InParallel(StepThreads(), [&](int thread, int team) {
-    // grad W2 = dz h^T, by columns of grad W2 (hidden units).
-    if (const int parts = Blocks(hidden, team); thread < parts) {
-      const ColumnBlock c = BlockOf(hidden, thread, parts);
-      grad_w2_.middleCols(c.begin, c.count).noalias() =
-          dz * h.middleRows(c.begin, c.count).transpose();
-    }
-    // dh = (W2^T dz) masked by the ReLU's active set h > 0, by samples.
-    if (const int parts = Blocks(batch, team); thread < parts) {
-      const ColumnBlock c = BlockOf(batch, thread, parts);
-      auto dh_block = dh.middleCols(c.begin, c.count);
-      dh_block.noalias() = w2_.transpose() * dz.middleCols(c.begin, c.count);
-      dh_block.array() =
-          (h.middleCols(c.begin, c.count).array() > Scalar(0)).select(dh_block.array(), Scalar(0));
-    }
-  });
-  InParallel(StepThreads(), [&](int thread, int team) {
+  InParallel(PhaseThreads(4.0 * double(batch) * hidden * options_.outputs),
+             [&](int thread, int team) {
+               // grad W2 = dz h^T, by columns of grad W2 (hidden units).
+               if (const int parts = Blocks(hidden, team); thread < parts) {
+                 const ColumnBlock c = BlockOf(hidden, thread, parts);
+                 grad_w2_.middleCols(c.begin, c.count).noalias() =
+                     dz * h.middleRows(c.begin, c.count).transpose();
+               }
+               // dh = (W2^T dz) masked by the ReLU's active set h > 0, by samples.
+               if (const int parts = Blocks(batch, team); thread < parts) {
+                 const ColumnBlock c = BlockOf(batch, thread, parts);
+                 auto dh_block = dh.middleCols(c.begin, c.count);
+                 dh_block.noalias() = w2_.transpose() * dz.middleCols(c.begin, c.count);
+                 dh_block.array() = (h.middleCols(c.begin, c.count).array() > Scalar(0))
+                                        .select(dh_block.array(), Scalar(0));
+               }
+             });
+  InParallel(PhaseThreads(2.0 * double(batch) * hidden * inputs), [&](int thread, int team) {
     // grad W1 = dh x^T by columns (inputs); grad b1 = row sums of dh by rows (hidden units).
     if (const int parts = Blocks(inputs, team); thread < parts) {
       const ColumnBlock c = BlockOf(inputs, thread, parts);

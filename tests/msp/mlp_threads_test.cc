@@ -68,7 +68,7 @@ const std::vector<Shape>& Shapes() {
       {76, 128, 2, 256, MlpLoss::kSoftmaxCrossEntropy},  // the small parity network
       {145, 512, 2, 256, MlpLoss::kSoftmaxCrossEntropy},
       {784, 100, 10, 300, MlpLoss::kSoftmaxCrossEntropy},  // Fashion-MNIST-like, odd sizes
-      {37, 61, 3, 45, MlpLoss::kSquaredError},             // nothing a multiple of anything
+      {33, 300, 17, 250, MlpLoss::kSquaredError},          // every phase split, odd sizes
       {5, 7, 3, 6, MlpLoss::kSquaredError},                // below one block: never split
   };
   return shapes;
