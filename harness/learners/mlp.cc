@@ -79,25 +79,24 @@ int Blocks(Eigen::Index n, int threads) {
   return int(std::max<Eigen::Index>(1, std::min<Eigen::Index>(threads, n / kColumnAlign)));
 }
 
-// Below this many flops a phase is not split: waking a sleeping thread and waiting for it costs
-// ~10 us, the time of 1-2 MFLOP on one core.
-constexpr double kMinParallelFlops = 2e6;
-
-// The threads for a phase of `flops`: OpenMP's, or 1 for a small phase or inside an enclosing
-// parallel region (Eigen's products then see the enclosing team and stay single-threaded).
-int PhaseThreads(double flops) {
-  return omp_in_parallel() || flops < kMinParallelFlops ? 1 : omp_get_max_threads();
+// The threads of one step: OpenMP's, or 1 inside an enclosing parallel region (Eigen's products
+// then see the enclosing team and stay single-threaded, as they do in a region of ours).
+int StepThreads() {
+  return omp_in_parallel() ? 1 : omp_get_max_threads();
 }
 
-// Runs body(thread, threads) on each of `threads` threads of one OpenMP region (inline for 1).
+// Runs body(thread, threads, barrier) on each of `threads` threads of one OpenMP region (inline for
+// 1); barrier() waits for the whole team.
 template <typename Body>
 void InParallel(int threads, const Body& body) {
   if (threads <= 1) {
-    body(0, 1);
+    body(0, 1, [] {});
     return;
   }
 #pragma omp parallel num_threads(threads)
-  body(omp_get_thread_num(), omp_get_num_threads());
+  body(omp_get_thread_num(), omp_get_num_threads(), [] {
+#pragma omp barrier
+  });
 }
 
 template <typename M>
@@ -145,30 +144,36 @@ long BasicMlp<Scalar>::num_parameters() const {
 }
 
 template <typename Scalar>
+void BasicMlp<Scalar>::ForwardColumns(const ConstMatrixRef& x,
+                                      Eigen::Index begin,
+                                      Eigen::Index count) {
+  auto h = hidden_.middleCols(begin, count);
+  h.noalias() = w1_ * x.middleCols(begin, count);
+  h.array() = (h.array().colwise() + b1_.array()).cwiseMax(Scalar(0));
+  auto z = out_.middleCols(begin, count);
+  z.noalias() = w2_ * h;
+  z.colwise() += b2_;
+}
+
+template <typename Scalar>
 void BasicMlp<Scalar>::Forward(const ConstMatrixRef& x) {
   const Eigen::Index batch = x.cols();
   assert(x.rows() == options_.inputs && batch >= 1 && batch <= options_.max_batch);
-  const double flops = 2.0 * double(batch) * options_.hidden * (options_.inputs + options_.outputs);
-  InParallel(PhaseThreads(flops), [&](int thread, int team) {
-    // Every sample (column) is independent.
-    const int parts = Blocks(batch, team);
+  InParallel(StepThreads(), [&](int thread, int team, const auto&) {
+    const int parts = Blocks(batch, team);  // every sample (column) is independent
     if (thread >= parts) return;
     const ColumnBlock c = BlockOf(batch, thread, parts);
-    auto h = hidden_.middleCols(c.begin, c.count);
-    h.noalias() = w1_ * x.middleCols(c.begin, c.count);
-    h.array() = (h.array().colwise() + b1_.array()).cwiseMax(Scalar(0));
-    auto z = out_.middleCols(c.begin, c.count);
-    z.noalias() = w2_ * h;
-    z.colwise() += b2_;
+    ForwardColumns(x, c.begin, c.count);
   });
 }
 
 template <typename Scalar>
-Scalar BasicMlp<Scalar>::CrossEntropyHead(std::span<const int> labels, Scalar* per_sample) {
-  const Eigen::Index batch = Eigen::Index(labels.size());
-  const Scalar inv_batch = Scalar(1) / Scalar(batch);
-  double total = 0.0;
-  for (Eigen::Index j = 0; j < batch; ++j) {
+void BasicMlp<Scalar>::CrossEntropyHead(std::span<const int> labels,
+                                        Eigen::Index begin,
+                                        Eigen::Index count,
+                                        Scalar* per_sample) {
+  const Scalar inv_batch = Scalar(1) / Scalar(labels.size());
+  for (Eigen::Index j = begin; j < begin + count; ++j) {
     auto z = out_.col(j);
     const int label = labels[j];
     assert(label >= 0 && label < options_.outputs);
@@ -176,69 +181,73 @@ Scalar BasicMlp<Scalar>::CrossEntropyHead(std::span<const int> labels, Scalar* p
     const Scalar gap = z(label) - max;  // <= 0; the loss from it cannot underflow
     z.array() = (z.array() - max).exp();
     const Scalar sum = z.sum();
-    const Scalar loss = std::log(sum) - gap;
-    if (per_sample != nullptr) per_sample[j] = loss;
-    total += double(loss);
+    per_sample[j] = std::log(sum) - gap;
     z *= inv_batch / sum;
     z(label) -= inv_batch;
   }
-  return Scalar(total / double(batch));
 }
 
 template <typename Scalar>
-Scalar BasicMlp<Scalar>::SquaredErrorHead(const ConstMatrixRef& targets, Scalar* per_sample) {
-  const Eigen::Index batch = targets.cols();
+void BasicMlp<Scalar>::SquaredErrorHead(const ConstMatrixRef& targets,
+                                        Eigen::Index begin,
+                                        Eigen::Index count,
+                                        Scalar* per_sample) {
   assert(targets.rows() == options_.outputs);
-  auto z = out_.leftCols(batch);
-  z -= targets;
-  double total = 0.0;
-  for (Eigen::Index j = 0; j < batch; ++j) {
-    const Scalar loss = Scalar(0.5) * z.col(j).squaredNorm();
-    if (per_sample != nullptr) per_sample[j] = loss;
-    total += double(loss);
-  }
-  z *= Scalar(1) / Scalar(batch);
-  return Scalar(total / double(batch));
+  auto z = out_.middleCols(begin, count);
+  z -= targets.middleCols(begin, count);
+  for (Eigen::Index j = 0; j < count; ++j)
+    per_sample[begin + j] = Scalar(0.5) * z.col(j).squaredNorm();
+  z *= Scalar(1) / Scalar(targets.cols());
 }
 
 template <typename Scalar>
-void BasicMlp<Scalar>::Backward(const ConstMatrixRef& x) {
+Scalar BasicMlp<Scalar>::ForwardBackward(const ConstMatrixRef& x,
+                                         std::span<const int> labels,
+                                         const ConstMatrixRef* targets) {
   const Eigen::Index batch = x.cols();
+  assert(x.rows() == options_.inputs && batch >= 1 && batch <= options_.max_batch);
   const Eigen::Index hidden = options_.hidden, inputs = options_.inputs;
   const auto h = hidden_.leftCols(batch);
   const auto dz = out_.leftCols(batch);
-  auto dh = d_hidden_.leftCols(batch);
-  grad_b2_.noalias() = dz.rowwise().sum();
-  InParallel(PhaseThreads(4.0 * double(batch) * hidden * options_.outputs),
-             [&](int thread, int team) {
-               // grad W2 = dz h^T, by columns of grad W2 (hidden units).
-               if (const int parts = Blocks(hidden, team); thread < parts) {
-                 const ColumnBlock c = BlockOf(hidden, thread, parts);
-                 grad_w2_.middleCols(c.begin, c.count).noalias() =
-                     dz * h.middleRows(c.begin, c.count).transpose();
-               }
-               // dh = (W2^T dz) masked by the ReLU's active set h > 0, by samples.
-               if (const int parts = Blocks(batch, team); thread < parts) {
-                 const ColumnBlock c = BlockOf(batch, thread, parts);
-                 auto dh_block = dh.middleCols(c.begin, c.count);
-                 dh_block.noalias() = w2_.transpose() * dz.middleCols(c.begin, c.count);
-                 dh_block.array() = (h.middleCols(c.begin, c.count).array() > Scalar(0))
-                                        .select(dh_block.array(), Scalar(0));
-               }
-             });
-  InParallel(PhaseThreads(2.0 * double(batch) * hidden * inputs), [&](int thread, int team) {
-    // grad W1 = dh x^T by columns (inputs); grad b1 = row sums of dh by rows (hidden units).
+  const auto dh = d_hidden_.leftCols(batch);
+  // One region, one barrier: waking a sleeping thread and waiting for it costs ~10 us, and under
+  // contention each wait may last until the partner gets a core.
+  InParallel(StepThreads(), [&](int thread, int team, const auto& barrier) {
+    // By samples: forward pass, loss head (dz and each sample's loss), and
+    // dh = (W2^T dz) masked by the ReLU's active set h > 0.
+    if (const int parts = Blocks(batch, team); thread < parts) {
+      const ColumnBlock c = BlockOf(batch, thread, parts);
+      ForwardColumns(x, c.begin, c.count);
+      if (targets != nullptr) {
+        SquaredErrorHead(*targets, c.begin, c.count, per_sample_.data());
+      } else {
+        CrossEntropyHead(labels, c.begin, c.count, per_sample_.data());
+      }
+      auto dh_block = d_hidden_.middleCols(c.begin, c.count);
+      dh_block.noalias() = w2_.transpose() * out_.middleCols(c.begin, c.count);
+      dh_block.array() =
+          (h.middleCols(c.begin, c.count).array() > Scalar(0)).select(dh_block.array(), Scalar(0));
+    }
+    barrier();
+    // The gradients, each by columns of its own: grad W2 = dz h^T (hidden units), grad W1 = dh x^T
+    // (inputs), grad b1 = row sums of dh (hidden units, by rows).
+    if (const int parts = Blocks(hidden, team); thread < parts) {
+      const ColumnBlock c = BlockOf(hidden, thread, parts);
+      grad_w2_.middleCols(c.begin, c.count).noalias() =
+          dz * h.middleRows(c.begin, c.count).transpose();
+      grad_b1_.segment(c.begin, c.count).noalias() =
+          dh.middleRows(c.begin, c.count).rowwise().sum();
+    }
     if (const int parts = Blocks(inputs, team); thread < parts) {
       const ColumnBlock c = BlockOf(inputs, thread, parts);
       grad_w1_.middleCols(c.begin, c.count).noalias() =
           dh * x.middleRows(c.begin, c.count).transpose();
     }
-    if (const int parts = Blocks(hidden, team); thread < parts) {
-      const ColumnBlock r = BlockOf(hidden, thread, parts);
-      grad_b1_.segment(r.begin, r.count).noalias() =
-          dh.middleRows(r.begin, r.count).rowwise().sum();
-    }
   });
+  grad_b2_.noalias() = dz.rowwise().sum();
+  double total = 0.0;  // in sample order, whatever the threads
+  for (Eigen::Index j = 0; j < batch; ++j) total += double(per_sample_[j]);
+  return Scalar(total / double(batch));
 }
 
 template <typename Scalar>
@@ -257,19 +266,13 @@ void BasicMlp<Scalar>::AdamStep(double learning_rate) {
 template <typename Scalar>
 Scalar BasicMlp<Scalar>::LossAndGradient(const ConstMatrixRef& x, std::span<const int> labels) {
   assert(options_.loss == MlpLoss::kSoftmaxCrossEntropy && Eigen::Index(labels.size()) == x.cols());
-  Forward(x);
-  const Scalar loss = CrossEntropyHead(labels, nullptr);
-  Backward(x);
-  return loss;
+  return ForwardBackward(x, labels, nullptr);
 }
 
 template <typename Scalar>
 Scalar BasicMlp<Scalar>::LossAndGradient(const ConstMatrixRef& x, const ConstMatrixRef& targets) {
   assert(options_.loss == MlpLoss::kSquaredError && targets.cols() == x.cols());
-  Forward(x);
-  const Scalar loss = SquaredErrorHead(targets, nullptr);
-  Backward(x);
-  return loss;
+  return ForwardBackward(x, {}, &targets);
 }
 
 template <typename Scalar>
@@ -298,7 +301,7 @@ void BasicMlp<Scalar>::ExampleLosses(const ConstMatrixRef& x,
   for (Eigen::Index start = 0; start < x.cols(); start += options_.max_batch) {
     const Eigen::Index n = std::min<Eigen::Index>(options_.max_batch, x.cols() - start);
     Forward(x.middleCols(start, n));
-    CrossEntropyHead(labels.subspan(start, n), out->data() + start);
+    CrossEntropyHead(labels.subspan(start, n), 0, n, out->data() + start);
   }
 }
 
@@ -310,7 +313,7 @@ void BasicMlp<Scalar>::ExampleLosses(const ConstMatrixRef& x,
   for (Eigen::Index start = 0; start < x.cols(); start += options_.max_batch) {
     const Eigen::Index n = std::min<Eigen::Index>(options_.max_batch, x.cols() - start);
     Forward(x.middleCols(start, n));
-    SquaredErrorHead(targets.middleCols(start, n), out->data() + start);
+    SquaredErrorHead(targets.middleCols(start, n), 0, n, out->data() + start);
   }
 }
 

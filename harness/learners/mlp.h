@@ -98,13 +98,25 @@ class BasicMlp {
   const Vector& grad_b2() const { return grad_b2_; }
 
  private:
-  // Forward pass of the first `batch` columns into hidden_ and out_.
+  // Forward pass of the first x.cols() columns into hidden_ and out_ (on the OpenMP threads), and
+  // of columns [begin, begin + count) alone.
   void Forward(const ConstMatrixRef& x);
-  // Turns out_ (logits) into d loss / d z in place (already divided by the batch), returns the
-  // mean loss; `per_sample` (optional) gets each sample's loss.
-  Scalar CrossEntropyHead(std::span<const int> labels, Scalar* per_sample);
-  Scalar SquaredErrorHead(const ConstMatrixRef& targets, Scalar* per_sample);
-  void Backward(const ConstMatrixRef& x);
+  void ForwardColumns(const ConstMatrixRef& x, Eigen::Index begin, Eigen::Index count);
+  // Turn columns [begin, begin + count) of out_ (logits) into d loss / d z (divided by the batch,
+  // the size of labels / targets) in place, and write each sample's loss to per_sample[j].
+  void CrossEntropyHead(std::span<const int> labels,
+                        Eigen::Index begin,
+                        Eigen::Index count,
+                        Scalar* per_sample);
+  void SquaredErrorHead(const ConstMatrixRef& targets,
+                        Eigen::Index begin,
+                        Eigen::Index count,
+                        Scalar* per_sample);
+  // Forward pass, head (cross-entropy on labels, or squared error on *targets if not null) and
+  // backward pass of one batch; returns the mean loss, leaves the gradient in grad_*.
+  Scalar ForwardBackward(const ConstMatrixRef& x,
+                         std::span<const int> labels,
+                         const ConstMatrixRef* targets);
   void AdamStep(double learning_rate);
 
   MlpOptions options_;
