@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -123,6 +124,24 @@ BootstrapOptions BootstrapOf(const FitCommandOptions& o) {
   return bootstrap;
 }
 
+// The flags of `fit` for the fields of FitOptions and JointFitOptions.
+std::string WithFitFlagNames(const std::string& message) {
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (const char* options : {"FitOptions.", "JointFitOptions."}) {
+    for (const auto& [field, flag] : {std::pair{"form", "--form"},
+                                      {"fixed_offset", "--fixed-offset"},
+                                      {"huber_delta", "--huber-delta"},
+                                      {"bootstrap.resamples", "--bootstrap"},
+                                      {"bootstrap.seed", "--seed"},
+                                      {"bootstrap.threads", "--threads"},
+                                      {"min_size", "--min-size"},
+                                      {"max_size", "--max-size"}}) {
+      flags.emplace_back(std::string(options) + field, flag);
+    }
+  }
+  return WithFlagNames(message, flags);
+}
+
 int FitSingleAxis(const FitCommandOptions& o,
                   const LearningCurve& curve,
                   std::ostream& out,
@@ -140,7 +159,7 @@ int FitSingleAxis(const FitCommandOptions& o,
   options.bootstrap = BootstrapOf(o);
   std::string error;
   if (!options.IsValid(&error)) {
-    err << "scalebench fit: " << error << "\n";
+    err << "scalebench fit: " << WithFitFlagNames(error) << "\n";
     return kExitUsage;
   }
   FitSummary summary;
@@ -177,7 +196,7 @@ int FitJointPoints(const FitCommandOptions& o,
   options.bootstrap = BootstrapOf(o);
   std::string error;
   if (!options.IsValid(&error)) {
-    err << "scalebench fit: " << error << "\n";
+    err << "scalebench fit: " << WithFitFlagNames(error) << "\n";
     return kExitUsage;
   }
   JointFitSummary summary;
@@ -287,6 +306,25 @@ int PrintPredictionsJson(const std::string& path,
 }
 
 }  // namespace
+
+std::string WithFlagNames(std::string message,
+                          const std::vector<std::pair<std::string, std::string>>& flags) {
+  const auto is_name_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
+  for (const auto& [name, flag] : flags) {
+    for (std::size_t at = message.find(name); at != std::string::npos;
+         at = message.find(name, at + 1)) {
+      const std::size_t end = at + name.size();
+      if ((at > 0 && (is_name_char(message[at - 1]) || message[at - 1] == '.')) ||
+          (end < message.size() && is_name_char(message[end]))) {
+        continue;  // part of a longer name
+      }
+      message.replace(at, name.size(), flag);
+    }
+  }
+  return message;
+}
 
 std::vector<std::string> StartupErrors() {
   std::vector<std::string> errors = TheoryRegistry::Global().StartupErrors();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scalebench {
@@ -15,6 +16,12 @@ namespace scalebench {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // run-time failure: unreadable file, failed fit, ...
 inline constexpr int kExitUsage = 2;    // bad command line: unknown names, invalid values
+
+// `message` (from an options struct's IsValid) with each "<Struct>.<field>" of `flags` replaced
+// by its command-line flag, for a command-line user: "RunOptions.threads = 0 must be >= 1" ->
+// "--threads = 0 must be >= 1".
+std::string WithFlagNames(std::string message,
+                          const std::vector<std::pair<std::string, std::string>>& flags);
 
 // Registration problems of theories and targets, one per line; empty when all is well.
 std::vector<std::string> StartupErrors();
