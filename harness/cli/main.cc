@@ -1,6 +1,6 @@
 // The scalebench command line: parses arguments with CLI11 (only here) and dispatches to
-// RunSuite (run) or the functions of harness/cli/commands.h. Exit codes: 0 success, 1 run-time
-// failure, 2 usage error (bad option, unknown name, bad number).
+// RunSuite (run) or the subcommands of harness/cli/ (commands.h lists them). Exit codes: 0 success,
+// 1 run-time failure, 2 usage error (bad option, unknown name, bad number).
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/fit_commands.h"
+#include "harness/cli/history_commands.h"
+#include "harness/cli/list_commands.h"
 #include "harness/runner/runner.h"
 #include "harness/targets/language.h"
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "datasets/probes/probe_info.h"
 #include "harness/score/score.h"
 #include "harness/store/history_store.h"
 #include "test_util.h"
@@ -78,8 +79,14 @@ TEST_CASE("CLI: list") {
   auto properties = RunScalebench("list properties");
   CHECK(properties.exit_code == 0);
   CHECK_THAT(properties.output, Contains("spectrum_decay") && Contains("eigenvalues"));
+  // Every probe of the declared table (datasets/probes/probe_info.h), with where it lives.
   auto probes = RunScalebench("list probes");
-  CHECK_THAT(probes.output, Contains("spectrum") && Contains("linear-kernel PCA"));
+  CHECK(probes.exit_code == 0);
+  const std::vector<ProbeInfo> all = AllProbes();
+  CHECK_THAT(probes.output, Contains("Probes (" + std::to_string(all.size()) + ")"));
+  for (const ProbeInfo& probe : all) {
+    CHECK_THAT(probes.output, Contains(probe.name) && Contains(probe.header));
+  }
   auto targets = RunScalebench("list targets");
   CHECK(targets.exit_code == 0);
   CHECK_THAT(targets.output, Contains("Targets ("));
