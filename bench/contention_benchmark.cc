@@ -1,9 +1,11 @@
 // Threads on a shared machine: how much of its speed a 2-thread workload keeps while another
 // process wants the cores. Two workloads of the suite, each alone at 1 and 2 threads and then at
 // 2 threads beside a competitor started by the benchmark itself:
-//   BM_Mlp:        MLP training steps (harness/learners/mlp.h; Eigen GEMMs), two shapes: the
-//                  small multitask-sparse-parity one (76 inputs, width 128, batch 256: ~0.1 ms a
-//                  step, so every synchronisation shows) and a wider one (145, 512, 256);
+//   BM_Mlp:        MLP training steps (harness/learners/mlp.h; Eigen GEMMs), three shapes: the
+//                  small multitask-sparse-parity one (76 inputs, width 128, batch 256, 2 outputs:
+//                  ~0.2 ms a step, so every synchronisation shows), a wider one (145, 512, 256)
+//                  and fashion_mnist/mlp's (784, 256, batch 128, 10 outputs), the one MLP target
+//                  whose runs take --threads threads;
 //   BM_KernelRidge: one kernel ridge fit of 2000 points in 784 dimensions (the RBF Gram through
 //                  OpenBLAS's dsyrk and an OpenMP loop, then the float Cholesky spotrf and the
 //                  refined solve; harness/learners/kernel_ridge.h).
@@ -26,9 +28,11 @@
 
 #include <Eigen/Core>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,16 +55,16 @@ void SetThreads(int threads) {
 
 // The MLP workload: one Adam step of softmax cross-entropy on a fixed random batch.
 struct MlpWork {
-  MlpWork(int inputs, int width, int batch) : x(inputs, batch), labels(batch) {
+  MlpWork(int inputs, int width, int batch, int outputs) : x(inputs, batch), labels(batch) {
     MlpOptions options;
     options.inputs = inputs;
     options.hidden = width;
-    options.outputs = 2;
+    options.outputs = outputs;
     options.max_batch = batch;
     mlp = std::make_unique<Mlp>(options, 1);
     Xoshiro256pp rng(2);
     for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = float(StandardNormal(rng));
-    for (int& label : labels) label = int(rng() & 1);
+    for (int& label : labels) label = int(rng() % std::uint64_t(outputs));
   }
   void Step() { benchmark::DoNotOptimize(mlp->Step(x, labels, 1e-3)); }
 
@@ -86,8 +90,17 @@ struct KernelRidgeWork {
 };
 
 std::unique_ptr<MlpWork> MakeMlp(int shape) {
-  return shape == 0 ? std::make_unique<MlpWork>(76, 128, 256)
-                    : std::make_unique<MlpWork>(145, 512, 256);
+  switch (shape) {
+    case 0:
+      return std::make_unique<MlpWork>(76, 128, 256, 2);
+    case 1:
+      return std::make_unique<MlpWork>(145, 512, 256, 2);
+  }
+  return std::make_unique<MlpWork>(784, 256, 128, 10);
+}
+
+const char* MlpShapeName(int shape) {
+  return shape == 0 ? " 76x128x256" : shape == 1 ? " 145x512x256" : " 784x256x128";
 }
 
 // A competing process, started with posix_spawn (no fork of a process whose OpenMP pool is
@@ -157,6 +170,7 @@ BENCHMARK(BM_Mlp)
     ->Apply([](auto* b) {
       Loads(b, {0});
       Loads(b, {1});
+      Loads(b, {2});
     }) -> UseRealTime() -> MinTime(2.0);
 BENCHMARK(BM_KernelRidge)->ArgNames({"threads", "load"})->Apply([](auto* b) {
                                                           Loads(b, {});
@@ -173,7 +187,7 @@ BENCHMARK(BM_KernelRidge)->ArgNames({"threads", "load"})->Apply([](auto* b) {
     KernelRidgeWork work(2000);
     for (;;) work.Step();
   }
-  auto work = MakeMlp(kind == "mlp0" ? 0 : 1);
+  auto work = MakeMlp(kind[3] - '0');
   for (;;) work->Step();
 }
 
@@ -210,9 +224,8 @@ void PrintRatios(const std::map<std::string, double>& rates) {
   for (const auto& [name, rate] : rates) {
     const int shape = ArgOf(name, "shape"), threads = ArgOf(name, "threads"),
               load = ArgOf(name, "load");
-    const std::string workload = name.substr(0, name.find('/')) + (shape == 0   ? " 76x128x256"
-                                                                   : shape == 1 ? " 145x512x256"
-                                                                                : " n=2000");
+    const std::string workload =
+        name.substr(0, name.find('/')) + (shape < 0 ? " n=2000" : MlpShapeName(shape));
     const int column = load == 0 ? threads - 1 : load == 1 ? 1 + threads : 4;
     rows[workload].rate[column] = rate;
   }
