@@ -287,8 +287,10 @@ class FieldLister : public FieldWalker<FieldLister>, private FieldSink {
 
 // Changes the leaf number `index` (in visit order) to a nearby different value: the next double
 // up (or down), an integer +1 (or -1), a flipped bool, a string with "_x" appended, a grid or a
-// vector with one more element. `attempt` 0 and 1 choose the direction. Enums are left alone
-// (changed() stays false).
+// vector with one more element, the next (or previous) enumerator. `attempt` 0 and 1 choose the
+// direction. An enum value whose ToString is unchanged or "unknown" (past the last enumerator) is
+// not a change (changed() stays false); enum classes hold any value of their underlying type, and
+// the target is only asked for its keys and designs, never trained.
 class FieldPerturber : public FieldWalker<FieldPerturber> {
  public:
   FieldPerturber(int index, int attempt) : index_(index), attempt_(attempt) {}
@@ -308,6 +310,14 @@ class FieldPerturber : public FieldWalker<FieldPerturber> {
     } else if constexpr (std::is_integral_v<T>) {
       v = up ? v + 1 : v - 1;
       changed_ = true;
+    } else if constexpr (std::is_enum_v<T>) {
+      using Underlying = std::underlying_type_t<T>;
+      const T next = static_cast<T>(static_cast<Underlying>(v) + (up ? 1 : -1));
+      const std::string text = FieldValueText(next);
+      if (text != FieldValueText(v) && text != "unknown") {
+        v = next;
+        changed_ = true;
+      }
     } else if constexpr (std::is_convertible_v<T, std::string>) {
       v = std::string(v) + (up ? "_x" : "_y");
       changed_ = true;

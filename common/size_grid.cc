@@ -53,8 +53,10 @@ bool SizeGrid::IsValid(std::string* error) const {
   return true;
 }
 
-bool SizeGrid::CheckWithin(const std::vector<int>& sizes, std::int64_t max, std::string* error) {
-  const SizeGrid grid(std::vector<std::int64_t>(sizes.begin(), sizes.end()));
+bool SizeGrid::CheckWithin(const std::vector<std::int64_t>& sizes,
+                           std::int64_t max,
+                           std::string* error) {
+  const SizeGrid grid(sizes);
   if (!grid.IsValid(error)) {
     if (error != nullptr) *error = "sizes: " + *error;
     return false;

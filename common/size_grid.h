@@ -37,7 +37,12 @@ class SizeGrid {
   bool IsValid(std::string* error) const;
   // The check of a learner handed plain sizes: a valid grid whose largest size is at most `max`
   // (the rows drawn, the pool); *error names the first bad size.
-  static bool CheckWithin(const std::vector<int>& sizes, std::int64_t max, std::string* error);
+  static bool CheckWithin(const std::vector<int>& sizes, std::int64_t max, std::string* error) {
+    return CheckWithin(std::vector<std::int64_t>(sizes.begin(), sizes.end()), max, error);
+  }
+  static bool CheckWithin(const std::vector<std::int64_t>& sizes,
+                          std::int64_t max,
+                          std::string* error);
 
   const std::vector<std::int64_t>& values() const { return sizes_; }
   std::vector<double> AsDoubles() const;

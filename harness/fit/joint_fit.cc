@@ -207,11 +207,63 @@ BootstrapResult Bootstrap(const JointFitOptions& options,
   return result;
 }
 
-Interval PercentileInterval(const BootstrapResult& boot, int k, double confidence) {
-  std::vector<double> values;
-  for (const auto& x : boot.natural) values.push_back(x[k]);
+Interval PercentileInterval(std::vector<double> values, double confidence) {
   const double tail = 0.5 * (1.0 - confidence);
   return {internal::Quantile(values, tail), internal::Quantile(values, 1.0 - tail)};
+}
+
+// Percentile interval of f(natural parameters) over the bootstrap refits.
+template <typename F>
+Interval PercentileInterval(const BootstrapResult& boot, F f, double confidence) {
+  std::vector<double> values;
+  for (const auto& x : boot.natural) values.push_back(f(x));
+  return PercentileInterval(std::move(values), confidence);
+}
+
+Interval PercentileInterval(const BootstrapResult& boot, int k, double confidence) {
+  return PercentileInterval(
+      boot, [k](const std::array<double, 5>& x) { return x[k]; }, confidence);
+}
+
+ComputeOptimum OptimumOf(const std::array<double, 5>& x, double compute) {
+  return ComputeOptimalAllocation(x[1], x[2], x[3], x[4], std::isnan(compute) ? 6.0 : compute);
+}
+
+void FillAllocation(const JointFitOptions& options,
+                    const std::array<double, 5>& natural,
+                    const BootstrapResult* boot,
+                    JointFitSummary* summary) {
+  const ComputeOptimum best = OptimumOf(natural, options.compute);
+  summary->params_allocation = best.params_allocation;
+  summary->data_allocation = best.data_allocation;
+  const bool at_compute = !std::isnan(options.compute);
+  summary->compute = options.compute;
+  if (at_compute) {
+    summary->optimal_params = best.params;
+    summary->optimal_data = best.data;
+    summary->tokens_per_parameter = best.data / best.params;
+  }
+  if (boot == nullptr) return;
+  const double confidence = options.bootstrap.confidence;
+  const auto optimum = [&](const std::array<double, 5>& x) {
+    return OptimumOf(x, options.compute);
+  };
+  summary->params_allocation_ci = PercentileInterval(
+      *boot, [&](const auto& x) { return optimum(x).params_allocation; }, confidence);
+  summary->data_allocation_ci = PercentileInterval(
+      *boot, [&](const auto& x) { return optimum(x).data_allocation; }, confidence);
+  if (!at_compute) return;
+  summary->optimal_params_ci = PercentileInterval(
+      *boot, [&](const auto& x) { return optimum(x).params; }, confidence);
+  summary->optimal_data_ci = PercentileInterval(
+      *boot, [&](const auto& x) { return optimum(x).data; }, confidence);
+  summary->tokens_per_parameter_ci = PercentileInterval(
+      *boot,
+      [&](const auto& x) {
+        const ComputeOptimum o = optimum(x);
+        return o.data / o.params;
+      },
+      confidence);
 }
 
 std::string CheckPoints(const std::vector<JointPoint>& points, Centred* data) {
@@ -328,7 +380,12 @@ void Fit(const JointFitOptions& options,
       summary->data_amplitude_ci = PercentileInterval(boot, 2, options.bootstrap.confidence);
       summary->params_exponent_ci = PercentileInterval(boot, 3, options.bootstrap.confidence);
       summary->data_exponent_ci = PercentileInterval(boot, 4, options.bootstrap.confidence);
+      FillAllocation(options, natural, &boot, summary);
+    } else {
+      FillAllocation(options, natural, nullptr, summary);
     }
+  } else {
+    FillAllocation(options, natural, nullptr, summary);
   }
   const std::string problem_text = IdentifiabilityProblem(*summary);
   summary->status = problem_text.empty() ? FitStatus::kConverged : FitStatus::kNotIdentifiable;
@@ -343,11 +400,31 @@ void Fit(const JointFitOptions& options,
 
 }  // namespace
 
+ComputeOptimum ComputeOptimalAllocation(double params_amplitude,
+                                        double data_amplitude,
+                                        double params_exponent,
+                                        double data_exponent,
+                                        double compute) {
+  const double a = params_exponent, b = data_exponent;
+  ComputeOptimum o;
+  o.params_allocation = b / (a + b);
+  o.data_allocation = a / (a + b);
+  // In logs, so that large C and amplitudes do not overflow.
+  const double log_g = (std::log(a * params_amplitude) - std::log(b * data_amplitude)) / (a + b);
+  const double log_c6 = std::log(compute / 6.0);
+  o.params = std::exp(log_g + o.params_allocation * log_c6);
+  o.data = std::exp(o.data_allocation * log_c6 - log_g);
+  return o;
+}
+
 bool JointFitOptions::IsValid(std::string* error) const {
   if (!(huber_delta > 0.0) || !std::isfinite(huber_delta)) {
     return Fail(
         error,
         fmt::format("JointFitOptions.huber_delta = {:g} must be finite and > 0", huber_delta));
+  }
+  if (!std::isnan(compute) && !(compute > 0.0 && std::isfinite(compute))) {
+    return Fail(error, fmt::format("JointFitOptions.compute = {:g} must be > 0 FLOPs", compute));
   }
   return bootstrap.IsValid("JointFitOptions", error);
 }

@@ -20,6 +20,11 @@
 //   from the point estimate, relative tolerances 1e-8); percentile intervals, as in Epoch's
 //   replication, since with tens of points the small-sample correction of the curve fit is not
 //   needed.
+// - Compute-optimal allocation (Hoffmann et al. 2022, Approach 3 and their Eq. 4), with training
+//   compute C = 6 N D FLOPs: minimising the fitted L at fixed C gives
+//     N*(C) = G (C/6)^(b/(a+b)),  D*(C) = (C/6)^(a/(a+b)) / G,  G = (a A / (b B))^(1/(a+b)),
+//   so N* ~ C^(b/(a+b)) and D* ~ C^(a/(a+b)); with `compute` set, N*, D* and D*/N* at that C.
+//   Their intervals are percentiles of the same bootstrap refits (each refit's a, b, A, B).
 // - kNotIdentifiable: an exponent within 1e-3 of a bound, an exponent interval wider than the
 //   exponent, or more than half of the bootstrap refits failing. kFailed: invalid options,
 //   fewer than 6 points, non-positive or non-finite inputs, or no refined start converging.
@@ -43,6 +48,9 @@ struct JointPoint {
 struct JointFitOptions {
   double huber_delta = 1e-3;
   BootstrapOptions bootstrap;  // resamples of points
+  // Training FLOPs C (= 6 N D) at which to report the compute-optimal N*, D* and D*/N*; NaN:
+  // only the allocation exponents.
+  double compute = std::numeric_limits<double>::quiet_NaN();
   bool IsValid(std::string* error) const;
 };
 
@@ -63,6 +71,16 @@ struct JointFitSummary {
   int starts = 0;          // grid points evaluated
   int starts_refined = 0;  // best grid points refined with Ceres
   int starts_at_best = 0;  // refined starts that reached the best objective (1e-6 relative)
+  // The compute-optimal allocation (see the header): N* ~ C^params_allocation = b/(a+b),
+  // D* ~ C^data_allocation = a/(a+b); at `compute` (NaN unless requested) N*, D* and D*/N*.
+  double params_allocation = std::numeric_limits<double>::quiet_NaN();
+  double data_allocation = std::numeric_limits<double>::quiet_NaN();
+  Interval params_allocation_ci, data_allocation_ci;
+  double compute = std::numeric_limits<double>::quiet_NaN();
+  double optimal_params = std::numeric_limits<double>::quiet_NaN();
+  double optimal_data = std::numeric_limits<double>::quiet_NaN();
+  double tokens_per_parameter = std::numeric_limits<double>::quiet_NaN();
+  Interval optimal_params_ci, optimal_data_ci, tokens_per_parameter_ci;
   double huber_delta = 0.0;
   double objective = std::numeric_limits<double>::quiet_NaN();  // summed Huber at the optimum
   double rms_log_residual = std::numeric_limits<double>::quiet_NaN();
@@ -94,12 +112,36 @@ struct JointFitSummary {
     visit("starts", starts);
     visit("starts_refined", starts_refined);
     visit("starts_at_best", starts_at_best);
+    visit("params_allocation", params_allocation);
+    visit("data_allocation", data_allocation);
+    visit("params_allocation_ci", params_allocation_ci);
+    visit("data_allocation_ci", data_allocation_ci);
+    visit("compute", compute);
+    visit("optimal_params", optimal_params);
+    visit("optimal_data", optimal_data);
+    visit("tokens_per_parameter", tokens_per_parameter);
+    visit("optimal_params_ci", optimal_params_ci);
+    visit("optimal_data_ci", optimal_data_ci);
+    visit("tokens_per_parameter_ci", tokens_per_parameter_ci);
     visit("huber_delta", huber_delta);
     visit("objective", objective);
     visit("rms_log_residual", rms_log_residual);
     visit("seconds", seconds);
   }
 };
+
+// The compute-optimal allocation of a fitted L = E + A N^-a + B D^-b at C = 6 N D FLOPs.
+struct ComputeOptimum {
+  double params_allocation = 0.0;  // b / (a + b)
+  double data_allocation = 0.0;    // a / (a + b)
+  double params = 0.0;             // N*(C)
+  double data = 0.0;               // D*(C)
+};
+ComputeOptimum ComputeOptimalAllocation(double params_amplitude,
+                                        double data_amplitude,
+                                        double params_exponent,
+                                        double data_exponent,
+                                        double compute);
 
 void FitJoint(const JointFitOptions& options,
               const std::vector<JointPoint>& points,

@@ -11,12 +11,19 @@
 
 #include "common/status.h"
 #include "harness/fit/internal_bootstrap.h"
+#include "harness/fit/internal_curve_problem.h"
 #include "harness/fit/internal_fit_util.h"
 
 namespace scalebench {
 namespace {
 
+using internal::Aggregate;
+using internal::BuildLogCurve;
+using internal::CurveProblem;
 using internal::Fail;
+using internal::LogCurve;
+using internal::Params;
+using internal::SizeData;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kAlphaStarts[] = {0.1, 0.25, 0.5, 1.0, 2.0, 4.0};
@@ -24,161 +31,6 @@ constexpr double kOffsetStartFractions[] = {0.0, 0.25, 0.5, 0.75, 0.9};
 // The flatness threshold, in standard errors of the difference of two sizes'
 // mean log-loss.
 constexpr double kFlatnessSigmas = 3.0;
-
-// The curve restricted to the fit range, in log space.
-struct LogCurve {
-  std::vector<double> sizes;  // sizes with at least one run in range
-  std::vector<double> u;      // log(size) - log_x0
-  double log_x0 = 0.0;
-  std::vector<std::vector<double>> log_values;  // [size][seed column], NaN = missing
-  int num_points = 0;
-  int num_seeds() const { return log_values.empty() ? 0 : int(log_values[0].size()); }
-};
-
-// Per-size data that a CurveProblem's residuals read through pointers, so that
-// a refit on a bootstrap resample only overwrites these numbers.
-struct SizeData {
-  std::vector<double> mean_log;  // mean log-loss over the (resampled) seeds present
-  std::vector<double> weight;    // 1 if the size has a run in the resample, 0 otherwise
-  int present = 0;
-};
-
-struct Params {
-  double offset = 0.0;     // E
-  double log_scale = 0.0;  // c: log of the power-law term at x0
-  double exponent = 0.0;   // alpha
-};
-
-// r = mean log L_obs - log(E + exp(c - alpha u)), analytic derivatives in (E,
-// c, alpha).
-class LogResidual final : public ceres::SizedCostFunction<1, 1, 1, 1> {
- public:
-  LogResidual(double u, const double* mean_log, const double* weight)
-      : u_(u), mean_log_(mean_log), weight_(weight) {}
-
-  bool Evaluate(double const* const* parameters,
-                double* residuals,
-                double** jacobians) const override {
-    if (*weight_ == 0.0) return Zero(residuals, jacobians);
-    const double p = std::exp(parameters[1][0] - parameters[2][0] * u_);
-    const double m = parameters[0][0] + p;
-    if (!(m > 0.0) || !std::isfinite(m)) return false;  // Ceres rejects the step
-    residuals[0] = *mean_log_ - std::log(m);
-    if (jacobians != nullptr) {
-      if (jacobians[0] != nullptr) jacobians[0][0] = -1.0 / m;
-      if (jacobians[1] != nullptr) jacobians[1][0] = -p / m;
-      if (jacobians[2] != nullptr) jacobians[2][0] = p * u_ / m;
-    }
-    return true;
-  }
-
- private:
-  static bool Zero(double* residuals, double** jacobians) {
-    residuals[0] = 0.0;
-    if (jacobians != nullptr) {
-      for (int k = 0; k < 3; ++k) {
-        if (jacobians[k] != nullptr) jacobians[k][0] = 0.0;
-      }
-    }
-    return true;
-  }
-
-  const double u_;
-  const double* mean_log_;
-  const double* weight_;
-};
-
-// The problem over (E, c, alpha): one LogResidual per size, reading the (resampled) means.
-class CurveProblem final : public internal::ReusableProblem<Params> {
- public:
-  CurveProblem(const LogCurve& curve, const FitOptions& options) {
-    const std::size_t n = curve.u.size();
-    data_.mean_log.assign(n, 0.0);
-    data_.weight.assign(n, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      problem_.AddResidualBlock(
-          new LogResidual(curve.u[i], &data_.mean_log[i], &data_.weight[i]),
-          new internal::WeightedHuberLoss(options.huber_delta, &data_.weight[i]),
-          &params_.offset,
-          &params_.log_scale,
-          &params_.exponent);
-    }
-    problem_.SetParameterLowerBound(&params_.exponent, 0, internal::kMinExponent);
-    problem_.SetParameterUpperBound(&params_.exponent, 0, internal::kMaxExponent);
-    if (options.form == CurveForm::kPowerLaw || options.fixed_offset.has_value()) {
-      problem_.SetParameterBlockConstant(&params_.offset);
-    } else {
-      problem_.SetParameterLowerBound(&params_.offset, 0, 0.0);
-    }
-  }
-
-  SizeData& data() { return data_; }
-
- private:
-  SizeData data_;
-};
-
-// Means of log-loss per size over the seed columns, each counted `counts[j]`
-// times.
-void Aggregate(const LogCurve& curve, const std::vector<int>& counts, SizeData* data) {
-  data->present = 0;
-  for (std::size_t i = 0; i < curve.log_values.size(); ++i) {
-    double sum = 0.0;
-    int n = 0;
-    for (std::size_t j = 0; j < counts.size(); ++j) {
-      const double v = curve.log_values[i][j];
-      if (counts[j] == 0 || std::isnan(v)) continue;
-      sum += counts[j] * v;
-      n += counts[j];
-    }
-    data->mean_log[i] = n > 0 ? sum / n : 0.0;
-    data->weight[i] = n > 0 ? 1.0 : 0.0;
-    data->present += n > 0 ? 1 : 0;
-  }
-}
-
-// Restricts to the fit range, drops empty sizes and seeds, takes logs. Empty
-// string: success.
-std::string BuildLogCurve(const FitOptions& options, const LearningCurve& curve, LogCurve* out) {
-  std::string error;
-  if (!curve.IsValid(&error)) return "invalid curve: " + error;
-  std::vector<bool> seed_used(curve.num_seeds(), false);
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < curve.num_sizes(); ++i) {
-    const double x = curve.sizes[i];
-    if (x < options.min_size || x > options.max_size) continue;
-    bool any = false;
-    for (std::size_t j = 0; j < curve.num_seeds(); ++j) {
-      const double v = curve.values[i][j];
-      if (std::isnan(v)) continue;
-      if (!(v > 0.0)) {
-        return fmt::format(
-            "loss {:g} at size {:g}, seed {} is not positive; the fit is on log-loss",
-            v,
-            x,
-            static_cast<unsigned long long>(curve.seeds[j]));
-      }
-      seed_used[j] = any = true;
-    }
-    if (any) rows.push_back(i);
-  }
-  double sum_log_x = 0.0;
-  for (std::size_t i : rows) sum_log_x += std::log(curve.sizes[i]);
-  out->log_x0 = rows.empty() ? 0.0 : sum_log_x / rows.size();
-  for (std::size_t i : rows) {
-    out->sizes.push_back(curve.sizes[i]);
-    out->u.push_back(std::log(curve.sizes[i]) - out->log_x0);
-    std::vector<double> row;
-    for (std::size_t j = 0; j < curve.num_seeds(); ++j) {
-      if (!seed_used[j]) continue;
-      const double v = curve.values[i][j];
-      row.push_back(std::isnan(v) ? kNaN : std::log(v));
-      out->num_points += std::isnan(v) ? 0 : 1;
-    }
-    out->log_values.push_back(std::move(row));
-  }
-  return {};
-}
 
 // The least-squares log scale c given (E, alpha): the mean of log(y - E) +
 // alpha u.

@@ -3,6 +3,7 @@
 
 #include <unordered_set>
 
+#include "common/size_grid.h"
 #include "common/status.h"
 
 namespace scalebench {
@@ -22,13 +23,9 @@ bool MemorizerErrorCurve(const std::vector<std::int64_t>& stream,
                          const std::vector<std::int64_t>& sizes,
                          std::vector<double>* errors,
                          std::string* error) {
-  for (std::size_t j = 0; j < sizes.size(); ++j) {
-    if (sizes[j] < 0 || sizes[j] > std::int64_t(stream.size()) ||
-        (j > 0 && sizes[j] <= sizes[j - 1])) {
-      return Fail(
-          error,
-          "memorizer: sizes must increase within [0, " + std::to_string(stream.size()) + "]");
-    }
+  std::string problem;
+  if (!SizeGrid::CheckWithin(sizes, std::int64_t(stream.size()), &problem)) {
+    return Fail(error, "memorizer: " + problem);
   }
   std::vector<bool> dense(kDenseFeatures, false);
   std::unordered_set<std::int64_t> sparse;

@@ -4,6 +4,7 @@
 #include <Eigen/QR>
 #include <cmath>
 
+#include "common/size_grid.h"
 #include "common/status.h"
 #include "datasets/generators/random.h"
 
@@ -39,13 +40,8 @@ bool ReluFeatureParamsCurve(const Eigen::MatrixXd& f_train,
     return Fail(error, "ReluFeatureParamsCurve: shapes disagree");
   }
   if (!(ridge > 0)) return Fail(error, "ReluFeatureParamsCurve: ridge must be > 0");
-  if (sizes.empty()) return Fail(error, "ReluFeatureParamsCurve: sizes is empty");
-  for (std::size_t i = 0; i < sizes.size(); ++i) {
-    if (sizes[i] < 1 || sizes[i] > n_max || (i > 0 && sizes[i] <= sizes[i - 1])) {
-      return Fail(error,
-                  "ReluFeatureParamsCurve: sizes must be strictly increasing in [1, " +
-                      std::to_string(n_max) + "]");
-    }
+  if (std::string problem; !SizeGrid::CheckWithin(sizes, n_max, &problem)) {
+    return Fail(error, "ReluFeatureParamsCurve: " + problem);
   }
   const Eigen::Index p = f_train.rows(), t = f_test.rows();
   Eigen::MatrixXd train_sum = Eigen::MatrixXd::Zero(p, p);  // sum_j f_j f_j^T (train x train)

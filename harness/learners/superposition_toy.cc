@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/size_grid.h"
 #include "common/status.h"
 
 namespace scalebench {
@@ -136,10 +137,8 @@ bool TrainSuperpositionToy(const SuperpositionToyOptions& options,
   std::string reason;
   if (!options.IsValid(&reason)) return Fail(error, reason);
   const long total = options.schedule.total_steps;
-  for (std::size_t k = 0; k < checkpoints.size(); ++k) {
-    if (checkpoints[k] < 1 || checkpoints[k] > total ||
-        (k > 0 && checkpoints[k] <= checkpoints[k - 1]))
-      return Fail(error, "checkpoints must increase within [1, " + std::to_string(total) + "]");
+  if (std::string problem; !SizeGrid::CheckWithin(checkpoints, total, &problem)) {
+    return Fail(error, "checkpoints: " + problem);
   }
   if (test.rows < 1) return Fail(error, "empty test sample");
   *result = SuperpositionToyResult();

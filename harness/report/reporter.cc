@@ -60,7 +60,8 @@ std::string UtcTimestamp() {
 }
 
 // The source tree's HEAD and whether tracked files differ from it (the results may then differ
-// from the commit's).
+// from the commit's). The committed results/ are outputs, not inputs: regenerating the default
+// suite's files must not mark the full suite's run, made next, as dirty.
 void SourceGitState(std::string* commit, bool* dirty) {
   *commit =
       RunCommand(std::string("git -C '") + SCALEBENCH_SOURCE_DIR + "' rev-parse HEAD 2>/dev/null");
@@ -69,9 +70,10 @@ void SourceGitState(std::string* commit, bool* dirty) {
     *commit = "unknown";
     return;
   }
-  *dirty = !RunCommand(std::string("git -C '") + SCALEBENCH_SOURCE_DIR +
-                       "' status --porcelain --untracked-files=no 2>/dev/null")
-                .empty();
+  *dirty =
+      !RunCommand(std::string("git -C '") + SCALEBENCH_SOURCE_DIR +
+                  "' status --porcelain --untracked-files=no -- . ':(exclude)results' 2>/dev/null")
+           .empty();
 }
 
 std::string HostName() {

@@ -122,6 +122,7 @@ class SuiteRun {
     return directories;
   }
   bool MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error);
+  void MeasureOracle(const Target& target, MeasuredTarget* measured);
   FitOptions FitOptionsFor(const AxisDesign& design) const;
 
   const RunOptions& options_;
@@ -138,7 +139,7 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
   if (target == nullptr) return false;
   measured->name = name;
   measured->info = target->Info();
-  measured->oracle = target->OracleProfile();
+  MeasureOracle(*target, measured);
   std::vector<std::string> failures;
   std::string profile_error;
   if (MeasureProfile(*target, measured, &profile_error)) {
@@ -220,6 +221,25 @@ bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured, st
   return true;
 }
 
+// Oracle profiles are cached like measured ones (some are computed, e.g. the RHM's exact
+// correlation decay, ~4 s each), keyed on every declared field since a generating parameter may
+// shape the curve only. A target without an oracle costs one lookup that misses.
+void SuiteRun::MeasureOracle(const Target& target, MeasuredTarget* measured) {
+  const std::string key =
+      ProfileKey(measured->info, "oracle|" + target.RunKeyText() + "|" + target.ProfileKeyText());
+  std::string message;
+  Profile cached;
+  if (options_.use_cache && cache_.LoadProfile(key, measured->name, &cached, &message)) {
+    measured->oracle = std::move(cached);
+    return;
+  }
+  if (!message.empty()) Progress("warning: " + message);
+  measured->oracle = target.OracleProfile();
+  if (measured->oracle && !cache_.StoreProfile(key, measured->name, *measured->oracle, &message)) {
+    Progress("warning: " + message);
+  }
+}
+
 FitOptions SuiteRun::FitOptionsFor(const AxisDesign& design) const {
   FitOptions fit;
   fit.form = design.zero_offset ? CurveForm::kPowerLaw : CurveForm::kOffsetPowerLaw;
@@ -265,7 +285,11 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
       cell.realism = measured.info.realism;
       cell.dataset_family = measured.info.dataset_family;
       const auto& home = measured.info.home_theories;
-      cell.home = std::find(home.begin(), home.end(), name) != home.end();
+      // A home cell is an axis the theory speaks to on the model it was derived on; its other
+      // axes there are plain n/a cells, not failed validations.
+      cell.home =
+          std::find(home.begin(), home.end(), name) != home.end() &&
+          std::find(info.axes.begin(), info.axes.end(), axis.design.axis) != info.axes.end();
       cell.status = prediction.status();
       cell.message = prediction.message();
       cell.predicted = prediction.exponent();

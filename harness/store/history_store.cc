@@ -10,8 +10,15 @@
 #include <optional>
 #include <utility>
 
+#include "harness/store/internal_history_rows.h"
+#include "harness/store/internal_sqlite.h"
+
 namespace scalebench {
 namespace {
+
+using internal::Exec;
+using internal::Rollback;
+using internal::Statement;
 
 // Schema migrations: kMigrations[v] takes a database from user_version v to v + 1.
 constexpr const char* kMigrations[] = {
@@ -64,276 +71,6 @@ ALTER TABLE cells ADD COLUMN oracle_upper REAL;
 };
 static_assert(std::size(kMigrations) == HistoryStore::kSchemaVersion);
 
-constexpr const char* kCellColumns =
-    "theory, family, target, axis, status, message, predicted, predicted_lower, predicted_upper, "
-    "measured, measured_lower, measured_upper, exact, fit_status, abs_error, inside_ci, "
-    "curve_error, predict_seconds, realism, dataset_family, home, has_oracle, oracle_status, "
-    "oracle_message, oracle_predicted, oracle_lower, oracle_upper";
-constexpr const char* kFitColumns =
-    "target, axis, form, offset_fixed, exponent, exponent_lower, exponent_upper, confidence, "
-    "offset, amplitude, status, message, fit_min_size, fit_max_size, num_sizes, num_seeds, "
-    "num_points, rms_log_residual, seconds, cache_key, from_cache";
-constexpr const char* kRunColumns =
-    "id, started_at, finished_at, git_commit, config_hash, suite, command, host, baseline_theory, "
-    "seconds, status, git_dirty, error";
-
-std::string Describe(const std::string& path, sqlite3* db) {
-  return "history database " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
-}
-
-// A prepared statement with positional binding and typed column access. NaN binds as NULL and
-// NULL reads back as NaN, so "not measured" survives the round trip.
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  bool ok() const { return stmt_ != nullptr; }
-
-  Statement& Bind(const std::string& value) {
-    sqlite3_bind_text(stmt_, ++next_, value.c_str(), -1, SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& Bind(const char* value) { return Bind(std::string(value)); }
-  Statement& Bind(double value) {
-    if (std::isnan(value)) {
-      sqlite3_bind_null(stmt_, ++next_);
-    } else {
-      sqlite3_bind_double(stmt_, ++next_, value);
-    }
-    return *this;
-  }
-  Statement& Bind(std::optional<double> value) {
-    return Bind(value ? *value : std::numeric_limits<double>::quiet_NaN());
-  }
-  Statement& Bind(std::int64_t value) {
-    sqlite3_bind_int64(stmt_, ++next_, value);
-    return *this;
-  }
-  Statement& Bind(int value) { return Bind(static_cast<std::int64_t>(value)); }
-  Statement& Bind(bool value) { return Bind(static_cast<std::int64_t>(value ? 1 : 0)); }
-
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-
-  std::string Text(int column) const {
-    const unsigned char* text = sqlite3_column_text(stmt_, column);
-    return text ? reinterpret_cast<const char*>(text) : "";
-  }
-  double Real(int column) const {
-    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL)
-      return std::numeric_limits<double>::quiet_NaN();
-    return sqlite3_column_double(stmt_, column);
-  }
-  std::optional<double> OptionalReal(int column) const {
-    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
-    return sqlite3_column_double(stmt_, column);
-  }
-  std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int next_ = 0;
-};
-
-bool Exec(sqlite3* db, const std::string& path, const std::string& sql, std::string* error) {
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return true;
-  *error = Describe(path, db);
-  return false;
-}
-
-// Best effort: after a failed statement the transaction may already be gone.
-void Rollback(sqlite3* db) {
-  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
-std::string Placeholders(int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
-}
-
-int CountColumns(const char* columns) {
-  return 1 + static_cast<int>(std::count(columns, columns + std::strlen(columns), ','));
-}
-
-// Enum columns are stored by name; an unknown name (a newer build wrote it) reads as the default.
-template <typename Enum>
-Enum EnumFromText(const std::string& text, std::initializer_list<Enum> values, Enum fallback) {
-  for (Enum e : values) {
-    if (text == ToString(e)) return e;
-  }
-  return fallback;
-}
-
-PredictionStatus PredictionStatusFromText(const std::string& text) {
-  return EnumFromText(
-      text,
-      {PredictionStatus::kPredicted, PredictionStatus::kNotApplicable, PredictionStatus::kFailed},
-      PredictionStatus::kFailed);
-}
-
-FitStatus FitStatusFromText(const std::string& text) {
-  return EnumFromText(text,
-                      {FitStatus::kConverged, FitStatus::kNotIdentifiable, FitStatus::kFailed},
-                      FitStatus::kFailed);
-}
-
-Axis AxisFromText(const std::string& text) {
-  Axis axis = Axis::kData;
-  FromString(text, &axis);
-  return axis;
-}
-
-void BindCell(const Cell& c, Statement* s) {
-  const bool predicted = c.status == PredictionStatus::kPredicted;
-  const bool oracle_predicted = c.has_oracle && c.oracle_status == PredictionStatus::kPredicted;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  s->Bind(c.theory)
-      .Bind(c.family)
-      .Bind(c.target)
-      .Bind(ToString(c.axis))
-      .Bind(ToString(c.status))
-      .Bind(c.message)
-      .Bind(predicted ? c.predicted.value : nan)
-      .Bind(predicted ? c.predicted.lower : std::nullopt)
-      .Bind(predicted ? c.predicted.upper : std::nullopt)
-      .Bind(c.measured)
-      .Bind(c.measured_ci.lower)
-      .Bind(c.measured_ci.upper)
-      .Bind(c.exact)
-      .Bind(ToString(c.fit_status))
-      .Bind(c.abs_error)
-      .Bind(c.inside_ci)
-      .Bind(c.curve_error)
-      .Bind(c.predict_seconds)
-      .Bind(ToString(c.realism))
-      .Bind(c.dataset_family)
-      .Bind(c.home)
-      .Bind(c.has_oracle)
-      .Bind(c.has_oracle ? ToString(c.oracle_status) : "")
-      .Bind(c.oracle_message)
-      .Bind(oracle_predicted ? c.oracle_predicted.value : nan)
-      .Bind(oracle_predicted ? c.oracle_predicted.lower : std::nullopt)
-      .Bind(oracle_predicted ? c.oracle_predicted.upper : std::nullopt);
-}
-
-Cell ReadCell(const Statement& s, int first) {
-  Cell c;
-  int i = first;
-  c.theory = s.Text(i++);
-  c.family = s.Text(i++);
-  c.target = s.Text(i++);
-  c.axis = AxisFromText(s.Text(i++));
-  c.status = PredictionStatusFromText(s.Text(i++));
-  c.message = s.Text(i++);
-  c.predicted.value = s.Real(i++);
-  c.predicted.lower = s.OptionalReal(i++);
-  c.predicted.upper = s.OptionalReal(i++);
-  c.measured = s.Real(i++);
-  c.measured_ci.lower = s.Real(i++);
-  c.measured_ci.upper = s.Real(i++);
-  c.exact = s.OptionalReal(i++);
-  c.fit_status = FitStatusFromText(s.Text(i++));
-  c.abs_error = s.Real(i++);
-  c.inside_ci = s.Int(i++) != 0;
-  c.curve_error = s.OptionalReal(i++);
-  c.predict_seconds = s.Real(i++);
-  c.realism =
-      EnumFromText(s.Text(i++),
-                   {Realism::kExact, Realism::kToy, Realism::kRealData, Realism::kUserExperiment},
-                   Realism::kToy);
-  c.dataset_family = s.Text(i++);
-  c.home = s.Int(i++) != 0;
-  c.has_oracle = s.Int(i++) != 0;
-  const std::string oracle_status = s.Text(i++);
-  c.oracle_message = s.Text(i++);
-  if (c.has_oracle) {
-    c.oracle_status = PredictionStatusFromText(oracle_status);
-    c.oracle_predicted.value = s.Real(i);
-    c.oracle_predicted.lower = s.OptionalReal(i + 1);
-    c.oracle_predicted.upper = s.OptionalReal(i + 2);
-  }
-  return c;
-}
-
-void BindFit(const FitRecord& f, Statement* s) {
-  const FitSummary& m = f.summary;
-  s->Bind(f.target)
-      .Bind(ToString(f.axis))
-      .Bind(ToString(m.form))
-      .Bind(m.offset_fixed)
-      .Bind(m.exponent)
-      .Bind(m.exponent_ci.lower)
-      .Bind(m.exponent_ci.upper)
-      .Bind(m.confidence)
-      .Bind(m.offset)
-      .Bind(m.amplitude)
-      .Bind(ToString(m.status))
-      .Bind(m.message)
-      .Bind(m.fit_min_size)
-      .Bind(m.fit_max_size)
-      .Bind(m.num_sizes)
-      .Bind(m.num_seeds)
-      .Bind(m.num_points)
-      .Bind(m.rms_log_residual)
-      .Bind(m.seconds)
-      .Bind(f.cache_key)
-      .Bind(f.from_cache);
-}
-
-FitRecord ReadFit(const Statement& s) {
-  FitRecord f;
-  FitSummary& m = f.summary;
-  int i = 0;
-  f.target = s.Text(i++);
-  f.axis = AxisFromText(s.Text(i++));
-  FromString(s.Text(i++), &m.form);
-  m.offset_fixed = s.Int(i++) != 0;
-  m.exponent = s.Real(i++);
-  m.exponent_ci.lower = s.Real(i++);
-  m.exponent_ci.upper = s.Real(i++);
-  m.confidence = s.Real(i++);
-  m.offset = s.Real(i++);
-  m.amplitude = s.Real(i++);
-  m.status = FitStatusFromText(s.Text(i++));
-  m.message = s.Text(i++);
-  m.fit_min_size = s.Real(i++);
-  m.fit_max_size = s.Real(i++);
-  m.num_sizes = static_cast<int>(s.Int(i++));
-  m.num_seeds = static_cast<int>(s.Int(i++));
-  m.num_points = static_cast<int>(s.Int(i++));
-  m.rms_log_residual = s.Real(i++);
-  m.seconds = s.Real(i++);
-  f.cache_key = s.Text(i++);
-  f.from_cache = s.Int(i++) != 0;
-  return f;
-}
-
-RunInfo ReadRunInfo(const Statement& s) {
-  RunInfo r;
-  int i = 0;
-  r.id = s.Int(i++);
-  r.started_at = s.Text(i++);
-  r.finished_at = s.Text(i++);
-  r.git_commit = s.Text(i++);
-  r.config_hash = s.Text(i++);
-  r.suite = s.Text(i++);
-  r.command = s.Text(i++);
-  r.host = s.Text(i++);
-  r.baseline_theory = s.Text(i++);
-  r.seconds = s.Real(i++);
-  r.status = s.Text(i++);
-  r.git_dirty = s.Int(i++) != 0;
-  r.error = s.Text(i++);
-  return r;
-}
-
 }  // namespace
 
 std::unique_ptr<HistoryStore> HistoryStore::Open(const std::string& path,
@@ -357,7 +94,7 @@ std::unique_ptr<HistoryStore> HistoryStore::Open(const std::string& path,
   const int flags =
       mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    *error = Describe(path, db);
+    *error = internal::DatabaseError(path, db);
     sqlite3_close(db);
     return nullptr;
   }
@@ -384,7 +121,7 @@ bool HistoryStore::Migrate(std::string* error) {
   Statement version(db_, "PRAGMA user_version");
   // Reading the version is the first access to the file: a corrupt file fails here.
   if (!version.ok() || version.Step() != SQLITE_ROW) {
-    *error = Describe(path_, db_);
+    *error = internal::DatabaseError(path_, db_);
     return false;
   }
   const int current = static_cast<int>(version.Int(0));
@@ -430,7 +167,7 @@ bool HistoryStore::WriteRun(RunRecord* run, std::string* error) {
       return false;
     }
     if (!s.ok() || s.Step() != SQLITE_DONE) {
-      *error = Describe(path_, db_);
+      *error = internal::DatabaseError(path_, db_);
       return false;
     }
     ++rows;
@@ -441,7 +178,7 @@ bool HistoryStore::WriteRun(RunRecord* run, std::string* error) {
     Statement s(db_,
                 "INSERT INTO runs (started_at, finished_at, git_commit, config_hash, suite, "
                 "command, host, baseline_theory, seconds, status, git_dirty, error) VALUES (" +
-                    Placeholders(12) + ")");
+                    internal::Placeholders(12) + ")");
     if (s.ok()) {
       s.Bind(r.started_at)
           .Bind(r.finished_at)
@@ -461,16 +198,18 @@ bool HistoryStore::WriteRun(RunRecord* run, std::string* error) {
   const std::int64_t id = sqlite3_last_insert_rowid(db_);
   for (const Cell& cell : run->cells) {
     Statement s(db_,
-                std::string("INSERT INTO cells (run_id, ") + kCellColumns + ") VALUES (" +
-                    Placeholders(1 + CountColumns(kCellColumns)) + ")");
-    if (s.ok()) BindCell(cell, &s.Bind(id));
+                std::string("INSERT INTO cells (run_id, ") + internal::kCellColumns + ") VALUES (" +
+                    internal::Placeholders(1 + internal::CountColumns(internal::kCellColumns)) +
+                    ")");
+    if (s.ok()) internal::BindCell(cell, &s.Bind(id));
     if (!insert(s)) return false;
   }
   for (const FitRecord& fit : run->fits) {
     Statement s(db_,
-                std::string("INSERT INTO fits (run_id, ") + kFitColumns + ") VALUES (" +
-                    Placeholders(1 + CountColumns(kFitColumns)) + ")");
-    if (s.ok()) BindFit(fit, &s.Bind(id));
+                std::string("INSERT INTO fits (run_id, ") + internal::kFitColumns + ") VALUES (" +
+                    internal::Placeholders(1 + internal::CountColumns(internal::kFitColumns)) +
+                    ")");
+    if (s.ok()) internal::BindFit(fit, &s.Bind(id));
     if (!insert(s)) return false;
   }
   for (const RuntimeRecord& t : run->runtimes) {
@@ -483,16 +222,16 @@ bool HistoryStore::WriteRun(RunRecord* run, std::string* error) {
 }
 
 bool HistoryStore::ListRuns(std::vector<RunInfo>* runs, std::string* error) const {
-  Statement s(db_, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id DESC");
+  Statement s(db_, std::string("SELECT ") + internal::kRunColumns + " FROM runs ORDER BY id DESC");
   if (!s.ok()) {
-    *error = Describe(path_, db_);
+    *error = internal::DatabaseError(path_, db_);
     return false;
   }
   runs->clear();
   int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) runs->push_back(ReadRunInfo(s));
+  while ((rc = s.Step()) == SQLITE_ROW) runs->push_back(internal::ReadRunInfo(s));
   if (rc != SQLITE_DONE) {
-    *error = Describe(path_, db_);
+    *error = internal::DatabaseError(path_, db_);
     return false;
   }
   return true;
@@ -501,11 +240,11 @@ bool HistoryStore::ListRuns(std::vector<RunInfo>* runs, std::string* error) cons
 bool HistoryStore::LoadRun(std::int64_t id, RunRecord* run, std::string* error) const {
   RunRecord loaded;
   auto fail = [&] {
-    *error = Describe(path_, db_);
+    *error = internal::DatabaseError(path_, db_);
     return false;
   };
   {
-    Statement s(db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
+    Statement s(db_, std::string("SELECT ") + internal::kRunColumns + " FROM runs WHERE id = ?");
     if (!s.ok()) return fail();
     s.Bind(id);
     const int rc = s.Step();
@@ -514,24 +253,26 @@ bool HistoryStore::LoadRun(std::int64_t id, RunRecord* run, std::string* error) 
       return false;
     }
     if (rc != SQLITE_ROW) return fail();
-    loaded.info = ReadRunInfo(s);
+    loaded.info = internal::ReadRunInfo(s);
   }
   {
-    Statement s(
-        db_, std::string("SELECT ") + kCellColumns + " FROM cells WHERE run_id = ? ORDER BY rowid");
+    Statement s(db_,
+                std::string("SELECT ") + internal::kCellColumns +
+                    " FROM cells WHERE run_id = ? ORDER BY rowid");
     if (!s.ok()) return fail();
     s.Bind(id);
     int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) loaded.cells.push_back(ReadCell(s, 0));
+    while ((rc = s.Step()) == SQLITE_ROW) loaded.cells.push_back(internal::ReadCell(s, 0));
     if (rc != SQLITE_DONE) return fail();
   }
   {
-    Statement s(
-        db_, std::string("SELECT ") + kFitColumns + " FROM fits WHERE run_id = ? ORDER BY rowid");
+    Statement s(db_,
+                std::string("SELECT ") + internal::kFitColumns +
+                    " FROM fits WHERE run_id = ? ORDER BY rowid");
     if (!s.ok()) return fail();
     s.Bind(id);
     int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) loaded.fits.push_back(ReadFit(s));
+    while ((rc = s.Step()) == SQLITE_ROW) loaded.fits.push_back(internal::ReadFit(s));
     if (rc != SQLITE_DONE) return fail();
   }
   {
@@ -590,18 +331,18 @@ bool HistoryStore::ErrorTrend(const TrendFilter& filter,
   trend->clear();
   for (const RunInfo& info : runs) {
     Statement s(db_,
-                std::string("SELECT ") + kCellColumns +
+                std::string("SELECT ") + internal::kCellColumns +
                     " FROM cells WHERE run_id = ? AND (? = '' OR theory = ?) ORDER BY rowid");
     if (!s.ok()) {
-      *error = Describe(path_, db_);
+      *error = internal::DatabaseError(path_, db_);
       return false;
     }
     s.Bind(info.id).Bind(filter.theory).Bind(filter.theory);
     std::vector<Cell> cells;
     int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) cells.push_back(ReadCell(s, 0));
+    while ((rc = s.Step()) == SQLITE_ROW) cells.push_back(internal::ReadCell(s, 0));
     if (rc != SQLITE_DONE) {
-      *error = Describe(path_, db_);
+      *error = internal::DatabaseError(path_, db_);
       return false;
     }
     for (TrendPoint& point : TrendOfRun(info, std::move(cells))) trend->push_back(point);
@@ -616,14 +357,14 @@ bool HistoryStore::StageSeconds(std::map<std::int64_t, std::map<std::string, dou
                                 std::string* error) const {
   Statement s(db_, "SELECT run_id, stage, SUM(seconds) FROM runtimes GROUP BY run_id, stage");
   if (!s.ok()) {
-    *error = Describe(path_, db_);
+    *error = internal::DatabaseError(path_, db_);
     return false;
   }
   seconds->clear();
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) (*seconds)[s.Int(0)][s.Text(1)] = s.Real(2);
   if (rc != SQLITE_DONE) {
-    *error = Describe(path_, db_);
+    *error = internal::DatabaseError(path_, db_);
     return false;
   }
   return true;
@@ -635,7 +376,7 @@ bool HistoryStore::MarkRunFailed(std::int64_t id, const std::string& reason, std
               "error || char(10) || ? END WHERE id = ?");
   if (s.ok()) s.Bind(reason).Bind(reason).Bind(id);
   if (!s.ok() || s.Step() != SQLITE_DONE) {
-    *error = Describe(path_, db_);
+    *error = internal::DatabaseError(path_, db_);
     return false;
   }
   if (sqlite3_changes(db_) != 1) {

@@ -22,50 +22,7 @@ namespace {
 constexpr std::uint64_t kDataStream = 1;
 constexpr std::uint64_t kProbeStream = 3;
 
-// log1p(x)/x and expm1(x)/x, continuous at 0 (the rejection-inversion helpers).
-double Log1pOverX(double x) {
-  return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x));
-}
-double Expm1OverX(double x) {
-  return std::abs(x) > 1e-8 ? std::expm1(x) / x
-                            : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x));
-}
-
-// sum_{first <= i <= last} i^-s by the Hurwitz zeta function.
-double PowerSum(double s, double first, std::int64_t last) {
-  return HurwitzZeta(s, first) - HurwitzZeta(s, double(last) + 1.0);
-}
-
 }  // namespace
-
-ZipfSampler::ZipfSampler(double exponent, std::int64_t support)
-    : exponent_(exponent), support_(support) {
-  h_integral_x1_ = H(1.5) - 1.0;
-  h_integral_support_ = H(double(support) + 0.5);
-  s_ = 2.0 - HInverse(H(2.5) - h(2.0));
-}
-
-double ZipfSampler::H(double x) const {
-  const double log_x = std::log(x);
-  return Expm1OverX((1.0 - exponent_) * log_x) * log_x;
-}
-
-double ZipfSampler::HInverse(double x) const {
-  double t = x * (1.0 - exponent_);
-  if (t < -1.0) t = -1.0;  // rounding guard: the inverse is only defined above -1
-  return std::exp(Log1pOverX(t) * x);
-}
-
-std::int64_t ZipfSampler::operator()(Xoshiro256pp& rng) const {
-  while (true) {
-    const double u =
-        h_integral_support_ + rng.UniformOpen() * (h_integral_x1_ - h_integral_support_);
-    const double x = HInverse(u);
-    std::int64_t k = std::int64_t(x + 0.5);
-    k = std::clamp<std::int64_t>(k, 1, support_);
-    if (double(k) - x <= s_ || u >= H(double(k) + 0.5) - h(double(k))) return k;
-  }
-}
 
 HutterMemorizationTarget::HutterMemorizationTarget(const HutterMemorizationOptions& options)
     : TargetWith(options),

@@ -9,10 +9,10 @@
 // beyond K, zeta(z, K + 1) / zeta(z) ~ K^(1-z) / ((z-1) zeta(z)), is 2.4e-8 for alpha = 0.5,
 // 6e-16 for alpha = 1 and below 1e-30 for alpha = 2, a relative shift of E(1e6) of at most 2.6e-6
 // (alpha = 0.5; tests/quanta), so the curve is that of the infinite Zipf law. Samples come from
-// Hormann & Derflinger's rejection-inversion (ZipfSampler), O(1) per draw for any K. Only the data
-// axis is trained (the memorizer has no parameter count or steps). The profile is the frequency
-// probe (datasets/probes/frequency_probe.h) on a sample of features drawn from its own random
-// stream, independent of every training stream.
+// Hormann & Derflinger's rejection-inversion (ZipfSampler, datasets/generators/zipf.h), O(1) per
+// draw for any K. Only the data axis is trained (the memorizer has no parameter count or steps).
+// The profile is the frequency probe (datasets/probes/frequency_probe.h) on a sample of features
+// drawn from its own random stream, independent of every training stream.
 //
 // The suite registers alpha = 0.5, 1.0, 2.0 (hutter_memorization/alpha0.5, ...); tests may build
 // others:
@@ -27,31 +27,11 @@
 #include <vector>
 
 #include "datasets/generators/random.h"
+#include "datasets/generators/zipf.h"
 #include "datasets/probes/frequency_probe.h"
 #include "harness/targets/target.h"
 
 namespace scalebench {
-
-// Zipf law p_i ~ i^-z on {1..K}, z > 1, by rejection-inversion (Hormann & Derflinger 1996,
-// ACM TOMACS 6:169; the form of Apache Commons' RejectionInversionZipfSampler): inverts the
-// integral of the hat x^-z and accepts with probability > 0.8 for every z and K.
-class ZipfSampler {
- public:
-  // Precondition: exponent > 1, support >= 1.
-  ZipfSampler(double exponent, std::int64_t support);
-  std::int64_t operator()(Xoshiro256pp& rng) const;
-
- private:
-  double H(double x) const;  // integral of the hat: ((x^(1-z)) - 1) / (1 - z)
-  double HInverse(double x) const;
-  double h(double x) const { return std::exp(-exponent_ * std::log(x)); }
-
-  double exponent_;
-  std::int64_t support_;
-  double h_integral_x1_;
-  double h_integral_support_;
-  double s_;
-};
 
 struct HutterMemorizationOptions {
   double alpha = 1.0;                            // z = 1 + alpha, alpha > 0

@@ -38,8 +38,10 @@
 //       ->Variant("alpha2.0", {"full"}, [](MyOptions& o) { o.alpha = 2.0; });
 //
 // WARNING #1: a run's result may depend only on the options, the design and the run's own seed
-// (and size); draw its random numbers from streams mixed from those (MixSeed), never from a
-// stream shared with other runs. The harness runs them in any order, concurrently or elsewhere.
+// (and size), never on how many seeds or sizes the design has (`--seeds 3` must reproduce the
+// first three runs of `--seeds 8`): draw its random numbers from streams mixed from those
+// (MixSeed), never from a stream shared with other runs. The harness runs them in any order,
+// concurrently or on other machines, and caches each on its own.
 // WARNING #2: every data member of the options must be visited (the conformance kit counts them),
 // with the right role: a field missing from the curve key silently reuses stale cached runs.
 // WARNING #3: report failure through the status (RunResult::Failed, ProfileResult::Failed) with a

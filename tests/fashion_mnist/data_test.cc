@@ -148,7 +148,7 @@ TEST_CASE("a missing data folder fails every profile and run of every design, na
 }
 
 TEST_CASE(
-    "fashion_mnist data missing: the run fails naming the file and caches nothing; copied "
+    "fashion_mnist data missing: the run fails naming the file and caches nothing, copied "
     "back, the next run recovers",
     "[fashion_mnist][realdata]") {
   const fs::path dir = ScratchDir();

@@ -149,7 +149,7 @@ TEST_CASE("registered held-out targets and the MLP: valid, disjoint parts, decla
 }
 
 TEST_CASE(
-    "held-out run on tiny sizes: finite losses falling with P; the whole pool matches "
+    "held-out run on tiny sizes: finite losses falling with P, the whole pool matches "
     "KernelRidgeCurve",
     "[fashion_mnist][realdata]") {
   const FashionMnistKernelOptions options = TinyHeldOut();
@@ -252,7 +252,7 @@ TEST_CASE("fashion_mnist/mlp: squared error by default, named mse, below the con
   REQUIRE(FashionMnistMlpTarget(options).RunKeyText() != target.RunKeyText());
 }
 
-TEST_CASE("fashion_mnist/mlp: options name the bad field; the profile is the reference's",
+TEST_CASE("fashion_mnist/mlp: options name the bad field, the profile is the reference's",
           "[fashion_mnist][realdata]") {
   FashionMnistMlpOptions o = TinyMlp();
   o.train_pool = 50000;

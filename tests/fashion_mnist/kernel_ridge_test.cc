@@ -27,7 +27,7 @@ double DirectKernel(const Eigen::VectorXd& a, const Eigen::VectorXd& b, const Ke
                                     : std::exp(-std::sqrt(d2) / k.width);
 }
 
-TEST_CASE("kernel ridge: Gram by GEMM equals the definition; curve equals a direct solve",
+TEST_CASE("kernel ridge: Gram by GEMM equals the definition, curve equals a direct solve",
           "[kernel_ridge]") {
   const Eigen::MatrixXd x = Gaussian(30, 5, 1), t = Gaussian(12, 5, 2);
   const Eigen::MatrixXd y = Gaussian(30, 3, 3), yt = Gaussian(12, 3, 4);

@@ -67,7 +67,7 @@ TEST_CASE("the JSON of a JointFitSummary holds every field and says it is joint"
   summary.starts_refined = 32;
   const nlohmann::json j = ToJson(summary);
   const std::set<std::string> names = VisitedNames(summary);
-  CHECK(names.size() == 23);
+  CHECK(names.size() == 34);
   CHECK(j.size() == names.size() + 1);
   for (const std::string& name : names) CHECK(j.contains(name));
   CHECK(j["form"] == "joint");

@@ -122,6 +122,50 @@ TEST_CASE("FitJoint on a noisy surface: tight estimates and intervals that cover
   }
 }
 
+TEST_CASE("compute-optimal allocation: hand-computed values and a true minimum at fixed C",
+          "[fit][unit]") {
+  // A = B = 1, a = b = 1/2: G = 1, N* = D* = sqrt(C / 6).
+  ComputeOptimum o = ComputeOptimalAllocation(1.0, 1.0, 0.5, 0.5, 6e4);
+  CHECK(o.params_allocation == Approx(0.5));
+  CHECK(o.data_allocation == Approx(0.5));
+  CHECK(o.params == Approx(100.0));
+  CHECK(o.data == Approx(100.0));
+  // Hoffmann et al.'s fit: N* ~ C^(0.28 / 0.62) = C^0.4516 (their Table 2 rounds to 0.46).
+  const double c = 1e21;
+  o = ComputeOptimalAllocation(kA, kB, kAlpha, kBeta, c);
+  CHECK(o.params_allocation == Approx(0.28 / 0.62));
+  CHECK(o.data_allocation == Approx(0.34 / 0.62));
+  CHECK(6.0 * o.params * o.data == Approx(c));
+  // Moving 1% of the budget either way along 6 N D = C raises the loss.
+  const double best = Chinchilla(o.params, o.data);
+  CHECK(Chinchilla(o.params * 1.01, o.data / 1.01) > best);
+  CHECK(Chinchilla(o.params / 1.01, o.data * 1.01) > best);
+}
+
+TEST_CASE("FitJoint reports the allocation exponents and N*, D*, D*/N* with intervals that cover",
+          "[fit]") {
+  JointFitOptions options;
+  options.bootstrap.resamples = 400;
+  options.compute = 1e21;
+  JointFitSummary summary;
+  FitJoint(options, Surface(0.002, 3), &summary);
+  INFO(summary.FullReport());
+  REQUIRE(summary.status == FitStatus::kConverged);
+  const ComputeOptimum truth = ComputeOptimalAllocation(kA, kB, kAlpha, kBeta, 1e21);
+  CHECK(summary.params_allocation_ci.Contains(truth.params_allocation));
+  CHECK(summary.data_allocation_ci.Contains(truth.data_allocation));
+  CHECK(summary.optimal_params_ci.Contains(truth.params));
+  CHECK(summary.optimal_data_ci.Contains(truth.data));
+  CHECK(summary.tokens_per_parameter_ci.Contains(truth.data / truth.params));
+  CHECK(summary.params_allocation_ci.upper - summary.params_allocation_ci.lower < 0.05);
+  CHECK(summary.FullReport().find("(N* ~ C^x, D* ~ C^y)") != std::string::npos);
+
+  options.compute = -1.0;
+  std::string error;
+  CHECK_FALSE(options.IsValid(&error));
+  CHECK(error == "JointFitOptions.compute = -1 must be > 0 FLOPs");
+}
+
 TEST_CASE("FitJoint is deterministic given the seed, whatever the thread count", "[fit]") {
   JointFitOptions options;
   options.bootstrap.resamples = 100;

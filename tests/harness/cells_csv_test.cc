@@ -91,7 +91,7 @@ Cell SmallCell(const std::string& theory, PredictionStatus status, const std::st
   return c;
 }
 
-TEST_CASE("cells.csv: quoting survives commas, quotes and newlines; pandas loads it",
+TEST_CASE("cells.csv: quoting survives commas, quotes and newlines, pandas loads it",
           "[unit][report]") {
   const std::string nasty = "diverged, then \"NaN\"\nat size 512";
   const Leaderboard board =
@@ -113,7 +113,7 @@ TEST_CASE("cells.csv: quoting survives commas, quotes and newlines; pandas loads
 }
 
 TEST_CASE(
-    "scalebench run: cells.csv beside the leaderboards, one row per cell; progress on "
+    "scalebench run: cells.csv beside the leaderboards, one row per cell, progress on "
     "stderr, the verdict on stdout",
     "[unit][report]") {
   testing::ScratchDir dir;
@@ -128,7 +128,7 @@ TEST_CASE(
   const std::string progress = testing::ReadFile(dir / "stderr.txt");
   CHECK_THAT(progress, Contains("[1/1] hutter_memorization/alpha1.0"));
   CHECK_THAT(run.output, Contains("tie groups:") && Contains("validation on home targets"));
-  CHECK_THAT(run.output, Contains("wrote: " + (dir / "results/LEADERBOARD.md")));
+  CHECK_THAT(run.output, Contains("wrote " + (dir / "results/LEADERBOARD.md")));
   CHECK_THAT(run.output, Contains(dir / "results/cells.csv"));
   CHECK(run.output.find("[1/1]") == std::string::npos);
   CHECK(run.output.find("curve: trained") == std::string::npos);

@@ -184,7 +184,7 @@ TEST_CASE("JSON reporter: context first, rows, cells with n/a apart from failed"
   }
 }
 
-TEST_CASE("WriteReportFile: writes atomically; an unwritable path is named") {
+TEST_CASE("WriteReportFile: writes atomically, an unwritable path is named") {
   testing::ScratchDir dir;
   std::string error;
   REQUIRE(WriteReportFile(

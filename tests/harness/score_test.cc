@@ -82,7 +82,7 @@ TEST_CASE("ScoreCell: curve error is mean |log ratio| over sizes where both are 
   CHECK_FALSE(cell.curve_error.has_value());
 }
 
-TEST_CASE("ScoreCell: z uses the fit's se and the theory's interval; consistent is |z| < 2",
+TEST_CASE("ScoreCell: z uses the fit's se and the theory's interval, consistent is |z| < 2",
           "[unit][score]") {
   Cell cell = Predicted("k/a", "t1", 0.59, 0.5, 0.4, 0.6);
   cell.measured_se = 0.05;

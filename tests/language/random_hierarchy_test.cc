@@ -10,7 +10,7 @@
 namespace scalebench {
 namespace {
 
-TEST_CASE("RHM sequences have length s^L, tokens in [0, v), and parse under the rules",
+TEST_CASE("RHM sequences have length s^L, tokens below v, and parse under the rules",
           "[language]") {
   for (auto [depth, branching, vocab, rules] :
        {std::tuple{3, 2, 32, 8}, std::tuple{4, 2, 16, 4}, std::tuple{2, 3, 8, 8}}) {
@@ -48,7 +48,7 @@ TEST_CASE("RHM sequences have length s^L, tokens in [0, v), and parse under the 
   }
 }
 
-TEST_CASE("RHM: random sequences do not parse; rules are respected level by level", "[language]") {
+TEST_CASE("RHM: random sequences do not parse, rules are respected level by level", "[language]") {
   RandomHierarchy rhm;
   std::string error;
   REQUIRE(RandomHierarchy::Create(RandomHierarchyOptions{}, &rhm, &error));  // 3, 2, 32, 8

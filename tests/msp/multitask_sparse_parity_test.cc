@@ -65,7 +65,7 @@ MultitaskSparseParityOptions Tiny() {
   return o;
 }
 
-TEST_CASE("msp designs: params sizes are parameter counts; a tiny run fills loss and diagnostics",
+TEST_CASE("msp designs: params sizes are parameter counts, a tiny run fills loss and diagnostics",
           "[msp][target]") {
   MultitaskSparseParityTarget target(Tiny());
   const auto designs = target.Designs();

@@ -253,7 +253,7 @@ TEST_CASE("idx: Fashion-MNIST train is 60000 x 28 x 28 with 6000 labels per clas
   CHECK(images.data.size() == 60000u * 28u * 28u);
 }
 
-TEST_CASE("idx: LoadFashionMnist test split, first 100 images in [0, 1]", "[idx][fashion]") {
+TEST_CASE("idx: LoadFashionMnist test split, first 100 images within 0..1", "[idx][fashion]") {
   LabeledImages test;
   ImageLoadOptions options;
   options.max_items = 100;

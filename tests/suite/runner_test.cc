@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "harness/store/history_store.h"
+#include "harness/targets/target.h"
 
 namespace scalebench {
 namespace {
@@ -124,6 +126,83 @@ TEST_CASE("runner: an unwritable results directory fails loudly but keeps the re
   RunRecord run = LastRun(options.db_path);
   CHECK(run.fits.size() == 2);
   CHECK(fs::exists(dir / "cache"));
+}
+
+// Counts its oracle computations: the oracle profile is cached like the measured one.
+std::atomic<int> oracle_calls{0};
+
+struct OracleCountOptions {
+  SizeGrid sizes = SizeGrid({10, 20, 40, 80});
+  double scale = 1.0;  // shapes the curve only, as a generating parameter may
+  template <typename Fields>
+  void Visit(Fields& f) {
+    f.Curve("scale", scale).Above(0.0);
+    f.Design("sizes", sizes);
+  }
+};
+
+class OracleCountTarget final : public TargetWith<OracleCountOptions> {
+ public:
+  using TargetWith::TargetWith;
+  TargetInfo Describe() const override {
+    TargetInfo info;
+    info.summary = "loss scale / n with an oracle profile (runner test)";
+    info.dataset_family = "oracle_count_test";
+    return info;
+  }
+  std::vector<AxisDesign> Designs() const override {
+    AxisDesign design;
+    design.learner.kind = "oracle_count";
+    design.learner.loss = "mse";
+    design.sizes = options_.sizes;
+    design.seeds = 1;
+    design.zero_offset = true;
+    return {design};
+  }
+  ProfileResult MeasureProfile(const RunContext&) const override {
+    Profile profile;
+    profile.source = "measured";
+    profile.Set(Property::kLabelNoiseVariance, {0.0, 0.0, "test"});
+    return ProfileResult::Ok(std::move(profile));
+  }
+  std::optional<Profile> OracleProfile() const override {
+    ++oracle_calls;
+    Profile profile;
+    profile.source = "oracle";
+    profile.Set(Property::kLabelNoiseVariance, {options_.scale, 0.0, "oracle"});
+    return profile;
+  }
+  RunResult Run(const AxisDesign&,
+                const RunPoint& point,
+                const DesignData*,
+                const RunContext&) const override {
+    std::vector<double> losses;
+    for (std::int64_t n : point.sizes) losses.push_back(options_.scale / n);
+    return RunResult::Ok(std::move(losses));
+  }
+};
+
+SCALEBENCH_REGISTER_TARGET(OracleCountTarget, "zz_oracle_count_test")
+    ->Variant("one", {"test_only"}, nullptr)
+    ->Variant("two", {"test_only"}, [](auto& o) { o.scale = 2.0; });
+
+TEST_CASE("runner: the oracle profile is cached, keyed on curve-shaping fields too",
+          "[suite][runner]") {
+  const fs::path dir = FreshDir("oracle");
+  RunOptions options = SmallRun(dir);
+  options.targets = {"zz_oracle_count_test/one", "zz_oracle_count_test/two"};
+  options.theories = {"baseline/constant_exponent"};
+  std::ostringstream out;
+  std::string error;
+  oracle_calls = 0;
+  REQUIRE(RunSuite(options, out, &error) == 0);
+  CHECK(oracle_calls == 2);  // the variants differ in a curve field only: two entries
+  REQUIRE(RunSuite(options, out, &error) == 0);
+  CHECK(oracle_calls == 2);  // both loaded from the cache
+  CHECK(LastRun(options.db_path).cells.front().has_oracle);
+  options.use_cache = false;
+  REQUIRE(RunSuite(options, out, &error) == 0);
+  CHECK(oracle_calls == 4);  // --no-cache recomputes
 }
 
 }  // namespace

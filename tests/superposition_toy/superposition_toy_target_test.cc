@@ -255,7 +255,7 @@ TEST_CASE("A diverging run is a failed run with its reason, never NaN losses",
   CHECK_THAT(measured.failures[0], Catch::Matchers::Contains("non-finite"));
 }
 
-TEST_CASE("The profile measures alpha; the oracle profile is alpha exactly",
+TEST_CASE("The profile measures alpha, the oracle profile is alpha exactly",
           "[superposition_toy][unit]") {
   SuperpositionToyTarget target(SmallOptions());
   const ProfileResult measured = target.MeasureProfile(RunContext());
@@ -270,7 +270,7 @@ TEST_CASE("The profile measures alpha; the oracle profile is alpha exactly",
   CHECK(z.method.rfind("oracle:", 0) == 0);
 }
 
-TEST_CASE("The weak width axis states its finite-n allowance; strong and alpha <= 1 state none",
+TEST_CASE("The weak width axis states its finite-n allowance, strong and alpha <= 1 state none",
           "[superposition_toy][unit]") {
   // The tail-mass slopes over the suite's widths (the .cc's table): n = 256, m = 4..32 and
   // n = 512, m = 4..64.

@@ -14,12 +14,18 @@ using Catch::Matchers::Contains;
 
 // --- deliberately broken targets ------------------------------------------------------------
 
+enum class BrokenMode { kPlain, kFancy };
+const char* ToString(BrokenMode mode) {
+  return mode == BrokenMode::kFancy ? "fancy" : "plain";
+}
+
 struct BrokenOptions {
   double alpha = 1.0;
   SizeGrid sizes = SizeGrid({10, 20, 40});
   int seeds = 2;
-  int forgotten = 3;  // BUG: not visited, so not in any key
-  int decoy = 1;      // BUG: tagged Design, but changes no design
+  int forgotten = 3;                     // BUG: not visited, so not in any key
+  int decoy = 1;                         // BUG: tagged Design, but changes no design
+  BrokenMode mode = BrokenMode::kPlain;  // BUG: tagged Design, but changes no design
 
   template <typename Fields>
   void Visit(Fields& f) {
@@ -27,6 +33,7 @@ struct BrokenOptions {
     f.Design("sizes", sizes);
     f.Design("seeds", seeds).AtLeast(1);
     f.Design("decoy", decoy);
+    f.Design("mode", mode);
   }
 };
 
@@ -75,12 +82,13 @@ TEST_CASE("the target kit fails a deliberately broken target, naming each fault"
           "[conformance][targets]") {
   const std::vector<std::string> problems = testing::CheckTarget("zz_broken_test/one");
   for (const std::string& p : problems) INFO(p);
-  CHECK(Reports(problems, "5 data members but Visit names 4"));
+  CHECK(Reports(problems, "6 data members but Visit names 5"));
   CHECK(Reports(problems, "no summary"));
   CHECK(Reports(problems, "home theory 'nope/unknown' is not registered"));
   CHECK(Reports(problems, "loss 'accuracy' is not in the vocabulary"));
   CHECK(Reports(problems, "axis appears twice"));
   CHECK(Reports(problems, "option 'decoy' (design) does not change the designs"));
+  CHECK(Reports(problems, "option 'mode' (design) does not change the designs"));  // enums too
 
   const auto& errors = TargetRegistry::Global().StartupErrors();
   CHECK(Reports(errors, "target 'zz_broken_test/Bad Name': a name is <family>/<variant>"));

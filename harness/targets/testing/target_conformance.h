@@ -36,7 +36,7 @@ namespace scalebench::testing {
 // The losses a learning curve may be measured in (LearnerSpec::loss).
 inline const std::vector<std::string>& kLosses() {
   static const std::vector<std::string> losses = {
-      "excess_mse", "mse", "error_rate", "cross_entropy_nats"};
+      "excess_mse", "mse", "error_rate", "cross_entropy_nats", "excess_cross_entropy_nats"};
   return losses;
 }
 
