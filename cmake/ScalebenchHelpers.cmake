@@ -38,11 +38,18 @@ endfunction()
 
 # scalebench_link_all(<target>): links everything an executable needs. The OBJECT libraries of
 # theory and target plug-ins are linked directly, so their objects (and registrations) are kept.
-# OpenBLAS comes first so that its BLAS symbols win over ATLAS's (see the top-level CMakeLists).
+# OpenBLAS (the OpenMP build) comes first so that its BLAS symbols win over ATLAS's, and the
+# executable gets a DT_RPATH to its folder (see the top-level CMakeLists). The wait-policy object
+# sets OMP_WAIT_POLICY before libgomp starts (harness/threads/wait_policy.h).
 function(scalebench_link_all target)
   # --no-as-needed: nothing in the executable itself calls OpenBLAS, and the linker would drop it.
-  target_link_options(${target} PRIVATE "LINKER:--no-as-needed")
-  target_link_libraries(${target} PRIVATE ${SCALEBENCH_OPENBLAS}
+  # --disable-new-dtags: DT_RPATH, which also applies to the libraries' own dependencies.
+  # The RPATH is given to the linker directly (CMake's own would warn that the folder hides the
+  # system's liblapack.so.3 and libblas.so.3, which is its purpose).
+  target_link_options(${target} PRIVATE "LINKER:--no-as-needed" "LINKER:--disable-new-dtags"
+                      "LINKER:-rpath,${SCALEBENCH_OPENBLAS_DIR}")
+  set_target_properties(${target} PROPERTIES SKIP_BUILD_RPATH ON)
+  target_link_libraries(${target} PRIVATE ${SCALEBENCH_OPENBLAS_OPENMP} scalebench_wait_policy
     scalebench_theories scalebench_targets scalebench_harness scalebench_fit
     scalebench_datasets scalebench_core)
 endfunction()

@@ -7,8 +7,8 @@
 #   scripts/bench-kernel-sklearn.sh build/realdata 2000,4000,8000 0    # no eigh (saves ~1 min)
 #
 # Both sides use 2 threads: OPENBLAS_NUM_THREADS=2 for numpy/scikit-learn (OpenBLAS must be the
-# system BLAS: libopenblas0-pthread; the script prints what threadpoolctl sees) and
-# OMP_NUM_THREADS=2 for scalebench (Eigen's OpenMP loops; its BLAS/LAPACK is the same OpenBLAS).
+# system BLAS, libopenblas0-pthread or -openmp; the script prints what threadpoolctl sees) and
+# OMP_NUM_THREADS=2 for scalebench (its OpenMP loops and its BLAS/LAPACK, OpenBLAS's OpenMP build).
 # scalebench runs each curve with its default mixed-precision solver (float32 Cholesky refined to
 # double accuracy, harness/learners/kernel_ridge.h) and with the double Cholesky, so the table
 # shows both speed-ups; the ratio column is scikit-learn's time over the default's. Every curve

@@ -1,13 +1,22 @@
 // The scalebench command line: parses arguments with CLI11 (only here) and dispatches to
-// RunSuite (run) or the functions of harness/cli/commands.h. Exit codes: 0 success, 1 run-time
-// failure, 2 usage error (bad option, unknown name, bad number).
+// RunSuite (run) or the subcommands of harness/cli/ (commands.h lists them). Exit codes: 0 success,
+// 1 run-time failure, 2 usage error (bad option, unknown name, bad number).
+#include <fmt/core.h>
+
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <iostream>
+#include <limits>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/fit_commands.h"
+#include "harness/cli/history_commands.h"
+#include "harness/cli/list_commands.h"
 #include "harness/runner/runner.h"
 #include "harness/targets/language.h"
 
@@ -23,6 +32,67 @@ std::string JoinArguments(int argc, char** argv) {
     line += (i == 0 ? "" : " ") + arg;
   }
   return line;
+}
+
+// CLI11 2.1 converts integers with strtoll/strtoull in base 0 and checks neither sign nor range:
+// "-1" becomes 2^64 - 1 for an unsigned option, "010" is octal 8, and "99999999999999999999"
+// saturates to INT64_MAX. Every numeric option goes through one of these transformers instead:
+// decimal text that fits the type (and [min, max]) or a finite decimal number, else a usage error
+// naming the option and the text; CLI11 then converts the canonical text.
+template <typename T>
+CLI::Validator Integer(T min = std::numeric_limits<T>::min(),
+                       T max = std::numeric_limits<T>::max()) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        T value{};
+        const char* end = text.data() + text.size();
+        const auto [stop, status] = std::from_chars(text.data(), end, value);
+        if (text.empty() || status != std::errc() || stop != end || value < min || value > max) {
+          return fmt::format("expected an integer from {} to {}, found '{}'", min, max, text);
+        }
+        text = std::to_string(value);
+        return "";
+      },
+      "");
+}
+
+bool ParseFinite(const std::string& text, double* value) {
+  const char* end = text.data() + text.size();
+  const auto [stop, status] = std::from_chars(text.data(), end, *value);
+  return !text.empty() && status == std::errc() && stop == end && std::isfinite(*value);
+}
+
+CLI::Validator FiniteNumber() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = 0.0;
+        if (!ParseFinite(text, &value)) return "expected a finite number, found '" + text + "'";
+        text = fmt::format("{}", value);  // shortest text that reads back as the same double
+        return "";
+      },
+      "");
+}
+
+// "100,200,400" (the option may be repeated) -> numbers. CLI11's own delimiter drops empty
+// elements ("100,,200" read as 100,200), so the list is split here.
+void ParseSizes(const std::vector<std::string>& values, std::vector<double>* sizes) {
+  for (const std::string& value : values) {
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t comma = value.find(',', start);
+      const std::string item = value.substr(start, comma - start);
+      double size = 0.0;
+      if (!ParseFinite(item, &size)) {
+        throw CLI::ValidationError(
+            "--sizes",
+            (item.empty() ? std::string("empty value") : "'" + item + "' is not a finite number") +
+                " in '" + value + "'; expected sizes separated by commas, e.g. 100,200,400");
+      }
+      sizes->push_back(size);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
 }
 
 struct Parsed {
@@ -49,12 +119,17 @@ void AddRun(CLI::App& app, Parsed& p) {
   run->add_option("--theory", o.theories, "Theory to score (repeatable; default: all)");
   run->add_option("--target", o.targets, "Target to run (repeatable; default: the suite's)");
   run->add_option("--seeds", o.seeds, "Seeds per size (0: each design's own)")
+      ->transform(Integer<int>())
       ->capture_default_str();
   run->add_option("--threads", o.threads, "Threads each training run may use")
+      ->transform(Integer<int>())
       ->capture_default_str();
-  run->add_option("--jobs", o.jobs, "Training runs executed at once")->capture_default_str();
+  run->add_option("--jobs", o.jobs, "Training runs executed at once")
+      ->transform(Integer<int>())
+      ->capture_default_str();
   // Ranges are checked by RunOptions::IsValid, the one place that knows them.
   run->add_option("--bootstrap", o.bootstrap_resamples, "Bootstrap resamples per fit")
+      ->transform(Integer<int>())
       ->capture_default_str();
   run->add_flag(
       "--no-cache",
@@ -93,14 +168,21 @@ void AddFit(CLI::App& app, Parsed& p) {
   fit->add_option("file", o.file, "The CSV file")->required();
   fit->add_option("--form", o.form, "offset_power_law (E + A x^-alpha) or power_law (A x^-alpha)")
       ->check(CLI::IsMember({"offset_power_law", "power_law"}));
-  fit->add_option("--fixed-offset", o.fixed_offset, "Fix E to this value");
-  fit->add_option("--min-size", o.min_size, "Fit only sizes >= this");
-  fit->add_option("--max-size", o.max_size, "Fit only sizes <= this");
+  fit->add_option("--fixed-offset", o.fixed_offset, "Fix E to this value")
+      ->transform(FiniteNumber());
+  fit->add_option("--min-size", o.min_size, "Fit only sizes >= this")->transform(FiniteNumber());
+  fit->add_option("--max-size", o.max_size, "Fit only sizes <= this")->transform(FiniteNumber());
   fit->add_option("--bootstrap", o.bootstrap, "Bootstrap resamples (0: no interval)")
+      ->transform(Integer<int>())
       ->capture_default_str();
-  fit->add_option("--seed", o.seed, "Seed of the bootstrap")->capture_default_str();
-  fit->add_option("--huber-delta", o.huber_delta, "Huber threshold on log-loss residuals");
-  fit->add_option("--threads", o.threads, "Threads for the bootstrap")->capture_default_str();
+  fit->add_option("--seed", o.seed, "Seed of the bootstrap")
+      ->transform(Integer<std::uint64_t>())
+      ->capture_default_str();
+  fit->add_option("--huber-delta", o.huber_delta, "Huber threshold on log-loss residuals")
+      ->transform(FiniteNumber());
+  fit->add_option("--threads", o.threads, "Threads for the bootstrap")
+      ->transform(Integer<int>())
+      ->capture_default_str();
   fit->add_flag("--json", o.json, "Print the fit as JSON");
 }
 
@@ -111,8 +193,12 @@ void AddPredict(CLI::App& app, Parsed& p) {
   predict->add_option("--theory", o.theories, "Theory to run (repeatable; default: all)");
   predict->add_option(
       "--axis", o.axis, "data | params | width | steps | compute (default: the file's, else data)");
-  predict->add_option("--sizes", o.sizes, "Sizes for predicted curves, e.g. 100,200,400")
-      ->delimiter(',');
+  predict
+      ->add_option_function<std::vector<std::string>>(
+          "--sizes",
+          [&o](const std::vector<std::string>& values) { ParseSizes(values, &o.sizes); },
+          "Sizes for predicted curves, e.g. 100,200,400")
+      ->type_name("SIZES");
   predict->add_flag("--json", o.json, "Print the predictions as JSON");
 }
 
@@ -141,7 +227,9 @@ void AddExportTokens(CLI::App& app, Parsed& p) {
 
 void AddShow(CLI::App& app, Parsed& p) {
   CLI::App* show = app.add_subcommand("show", "The stored leaderboard of one run");
-  show->add_option("run_id", p.show_id, "Run id (see `scalebench history`)")->required();
+  show->add_option("run_id", p.show_id, "Run id (see `scalebench history`)")
+      ->transform(Integer<std::int64_t>(1))
+      ->required();
   show->add_option("--db", p.db, "History database")->capture_default_str();
 }
 
@@ -159,7 +247,19 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
       p.run.targets.push_back(target);
     }
     const int code = RunSuite(p.run, std::cout, std::cerr, &error);
-    if (code != 0) std::cerr << "scalebench run: " << (error.empty() ? "failed" : error) << "\n";
+    if (code != 0) {
+      error = WithFlagNames(error,
+                            {{"RunOptions.suite", "--suite"},
+                             {"RunOptions.seeds", "--seeds"},
+                             {"RunOptions.threads", "--threads"},
+                             {"RunOptions.jobs", "--jobs"},
+                             {"RunOptions.bootstrap_resamples", "--bootstrap"},
+                             {"RunOptions.results_dir", "--results-dir"},
+                             {"RunOptions.cache_dir", "--cache-dir"},
+                             {"RunOptions.committed_cache_dir", "--committed-cache"},
+                             {"RunOptions.db_path", "--db"}});
+      std::cerr << "scalebench run: " << (error.empty() ? "failed" : error) << "\n";
+    }
     return code;
   }
   if (name == "list") return ListCommand(p.list_what, std::cout, std::cerr);
@@ -208,6 +308,14 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // An unknown option before the subcommand makes CLI11 say only "A subcommand is required".
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !app.remaining().empty()) {
+      std::cerr << "scalebench: unknown option '" << app.remaining().front()
+                << "'; options go after a subcommand. Valid subcommands:";
+      for (const char* name : kSubcommands) std::cerr << " " << name;
+      std::cerr << "\n";
+      return kExitUsage;
+    }
     // --help is a ParseError with exit code 0; every other one is a usage error.
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
@@ -225,5 +333,14 @@ int Main(int argc, char** argv) {
 }  // namespace scalebench
 
 int main(int argc, char** argv) {
-  return scalebench::Main(argc, argv);
+  // A failure no command anticipated (memory exhausted by `fit --bootstrap 2147483647`, say) is
+  // a run-time failure with its reason, not an abort.
+  try {
+    return scalebench::Main(argc, argv);
+  } catch (const std::bad_alloc& e) {
+    std::cerr << "scalebench: out of memory (" << e.what() << ")\n";
+  } catch (const std::exception& e) {
+    std::cerr << "scalebench: unexpected error: " << e.what() << "\n";
+  }
+  return scalebench::kExitFailure;
 }

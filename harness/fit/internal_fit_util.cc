@@ -1,9 +1,14 @@
 #include "harness/fit/internal_fit_util.h"
 
+#include <glog/logging.h>
+
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace scalebench::internal {
@@ -30,7 +35,25 @@ void WeightedHuberLoss::Evaluate(double s, double rho[3]) const {
   }
 }
 
+namespace {
+
+// Ceres reports through glog, and the solver options' logging type does not cover all of it: a
+// residual that evaluates to a non-finite value (a loss near 1e-320 gives log-loss residuals whose
+// Jacobians overflow) makes it print a 30-line WARNING per evaluation and an ERROR line per
+// solve, ~1000 lines for one `fit`. Every such failure also ends in the Solver::Summary that the
+// fits read and report (FitStatus, message), so glog's messages below FATAL are dropped (a failed
+// CHECK still prints), unless the user sets GLOG_minloglevel.
+void SilenceSolverLog() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (std::getenv("GLOG_minloglevel") == nullptr) FLAGS_minloglevel = google::GLOG_FATAL;
+  });
+}
+
+}  // namespace
+
 ceres::Solver::Options SmallProblemSolverOptions(Precision precision) {
+  SilenceSolverLog();
   ceres::Solver::Options options;
   options.linear_solver_type = ceres::DENSE_QR;
   options.logging_type = ceres::SILENT;
@@ -69,10 +92,20 @@ void ParallelFor(int num_tasks, int threads, const std::function<void(int, int)>
     run(0);
     return;
   }
+  // A thread the system refuses to start (std::system_error: `fit --threads 100000` or a process
+  // limit) is not fatal: its share of the tasks runs here afterwards, with its own index.
   std::vector<std::thread> pool;
+  std::vector<int> not_started;
   pool.reserve(threads - 1);
-  for (int t = 1; t < threads; ++t) pool.emplace_back(run, t);
+  for (int t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(run, t);
+    } catch (const std::system_error&) {
+      not_started.push_back(t);
+    }
+  }
   run(0);
+  for (int t : not_started) run(t);
   for (std::thread& thread : pool) thread.join();
 }
 

@@ -44,7 +44,8 @@ enum class Precision {
                // above these tolerances
 };
 
-// Solver settings for a small dense problem: DENSE_QR, silent, single-threaded.
+// Solver settings for a small dense problem: DENSE_QR, silent, single-threaded. The first call
+// also drops Ceres's glog messages below FATAL (see the .cc), which the options cannot silence.
 // The iteration cap (500) is a cap, not a budget: most solves stop in 5-30
 // steps, but LM crawls along an active bound (E = 0) and a solve stopped early
 // would count as a failure.
@@ -57,7 +58,8 @@ std::uint64_t ResampleSeed(std::uint64_t seed, std::uint64_t index);
 
 // Runs body(thread, task) for task in [0, num_tasks) on `threads` std::threads;
 // task t runs on thread t % threads (each thread may keep its own scratch state
-// indexed by `thread`).
+// indexed by `thread`). The share of a thread that cannot be started runs on the
+// calling thread.
 void ParallelFor(int num_tasks, int threads, const std::function<void(int, int)>& body);
 
 // Sample standard deviation (n - 1 denominator); NaN for fewer than 2 values.

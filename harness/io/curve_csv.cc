@@ -11,7 +11,10 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <tuple>
+
+#include "harness/io/text_input.h"
 
 namespace scalebench {
 namespace {
@@ -57,7 +60,7 @@ struct Reader {
     if (text.empty()) return Fail("field '" + field + "': empty, expected a number");
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
-    if (end == text.c_str() || *end != '\0') {
+    if (end != text.c_str() + text.size()) {
       return Fail("field '" + field + "': '" + text + "' is not a number");
     }
     if (!std::isfinite(value)) {  // strtod accepts 'nan', 'inf' and overflows to inf
@@ -221,7 +224,13 @@ bool BuildJoint(const std::string& name,
 
 }  // namespace
 
-bool ParseCurveCsv(std::istream& in, const std::string& name, CurveCsv* out, std::string* error) {
+bool ParseCurveCsv(std::istream& stream,
+                   const std::string& name,
+                   CurveCsv* out,
+                   std::string* error) {
+  std::string text(std::istreambuf_iterator<char>(stream), {});
+  if (!CheckText(name, &text, error)) return false;
+  std::istringstream in(text);
   Reader reader{name, 0, error};
   Columns columns;
   bool joint = false;
@@ -260,11 +269,9 @@ bool ParseCurveCsv(std::istream& in, const std::string& name, CurveCsv* out, std
 }
 
 bool ReadCurveCsv(const std::string& path, CurveCsv* out, std::string* error) {
-  std::ifstream in(path);
-  if (!in) {
-    *error = path + ": cannot open: " + std::strerror(errno);
-    return false;
-  }
+  std::string text;
+  if (!ReadTextFile(path, &text, error)) return false;
+  std::istringstream in(std::move(text));
   return ParseCurveCsv(in, path, out, error);
 }
 

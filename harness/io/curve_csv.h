@@ -7,6 +7,8 @@
 //   N,D,loss[,seed]     points of the joint form L(N, D) -> std::vector<JointPoint>
 // Every error names the file, the line and the field, and what was expected, e.g.
 //   "curve.csv:7: field 'loss': 'abc' is not a number".
+// A UTF-8 byte-order mark is skipped; a NUL byte, a directory or an unreadable file is an error
+// (harness/io/text_input.h).
 // Nothing is returned on error (the output is only written on success).
 //
 // Usage:

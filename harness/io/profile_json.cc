@@ -4,9 +4,12 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
+#include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <set>
+
+#include "harness/io/text_input.h"
 
 namespace scalebench {
 namespace {
@@ -59,15 +62,15 @@ class Checker {
     return true;
   }
 
-  // A number, or "inf" for an unbounded knob.
-  bool NumberOrInf(const json& j, const std::string& path, double* out) const {
+  // A positive number, or "inf" for an unbounded knob.
+  bool PositiveOrInf(const json& j, const std::string& path, double* out) const {
     if (j.is_string() && (j == "inf" || j == "infinity")) {
       *out = kInfinite;
       return true;
     }
     if (!j.is_number())
       return Fail(path, "expected a number or \"inf\", found " + std::string(j.type_name()));
-    return Number(j, path, out);
+    return NonNegative(j, path, /*positive=*/true, out);
   }
 
   bool String(const json& j, const std::string& path, std::string* out) const {
@@ -76,10 +79,28 @@ class Checker {
     return true;
   }
 
-  bool Integer(const json& j, const std::string& path, long* out) const {
+  // An integer in [min, max].
+  bool Integer(const json& j, const std::string& path, long min, long max, long* out) const {
     if (!j.is_number_integer())
       return Fail(path, "expected an integer, found " + std::string(j.type_name()));
+    const bool too_large =
+        j.is_number_unsigned() ? j.get<std::uint64_t>() > std::uint64_t(max) : j.get<long>() > max;
+    if (too_large || j.get<long>() < min) {
+      return Fail(path,
+                  "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+                      ", found " + j.dump());
+    }
     *out = j.get<long>();
+    return true;
+  }
+
+  // A number >= 0 (positive: > 0).
+  bool NonNegative(const json& j, const std::string& path, bool positive, double* out) const {
+    if (!Number(j, path, out)) return false;
+    if (positive ? !(*out > 0) : !(*out >= 0)) {
+      return Fail(path,
+                  std::string("must be ") + (positive ? "> 0" : ">= 0") + ", found " + j.dump());
+    }
     return true;
   }
 
@@ -205,26 +226,32 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
   long integer = 0;
   if (j.contains("kind") && !check.String(j["kind"], at("kind"), &spec.kind)) return false;
   if (j.contains("loss") && !check.String(j["loss"], at("loss"), &spec.loss)) return false;
-  if (j.contains("ridge") && !check.Number(j["ridge"], at("ridge"), &spec.ridge)) return false;
-  if (j.contains("features") && !check.NumberOrInf(j["features"], at("features"), &spec.features))
+  if (j.contains("ridge") && !check.NonNegative(j["ridge"], at("ridge"), false, &spec.ridge))
+    return false;
+  if (j.contains("features") && !check.PositiveOrInf(j["features"], at("features"), &spec.features))
     return false;
   if (j.contains("train_size") &&
-      !check.NumberOrInf(j["train_size"], at("train_size"), &spec.train_size))
+      !check.PositiveOrInf(j["train_size"], at("train_size"), &spec.train_size))
     return false;
   if (j.contains("optimizer") && !check.String(j["optimizer"], at("optimizer"), &spec.optimizer))
     return false;
   if (j.contains("learning_rate") &&
-      !check.Number(j["learning_rate"], at("learning_rate"), &spec.learning_rate))
+      !check.NonNegative(j["learning_rate"], at("learning_rate"), false, &spec.learning_rate))
     return false;
   if (j.contains("weight_decay") &&
       !check.Number(j["weight_decay"], at("weight_decay"), &spec.weight_decay))
     return false;
+  // 0: not given (closed-form learners).
   if (j.contains("batch_size")) {
-    if (!check.Integer(j["batch_size"], at("batch_size"), &integer)) return false;
+    if (!check.Integer(
+            j["batch_size"], at("batch_size"), 0, std::numeric_limits<int>::max(), &integer)) {
+      return false;
+    }
     spec.batch_size = static_cast<int>(integer);
   }
   if (j.contains("steps")) {
-    if (!check.Integer(j["steps"], at("steps"), &integer)) return false;
+    if (!check.Integer(j["steps"], at("steps"), 0, std::numeric_limits<long>::max(), &integer))
+      return false;
     spec.steps = integer;
   }
   *out = std::move(spec);
@@ -280,13 +307,63 @@ bool ProfileFromJson(const json& j, const std::string& name, ProfileFile* out, s
   return true;
 }
 
-bool ParseProfileJson(const std::string& text,
+namespace {
+
+// Finds the first key that appears twice in one object (the parser would keep the last value and
+// drop the first without a word), as a JSON path such as "properties.spectrum_decay".
+class DuplicateKeyFinder {
+ public:
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        open_.push_back({PathOfNext(), event == json::parse_event_t::object_start, {}});
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        open_.pop_back();
+        break;
+      case json::parse_event_t::key:
+        last_key_ = parsed.get<std::string>();
+        if (!open_.back().keys.insert(last_key_).second && duplicate_.empty()) {
+          duplicate_ = Checker::Child(open_.back().path, last_key_);
+        }
+        break;
+      case json::parse_event_t::value:
+        break;
+    }
+    return true;
+  }
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  struct Container {
+    std::string path;
+    bool object;
+    std::set<std::string> keys;
+  };
+  std::string PathOfNext() const {
+    if (open_.empty()) return "";
+    return open_.back().object ? Checker::Child(open_.back().path, last_key_)
+                               : open_.back().path + "[]";
+  }
+
+  std::vector<Container> open_;
+  std::string last_key_, duplicate_;
+};
+
+}  // namespace
+
+bool ParseProfileJson(const std::string& input,
                       const std::string& name,
                       ProfileFile* out,
                       std::string* error) {
+  std::string text = input;
+  if (!CheckText(name, &text, error)) return false;
   json j;
+  DuplicateKeyFinder duplicates;
   try {
-    j = json::parse(text);
+    j = json::parse(text, std::ref(duplicates));
   } catch (const json::exception& e) {
     // what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ..." (or
     // out_of_range.406 for a number like 1e999); the bracketed id means nothing to a user.
@@ -296,18 +373,16 @@ bool ParseProfileJson(const std::string& text,
     *error = name + ": malformed JSON: " + what;
     return false;
   }
+  if (!duplicates.duplicate().empty()) {
+    return Checker(name, error).Fail(duplicates.duplicate(), "appears twice; give each key once");
+  }
   return ProfileFromJson(j, name, out, error);
 }
 
 bool ReadProfileJson(const std::string& path, ProfileFile* out, std::string* error) {
-  std::ifstream in(path);
-  if (!in) {
-    *error = path + ": cannot open: " + std::strerror(errno);
-    return false;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseProfileJson(text.str(), path, out, error);
+  std::string text;
+  if (!ReadTextFile(path, &text, error)) return false;
+  return ParseProfileJson(text, path, out, error);
 }
 
 json ProfileToJson(const ProfileFile& file) {

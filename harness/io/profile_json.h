@@ -13,6 +13,10 @@
 // (unknown). Infinite learner knobs (features, train_size) are written as the string "inf".
 // Errors name the file and the JSON path, e.g.
 //   "profile.json: properties.spectrum_decay.value: expected a number".
+// A key given twice in one object is an error (JSON parsers keep the last silently); learner knobs
+// must be in range (ridge, learning_rate >= 0; features, train_size > 0 or "inf"; batch_size,
+// steps non-negative integers). A UTF-8 byte-order mark is skipped; a NUL byte, a directory or an
+// unreadable file is an error (harness/io/text_input.h).
 //
 // Usage:
 //   ProfileFile file;

@@ -53,18 +53,14 @@ long BasicMlp<Scalar>::num_parameters() const {
 template <typename Scalar>
 Scalar BasicMlp<Scalar>::LossAndGradient(const ConstMatrixRef& x, std::span<const int> labels) {
   assert(options_.loss == MlpLoss::kSoftmaxCrossEntropy && Eigen::Index(labels.size()) == x.cols());
-  net_.Forward(x);
-  const double total = net_.CrossEntropyHead(labels, /*gradient=*/true, nullptr);
-  net_.Backward(x);
+  const double total = net_.ForwardBackward(x, labels);
   return Scalar(total / double(x.cols()));
 }
 
 template <typename Scalar>
 Scalar BasicMlp<Scalar>::LossAndGradient(const ConstMatrixRef& x, const ConstMatrixRef& targets) {
   assert(options_.loss == MlpLoss::kSquaredError && targets.cols() == x.cols());
-  net_.Forward(x);
-  const double total = net_.SquaredErrorHead(targets, nullptr);
-  net_.Backward(x);
+  const double total = net_.ForwardBackward(x, targets);
   return Scalar(total / double(x.cols()));
 }
 

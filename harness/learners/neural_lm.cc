@@ -71,12 +71,10 @@ void BasicNeuralLm<Scalar>::Gather(std::span<const int> contexts) {
 }
 
 template <typename Scalar>
-void BasicNeuralLm<Scalar>::Backward(std::span<const int> contexts) {
+void BasicNeuralLm<Scalar>::ScatterGradient(std::span<const int> contexts) {
   const int c = options_.context, e = options_.embedding_dim;
   const Eigen::Index batch = Eigen::Index(contexts.size()) / c;
-  net_.Backward(inputs_.leftCols(batch));
-  auto du = d_inputs_.leftCols(batch);
-  du.noalias() = net_.w1().transpose() * net_.d_hidden(batch);
+  const auto du = d_inputs_.leftCols(batch);
   // Each window position of each sample adds its slice of du to its token's column.
   grad_embeddings_.setZero();
   for (Eigen::Index j = 0; j < batch; ++j) {
@@ -94,9 +92,8 @@ Scalar BasicNeuralLm<Scalar>::LossAndGradient(std::span<const int> contexts,
   assert(batch >= 1 && batch <= max_batch_);
   assert(contexts.size() == targets.size() * std::size_t(options_.context));
   Gather(contexts);
-  net_.Forward(inputs_.leftCols(batch));
-  const double total = net_.CrossEntropyHead(targets, /*gradient=*/true, nullptr);
-  Backward(contexts);
+  const double total = net_.ForwardBackward(inputs_.leftCols(batch), targets, &d_inputs_);
+  ScatterGradient(contexts);
   return Scalar(total / double(batch));
 }
 

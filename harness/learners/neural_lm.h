@@ -34,8 +34,8 @@
 // i.e. the training objective.
 //
 // Determinism: the initial weights and the batch draws of size P come from
-// MixSeed(seed, P), and everything runs single-threaded in a fixed order, so equal options and
-// data give bit-identical losses (given the same build and Eigen thread count).
+// MixSeed(seed, P), and everything runs in a fixed order, so equal options and data give
+// bit-identical losses (given the same build and Eigen thread count: two_layer_relu.h).
 //
 // Usage:
 //   NeuralLmOptions options;
@@ -176,8 +176,8 @@ class BasicNeuralLm {
                     KeepFn keep);
   // Gathers the embeddings of B windows into the first B columns of inputs_.
   void Gather(std::span<const int> contexts);
-  // Scatter-adds d loss / d u of the last backward pass into the embedding gradient.
-  void Backward(std::span<const int> contexts);
+  // Scatter-adds d loss / d u of the last training batch (d_inputs_) into the embedding gradient.
+  void ScatterGradient(std::span<const int> contexts);
 
   NeuralLmOptions options_;
   int max_batch_ = 0;

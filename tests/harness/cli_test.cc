@@ -1,8 +1,10 @@
 // End to end: runs the real scalebench binary on the fixtures under tests/harness/data and checks
 // exit codes (0 ok, 1 run-time failure, 2 usage error) and the messages users see.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "datasets/probes/probe_info.h"
 #include "harness/score/score.h"
 #include "harness/store/history_store.h"
 #include "test_util.h"
@@ -77,8 +79,14 @@ TEST_CASE("CLI: list") {
   auto properties = RunScalebench("list properties");
   CHECK(properties.exit_code == 0);
   CHECK_THAT(properties.output, Contains("spectrum_decay") && Contains("eigenvalues"));
+  // Every probe of the declared table (datasets/probes/probe_info.h), with where it lives.
   auto probes = RunScalebench("list probes");
-  CHECK_THAT(probes.output, Contains("spectrum") && Contains("linear-kernel PCA"));
+  CHECK(probes.exit_code == 0);
+  const std::vector<ProbeInfo> all = AllProbes();
+  CHECK_THAT(probes.output, Contains("Probes (" + std::to_string(all.size()) + ")"));
+  for (const ProbeInfo& probe : all) {
+    CHECK_THAT(probes.output, Contains(probe.name) && Contains(probe.header));
+  }
   auto targets = RunScalebench("list targets");
   CHECK(targets.exit_code == 0);
   CHECK_THAT(targets.output, Contains("Targets ("));
@@ -243,6 +251,176 @@ TEST_CASE("CLI: history and show read the run database") {
   auto corrupt = RunScalebench("show 1 --db " + (dir / "corrupt.sqlite"));
   CHECK(corrupt.exit_code == 1);
   CHECK_THAT(corrupt.output, Contains(dir / "corrupt.sqlite") && Contains("not a database"));
+}
+
+// ---- reliability defects of issue 13 (each was measured; the comment says what it did before)
+// ----
+
+const char kCurve[] = "size,seed,loss\n100,1,0.5\n200,1,0.4\n400,1,0.3\n800,1,0.25\n";
+// Two seeds: the bootstrap (and its threads) runs.
+const char kTwoSeedCurve[] =
+    "size,seed,loss\n100,1,0.5\n200,1,0.4\n400,1,0.3\n800,1,0.25\n"
+    "100,2,0.52\n200,2,0.41\n400,2,0.32\n800,2,0.26\n";
+
+TEST_CASE("CLI: fit on losses near 1e-320 fails in one line, without Ceres's log",
+          "[unit][harness]") {
+  // Before: 992 lines of glog WARNING/ERROR output from Ceres on stderr.
+  testing::ScratchDir dir;
+  testing::WriteFile(dir / "tiny.csv",
+                     "size,seed,loss\n100,1,1e-320\n200,1,5e-321\n400,1,2e-321\n800,1,1e-321\n"
+                     "100,2,1.1e-320\n200,2,5e-321\n400,2,2.2e-321\n800,2,1e-321\n");
+  const auto result = RunScalebench("fit " + (dir / "tiny.csv"));
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Contains("tiny.csv: fit failed"));
+  CHECK_THAT(
+      result.output,
+      !Contains("residual_block") && !Contains("trust_region") && !Contains("InitGoogleLogging"));
+  CHECK(std::count(result.output.begin(), result.output.end(), '\n') < 25);  // the report, 15
+}
+
+TEST_CASE("CLI: fit and predict both accept a UTF-8 byte-order mark", "[unit][harness]") {
+  // Before: fit rejected it ("missing column 'size'"), predict accepted it.
+  testing::ScratchDir dir;
+  testing::WriteFile(dir / "bom.csv", std::string("\xEF\xBB\xBF") + kCurve);
+  testing::WriteFile(dir / "bom.json",
+                     "\xEF\xBB\xBF{\"properties\": {\"task_power_decay\": {\"value\": 2.0}}}");
+  const auto fit = RunScalebench("fit " + (dir / "bom.csv"));
+  INFO(fit.output);
+  CHECK(fit.exit_code == 0);
+  CHECK_THAT(fit.output, Contains("4 sizes x 1 seeds"));
+  const auto predict =
+      RunScalebench("predict --theory kernel/spigler_geiger_wyart --profile " + (dir / "bom.json"));
+  INFO(predict.output);
+  CHECK(predict.exit_code == 0);
+  CHECK_THAT(predict.output, Contains("1.000"));
+}
+
+TEST_CASE("CLI: a NUL byte in a file is an error naming the line and column", "[unit][harness]") {
+  // Before: "0.6\0 55" was read as 0.6 by fit, and predict ignored everything after a NUL.
+  using namespace std::string_literals;
+  testing::ScratchDir dir;
+  testing::WriteFile(dir / "nul.csv", "size,seed,loss\n100,1,0.6\0 55\n200,1,0.4\n400,1,0.3\n"s);
+  testing::WriteFile(dir / "nul.json", "{\"properties\": {}}\0 trailing garbage"s);
+  const auto fit = RunScalebench("fit " + (dir / "nul.csv"));
+  CHECK(fit.exit_code == 1);
+  CHECK_THAT(fit.output, Contains("nul.csv:2:10: NUL byte"));
+  const auto predict = RunScalebench("predict --profile " + (dir / "nul.json"));
+  CHECK(predict.exit_code == 1);
+  CHECK_THAT(predict.output, Contains("nul.json:1:19: NUL byte"));
+}
+
+TEST_CASE("CLI: a directory given as a file is said to be a directory", "[unit][harness]") {
+  // Before: "empty file" (fit) and "malformed JSON" (predict).
+  testing::ScratchDir dir;
+  const auto fit = RunScalebench("fit " + dir.path().string());
+  CHECK(fit.exit_code == 1);
+  CHECK_THAT(fit.output, Contains(dir.path().string() + ": is a directory, not a file"));
+  const auto predict = RunScalebench("predict --profile " + dir.path().string());
+  CHECK(predict.exit_code == 1);
+  CHECK_THAT(predict.output, Contains(dir.path().string() + ": is a directory, not a file"));
+}
+
+TEST_CASE("CLI: a malformed or out-of-range number is a usage error naming the flag and value",
+          "[unit][harness]") {
+  testing::ScratchDir dir;
+  testing::WriteFile(dir / "c.csv", kCurve);
+  const std::string curve = dir / "c.csv", profile = DataPath("good_profile.json");
+  struct Case {
+    std::string arguments, expected;
+  };
+  const Case cases[] = {
+      // Before: exit 1, "no run 9223372036854775807" (CLI11 saturated the number).
+      {"show 99999999999999999999 --db " + (dir / "none.sqlite"),
+       "run_id: expected an integer from 1 to 9223372036854775807, found '99999999999999999999'"},
+      {"show 0", "run_id: expected an integer from 1"},
+      // Before: exit 0, the seed read as 2^64 - 1.
+      {"fit " + curve + " --seed -1",
+       "--seed: expected an integer from 0 to 18446744073709551615, found '-1'"},
+      // Before: exit 0, the empty element dropped.
+      {"predict --profile " + profile + " --sizes 100,,200", "--sizes: empty value in '100,,200'"},
+      {"predict --profile " + profile + " --sizes 100,nan",
+       "--sizes: 'nan' is not a finite number"},
+      {"fit " + curve + " --min-size inf", "--min-size: expected a finite number, found 'inf'"},
+      {"fit " + curve + " --threads 1.5", "--threads: expected an integer"},
+      {"run --seeds 3000000000", "--seeds: expected an integer from -2147483648 to 2147483647"},
+  };
+  for (const Case& c : cases) {
+    const auto result = RunScalebench(c.arguments);
+    INFO(c.arguments << "\n" << result.output);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.output, Contains(c.expected));
+  }
+}
+
+TEST_CASE("CLI: an unknown option before the subcommand is named", "[unit][harness]") {
+  // Before: "A subcommand is required".
+  const auto result = RunScalebench("--frob");
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.output, Contains("unknown option '--frob'") && Contains("run list fit"));
+}
+
+TEST_CASE("CLI: invalid option values are reported with the flag, not the options struct",
+          "[unit][harness]") {
+  // Before: "RunOptions.threads = 0 must be >= 1", "FitOptions.bootstrap_resamples = 1 ...".
+  testing::ScratchDir dir;
+  testing::WriteFile(dir / "c.csv", kCurve);
+  const std::string where = " --results-dir " + (dir / "r") + " --db " + (dir / "h.sqlite") +
+                            " --cache-dir " + (dir / "c");
+  struct Case {
+    std::string arguments, expected;
+  };
+  const Case cases[] = {
+      {"run --threads 0" + where, "scalebench run: --threads = 0 must be >= 1"},
+      {"run --bootstrap -1" + where, "scalebench run: --bootstrap = -1 must be >= 0"},
+      {"fit " + (dir / "c.csv") + " --bootstrap 1", "scalebench fit: --bootstrap = 1 must be"},
+      {"fit " + (dir / "c.csv") + " --min-size 500 --max-size 100",
+       "--max-size = 100 must be > --min-size = 500"},
+      {"fit " + DataPath("joint_curve.csv") + " --threads 0", "scalebench fit: --threads = 0"},
+  };
+  for (const Case& c : cases) {
+    const auto result = RunScalebench(c.arguments);
+    INFO(c.arguments << "\n" << result.output);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.output, Contains(c.expected) && !Contains("Options."));
+  }
+}
+
+// ---- found by fuzzing the file inputs and options -----------------------------------------------
+
+TEST_CASE("CLI: fit with more threads than the system starts finishes on fewer",
+          "[unit][harness]") {
+  // Before: std::system_error from std::thread, abort (exit 134). With 4 GB of address space a
+  // few hundred 8 MB thread stacks fit, not 2000.
+  testing::ScratchDir dir;
+  testing::WriteFile(dir / "c.csv", kTwoSeedCurve);
+  const auto result = testing::RunCommand(
+      "ulimit -v 4000000; " + std::string(SCALEBENCH_BINARY_DIR) + "/harness/scalebench fit " +
+      (dir / "c.csv") + " --threads 2000 --bootstrap 2000 --json");
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("\"exponent\""));
+}
+
+TEST_CASE("CLI: running out of memory is a run-time failure with its reason", "[unit][harness]") {
+  // Before: std::bad_alloc, abort (exit 134). 2^31 - 1 resamples need ~50 GB; 4 GB are allowed.
+  testing::ScratchDir dir;
+  testing::WriteFile(dir / "c.csv", kTwoSeedCurve);
+  const auto result =
+      testing::RunCommand("ulimit -v 4000000; " + std::string(SCALEBENCH_BINARY_DIR) +
+                          "/harness/scalebench fit " + (dir / "c.csv") + " --bootstrap 2147483647");
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Contains("scalebench: out of memory"));
+}
+
+TEST_CASE("CLI: an endless device given as a file fails at once", "[unit][harness]") {
+  const auto fit = RunScalebench("fit /dev/zero");
+  CHECK(fit.exit_code == 1);
+  CHECK_THAT(fit.output, Contains("/dev/zero:1:1: NUL byte"));
+  const auto predict = RunScalebench("predict --profile /dev/zero");
+  CHECK(predict.exit_code == 1);
+  CHECK_THAT(predict.output, Contains("/dev/zero:1:1: NUL byte"));
 }
 
 }  // namespace

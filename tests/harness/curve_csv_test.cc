@@ -10,6 +10,7 @@ namespace scalebench {
 namespace {
 
 using Catch::Matchers::Contains;
+using namespace std::string_literals;
 
 // Parses `text` as "t.csv"; returns the error ("" on success).
 std::string ParseError(const std::string& text, CurveCsv* out = nullptr) {
@@ -116,6 +117,29 @@ TEST_CASE("ReadCurveCsv: fixtures of bad input fail and leave the output alone")
     CHECK_THAT(error, Contains(name));
     CHECK(csv.curve.sizes == std::vector<double>{42});  // no partial result
   }
+}
+
+TEST_CASE("ParseCurveCsv: a UTF-8 byte-order mark before the header is skipped",
+          "[unit][harness]") {
+  CurveCsv csv;
+  REQUIRE(ParseError("\xEF\xBB\xBFsize,seed,loss\n100,1,0.5\n200,1,0.4\n400,1,0.3\n", &csv) == "");
+  CHECK(csv.curve.sizes == std::vector<double>{100, 200, 400});
+}
+
+TEST_CASE("ParseCurveCsv: a NUL byte is an error naming its line and column", "[unit][harness]") {
+  // strtod stops at the NUL: "0.6\0 55" used to be read as 0.6.
+  const std::string inside_number = "size,seed,loss\n100,1,0.6\0 55\n200,1,0.4\n400,1,0.3\n"s;
+  CHECK(ParseError(inside_number) == "t.csv:2:10: NUL byte; expected text (is it a binary file?)");
+  CHECK_THAT(ParseError("\0size,seed,loss\n"s), Contains("t.csv:1:1: NUL byte"));
+  CHECK_THAT(ParseError("size,seed,loss\n100,1,1\n\n# x\0\n"s), Contains("t.csv:4:4: NUL byte"));
+}
+
+TEST_CASE("ReadCurveCsv: a directory is named as one", "[unit][harness]") {
+  testing::ScratchDir dir;
+  CurveCsv csv;
+  std::string error;
+  CHECK_FALSE(ReadCurveCsv(dir.path().string(), &csv, &error));
+  CHECK(error == dir.path().string() + ": is a directory, not a file");
 }
 
 }  // namespace

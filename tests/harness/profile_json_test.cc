@@ -10,6 +10,7 @@ namespace scalebench {
 namespace {
 
 using Catch::Matchers::Contains;
+using namespace std::string_literals;
 
 std::string ParseError(const std::string& text) {
   ProfileFile file;
@@ -132,6 +133,64 @@ TEST_CASE("LearnerSpec JSON is canonical: every field in a fixed order") {
   REQUIRE(LearnerSpecFromJson(LearnerSpecToJson(spec), "spec", &back, &error));
   CHECK(back.kind == "linear_ridge");
   CHECK(std::isinf(back.features));
+}
+
+TEST_CASE("ParseProfileJson: a UTF-8 byte-order mark is skipped, as by the CSV reader",
+          "[unit][harness]") {
+  ProfileFile file;
+  std::string error;
+  REQUIRE(ParseProfileJson("\xEF\xBB\xBF{\"properties\": {\"spectrum_decay\": {\"value\": 1.5}}}",
+                           "p.json",
+                           &file,
+                           &error));
+  CHECK(file.profile.Get(Property::kSpectrumDecay).value == 1.5);
+}
+
+TEST_CASE("ParseProfileJson: a NUL byte is an error naming its line and column",
+          "[unit][harness]") {
+  // The JSON parser takes a NUL for the end of its input: what followed was ignored.
+  const std::string trailing = "{\"properties\": {}}\0{\"garbage\""s;
+  CHECK(ParseError(trailing) == "p.json:1:19: NUL byte; expected text (is it a binary file?)");
+  const std::string inside = "{\"properties\":\n {\"spectrum_decay\": {\"value\": 0.6\0 55}}}"s;
+  CHECK_THAT(ParseError(inside), Contains("p.json:2:34: NUL byte"));
+}
+
+TEST_CASE("ParseProfileJson: a key given twice is an error naming its path", "[unit][harness]") {
+  CHECK(ParseError(R"({"properties": {"spectrum_decay": {"value": 1.5},
+                                      "spectrum_decay": {"value": 2.5}}})") ==
+        "p.json: properties.spectrum_decay: appears twice; give each key once");
+  CHECK_THAT(ParseError(R"({"sizes": [1], "sizes": [2]})"),
+             Contains("p.json: sizes: appears twice"));
+  CHECK_THAT(ParseError(R"({"learner": {"kind": "mlp", "steps": 1, "steps": 2}})"),
+             Contains("learner.steps: appears twice"));
+  // The same key in two objects is fine.
+  CHECK(ParseError(R"({"properties": {"spectrum_decay": {"value": 1.5},
+                                      "task_power_decay": {"value": 2.0}}})") == "");
+}
+
+TEST_CASE("ParseProfileJson: learner knobs out of range name the field", "[unit][harness]") {
+  const auto learner = [](const std::string& body) {
+    return ParseError(R"({"learner": {)" + body + "}}");
+  };
+  // 99999999999 used to be cast to int, 2^64 - 1 to long: -1.
+  CHECK_THAT(learner(R"("batch_size": 99999999999)"),
+             Contains("learner.batch_size: expected an integer from 0 to 2147483647"));
+  CHECK_THAT(learner(R"("steps": 18446744073709551615)"),
+             Contains("learner.steps: expected an integer from 0"));
+  CHECK_THAT(learner(R"("steps": -5)"), Contains("learner.steps: expected an integer from 0"));
+  CHECK_THAT(learner(R"("ridge": -1)"), Contains("learner.ridge: must be >= 0"));
+  CHECK_THAT(learner(R"("features": 0)"), Contains("learner.features: must be > 0"));
+  CHECK_THAT(learner(R"("train_size": -3)"), Contains("learner.train_size: must be > 0"));
+  CHECK_THAT(learner(R"("learning_rate": -0.1)"), Contains("learner.learning_rate: must be >= 0"));
+  CHECK(learner(R"("ridge": 0, "features": "inf", "batch_size": 0, "steps": 1000)") == "");
+}
+
+TEST_CASE("ReadProfileJson: a directory is named as one", "[unit][harness]") {
+  testing::ScratchDir dir;
+  ProfileFile file;
+  std::string error;
+  CHECK_FALSE(ReadProfileJson(dir.path().string(), &file, &error));
+  CHECK(error == dir.path().string() + ": is a directory, not a file");
 }
 
 }  // namespace

@@ -53,10 +53,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs `scalebench <arguments>` from the build tree.
-inline CommandResult RunScalebench(const std::string& arguments) {
-  const std::string command =
-      std::string(SCALEBENCH_BINARY_DIR) + "/harness/scalebench " + arguments + " 2>&1";
+// Runs a shell command line, stderr merged into stdout.
+inline CommandResult RunCommand(const std::string& command_line) {
+  const std::string command = command_line + " 2>&1";
   CommandResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -67,6 +66,11 @@ inline CommandResult RunScalebench(const std::string& arguments) {
   const int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// Runs `scalebench <arguments>` from the build tree.
+inline CommandResult RunScalebench(const std::string& arguments) {
+  return RunCommand(std::string(SCALEBENCH_BINARY_DIR) + "/harness/scalebench " + arguments);
 }
 
 }  // namespace scalebench::testing
