@@ -52,7 +52,13 @@ void AddRun(CLI::App& app, Parsed& p) {
       ->capture_default_str();
   run->add_option("--threads", o.threads, "Threads each training run may use")
       ->capture_default_str();
-  run->add_option("--jobs", o.jobs, "Training runs executed at once")->capture_default_str();
+  run->add_option("--jobs", o.jobs, "Training runs executed at once (per rank under MPI)")
+      ->capture_default_str();
+  run->add_option("--rank-timeout",
+                  o.rank_timeout_s,
+                  "Under MPI: seconds of silence after which a rank is presumed dead and its "
+                  "runs are handed out again")
+      ->capture_default_str();
   // Ranges are checked by RunOptions::IsValid, the one place that knows them.
   run->add_option("--bootstrap", o.bootstrap_resamples, "Bootstrap resamples per fit")
       ->capture_default_str();
