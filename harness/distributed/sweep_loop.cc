@@ -416,7 +416,7 @@ std::string DescribeSweep(const SweepPlan& plan, int ranks, const SweepOptions& 
   return fmt::format(
       "sweep: {} runs of {} targets to compute on {} ranks (rank 0 included), {} at a time per "
       "rank with {} threads each; {} runs from the cache; {} runs ordered by their recorded "
-      "time, {} by size",
+      "time, {} by size within their design",
       plan.tasks.size(),
       targets.size(),
       ranks,

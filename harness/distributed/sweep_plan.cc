@@ -65,7 +65,12 @@ SweepPlan PlanSweep(const std::vector<std::string>& targets,
         const auto it = recorded.find(task.label);
         task.cost = it == recorded.end() ? -1.0 : it->second;
         task.single_threaded = design.single_threaded;
-        entries.push_back({task, int(plan.designs.size()), double(point.sizes.back())});
+        // Sizes of different targets do not compare (a memorizer's 10^6 tokens take less time
+        // than a kernel's 4000 points): a run's size relative to its design's largest orders the
+        // runs never timed, so every design's largest runs start first.
+        entries.push_back({task,
+                           int(plan.designs.size()),
+                           double(point.sizes.back()) / double(design.sizes.back())});
       }
       plan.designs.push_back(std::move(sweep_design));
     }

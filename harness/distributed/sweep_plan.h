@@ -59,9 +59,10 @@ struct SweepPlan {
 };
 
 // The runs of `targets` that `cache` does not hold (null: every run). Order: runs of unknown cost
-// first, largest last size first (a run never timed may be long, so it must not start last),
-// then the timed runs, longest first (`recorded`: label -> seconds). A target that cannot be
-// constructed is skipped with a warning (the suite reports it).
+// first (one never timed may be long, so it must not start last), largest first relative to its
+// design's largest size (every design's largest runs, then the next ...), then the timed runs,
+// longest first (`recorded`: label -> seconds). A target that cannot be constructed is skipped
+// with a warning (the suite reports it).
 SweepPlan PlanSweep(const std::vector<std::string>& targets,
                     int seeds,
                     const RunCache* cache,

@@ -68,8 +68,9 @@ TEST_CASE("a run that loses two ranks fails instead of killing a third", "[unit]
   CHECK(schedule.done());
 }
 
-TEST_CASE("the plan holds only uncached runs, never timed first by size, then longest first",
-          "[unit][distributed]") {
+TEST_CASE(
+    "the plan holds only uncached runs, never timed first by relative size, then longest first",
+    "[unit][distributed]") {
   const std::vector<std::string> targets = {"hutter_memorization/alpha0.5"};
   std::vector<std::string> warnings;
   const SweepPlan all = PlanSweep(targets, 2, nullptr, {}, &warnings);
@@ -82,6 +83,24 @@ TEST_CASE("the plan holds only uncached runs, never timed first by size, then lo
   CHECK(timed.tasks.back().label == all.tasks[1].label);  // the one timed run goes last
   CHECK(timed.tasks.back().cost == 3.0);
   CHECK(timed.tasks.front().cost < 0);
+
+  // Sizes of different targets do not compare: each design's largest runs go first, whatever
+  // their absolute size (the memorizer's 10^6 tokens are cheap).
+  const SweepPlan mixed =
+      PlanSweep({"superposition_toy/alpha2.0_weak", "hutter_memorization/alpha1.0"},
+                1,
+                nullptr,
+                {},
+                &warnings);
+  auto position = [&](const std::string& text) {
+    for (const SweepTask& task : mixed.tasks) {
+      if (task.label.find(text) != std::string::npos) return task.id;
+    }
+    return -1;
+  };
+  CHECK(position("[width] size 32, seed 1") >= 0);
+  CHECK(position("[width] size 32, seed 1") < position("hutter_memorization"));
+  CHECK(position("hutter_memorization") < position("[width] size 16, seed 1"));
 
   SweepPlan bad = PlanSweep({"no_such/target"}, 1, nullptr, {}, &warnings);
   CHECK(bad.tasks.empty());

@@ -163,6 +163,7 @@ std::vector<std::string> Cells(const testing::ScratchDir& dir) {
 std::map<std::string, std::string> CacheEntries(const testing::ScratchDir& dir) {
   std::map<std::string, std::string> entries;
   const fs::path root = dir / "cache";
+  if (!fs::exists(root)) return entries;
   for (const auto& e : fs::recursive_directory_iterator(root)) {
     if (e.is_regular_file()) {
       entries[fs::relative(e.path(), root).string()] = testing::ReadFile(e.path().string());
