@@ -2,7 +2,8 @@
 // Sends are MPI_Isend, progressed on every call and never waited for, so that a rank that has
 // died cannot hang the sender (a blocking send of a large message to a dead rank waits forever,
 // measured with Open MPI 4.1). Errors return instead of aborting (MPI_ERRORS_RETURN); whether the
-// job survives a dead rank is the launcher's decision (mpirun --enable-recovery).
+// job survives a dead rank is the launcher's decision (mpirun --enable-recovery), and after one
+// died the survivors end without MPI_Finalize (SkipFinalize).
 #include <mpi.h>
 
 #include <chrono>
@@ -23,6 +24,7 @@ class MpiTransport final : public Transport {
  public:
   MpiTransport(int rank, int size) : rank_(rank), size_(size) {}
   ~MpiTransport() override {
+    if (skip_finalize_) return;  // the process ends without MPI (see SkipFinalize)
     for (Pending& p : pending_) {
       int done = 0;
       MPI_Test(&p.request, &done, MPI_STATUS_IGNORE);
@@ -35,11 +37,24 @@ class MpiTransport final : public Transport {
 
   void Send(int to, MessageKind kind, std::string body) override {
     Progress();
-    pending_.push_back({MPI_REQUEST_NULL, std::move(body)});
+    pending_.push_back({MPI_REQUEST_NULL, to, std::move(body)});
     Pending& p = pending_.back();
     MPI_Isend(
         p.body.data(), int(p.body.size()), MPI_CHAR, to, int(kind), MPI_COMM_WORLD, &p.request);
   }
+
+  void Flush(const std::vector<bool>& live, double seconds) override {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      Progress();
+      bool pending = false;
+      for (const Pending& p : pending_) pending = pending || live.at(p.to);
+      if (!pending) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+  void SkipFinalize() override { skip_finalize_ = true; }
 
   bool Poll(Message* message) override {
     Progress();
@@ -79,6 +94,7 @@ class MpiTransport final : public Transport {
  private:
   struct Pending {
     MPI_Request request;
+    int to;
     std::string body;
   };
   void Progress() {
@@ -92,6 +108,7 @@ class MpiTransport final : public Transport {
   const int rank_;
   const int size_;
   std::list<Pending> pending_;  // std::list: a buffer never moves while MPI reads it
+  bool skip_finalize_ = false;
 };
 
 }  // namespace

@@ -345,7 +345,15 @@ void CoordinateSweep(Transport& transport,
     }
     pool.WaitFor(kPollSeconds);
   }
-  for (int r = 1; r < ranks; ++r) transport.Send(r, MessageKind::kStop, "");
+  // After a rank was lost no rank may finalize (Transport::SkipFinalize); the stop says so.
+  const bool finalize = stats->lost_ranks == 0;
+  std::vector<bool> live(ranks, false);
+  for (int r = 1; r < ranks; ++r) {
+    live[r] = !schedule.lost(r);
+    transport.Send(r, MessageKind::kStop, json{{"finalize", finalize}}.dump());
+  }
+  transport.Flush(live, options.heartbeat_s());
+  if (!finalize) transport.SkipFinalize();
   stats->seconds = clock.Now();
 }
 
@@ -368,7 +376,11 @@ bool ServeSweep(Transport& transport,
     Message message;
     while (transport.Poll(&message)) {
       heard = clock.Now();
-      if (message.kind == MessageKind::kStop) return true;
+      if (message.kind == MessageKind::kStop) {
+        const json stop = json::parse(message.body, nullptr, false);
+        if (stop.is_object() && !stop.value("finalize", true)) transport.SkipFinalize();
+        return true;
+      }
       if (message.kind == MessageKind::kTask) {
         SweepTask task;
         if (!DecodeTask(message.body, &task, error)) return false;
