@@ -88,7 +88,6 @@ struct SweepOptions {
   int threads = 2;  // threads per run (1 for single-threaded designs)
   int seeds = 0;    // > 0: every design's seed count is replaced by this (as RunLoopOptions)
   double rank_timeout_s = 60.0;
-  bool quiet = false;
 
   bool IsValid(std::string* error) const;
   // How often a rank says it is alive: a sixth of the timeout, within [0.05 s, 10 s].

@@ -145,7 +145,6 @@ SweepOptions SweepOptionsFor(const RunOptions& options) {
   sweep.threads = options.threads;
   sweep.seeds = options.seeds;
   sweep.rank_timeout_s = options.rank_timeout_s;
-  sweep.quiet = options.quiet;
   return sweep;
 }
 
