@@ -124,8 +124,13 @@ void AddRun(CLI::App& app, Parsed& p) {
   run->add_option("--threads", o.threads, "Threads each training run may use")
       ->transform(Integer<int>())
       ->capture_default_str();
-  run->add_option("--jobs", o.jobs, "Training runs executed at once")
+  run->add_option("--jobs", o.jobs, "Training runs executed at once (per rank under MPI)")
       ->transform(Integer<int>())
+      ->capture_default_str();
+  run->add_option("--rank-timeout",
+                  o.rank_timeout_s,
+                  "Under MPI: seconds of silence after which a rank is presumed dead and its "
+                  "runs are handed out again")
       ->capture_default_str();
   // Ranges are checked by RunOptions::IsValid, the one place that knows them.
   run->add_option("--bootstrap", o.bootstrap_resamples, "Bootstrap resamples per fit")
@@ -253,6 +258,7 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
                              {"RunOptions.seeds", "--seeds"},
                              {"RunOptions.threads", "--threads"},
                              {"RunOptions.jobs", "--jobs"},
+                             {"RunOptions.rank_timeout_s", "--rank-timeout"},
                              {"RunOptions.bootstrap_resamples", "--bootstrap"},
                              {"RunOptions.results_dir", "--results-dir"},
                              {"RunOptions.cache_dir", "--cache-dir"},

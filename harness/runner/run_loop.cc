@@ -19,19 +19,16 @@
 namespace scalebench {
 namespace {
 
-// Where one design stands: its shared data (built on first need, freed after its last run) and
-// the results of its runs.
+// Where one design stands: its executor (which holds the shared data, freed after its last run)
+// and the results of its runs.
 struct DesignState {
+  DesignState(const Target& target, const AxisDesign& d) : design(d), executor(target, d) {}
   AxisDesign design;
+  DesignExecutor executor;
   std::vector<RunPoint> points;
   std::vector<RunResult> results;
   std::vector<bool> reused;
   std::vector<double> seconds;
-
-  std::mutex prepare_mutex;
-  bool prepared = false;
-  std::string prepare_error;
-  std::unique_ptr<const DesignData> data;
   std::atomic<int> remaining{0};  // runs still to compute; the data is freed at 0
 };
 
@@ -42,10 +39,6 @@ struct Job {
 
 double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string AxisLabel(const std::string& target, const AxisDesign& design) {
-  return target + " [" + ToString(design.axis) + "]";
 }
 
 // Fills the curve of one design from its runs.
@@ -66,7 +59,7 @@ MeasuredCurve Assemble(const std::string& target, DesignState& state) {
     const RunResult& result = state.results[r];
     const std::size_t j = point.seed - 1;
     out.timings.push_back(
-        {AxisLabel(target, design) + " " + point.Label(), state.seconds[r], bool(state.reused[r])});
+        {RunLabel(target, design, point), state.seconds[r], bool(state.reused[r])});
     if (state.reused[r]) {
       ++out.reused;
     } else if (result.status() != RunStatus::kFailed) {
@@ -108,6 +101,62 @@ MeasuredCurve Assemble(const std::string& target, DesignState& state) {
 
 }  // namespace
 
+DesignExecutor::DesignExecutor(const Target& target, AxisDesign design)
+    : target_(target), design_(std::move(design)) {}
+
+RunResult DesignExecutor::Execute(const RunPoint& point,
+                                  const RunContext& context,
+                                  double* seconds,
+                                  double* prepare_seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  if (prepare_seconds != nullptr) *prepare_seconds = -1.0;
+  const DesignData* data = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!prepared_) {
+      prepare_error_.clear();
+      try {
+        if (!target_.Prepare(design_, context, &data_, &prepare_error_) && prepare_error_.empty()) {
+          prepare_error_ = "Prepare failed without a reason";
+        }
+      } catch (const std::exception& e) {
+        prepare_error_ = std::string("Prepare threw: ") + e.what();
+      }
+      prepared_ = true;
+      ++prepares_;
+      if (prepare_seconds != nullptr) *prepare_seconds = Seconds(start);
+    }
+    data = data_.get();
+  }
+  RunResult result = RunResult::Failed("not run");
+  if (!prepare_error_.empty()) {
+    result = RunResult::Failed(prepare_error_);
+  } else {
+    try {
+      result = target_.Run(design_, point, data, context);
+    } catch (const std::exception& e) {
+      result = RunResult::Failed(std::string("the run threw: ") + e.what());
+    }
+  }
+  *seconds = Seconds(start);
+  std::string error;
+  if (result.status() != RunStatus::kFailed && !CheckRun(result, point, &error)) {
+    // A result that is not a curve point (NaN or negative losses) is a failed run.
+    result = RunResult::Failed("invalid result: " + error);
+  }
+  return result;
+}
+
+void DesignExecutor::Release() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  data_.reset();
+  prepared_ = false;
+}
+
+std::string RunLabel(const std::string& target, const AxisDesign& design, const RunPoint& point) {
+  return target + " [" + ToString(design.axis) + "] " + point.Label();
+}
+
 bool RunLoopOptions::IsValid(std::string* error) const {
   auto fail = [&](std::string message) {
     if (error != nullptr) *error = std::move(message);
@@ -137,7 +186,8 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
                                          const std::vector<AxisDesign>& designs,
                                          const RunCache* cache,
                                          const RunLoopOptions& options,
-                                         const ProgressFn& progress) {
+                                         const ProgressFn& progress,
+                                         const ComputedRuns* computed) {
   const TargetInfo info = target.Info();
   const std::string run_key_text = target.RunKeyText();
   std::mutex progress_mutex;
@@ -151,20 +201,25 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
   std::vector<Job> jobs;
   for (AxisDesign design : designs) {
     if (options.seeds > 0) design.seeds = options.seeds;
-    auto state = std::make_unique<DesignState>();
-    state->design = design;
+    auto state = std::make_unique<DesignState>(target, design);
     state->points = EnumerateRuns(design);
     const std::size_t n = state->points.size();
     state->results.assign(n, RunResult::Failed("not run"));
     state->reused.assign(n, false);
     state->seconds.assign(n, 0.0);
-    int to_compute = 0;
+    int to_compute = 0, elsewhere = 0;
     for (std::size_t r = 0; r < n; ++r) {
       const RunPoint& point = state->points[r];
+      const std::string key = RunKey(info, run_key_text, design, point);
+      if (computed != nullptr && computed->count(key) > 0) {
+        state->results[r] = computed->at(key).result;
+        state->seconds[r] = computed->at(key).seconds;
+        ++elsewhere;
+        continue;
+      }
       if (options.use_cache && cache != nullptr) {
         std::string warning;
         RunResult cached = RunResult::Failed("");
-        const std::string key = RunKey(info, run_key_text, design, point);
         if (cache->LoadRun(key, info.name, design, point, &cached, &warning)) {
           state->results[r] = std::move(cached);
           state->reused[r] = true;
@@ -176,12 +231,14 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
       ++to_compute;
     }
     state->remaining = to_compute;
-    const int reused = int(n) - to_compute;
-    report(fmt::format("{} curve: {} runs, {} from the cache, {} to compute",
-                       ToString(design.axis),
-                       n,
-                       reused,
-                       to_compute));
+    const int reused = int(n) - to_compute - elsewhere;
+    report(
+        fmt::format("{} curve: {} runs, {} from the cache, {}{} to compute",
+                    ToString(design.axis),
+                    n,
+                    reused,
+                    elsewhere > 0 ? fmt::format("{} computed by the MPI ranks, ", elsewhere) : "",
+                    to_compute));
     states.push_back(std::move(state));
   }
 
@@ -214,43 +271,15 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
         free_slots -= threads;
       }
       omp_set_num_threads(threads);
-      const std::string label = AxisLabel(info.name, state.design) + " " + point.Label();
+      const std::string label = RunLabel(info.name, state.design, point);
       const RunContext context(
           [&report, label](const std::string& message) { report(label + ": " + message); },
           threads);
-      const auto start = std::chrono::steady_clock::now();
-      RunResult result = RunResult::Failed("not run");
-      {
-        std::lock_guard<std::mutex> lock(state.prepare_mutex);
-        if (!state.prepared) {
-          try {
-            if (!target.Prepare(state.design, context, &state.data, &state.prepare_error) &&
-                state.prepare_error.empty()) {
-              state.prepare_error = "Prepare failed without a reason";
-            }
-          } catch (const std::exception& e) {
-            state.prepare_error = std::string("Prepare threw: ") + e.what();
-          }
-          state.prepared = true;
-        }
-      }
-      if (!state.prepare_error.empty()) {
-        result = RunResult::Failed(state.prepare_error);
-      } else {
-        try {
-          result = target.Run(state.design, point, state.data.get(), context);
-        } catch (const std::exception& e) {
-          result = RunResult::Failed(std::string("the run threw: ") + e.what());
-        }
-      }
-      state.seconds[r] = Seconds(start);
+      RunResult result = state.executor.Execute(point, context, &state.seconds[r]);
       const std::string key = RunKey(info, run_key_text, state.design, point);
       std::string error;
-      if (result.status() != RunStatus::kFailed && !CheckRun(result, point, &error)) {
-        // A result that is not a curve point (NaN or negative losses) is a failed run.
-        result = RunResult::Failed("invalid result: " + error);
-      } else if (result.status() != RunStatus::kFailed && cache != nullptr &&
-                 !cache->StoreRun(key, info.name, state.design, point, result, &error)) {
+      if (result.status() != RunStatus::kFailed && cache != nullptr &&
+          !cache->StoreRun(key, info.name, state.design, point, result, &error)) {
         report("warning: " + error);
       }
       const int finished = ++done;
@@ -265,7 +294,7 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
                            total));
       }
       state.results[r] = std::move(result);
-      if (--state.remaining == 0) state.data.reset();
+      if (--state.remaining == 0) state.executor.Release();
       {
         std::lock_guard<std::mutex> lock(slot_mutex);
         free_slots += threads;

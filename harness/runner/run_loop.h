@@ -3,7 +3,8 @@
 // executes the others on `jobs` workers (largest sizes first), stores each successful run in the
 // cache the moment it finishes, and assembles the curves. A killed sweep therefore loses only the
 // runs in flight. Failed runs are never cached; a design with a failed run gives an incomplete
-// curve whose failures name each run and its reason.
+// curve whose failures name each run and its reason. Runs computed elsewhere (by the other ranks of
+// an MPI sweep, harness/distributed/) come in as `computed` and are taken as computed here.
 //
 // Usage:
 //   RunCache cache({"out/cache", "results/cache"});
@@ -14,7 +15,11 @@
 //   for (const MeasuredCurve& c : curves) if (!c.complete()) ... c.failures ...
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -52,17 +57,58 @@ struct MeasuredCurve {
 
 using ProgressFn = std::function<void(const std::string& message)>;
 
+// A run computed outside this MeasureCurves call (on another MPI rank), by its RunKey. Ok and
+// Skipped results are already in the cache; a Failed one carries its reason.
+struct ComputedRun {
+  RunResult result = RunResult::Failed("not run");
+  double seconds = 0.0;
+};
+using ComputedRuns = std::map<std::string, ComputedRun>;
+
+// Executes the runs of one design of `target`: builds the design's shared data on first need
+// (Target::Prepare, once even when runs start concurrently; a failure fails every run with its
+// reason), runs, turns exceptions into failed runs, and checks each result (CheckRun: a result
+// that is not a curve point is a failed run). Thread-safe. `target` must outlive it.
+class DesignExecutor {
+ public:
+  DesignExecutor(const Target& target, AxisDesign design);
+  // `seconds`: the run's wall time, including Prepare when this run built the data; then
+  // `prepare_seconds` (may be null) is Prepare's share, else -1.
+  RunResult Execute(const RunPoint& point,
+                    const RunContext& context,
+                    double* seconds,
+                    double* prepare_seconds = nullptr);
+  // Frees the shared data; a later run builds it again.
+  void Release();
+  const AxisDesign& design() const { return design_; }
+  int prepares() const { return prepares_; }
+
+ private:
+  const Target& target_;
+  const AxisDesign design_;
+  std::mutex mutex_;
+  bool prepared_ = false;
+  std::atomic<int> prepares_{0};
+  std::string prepare_error_;
+  std::unique_ptr<const DesignData> data_;
+};
+
+// "gaussian_spectrum/a2.0_b1.5 [data] seed 3": the label of a run in progress lines and the
+// history's per-run times.
+std::string RunLabel(const std::string& target, const AxisDesign& design, const RunPoint& point);
+
 // The runs of `design` with its seed count (after options.seeds), in the order a single worker
 // would do them: seed by seed, sizes in increasing order.
 std::vector<RunPoint> EnumerateRuns(const AxisDesign& design);
 
 // Measures `designs` (normally target.Designs()) of `target`. `cache` may be null (nothing is
 // read or stored). `progress` is called from worker threads, one line at a time (calls are
-// serialised).
+// serialised). A run found in `computed` (may be null) is taken from it, before the cache.
 std::vector<MeasuredCurve> MeasureCurves(const Target& target,
                                          const std::vector<AxisDesign>& designs,
                                          const RunCache* cache,
                                          const RunLoopOptions& options,
-                                         const ProgressFn& progress);
+                                         const ProgressFn& progress,
+                                         const ComputedRuns* computed = nullptr);
 
 }  // namespace scalebench

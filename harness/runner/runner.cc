@@ -15,6 +15,7 @@
 #include <optional>
 #include <sstream>
 
+#include "harness/distributed/sweep_loop.h"
 #include "harness/fit/power_law_fit.h"
 #include "harness/report/html_report.h"
 #include "harness/report/publish.h"
@@ -99,6 +100,9 @@ class SuiteRun {
   // with *error naming every failed probe or run; what could be measured is kept (and cached),
   // and the run goes on with the other targets.
   bool Measure(const std::string& name, MeasuredTarget* measured, std::string* error);
+  // Rank 0 of an MPI job: computes the uncached runs of every target on all ranks at once (the
+  // results are cached as they arrive); Measure then takes them as computed runs.
+  void Distribute(Transport& cluster, const std::vector<std::string>& targets);
   // Runs every theory on every axis of the target and appends the scored cells.
   void Predict(const MeasuredTarget& measured, const std::vector<std::string>& theories);
 
@@ -132,7 +136,44 @@ class SuiteRun {
   int computed_ = 0;
   RunRecord record_;
   std::vector<CurveNote> notes_;
+  ComputedRuns by_ranks_;  // computed by the MPI ranks (Distribute)
 };
+
+SweepOptions SweepOptionsFor(const RunOptions& options) {
+  SweepOptions sweep;
+  sweep.jobs = options.jobs;
+  sweep.threads = options.threads;
+  sweep.seeds = options.seeds;
+  sweep.rank_timeout_s = options.rank_timeout_s;
+  return sweep;
+}
+
+void SuiteRun::Distribute(Transport& cluster, const std::vector<std::string>& targets) {
+  Stopwatch watch;
+  const SweepOptions sweep = SweepOptionsFor(options_);
+  std::vector<std::string> warnings;
+  const SweepPlan plan = PlanSweep(targets,
+                                   options_.seeds,
+                                   options_.use_cache ? &cache_ : nullptr,
+                                   RecordedRunSeconds(options_.db_path, 20),
+                                   &warnings);
+  for (const std::string& warning : warnings) Progress("warning: " + warning);
+  Progress(DescribeSweep(plan, cluster.size(), sweep));
+  SweepStats stats;
+  CoordinateSweep(
+      cluster,
+      plan,
+      &cache_,
+      sweep,
+      [this](const std::string& m) { Progress(m); },
+      &by_ranks_,
+      &stats);
+  Progress(SummarizeSweep(stats));
+  record_.runtimes.push_back(
+      {"sweep",
+       fmt::format("{} ranks x {} jobs x {} threads", cluster.size(), sweep.jobs, sweep.threads),
+       watch.Seconds()});
+}
 
 bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::string* error) {
   std::unique_ptr<Target> target = TargetRegistry::Global().Create(name, error);
@@ -152,10 +193,13 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
   loop.threads = options_.threads;
   loop.seeds = options_.seeds;
   loop.use_cache = options_.use_cache;
-  for (MeasuredCurve& measured_curve :
-       MeasureCurves(*target, target->Designs(), &cache_, loop, [this](const std::string& m) {
-         Progress(m);
-       })) {
+  for (MeasuredCurve& measured_curve : MeasureCurves(
+           *target,
+           target->Designs(),
+           &cache_,
+           loop,
+           [this](const std::string& m) { Progress(m); },
+           &by_ranks_)) {
     const std::string label = name + " [" + ToString(measured_curve.design.axis) + "]";
     reused_ += measured_curve.reused;
     computed_ += measured_curve.computed;
@@ -347,6 +391,9 @@ bool RunOptions::IsValid(std::string* error) const {
   if (seeds < 0) return fail("seeds = " + std::to_string(seeds) + " must be >= 0");
   if (threads < 1) return fail("threads = " + std::to_string(threads) + " must be >= 1");
   if (jobs < 1) return fail("jobs = " + std::to_string(jobs) + " must be >= 1");
+  if (!(rank_timeout_s > 0)) {
+    return fail("rank_timeout_s = " + std::to_string(rank_timeout_s) + " must be > 0");
+  }
   if (bootstrap_resamples < 0) {
     return fail("bootstrap_resamples = " + std::to_string(bootstrap_resamples) + " must be >= 0");
   }
@@ -376,6 +423,27 @@ int RunSuite(const RunOptions& options,
     *error = "no target selected (suite '" + options.suite + "' is empty)";
     return 2;
   }
+  // Under an MPI launcher (mpirun, srun), rank 0 runs the suite and the other ranks only compute
+  // the runs it hands out (harness/distributed/sweep_loop.h). Every rank has checked the same
+  // command line above, so a usage error stops them all before they join.
+  std::string cluster_error;
+  std::unique_ptr<Transport> cluster = JoinCluster(&cluster_error);
+  if (!cluster_error.empty()) {
+    *error = cluster_error;
+    return 2;
+  }
+  if (cluster != nullptr && cluster->size() > 1 && cluster->rank() > 0) {
+    omp_set_num_threads(options.threads);
+    const bool served = ServeSweep(
+        *cluster,
+        SweepOptionsFor(options),
+        [&](const std::string& m) {
+          if (!options.quiet) progress << "  " << m << std::endl;
+        },
+        error);
+    return served ? 0 : 1;
+  }
+
   // Eigen reads its thread count from omp_get_max_threads(), per thread (the run loop sets it per
   // worker, a target may lower it inside a run); a process-wide Eigen::setNbThreads would override
   // both.
@@ -399,6 +467,7 @@ int RunSuite(const RunOptions& options,
   if (const int removed = run.cache().RemoveStaleTemporaries(); removed > 0) {
     run.Progress(fmt::format("removed {} temporary cache files left by killed runs", removed));
   }
+  if (cluster != nullptr && cluster->size() > 1) run.Distribute(*cluster, targets);
   std::vector<std::string> failures;
   std::vector<ReportCurve> curves;  // for the report's figures
   for (std::size_t i = 0; i < targets.size(); ++i) {

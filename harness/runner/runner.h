@@ -1,6 +1,9 @@
 // The suite runner: for each selected target, measure its profile (probes), train or load from
 // the cache its learning curves, fit them, run every selected theory on the profile, score,
-// report, and record the run in the history database.
+// report, and record the run in the history database. Started as several MPI ranks (mpirun,
+// srun), rank 0 first has the training runs of every target computed by all ranks
+// (harness/distributed/sweep_loop.h) and then goes on as a single process would; the other ranks
+// only compute runs and print nothing but progress.
 #pragma once
 
 #include <ostream>
@@ -16,6 +19,9 @@ struct RunOptions {
   int seeds = 0;                      // 0: each design's own seed count
   int threads = 2;                    // threads each run may use (OpenMP, BLAS)
   int jobs = 1;                       // runs executed at once (harness/runner/run_loop.h)
+  // Under MPI (harness/distributed/): a rank holding runs that is silent this long is presumed
+  // dead and its runs are handed out again.
+  double rank_timeout_s = 60.0;
   int bootstrap_resamples = 1000;
   bool quiet = false;        // no progress lines
   bool print_cells = false;  // also print the per-cell table (`run --cells`)

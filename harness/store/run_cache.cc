@@ -51,6 +51,25 @@ std::string RunFileName(const std::string& key, const AxisDesign& design, const 
   return (fs::path(ToString(design.axis)) / (stem + "-" + key + ".json")).string();
 }
 
+// Parses an entry and checks its format, key and checksum; false with *problem.
+bool ParseEntry(const std::string& text, const std::string& key, json* out, std::string* problem) {
+  try {
+    *out = json::parse(text);
+    if (out->at("format").get<int>() != kCacheFormat || out->at("key").get<std::string>() != key) {
+      *problem = "has another format or key";
+      return false;
+    }
+    if (out->at("checksum").get<std::string>() != Checksum(*out)) {
+      *problem = "fails its checksum (edited or corrupt)";
+      return false;
+    }
+  } catch (const std::exception& e) {
+    *problem = std::string("is corrupt (") + e.what() + ")";
+    return false;
+  }
+  return true;
+}
+
 // Reads and parses `path` and checks format, key and checksum; false with an empty *warning
 // when the file does not exist.
 bool ReadEntry(const std::string& path, const std::string& key, json* out, std::string* warning) {
@@ -64,27 +83,22 @@ bool ReadEntry(const std::string& path, const std::string& key, json* out, std::
   }
   std::stringstream text;
   text << in.rdbuf();
-  try {
-    *out = json::parse(text.str());
-    if (out->at("format").get<int>() != kCacheFormat || out->at("key").get<std::string>() != key) {
-      *warning = "cache entry " + path + " has another format or key; recomputing";
-      return false;
-    }
-    if (out->at("checksum").get<std::string>() != Checksum(*out)) {
-      *warning = "cache entry " + path + " fails its checksum (edited or corrupt); recomputing";
-      return false;
-    }
-  } catch (const std::exception& e) {
-    *warning = "cache entry " + path + " is corrupt (" + e.what() + "); recomputing";
+  std::string problem;
+  if (!ParseEntry(text.str(), key, out, &problem)) {
+    *warning = "cache entry " + path + " " + problem + "; recomputing";
     return false;
   }
   return true;
 }
 
-bool WriteEntry(const std::string& path, json entry, std::string* error) {
+json Sealed(json entry) {
   entry["format"] = kCacheFormat;
   entry["checksum"] = Checksum(entry);
-  return WriteFileAtomically(path, entry.dump(1) + "\n", error);
+  return entry;
+}
+
+bool WriteEntry(const std::string& path, json entry, std::string* error) {
+  return WriteFileAtomically(path, Sealed(std::move(entry)).dump(1) + "\n", error);
 }
 
 json RunToJson(const std::string& key,
@@ -134,6 +148,25 @@ RunResult RunFromJson(const json& entry) {
   return RunResult::Ok(NumbersFromJson(entry.at("losses")), std::move(diagnostics));
 }
 
+// The run an entry holds, checked against `point` (seed, sizes, CheckRun); false with *problem.
+bool EntryRun(const json& entry, const RunPoint& point, RunResult* result, std::string* problem) {
+  try {
+    if (entry.at("seed").get<std::uint64_t>() != point.seed ||
+        entry.at("sizes").get<std::vector<std::int64_t>>() != point.sizes.values()) {
+      throw std::runtime_error("its seed or sizes differ from the run's");
+    }
+    *result = RunFromJson(entry);
+  } catch (const std::exception& e) {
+    *problem = std::string("is corrupt (") + e.what() + ")";
+    return false;
+  }
+  if (!CheckRun(*result, point, problem)) {
+    *problem = "holds an invalid run: " + *problem;
+    return false;
+  }
+  return true;
+}
+
 bool ProcessAlive(long pid) {
   return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
 }
@@ -174,6 +207,34 @@ bool CheckRun(const RunResult& result, const RunPoint& point, std::string* probl
       return false;
     }
   }
+  return true;
+}
+
+std::string RunEntryText(const std::string& key,
+                         const std::string& target,
+                         const AxisDesign& design,
+                         const RunPoint& point,
+                         const RunResult& result) {
+  return Sealed(RunToJson(key, target, design, point, result)).dump();
+}
+
+bool ParseRunEntry(const std::string& text,
+                   const std::string& key,
+                   const RunPoint& point,
+                   RunResult* result,
+                   std::string* error) {
+  json entry;
+  std::string problem;
+  if (!ParseEntry(text, key, &entry, &problem)) {
+    *error = "run entry " + problem;
+    return false;
+  }
+  RunResult parsed = RunResult::Failed("");
+  if (!EntryRun(entry, point, &parsed, &problem)) {
+    *error = "run entry " + problem;
+    return false;
+  }
+  *result = std::move(parsed);
   return true;
 }
 
@@ -232,18 +293,8 @@ bool RunCache::LoadRun(const std::string& key,
       continue;
     }
     RunResult loaded = RunResult::Failed("");
-    try {
-      if (entry.at("seed").get<std::uint64_t>() != point.seed ||
-          entry.at("sizes").get<std::vector<std::int64_t>>() != point.sizes.values()) {
-        throw std::runtime_error("its seed or sizes differ from the run's");
-      }
-      loaded = RunFromJson(entry);
-    } catch (const std::exception& e) {
-      if (warning->empty()) *warning = "cache entry " + path + " is corrupt (" + e.what() + ")";
-      continue;
-    }
-    if (!CheckRun(loaded, point, &problem)) {
-      if (warning->empty()) *warning = "cache entry " + path + " holds an invalid run: " + problem;
+    if (!EntryRun(entry, point, &loaded, &problem)) {
+      if (warning->empty()) *warning = "cache entry " + path + " " + problem;
       continue;
     }
     *result = std::move(loaded);

@@ -52,6 +52,20 @@ std::string ProfileKey(const TargetInfo& info, const std::string& profile_key_te
 // finite, non-negative loss per size and diagnostics of the same length. False with *problem.
 bool CheckRun(const RunResult& result, const RunPoint& point, std::string* problem);
 
+// The text of a run's cache entry (its JSON with format and checksum, on one line), and its
+// parser, which checks what LoadRun checks (format, key, checksum, seed and sizes, CheckRun).
+// The MPI ranks send runs in this form (harness/distributed/). Ok and Skipped results only.
+std::string RunEntryText(const std::string& key,
+                         const std::string& target,
+                         const AxisDesign& design,
+                         const RunPoint& point,
+                         const RunResult& result);
+bool ParseRunEntry(const std::string& text,
+                   const std::string& key,
+                   const RunPoint& point,
+                   RunResult* result,
+                   std::string* error);
+
 class RunCache {
  public:
   // Reads from `directories` in order, writes into the first. At least one directory.

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Simulates an MPI sweep's dynamic schedule from the per-run times in a history database.
+
+`mpirun -n P scalebench run` hands the runs out one at a time to whichever rank is free (rank 0
+included), the longest first when the history has their times (harness/distributed/). This
+script replays that schedule on P ranks with the recorded seconds of every run (the history's
+`runtimes` rows of stage "run") and prints, per P, the makespan of the runs, the efficiency
+(run seconds / (P x makespan)), the lower bound max(total / P, longest run), the same schedule
+with the runs in the order they were recorded (no time estimates), and the end-to-end time with
+the stages rank 0 does alone (probe, fit, predict, score: the serial part).
+
+    scripts/simulate-sweep.py --db out/history.sqlite                 # the newest run with runs
+    scripts/simulate-sweep.py --db out/history.sqlite --run 12 --ranks 2,16,64,256
+    scripts/simulate-sweep.py --db out/history.sqlite --suite full --all-runs
+    scripts/simulate-sweep.py --self-test    # the schedule on hand-computed cases (CTest)
+
+--all-runs takes the newest time of each run label over every run of the suite (a sweep computed
+in pieces, each piece recorded by its own run); the serial part then comes from the newest run.
+Not modelled: each rank builds a design's shared data (Target::Prepare) once for itself, while
+the recorded time includes it only for the first run of a design; messages take microseconds.
+Python 3 standard library only (sqlite3).
+"""
+import argparse
+import heapq
+import sqlite3
+import sys
+
+SERIAL_STAGES = ("probe", "fit", "predict", "score", "report")
+
+
+def makespan(times, ranks):
+    """List scheduling: each run, in the given order, goes to the rank that is free first."""
+    free = [0.0] * ranks
+    heapq.heapify(free)
+    end = 0.0
+    for t in times:
+        start = heapq.heappop(free)
+        heapq.heappush(free, start + t)
+        end = max(end, start + t)
+    return end
+
+
+def self_test():
+    """The list schedule against hand-computed makespans, and load() on a scratch database."""
+    import os
+    import tempfile
+    checks = [
+        (makespan([3, 3, 2, 2, 2], 2), 7.0),   # 3|3, 2 -> 5|3, 2 -> 5|5, 2 -> 7
+        (makespan(sorted([3, 3, 2, 2, 2], reverse=True), 2), 7.0),
+        (makespan([2, 2, 2, 3, 3], 2), 7.0),   # 2|2, 4|2, 4|5 ... -> 7
+        (makespan([1, 1, 1, 1, 8], 2), 10.0),  # the long run last: 2 + 8
+        (makespan(sorted([1, 1, 1, 1, 8], reverse=True), 2), 8.0),
+        (makespan([5], 64), 5.0),
+    ]
+    failed = [(got, want) for got, want in checks if abs(got - want) > 1e-12]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "h.sqlite")
+        con = sqlite3.connect(db)
+        con.executescript(
+            "CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT, suite TEXT, command TEXT);"
+            "CREATE TABLE runtimes (run_id INTEGER, stage TEXT, name TEXT, seconds REAL);"
+            "INSERT INTO runs VALUES (1, 'then', 'default', 'a'), (2, 'now', 'default', 'b');"
+            "INSERT INTO runtimes VALUES (1, 'run', 'x seed 1', 9), (1, 'run', 'y seed 1', 4),"
+            " (2, 'run', 'x seed 1', 2), (2, 'probe', 'x', 5), (2, 'fit', 'x [data]', 1);")
+        con.commit()
+        con.close()
+        times, labels, serial, info, used = load(db, None, None, False)
+        if (times, serial, info[0], used) != ([2.0], 6.0, 2, 1):
+            failed.append(("newest run", (times, serial, info[0], used)))
+        times, labels, serial, info, used = load(db, None, "default", True)
+        if (sorted(times), used) != ([2.0, 4.0], 2):
+            failed.append(("all runs, newest time per label", (times, used)))
+    for got, want in failed:
+        print(f"simulate-sweep self-test: got {got}, expected {want}")
+    print("simulate-sweep self-test:", "FAILED" if failed else f"{len(checks) + 2} checks pass")
+    return 1 if failed else 0
+
+
+def load(db, run_id, suite, all_runs):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    where, params = ("WHERE suite = ?", (suite,)) if suite else ("", ())
+    runs = [r[0] for r in con.execute(
+        f"SELECT id FROM runs {where} ORDER BY id DESC", params)]
+    with_runs = {r[0] for r in con.execute(
+        "SELECT DISTINCT run_id FROM runtimes WHERE stage = 'run'")}
+    runs = [r for r in runs if r in with_runs]
+    if run_id is not None:
+        if run_id not in runs:
+            sys.exit(f"simulate-sweep: {db} has no run {run_id} with per-run times"
+                     + (f" in suite '{suite}'" if suite else ""))
+        runs = [run_id]
+    if not runs:
+        sys.exit(f"simulate-sweep: {db} holds no run with per-run times (stage 'run')"
+                 + (f" in suite '{suite}'" if suite else ""))
+    chosen = runs if all_runs else runs[:1]
+    times = {}  # label -> seconds, newest run first
+    order = []
+    for r in chosen:
+        for name, seconds in con.execute(
+                "SELECT name, seconds FROM runtimes WHERE run_id = ? AND stage = 'run' "
+                "ORDER BY rowid", (r,)):
+            if name not in times:
+                times[name] = seconds
+                order.append(name)
+    serial = sum(s for (s,) in con.execute(
+        "SELECT seconds FROM runtimes WHERE run_id = ? AND stage IN (%s)"
+        % ",".join("?" * len(SERIAL_STAGES)), (chosen[0],) + SERIAL_STAGES))
+    info = con.execute("SELECT id, suite, started_at, command FROM runs WHERE id = ?",
+                       (chosen[0],)).fetchone()
+    return [times[n] for n in order], order, serial, info, len(chosen)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="out/history.sqlite", help="history database")
+    parser.add_argument("--run", type=int, help="run id (default: the newest with per-run times)")
+    parser.add_argument("--suite", help="only runs of this suite (default, full, custom)")
+    parser.add_argument("--all-runs", action="store_true",
+                        help="newest time of each run over every run (of --suite)")
+    parser.add_argument("--ranks", default="16,64,256", help="comma-separated rank counts")
+    parser.add_argument("--self-test", action="store_true", help="check the simulation and exit")
+    args = parser.parse_args()
+    if args.self_test:
+        sys.exit(self_test())
+    ranks = [int(p) for p in args.ranks.split(",")]
+    recorded, labels, serial, info, used = load(args.db, args.run, args.suite, args.all_runs)
+    total = sum(recorded)
+    longest = max(recorded)
+    print(f"history: {args.db}, run {info[0]} (suite {info[1]}, {info[2]})"
+          + (f" and {used - 1} older runs" if used > 1 else ""))
+    print(f"runs: {len(recorded)}, {total:.1f} s in all; longest {longest:.1f} s "
+          f"({labels[recorded.index(longest)]}); rank 0's serial stages "
+          f"({', '.join(SERIAL_STAGES)}): {serial:.1f} s")
+    print()
+    print("| ranks | makespan, longest first | efficiency | makespan, recorded order | "
+          "efficiency | lower bound | end to end with the serial stages | speed-up |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    lpt = sorted(recorded, reverse=True)
+    for p in ranks:
+        best = makespan(lpt, p)
+        plain = makespan(recorded, p)
+        bound = max(total / p, longest)
+        end_to_end = best + serial
+        print(f"| {p} | {best:.1f} s | {total / (p * best):.0%} | {plain:.1f} s | "
+              f"{total / (p * plain):.0%} | {bound:.1f} s | {end_to_end:.1f} s | "
+              f"{(total + serial) / end_to_end:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
