@@ -352,6 +352,8 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
       cell.measured = axis.fit.exponent;
       cell.measured_ci = axis.fit.exponent_ci;
       cell.measured_se = axis.fit.exponent_std_error;
+      cell.interval_method = axis.fit.interval_method;
+      cell.fit_diagnosis = axis.fit.diagnosis.Brief();
       auto allowance = measured.info.exponent_allowance.find(axis.design.axis);
       if (allowance != measured.info.exponent_allowance.end()) {
         cell.allowance = allowance->second;
