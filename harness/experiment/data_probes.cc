@@ -288,7 +288,10 @@ bool LoadData(const DataSpec& spec, LoadedData* data, std::string* error) {
       break;
     case DataKind::kCorpus: {
       // The route of `run --corpus`: the corpus becomes a language target whose probes measure it.
-      if (!RegisterUserCorpusTarget(spec.file, &loaded.corpus_target, error)) return false;
+      if (!RegisterUserCorpusTarget(spec.file, &loaded.corpus_target, error)) {
+        if (error->rfind("--corpus ", 0) == 0) error->erase(0, 9);  // not the flag given here
+        return false;
+      }
       auto target = TargetRegistry::Global().Create(loaded.corpus_target, error);
       if (target == nullptr) return false;
       loaded.content_hash = target->ProfileKeyText();

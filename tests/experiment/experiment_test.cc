@@ -185,6 +185,59 @@ TEST_CASE("a curve without some (size, seed) rows skips those runs", "[experimen
   CHECK_THAT(run(1, 2).reason(), Contains("ragged.csv has no row for size 20, seed 2"));
 }
 
+TEST_CASE("curves on two axes, each with its own learner, become two designs",
+          "[experiment][unit]") {
+  ScratchDir dir;
+  CopyExample(dir);
+  const std::string toml = ReadFile(dir / "kernel_experiment.toml");
+  const std::string params =
+      "[[curve]]\naxis = \"params\"\nsizes = [10, 20, 40, 80]\nlosses = [0.4, 0.3, 0.2, 0.15]\n"
+      "form = \"power_law\"\nlearner = { features = \"inf\", train_size = 500 }\n\n[data]";
+  WriteFile(
+      dir / "two.toml",
+      Replace(Replace(toml, "[data]", params), "name = \"kernel_example\"", "name = \"two_axes\""));
+  std::string name, error;
+  REQUIRE(RegisterUserExperiment(dir / "two.toml", &name, &error) == ExperimentFileStatus::kOk);
+  const auto target = TargetRegistry::Global().Create(name, &error);
+  REQUIRE(target != nullptr);
+  const std::vector<AxisDesign> designs = target->Designs();
+  REQUIRE(designs.size() == 2);
+  CHECK(designs[0].axis == Axis::kData);
+  CHECK(designs[0].learner.train_size == kInfinite);
+  CHECK_FALSE(designs[0].zero_offset);
+  CHECK(designs[1].axis == Axis::kParams);
+  CHECK(designs[1].learner.train_size == 500);
+  CHECK(designs[1].learner.ridge == 1e-6);  // the rest from [learner]
+  CHECK(designs[1].zero_offset);
+  CHECK(designs[1].seeds == 1);
+  CHECK(target->Info().realism == Realism::kUserExperiment);
+}
+
+TEST_CASE("an experiment on a text corpus is probed by the run --corpus route", "[experiment]") {
+  ScratchDir dir;
+  // 60,000 characters of Zipf-distributed words from a fixed stream.
+  std::string text;
+  std::uint64_t state = 12345;
+  for (int i = 0; text.size() < 60000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double u = double(state >> 11) / double(1ULL << 53);
+    const int rank = int(std::pow(2000.0, u));  // roughly p(rank) ~ 1/rank
+    text += 'w';
+    text += std::to_string(rank);
+    text += i % 12 == 11 ? ".\n" : " ";
+  }
+  WriteFile(dir / "words.txt", text);
+  WriteFile(dir / "corpus.toml",
+            "name = \"words\"\n[learner]\nkind = \"my_lm\"\nloss = \"cross_entropy_nats\"\n"
+            "[[curve]]\nsizes = [1000, 2000, 4000, 8000]\nlosses = [3.1, 2.9, 2.75, 2.66]\n"
+            "[data]\nkind = \"corpus\"\nfile = \"words.txt\"\n");
+  const auto result = RunScalebench("run --experiment " + dir / "corpus.toml" + Outputs(dir));
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  // Debowski's 1 - h reads the Heaps exponent, which only the corpus probes give.
+  CHECK(Cells(dir).at("corpus/debowski_hilberg").at("status") == "predicted");
+}
+
 // One bad experiment file: the exit code, the words its message must hold, and nothing cached or
 // recorded.
 struct BadCase {

@@ -84,6 +84,25 @@ TEST_CASE("probe recovers a and b of a synthetic feature matrix within 0.05 (3 S
   }
 }
 
+TEST_CASE("probe without labels keeps b and the eigenvalues and leaves a out, saying so",
+          "[experiment][unit]") {
+  ScratchDir dir;
+  PowerLawGaussianDesignOptions options;
+  options.num_modes = 300;
+  const Eigen::MatrixXd x = PowerLawGaussianDesign(options).SampleInputs(3, 600);
+  std::string error;
+  REQUIRE(WriteNpy(dir / "x.npy", x, &error));
+  const auto result =
+      RunScalebench("probe --data " + dir / "x.npy" + " --out " + dir / "profile.json");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  const auto profile = nlohmann::json::parse(ReadFile(dir / "profile.json"));
+  CHECK(std::abs(Property(profile, "spectrum_decay").value - 1.5) < 0.05);
+  CHECK_FALSE(profile.at("properties").contains("task_power_decay"));
+  CHECK(profile.at("series").contains("eigenvalues"));
+  CHECK_THAT(profile.at("source").get<std::string>(), Contains("no labels"));
+}
+
 TEST_CASE("probe fits a given spectrum and its target power", "[experiment][unit]") {
   ScratchDir dir;
   std::string csv = "eigenvalue,target_power\n";
