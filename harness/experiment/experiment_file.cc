@@ -339,13 +339,15 @@ bool ParseExperiment(Reader& r, const toml::table& root, ExperimentFile* out) {
       !r.String(root, "description", "description", &out->description)) {
     return false;
   }
-  for (char& c : out->name) {
-    if (root.contains("name")) break;
-    c = std::isalnum(static_cast<unsigned char>(c)) ? char(std::tolower(c)) : '_';
+  if (!root.contains("name")) {  // the file stem, made lower_snake_case
+    for (char& c : out->name) {
+      c = std::isalnum(static_cast<unsigned char>(c)) ? char(std::tolower(c)) : '_';
+    }
   }
   if (out->name.empty() ||
       out->name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
-    return r.Fail(root.get("name")->source(),
+    const toml::node* node = root.get("name");
+    return r.Fail(node != nullptr ? node->source() : root.source(),
                   "name",
                   "'" + out->name + "' must be lower_snake_case (a-z, 0-9, _)");
   }

@@ -194,9 +194,12 @@ RunResult UserExperimentTarget::Run(const AxisDesign& design,
   for (const ExperimentCurve& c : parsed_->curves) {
     if (c.axis != design.axis) continue;
     const std::size_t seed = point.seed - 1;
-    if (point.first >= c.curve.sizes.size() || seed >= c.curve.seeds.size()) {
-      return RunResult::Failed(
-          fmt::format("{}: no size #{} or seed #{}", c.source, point.first + 1, point.seed));
+    if (point.first >= c.curve.sizes.size()) {
+      return RunResult::Failed(fmt::format("{}: no size #{}", c.source, point.first + 1));
+    }
+    if (seed >= c.curve.seeds.size()) {  // run --seeds asked for more than the curve has
+      return RunResult::Skipped(
+          fmt::format("{} has {} seed(s), not {}", c.source, c.curve.seeds.size(), point.seed));
     }
     const double loss = c.curve.values[point.first][seed];
     if (std::isnan(loss)) {

@@ -183,6 +183,8 @@ TEST_CASE("a curve without some (size, seed) rows skips those runs", "[experimen
   CHECK(run(2, 2).losses() == std::vector<double>{0.31});
   CHECK(run(1, 2).status() == RunStatus::kSkipped);
   CHECK_THAT(run(1, 2).reason(), Contains("ragged.csv has no row for size 20, seed 2"));
+  // run --seeds 3 asks for a third seed the curve does not have: skipped, not failed.
+  CHECK(run(0, 3).status() == RunStatus::kSkipped);
 }
 
 TEST_CASE("curves on two axes, each with its own learner, become two designs",
@@ -257,7 +259,7 @@ void CheckRefused(const ScratchDir& dir, const std::string& file, const BadCase&
   CHECK_FALSE(fs::exists(dir / "out/leaderboard.json"));
 }
 
-TEST_CASE("every bad experiment file is refused naming its file, line and key; nothing is kept",
+TEST_CASE("every bad experiment file is refused naming its file, line and key, and nothing is kept",
           "[experiment][unit]") {
   ScratchDir dir;
   CopyExample(dir);
