@@ -54,12 +54,15 @@ inline std::vector<std::string> AllRunKeys(const Target& target) {
   return keys;
 }
 
-// What the designs ask for, independent of the options' keys: axis, learner, grid, seeds.
+// What the designs ask for, independent of the options' keys: axis, learner, grid, seeds, and
+// which designs form the compute grid or have a cell of their own.
 inline std::string DesignShape(const Target& target) {
   std::string shape;
   for (const AxisDesign& design : target.Designs()) {
     shape += CanonicalLearner(design) + ";sizes=" + design.sizes.ToString() +
-             ";seeds=" + std::to_string(design.seeds) + ";unit=" + ToString(design.unit) + "|";
+             ";seeds=" + std::to_string(design.seeds) + ";unit=" + ToString(design.unit) +
+             ";compute_grid=" + std::to_string(design.compute_grid) +
+             ";own_cell=" + std::to_string(design.own_cell) + "|";
   }
   return shape;
 }
