@@ -32,24 +32,25 @@ Printed Line(const std::string& output, const std::string& label) {
   return {std::stod(m[1]), std::stod(m[2]), std::stod(m[3])};
 }
 
-TEST_CASE("CLI: fit --compute prints the allocation exponents b/(a+b), a/(a+b) and D*/N* at C "
-          "with intervals that hold the generating values",
-          "[harness]") {
+TEST_CASE(
+    "CLI: fit --compute prints the allocation exponents b/(a+b), a/(a+b) and D*/N* at C "
+    "with intervals that hold the generating values",
+    "[harness]") {
   const auto text = RunScalebench("fit " + DataPath("chinchilla_form.csv") +
                                   " --compute 1e21 --bootstrap 200 --threads 2");
   INFO(text.output);
   REQUIRE(text.exit_code == 0);
-  CHECK_THAT(text.output, Contains("(x = b/(a+b))") && Contains("(y = a/(a+b))") &&
-                              Contains("at C = 1e+21 FLOPs") &&
-                              Contains("(tokens per parameter)"));
+  CHECK_THAT(text.output,
+             Contains("(x = b/(a+b))") && Contains("(y = a/(a+b))") &&
+                 Contains("at C = 1e+21 FLOPs") && Contains("(tokens per parameter)"));
   const Printed x = Line(text.output, "x:"), y = Line(text.output, "y:");
   const Printed n = Line(text.output, "N\\*:"), d = Line(text.output, "D\\*:");
   const Printed ratio = Line(text.output, "D\\*/N\\*:");
   CHECK(x.value == Approx(kX).margin(0.02));
   CHECK(y.value == Approx(kY).margin(0.02));
   CHECK(x.value + y.value == Approx(1.0).margin(1e-4));
-  for (const auto& [printed, truth] : {std::pair{x, kX}, {y, kY}, {n, kParams}, {d, kData},
-                                       {ratio, kRatio}}) {
+  for (const auto& [printed, truth] :
+       {std::pair{x, kX}, {y, kY}, {n, kParams}, {d, kData}, {ratio, kRatio}}) {
     CAPTURE(printed.value, printed.lower, printed.upper, truth);
     CHECK(printed.lower < printed.value);
     CHECK(printed.value < printed.upper);
@@ -82,8 +83,7 @@ TEST_CASE("CLI: fit --compute is refused on single-axis curves and must be a pos
   const auto single = RunScalebench("fit " + DataPath("good_curve.csv") + " --compute 1e21");
   CHECK(single.exit_code == 2);
   CHECK_THAT(single.output, Contains("--compute applies to N,D curves"));
-  const auto negative =
-      RunScalebench("fit " + DataPath("chinchilla_form.csv") + " --compute -5");
+  const auto negative = RunScalebench("fit " + DataPath("chinchilla_form.csv") + " --compute -5");
   CHECK(negative.exit_code == 2);
   CHECK_THAT(negative.output, Contains("--compute = -5 must be > 0 FLOPs"));
   const auto text = RunScalebench("fit " + DataPath("chinchilla_form.csv") + " --compute abc");

@@ -29,9 +29,10 @@ MultitaskSparseParityOptions TinyGrid() {
   return o;
 }
 
-TEST_CASE("msp steps and compute: one kSteps design per width, steps_width's the steps cell, all "
-          "in the compute grid with 6 N B FLOPs per step",
-          "[msp][target][unit]") {
+TEST_CASE(
+    "msp steps and compute: one kSteps design per width, steps_width's the steps cell, all "
+    "in the compute grid with 6 N B FLOPs per step",
+    "[msp][target][unit]") {
   const MultitaskSparseParityTarget target(TinyGrid());
   const std::vector<AxisDesign> designs = target.Designs();
   REQUIRE(designs.size() == 2 + 3);
@@ -69,9 +70,10 @@ TEST_CASE("msp steps and compute: one kSteps design per width, steps_width's the
   CHECK_FALSE(five.back().compute_grid);
 }
 
-TEST_CASE("msp steps: a run reads every checkpoint, and at a constant rate the checkpoint at t is "
-          "the params run of t steps",
-          "[msp][target]") {
+TEST_CASE(
+    "msp steps: a run reads every checkpoint, and at a constant rate the checkpoint at t is "
+    "the params run of t steps",
+    "[msp][target]") {
   const MultitaskSparseParityTarget target(TinyGrid());
   const std::vector<AxisDesign> designs = target.Designs();
   const AxisDesign& steps = designs.back();  // width 16
@@ -105,9 +107,10 @@ TEST_CASE("msp options: compute_widths needs >= 3 widths and checkpoints", "[msp
   CHECK(error.find("step_checkpoints") != std::string::npos);
 }
 
-TEST_CASE("msp registered variants: steps cells on both default variants, one compute grid in the "
-          "default suite",
-          "[msp][target][unit]") {
+TEST_CASE(
+    "msp registered variants: steps cells on both default variants, one compute grid in the "
+    "default suite",
+    "[msp][target][unit]") {
   int default_grids = 0;
   for (const std::string& name : TargetRegistry::Global().Suite("default")) {
     if (name.rfind("multitask_sparse_parity/", 0) != 0) continue;
