@@ -45,7 +45,8 @@ std::string WithFitFlagNames(const std::string& message) {
                                       {"bootstrap.seed", "--seed"},
                                       {"bootstrap.threads", "--threads"},
                                       {"min_size", "--min-size"},
-                                      {"max_size", "--max-size"}}) {
+                                      {"max_size", "--max-size"},
+                                      {"compute", "--compute"}}) {
       flags.emplace_back(std::string(options) + field, flag);
     }
   }
@@ -56,6 +57,11 @@ int FitSingleAxis(const FitCommandOptions& o,
                   const LearningCurve& curve,
                   std::ostream& out,
                   std::ostream& err) {
+  if (o.compute) {
+    err << "scalebench fit: --compute applies to N,D curves (the joint form) only; " << o.file
+        << " holds a single-axis curve\n";
+    return kExitUsage;
+  }
   FitOptions options;
   if (o.form && !FromString(*o.form, &options.form)) {
     err << "scalebench fit: unknown --form '" << *o.form
@@ -103,6 +109,7 @@ int FitJointPoints(const FitCommandOptions& o,
   }
   JointFitOptions options;
   if (o.huber_delta) options.huber_delta = *o.huber_delta;
+  if (o.compute) options.compute = *o.compute;
   options.bootstrap = BootstrapOf(o);
   std::string error;
   if (!options.IsValid(&error)) {

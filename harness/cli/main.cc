@@ -219,6 +219,11 @@ void AddFit(CLI::App& app, Parsed& p) {
   fit->add_option("--threads", o.threads, "Threads for the bootstrap")
       ->transform(Integer<int>())
       ->capture_default_str();
+  fit->add_option("--compute",
+                  o.compute,
+                  "N,D curves: training FLOPs C (= 6 N D) at which to print the compute-optimal "
+                  "N*, D* and tokens per parameter D*/N*")
+      ->transform(FiniteNumber());
   fit->add_flag("--json", o.json, "Print the fit as JSON");
 }
 

@@ -172,12 +172,15 @@ std::string JointFitSummary::FullReport() const {
   line("B:", data_amplitude, data_amplitude_ci);
   out += "compute-optimal allocation at C = 6 N D FLOPs (N* ~ C^x, D* ~ C^y):\n";
   line("x:", params_allocation, params_allocation_ci);
+  out.insert(out.size() - 1, " (x = b/(a+b))");
   line("y:", data_allocation, data_allocation_ci);
+  out.insert(out.size() - 1, " (y = a/(a+b))");
   if (!std::isnan(compute)) {
     out += fmt::format("at C = {:.4g} FLOPs:\n", compute);
     line("N*:", optimal_params, optimal_params_ci);
     line("D*:", optimal_data, optimal_data_ci);
     line("D*/N*:", tokens_per_parameter, tokens_per_parameter_ci);
+    out.insert(out.size() - 1, " (tokens per parameter)");
   }
   out += fmt::format("points:     {}\n", num_points);
   out += fmt::format("starts:     {} grid points, best {} refined, {} at the best objective\n",
