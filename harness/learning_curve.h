@@ -25,6 +25,14 @@ struct CurveDiagnostic {
   double Mean(std::size_t i) const;
 };
 
+// The losses a learning curve may be measured in (LearningCurve::loss, LearnerSpec::loss): the
+// target conformance check and experiment files accept these names only.
+inline const std::vector<std::string>& KnownLosses() {
+  static const std::vector<std::string> losses = {
+      "excess_mse", "mse", "error_rate", "cross_entropy_nats", "excess_cross_entropy_nats"};
+  return losses;
+}
+
 struct LearningCurve {
   Axis axis = Axis::kData;
   std::string loss = "excess_mse";   // definition of the loss, as in LearnerSpec::loss

@@ -13,7 +13,7 @@
 #include "harness/io/curve_csv.h"
 #include "harness/io/profile_json.h"
 #include "harness/io/text_input.h"
-#include "harness/targets/testing/target_conformance.h"
+#include "harness/learning_curve.h"
 
 namespace scalebench {
 namespace {
@@ -156,7 +156,7 @@ bool ParseLearner(Reader& r,
   std::string message;
   if (!LearnerSpecFromJson(merged, where, spec, &message))
     return r.Fail(table.source(), "", message);
-  const auto& losses = testing::kLosses();
+  const auto& losses = KnownLosses();
   if (std::find(losses.begin(), losses.end(), spec->loss) == losses.end()) {
     const toml::node* node = table.get("loss");
     return r.Fail(node != nullptr ? node->source() : table.source(),

@@ -1,5 +1,6 @@
 #include "harness/report/html_report.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -166,7 +167,13 @@ bool HtmlReporter::Report(const ReportContext& c,
       << " &middot; " << EscapeHtml(c.host) << " (" << EscapeHtml(c.build_type) << ") &middot; "
       << FormatNumber(c.seconds, 1) << " s &middot; reproduce: <code>" << EscapeHtml(c.command)
       << "</code></p>\n"
-      << "<nav><a href=\"#ranking\">Ranking</a><a href=\"#validation\">Validation</a>"
+      << "<nav><a href=\"#ranking\">Ranking</a>";
+  // The user's own experiment gets a link only when the board has its track.
+  if (std::any_of(board.tracks.begin(), board.tracks.end(), [](const Ranking& t) {
+        return t.track == ToString(Realism::kUserExperiment);
+      }))
+    out << "<a href=\"#your-experiment\">Your experiment</a>";
+  out << "<a href=\"#validation\">Validation</a>"
       << "<a href=\"#heatmap\">Heat-map</a><a href=\"#curves\">Learning curves</a>"
       << "<a href=\"#history\">History</a></nav>\n";
 

@@ -68,6 +68,11 @@ ALTER TABLE cells ADD COLUMN oracle_predicted REAL;
 ALTER TABLE cells ADD COLUMN oracle_lower REAL;
 ALTER TABLE cells ADD COLUMN oracle_upper REAL;
 )sql",
+    // v3: where each fit's interval came from (seed bootstrap or, for one run per size, the
+    // profile likelihood), so that a history reader can tell the two apart; older fits: ''.
+    R"sql(
+ALTER TABLE fits ADD COLUMN interval_method TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(std::size(kMigrations) == HistoryStore::kSchemaVersion);
 

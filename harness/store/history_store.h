@@ -55,8 +55,9 @@ struct RunInfo {
 struct FitRecord {
   std::string target;
   Axis axis = Axis::kData;
-  FitSummary summary;     // stored: form, status, message, exponent, CI, offset, amplitude,
-                          // fit range, sizes/seeds/points, rms residual, seconds
+  FitSummary summary;     // stored: form, status, message, exponent, CI, interval method,
+                          // offset, amplitude, fit range, sizes/seeds/points, rms residual,
+                          // seconds
   std::string cache_key;  // the curve's cache key ("" if not cached)
   bool from_cache = false;
 };
@@ -143,7 +144,7 @@ class HistoryStore {
   const std::string& path() const { return path_; }
   void set_row_hook_for_testing(RowHook hook) { row_hook_ = std::move(hook); }
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
  private:
   HistoryStore(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}

@@ -129,7 +129,8 @@ void BindFit(const FitRecord& f, Statement* s) {
       .Bind(m.rms_log_residual)
       .Bind(m.seconds)
       .Bind(f.cache_key)
-      .Bind(f.from_cache);
+      .Bind(f.from_cache)
+      .Bind(ToString(m.interval_method));
 }
 
 FitRecord ReadFit(const Statement& s) {
@@ -157,6 +158,10 @@ FitRecord ReadFit(const Statement& s) {
   m.seconds = s.Real(i++);
   f.cache_key = s.Text(i++);
   f.from_cache = s.Int(i++) != 0;
+  m.interval_method = EnumFromText(
+      s.Text(i++),
+      {IntervalMethod::kNone, IntervalMethod::kSeedBootstrap, IntervalMethod::kProfileLikelihood},
+      IntervalMethod::kNone);
   return f;
 }
 

@@ -16,7 +16,7 @@ inline constexpr const char* kCellColumns =
 inline constexpr const char* kFitColumns =
     "target, axis, form, offset_fixed, exponent, exponent_lower, exponent_upper, confidence, "
     "offset, amplitude, status, message, fit_min_size, fit_max_size, num_sizes, num_seeds, "
-    "num_points, rms_log_residual, seconds, cache_key, from_cache";
+    "num_points, rms_log_residual, seconds, cache_key, from_cache, interval_method";
 inline constexpr const char* kRunColumns =
     "id, started_at, finished_at, git_commit, config_hash, suite, command, host, baseline_theory, "
     "seconds, status, git_dirty, error";

@@ -95,7 +95,9 @@ TEST_CASE("run --experiment scores every applicable theory on the example and re
   CHECK(std::abs(cells.at("baseline/constant_exponent").at("measured").get<double>() - 0.49) <
         0.02);
   const std::string report = ReadFile(dir / "out/report.html");
-  CHECK_THAT(report, Contains("id=\"your-experiment\"") && Contains("experiment/kernel_example"));
+  CHECK_THAT(report,
+             Contains("id=\"your-experiment\"") && Contains("href=\"#your-experiment\"") &&
+                 Contains("experiment/kernel_example"));
   CHECK_THAT(ReadFile(dir / "out/LEADERBOARD.md"), Contains("Track: user_experiment"));
   CHECK_THAT(result.output, Contains("recorded as run 1 (ok)"));
 }

@@ -66,6 +66,7 @@ RunRecord MakeRun(const std::string& commit, double error_of_a) {
   fit.summary.amplitude = 3.0;
   fit.summary.num_sizes = 8;
   fit.summary.num_seeds = 5;
+  fit.summary.interval_method = IntervalMethod::kProfileLikelihood;
   fit.summary.fit_min_size = 64;
   fit.summary.fit_max_size = 8192;
   fit.summary.rms_log_residual = 0.01;
@@ -123,6 +124,7 @@ TEST_CASE("HistoryStore: write, list and load runs") {
   CHECK(loaded.fits[0].summary.exponent_ci.lower == 0.95);
   CHECK(std::isnan(loaded.fits[0].summary.offset));
   CHECK(loaded.fits[0].summary.num_seeds == 5);
+  CHECK(loaded.fits[0].summary.interval_method == IntervalMethod::kProfileLikelihood);
   CHECK(loaded.fits[0].from_cache);
   CHECK(loaded.fits[0].cache_key == "0123456789abcdef");
   REQUIRE(loaded.runtimes.size() == 4);

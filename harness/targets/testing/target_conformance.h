@@ -14,7 +14,7 @@
 //   - Describe() is complete: summary, dataset family, version >= 1; home theories are registered;
 //   - Designs(): at least one, distinct axes (among designs with a cell of their own), every grid
 //     valid with >= 3 sizes, >= 1 seed, a learner kind and a loss from the closed vocabulary
-//     (kLosses), and a well-formed compute grid if one is declared (ComputeGridProblem);
+//     (KnownLosses), and a well-formed compute grid if one is declared (ComputeGridProblem);
 //   - keys are stable (the same twice) and sensitive to every declared field: perturbing a kCurve
 //     or kBoth field changes every run key, a kProfile or kBoth field changes the profile key, a
 //     kDesign field changes which runs exist; a kCurve/kDesign field leaves the profile key alone
@@ -33,13 +33,6 @@
 #include "theories/theory.h"
 
 namespace scalebench::testing {
-
-// The losses a learning curve may be measured in (LearnerSpec::loss).
-inline const std::vector<std::string>& kLosses() {
-  static const std::vector<std::string> losses = {
-      "excess_mse", "mse", "error_rate", "cross_entropy_nats", "excess_cross_entropy_nats"};
-  return losses;
-}
 
 // Every run key of every design of `target`, in enumeration order.
 inline std::vector<std::string> AllRunKeys(const Target& target) {
@@ -83,7 +76,7 @@ inline std::vector<std::string> CheckDesigns(const Target& target, const std::st
     if (design.sizes.size() < 3) problems.push_back(where + ": fewer than 3 sizes");
     if (design.seeds < 1) problems.push_back(where + ": seeds < 1");
     if (design.learner.kind.empty()) problems.push_back(where + ": learner kind is empty");
-    const auto& losses = kLosses();
+    const auto& losses = KnownLosses();
     if (std::find(losses.begin(), losses.end(), design.learner.loss) == losses.end()) {
       problems.push_back(where + ": loss '" + design.learner.loss + "' is not in the vocabulary");
     }
