@@ -46,6 +46,14 @@ struct LearnerSpec {
   double weight_decay = 0.0;
   int batch_size = 0;
   long steps = 0;
+  // Sequence models (the transformer LM; 0 / kInfinite where they do not apply): the
+  // non-embedding parameter count N (Kaplan et al. 2020) held fixed while another axis is swept,
+  // the context length in tokens, and the shape.
+  double params = kInfinite;
+  int context = 0;
+  int width = 0;
+  int depth = 0;
+  int heads = 0;
 };
 
 }  // namespace scalebench

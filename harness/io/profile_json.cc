@@ -218,7 +218,12 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
                      "learning_rate",
                      "weight_decay",
                      "batch_size",
-                     "steps"})) {
+                     "steps",
+                     "params",
+                     "context",
+                     "width",
+                     "depth",
+                     "heads"})) {
     return false;
   }
   auto at = [&path](const char* key) { return Checker::Child(path, key); };
@@ -254,6 +259,16 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
       return false;
     spec.steps = integer;
   }
+  if (j.contains("params") && !check.PositiveOrInf(j["params"], at("params"), &spec.params))
+    return false;
+  for (auto [key, field] : {std::pair{"context", &spec.context},
+                            std::pair{"width", &spec.width},
+                            std::pair{"depth", &spec.depth},
+                            std::pair{"heads", &spec.heads}}) {
+    if (!j.contains(key)) continue;
+    if (!check.Integer(j[key], at(key), 0, std::numeric_limits<int>::max(), &integer)) return false;
+    *field = static_cast<int>(integer);
+  }
   *out = std::move(spec);
   return true;
 }
@@ -279,6 +294,13 @@ json LearnerSpecToJson(const LearnerSpec& spec) {
   j["weight_decay"] = NumberOrInf(spec.weight_decay);
   j["batch_size"] = spec.batch_size;
   j["steps"] = spec.steps;
+  // The sequence-model fields only when set, so that the cache keys of every other learner (which
+  // hash this JSON) stay what they were.
+  if (std::isfinite(spec.params)) j["params"] = spec.params;
+  if (spec.context > 0) j["context"] = spec.context;
+  if (spec.width > 0) j["width"] = spec.width;
+  if (spec.depth > 0) j["depth"] = spec.depth;
+  if (spec.heads > 0) j["heads"] = spec.heads;
   return j;
 }
 
