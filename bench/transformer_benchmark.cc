@@ -52,8 +52,8 @@ void BM_TransformerStep(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(model.Step(windows, 1e-3));
   const double tokens = double(state.iterations()) * o.batch * o.context;
   state.counters["tokens_per_s"] = benchmark::Counter(tokens, benchmark::Counter::kIsRate);
-  state.counters["gflops"] = benchmark::Counter(
-      tokens * TransformerTrainingFlopsPerToken(o) / 1e9, benchmark::Counter::kIsRate);
+  state.counters["gflops"] = benchmark::Counter(tokens * TransformerTrainingFlopsPerToken(o) / 1e9,
+                                                benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TransformerStep)
     ->ArgNames({"width", "depth", "heads", "context", "batch", "vocab", "threads"})
@@ -61,7 +61,7 @@ BENCHMARK(BM_TransformerStep)
     ->Args({256, 4, 4, 128, 16, 1024, 1})
     ->Args({256, 4, 4, 128, 16, 1024, 2})
     ->Unit(benchmark::kMillisecond)
-    ->MinTime(3.0)
+    ->MinTime(2.0)
     ->UseRealTime();
 
 // Args: size, threads. C = A B, float32, size x size.

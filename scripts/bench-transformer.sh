@@ -28,38 +28,43 @@ elif [ ! -x "$build/bench/transformer_benchmark" ]; then
   ninja -C "$build" transformer_benchmark
 fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
-json="$(mktemp)"
-trap 'rm -f "$json"' EXIT
-"$build/bench/transformer_benchmark" --benchmark_format=json --benchmark_out="$json" \
-  --benchmark_out_format=json > /dev/null
-"$py" - "$json" "$root/bench/transformer_torch.py" <<'PY'
-import json, re, subprocess, sys
-runs = json.load(open(sys.argv[1]))["benchmarks"]
-def torch_run(*args):
-    return subprocess.run([sys.executable, sys.argv[2], *map(str, args)], check=True,
-                          capture_output=True, text=True).stdout
+# Each measurement (C++ step, Python step, both GEMMs) runs 3 times, interleaved, and the medians
+# are compared, so that a change in the machine's load hits both sides alike.
+"$py" - "$build/bench/transformer_benchmark" "$root/bench/transformer_torch.py" <<'PY'
+import json, re, statistics, subprocess, sys, tempfile
+bench, torch_script = sys.argv[1], sys.argv[2]
+def cpp(filter_):
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        subprocess.run([bench, f"--benchmark_filter={filter_}", f"--benchmark_out={f.name}",
+                        "--benchmark_out_format=json"], check=True, capture_output=True)
+        return json.load(open(f.name))["benchmarks"][0]
+def torch(*args):
+    out = subprocess.run([sys.executable, torch_script, *map(str, args)], check=True,
+                         capture_output=True, text=True).stdout
+    return float(re.search(r"(?:tokens_per_s|gflops)=([0-9.]+)", out).group(1))
+shapes = [(64, 2, 4, 64, 16, 1024, 1), (256, 4, 4, 128, 16, 1024, 1), (256, 4, 4, 128, 16, 1024, 2)]
 peak = {}
-for run in runs:
-    m = re.search(r"SgemmPeak/size:(\d+)/threads:(\d+)", run["name"])
-    if m:
-        size, threads = m.groups()
-        out = torch_run("--peak", size, threads)
-        torch_peak = float(re.search(r"gflops=([0-9.]+)", out).group(1))
-        peak[threads] = max(run["gflops"], torch_peak)
-        print(f"GEMM peak, {threads} thread(s), float32 {size}^3: OpenBLAS sgemm "
-              f"{run['gflops']:.1f} GFLOP/s, torch.mm {torch_peak:.1f} GFLOP/s")
+for threads in (1, 2):
+    ours, theirs = [], []
+    for _ in range(3):
+        ours.append(cpp(f"SgemmPeak/size:1024/threads:{threads}/")["gflops"])
+        theirs.append(torch("--peak", 1024, threads, "--seconds", 2))
+    peak[threads] = max(statistics.median(ours), statistics.median(theirs))
+    print(f"GEMM peak, {threads} thread(s), float32 1024^3 (median of 3): OpenBLAS sgemm "
+          f"{statistics.median(ours):.1f} GFLOP/s, torch.mm {statistics.median(theirs):.1f} GFLOP/s")
 print(f"{'width depth heads context batch vocab threads':<48} {'C++ tok/s':>10} {'torch tok/s':>11} "
       f"{'ratio':>6} {'C++ GFLOP/s':>11} {'of peak':>8}")
-for run in runs:
-    m = re.search(r"TransformerStep/width:(\d+)/depth:(\d+)/heads:(\d+)/context:(\d+)/"
-                  r"batch:(\d+)/vocab:(\d+)/threads:(\d+)", run["name"])
-    if not m:
-        continue
-    shape = m.groups()
-    ours = run["tokens_per_s"]
-    gflops = run["gflops"]
-    torch = float(re.search(r"tokens_per_s=([0-9.]+)", torch_run(*shape)).group(1))
-    print(f"{' '.join(shape):<48} {ours:10.0f} {torch:11.0f} {ours / torch:6.2f} {gflops:11.1f} "
-          f"{gflops / peak[shape[6]]:8.0%}")
+for shape in shapes:
+    names = ("width", "depth", "heads", "context", "batch", "vocab", "threads")
+    filter_ = "TransformerStep/" + "/".join(f"{n}:{v}" for n, v in zip(names, shape)) + "/"
+    ours, gflops, theirs = [], [], []
+    for _ in range(3):
+        run = cpp(filter_)
+        ours.append(run["tokens_per_s"])
+        gflops.append(run["gflops"])
+        theirs.append(torch(*shape, "--seconds", 2))
+    o, g, t = statistics.median(ours), statistics.median(gflops), statistics.median(theirs)
+    print(f"{' '.join(map(str, shape)):<48} {o:10.0f} {t:11.0f} {o / t:6.2f} {g:11.1f} "
+          f"{g / peak[shape[6]]:8.0%}")
 PY
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
