@@ -31,7 +31,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 # Each measurement (C++ step, Python step, both GEMMs) runs 3 times, interleaved, and the medians
 # are compared, so that a change in the machine's load hits both sides alike.
 "$py" - "$build/bench/transformer_benchmark" "$root/bench/transformer_torch.py" <<'PY'
-import json, re, statistics, subprocess, sys, tempfile
+import json, os, re, statistics, subprocess, sys, tempfile
 bench, torch_script = sys.argv[1], sys.argv[2]
 def cpp(filter_):
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
@@ -39,8 +39,12 @@ def cpp(filter_):
                         "--benchmark_out_format=json"], check=True, capture_output=True)
         return json.load(open(f.name))["benchmarks"][0]
 def torch(*args):
+    # The same thread count for every pool of the Python side: torch's OpenMP and Debian's
+    # pthreads OpenBLAS, which torch.set_num_threads does not bound.
+    threads = str(args[2] if args[0] == "--peak" else args[6])
+    env = dict(os.environ, OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads)
     out = subprocess.run([sys.executable, torch_script, *map(str, args)], check=True,
-                         capture_output=True, text=True).stdout
+                         capture_output=True, text=True, env=env).stdout
     return float(re.search(r"(?:tokens_per_s|gflops)=([0-9.]+)", out).group(1))
 shapes = [(64, 2, 4, 64, 16, 1024, 1), (256, 4, 4, 128, 16, 1024, 1), (256, 4, 4, 128, 16, 1024, 2)]
 peak = {}
