@@ -219,7 +219,8 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
                      "weight_decay",
                      "batch_size",
                      "steps",
-                     "params",
+                     "parameters",
+                     "flops_per_step",
                      "context",
                      "width",
                      "depth",
@@ -259,7 +260,12 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
       return false;
     spec.steps = integer;
   }
-  if (j.contains("params") && !check.PositiveOrInf(j["params"], at("params"), &spec.params))
+  // 0: not declared.
+  if (j.contains("parameters") &&
+      !check.NonNegative(j["parameters"], at("parameters"), false, &spec.parameters))
+    return false;
+  if (j.contains("flops_per_step") &&
+      !check.NonNegative(j["flops_per_step"], at("flops_per_step"), false, &spec.flops_per_step))
     return false;
   for (auto [key, field] : {std::pair{"context", &spec.context},
                             std::pair{"width", &spec.width},
@@ -294,9 +300,10 @@ json LearnerSpecToJson(const LearnerSpec& spec) {
   j["weight_decay"] = NumberOrInf(spec.weight_decay);
   j["batch_size"] = spec.batch_size;
   j["steps"] = spec.steps;
-  // The sequence-model fields only when set, so that the cache keys of every other learner (which
-  // hash this JSON) stay what they were.
-  if (std::isfinite(spec.params)) j["params"] = spec.params;
+  // Only when declared: the JSON of a spec without them, and so every run key (RunKey), is what it
+  // was before the fields existed.
+  if (spec.parameters != 0.0) j["parameters"] = NumberOrInf(spec.parameters);
+  if (spec.flops_per_step != 0.0) j["flops_per_step"] = NumberOrInf(spec.flops_per_step);
   if (spec.context > 0) j["context"] = spec.context;
   if (spec.width > 0) j["width"] = spec.width;
   if (spec.depth > 0) j["depth"] = spec.depth;

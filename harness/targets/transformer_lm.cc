@@ -42,7 +42,9 @@ LearnerSpec Spec(const TransformerLmOptions& m) {
   spec.weight_decay = m.weight_decay;
   spec.batch_size = m.batch * m.context;  // tokens per step
   spec.steps = m.Steps();
-  spec.params = double(TransformerNonEmbeddingParams(m));
+  // Kaplan's non-embedding N and C = 6 N D (a sample is a token; LearnerSpec::flops_per_step).
+  spec.parameters = double(TransformerNonEmbeddingParams(m));
+  spec.flops_per_step = 6.0 * spec.parameters * spec.batch_size;
   spec.context = m.context;
   spec.width = m.width;
   spec.depth = m.depth;
@@ -286,7 +288,7 @@ std::vector<AxisDesign> TransformerTarget::Designs() const {
   TransformerLmOptions template_model = options_.model;
   template_model.tokens = options_.param_tokens;
   params.learner = Spec(template_model);
-  params.learner.params = kInfinite;  // swept
+  params.learner.parameters = params.learner.flops_per_step = 0.0;  // N is swept
   params.learner.width = params.learner.heads = 0;
   params.learner.train_size = double(options_.param_tokens);
   std::vector<std::int64_t> sizes;

@@ -47,12 +47,15 @@ TEST_CASE(
   CHECK(data.axis == Axis::kData);
   CHECK(data.unit == RunUnit::kSeed);
   CHECK(data.learner.kind == "transformer_lm");
-  CHECK(data.learner.params == double(TransformerNonEmbeddingParams(o.model)));
+  CHECK(data.learner.parameters == double(TransformerNonEmbeddingParams(o.model)));
+  // Kaplan's 6 N per token, batch x context tokens per step.
+  CHECK(data.learner.flops_per_step == 6.0 * data.learner.parameters * o.model.batch * 64);
   CHECK(data.learner.context == 64);
   CHECK(params.axis == Axis::kParams);
   CHECK(params.sizes == SizeGrid({TransformerNonEmbeddingParams(ParamsAxisModel(o, 16)),
                                   TransformerNonEmbeddingParams(ParamsAxisModel(o, 32))}));
   CHECK(params.learner.train_size == 16384.0);
+  CHECK(params.learner.parameters == 0.0);  // swept: not declared
 
   const LearningCurve curve = testing::TrainCurve(target, data);
   REQUIRE(curve.num_sizes() == 3);
