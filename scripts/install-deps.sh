@@ -5,14 +5,18 @@
 # report's browser check) into scripts/report/node_modules (ignored by git).
 # Safe to run repeatedly; prints what it installs. Needs root (or sudo) when something is missing.
 # Extra package names given as arguments are installed too (the bench scripts use this for their
-# comparison tools, e.g. `scripts/install-deps.sh python3-torch`).
+# comparison tools: scripts/bench-transformer.sh runs `scripts/install-deps.sh python3-torch`, the
+# Python PyTorch it times the C++ transformer learner against; the build itself never needs it).
+# libtorch-dev is a build dependency: the transformer learner's torch module
+# (harness/learners/transformer/).
 set -euo pipefail
 # perl-doc: the English text of the `run --corpus` test (tests/language/corpus_identifiable_test.cc).
 packages=(cmake ninja-build g++ libeigen3-dev libceres-dev libboost-math-dev catch2
           clang-format libbenchmark-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-          libopenblas0-openmp zlib1g-dev libsentencepiece-dev libopenmpi-dev openmpi-bin
+          libopenblas0-openmp zlib1g-dev libsentencepiece-dev libopenmpi-dev openmpi-bin libtorch-dev
           libtomlplusplus-dev libxtensor-dev
-          dataset-fashion-mnist bible-kjv bible-kjv-text perl-doc python3 python3-pandas chromium "$@")
+          dataset-fashion-mnist bible-kjv bible-kjv-text fortunes-de perl-doc python3 python3-pandas
+          chromium "$@")
 # Node.js and npm for the report tools, unless a Node.js with npm is installed already (e.g.
 # NodeSource's nodejs package, which bundles npm and conflicts with Debian's npm).
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

@@ -47,16 +47,25 @@ struct LearnerSpec {
   int batch_size = 0;
   long steps = 0;
   // Trainable parameters N, for a learner whose size is not `features` (a network's parameter
-  // count); 0: not declared. The model sizes of a compute grid (AxisDesign::compute_grid) declare
-  // it.
+  // count), held fixed while another axis is swept; 0: not declared (also on a design that sweeps
+  // N). A transformer LM declares its non-embedding N (Kaplan et al. 2020: without the token and
+  // position embeddings, to which its output map is tied), the N of its params axis. The model
+  // sizes of a compute grid (AxisDesign::compute_grid) declare it.
   double parameters = 0.0;
   // Training FLOPs of one optimizer step; 0: not declared (closed-form learners). Convention:
   // 6 N B for a network of N = `parameters` on batches of B = `batch_size` samples (2 N B forward,
-  // 4 N B backward; Kaplan et al. 2020, Hoffmann et al. 2022). A learner whose theories count
-  // compute otherwise declares their count: power-law random features under one-pass SGD declare
-  // d B (Paquette et al. 2024's f = d B r, d = `parameters`). Compute exponents depend only on how
-  // it grows with N; the compute-optimal N*, D* and D*/N* read the constant too.
+  // 4 N B backward; Kaplan et al. 2020, Hoffmann et al. 2022); for a sequence model a sample is a
+  // token (B = `batch_size` tokens per step). A learner whose theories count compute otherwise
+  // declares their count: power-law random features under one-pass SGD declare d B (Paquette et
+  // al. 2024's f = d B r, d = `parameters`). Compute exponents depend only on how it grows with N;
+  // the compute-optimal N*, D* and D*/N* read the constant too.
   double flops_per_step = 0.0;
+  // Sequence models (the transformer LM; 0 where they do not apply): the context length in
+  // tokens, and the shape (model width, layers, attention heads).
+  int context = 0;
+  int width = 0;
+  int depth = 0;
+  int heads = 0;
 };
 
 }  // namespace scalebench

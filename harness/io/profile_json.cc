@@ -220,7 +220,11 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
                      "batch_size",
                      "steps",
                      "parameters",
-                     "flops_per_step"})) {
+                     "flops_per_step",
+                     "context",
+                     "width",
+                     "depth",
+                     "heads"})) {
     return false;
   }
   auto at = [&path](const char* key) { return Checker::Child(path, key); };
@@ -263,6 +267,14 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
   if (j.contains("flops_per_step") &&
       !check.NonNegative(j["flops_per_step"], at("flops_per_step"), false, &spec.flops_per_step))
     return false;
+  for (auto [key, field] : {std::pair{"context", &spec.context},
+                            std::pair{"width", &spec.width},
+                            std::pair{"depth", &spec.depth},
+                            std::pair{"heads", &spec.heads}}) {
+    if (!j.contains(key)) continue;
+    if (!check.Integer(j[key], at(key), 0, std::numeric_limits<int>::max(), &integer)) return false;
+    *field = static_cast<int>(integer);
+  }
   *out = std::move(spec);
   return true;
 }
@@ -292,6 +304,10 @@ json LearnerSpecToJson(const LearnerSpec& spec) {
   // was before the fields existed.
   if (spec.parameters != 0.0) j["parameters"] = NumberOrInf(spec.parameters);
   if (spec.flops_per_step != 0.0) j["flops_per_step"] = NumberOrInf(spec.flops_per_step);
+  if (spec.context > 0) j["context"] = spec.context;
+  if (spec.width > 0) j["width"] = spec.width;
+  if (spec.depth > 0) j["depth"] = spec.depth;
+  if (spec.heads > 0) j["heads"] = spec.heads;
   return j;
 }
 

@@ -1,0 +1,490 @@
+#include "harness/targets/transformer_lm.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <future>
+#include <stdexcept>
+
+#include "datasets/generators/random.h"
+#include "harness/targets/language_entropy.h"
+#include "harness/targets/text_source.h"
+
+namespace scalebench {
+namespace {
+
+constexpr char kLearner[] = "transformer_lm";
+constexpr char kLoss[] = "cross_entropy_nats";
+
+struct CorpusData final : DesignData {
+  std::shared_ptr<const TokenCorpus> corpus;
+};
+
+// `count` log-spaced token counts from `first` to `last`, each rounded to a whole number of
+// optimizer steps of `step` tokens, so that a checkpoint is exactly the tokens seen.
+SizeGrid StepGrid(double first, double last, int count, long step) {
+  std::vector<std::int64_t> sizes;
+  for (std::int64_t size : SizeGrid::Log(first, last, count)) {
+    const std::int64_t rounded =
+        std::max<std::int64_t>(1, std::llround(double(size) / step)) * step;
+    if (sizes.empty() || rounded > sizes.back()) sizes.push_back(rounded);
+  }
+  return SizeGrid(std::move(sizes));
+}
+
+LearnerSpec Spec(const TransformerLmOptions& m) {
+  LearnerSpec spec;
+  spec.kind = kLearner;
+  spec.loss = kLoss;
+  spec.optimizer = "adamw";
+  spec.learning_rate = m.learning_rate;
+  spec.weight_decay = m.weight_decay;
+  spec.batch_size = m.batch * m.context;  // tokens per step
+  spec.steps = m.Steps();
+  // Kaplan's non-embedding N and C = 6 N D (a sample is a token; LearnerSpec::flops_per_step).
+  spec.parameters = double(TransformerNonEmbeddingParams(m));
+  spec.flops_per_step = 6.0 * spec.parameters * spec.batch_size;
+  spec.context = m.context;
+  spec.width = m.width;
+  spec.depth = m.depth;
+  spec.heads = m.heads;
+  return spec;
+}
+
+// The settings every registered variant shares (docs/language.md, "Transformer targets"): a
+// constant rate after warm-up, so that checkpoints are runs stopped early; 64-token windows.
+TransformerLmOptions BaseModel() {
+  TransformerLmOptions m;
+  m.width = 128;
+  m.depth = 2;
+  m.heads = 8;
+  m.context = 64;
+  m.batch = 16;
+  m.learning_rate = 5e-3;
+  m.weight_decay = 0.1;
+  m.schedule = LrSchedule::kWsd;
+  m.decay_fraction = 0.0;
+  m.warmup_steps = 30;
+  m.seed = 20261203;
+  return m;
+}
+
+// H_n of the profile's transformer (see the header) into `input`.
+bool TransformerEntropyCurve(const TokenCorpus& corpus,
+                             const TransformerTargetOptions& options,
+                             EntropyCurveInput* input,
+                             std::string* error) {
+  TransformerLmOptions m = options.model;
+  m.vocab_size = corpus.vocab_size;
+  m.seed = MixSeed(options.model.seed, 0);
+  const long step = long(m.batch) * m.context;
+  m.tokens = std::min<long>(options.entropy_tokens, long(corpus.train.size())) / step * step;
+  const long half = m.tokens / 2 / step * step;
+  const std::size_t T = std::size_t(m.context);
+  const int orders = std::min(m.context, options.entropy.max_context + 1);
+  const std::size_t blocks = std::size_t(options.entropy.jackknife_blocks);
+  const std::size_t per_block = corpus.validation.size() / T / blocks;  // windows per block
+  if (half < step || per_block == 0) {
+    *error = fmt::format(
+        "{} training and {} validation tokens: too few for two checkpoints of {} tokens and {} "
+        "blocks of {}-token windows",
+        corpus.train.size(),
+        corpus.validation.size(),
+        step,
+        blocks,
+        T);
+    return false;
+  }
+  *input = EntropyCurveInput{};
+  input->train_tokens = std::size_t(m.tokens);
+  auto score = [&](const TransformerLm& model, std::vector<std::vector<double>>* block_loss) {
+    block_loss->assign(blocks, {});
+    for (std::size_t b = 0; b < blocks; ++b) {
+      std::vector<double> sums;
+      model.AddLossByPosition(
+          std::span<const int>(corpus.validation).subspan(b * per_block * T, per_block * T), &sums);
+      (*block_loss)[b].assign(sums.begin(), sums.begin() + orders);
+    }
+  };
+  std::vector<std::vector<double>> half_blocks;
+  const bool ok = TrainTransformerOnline(
+      corpus.train,
+      m,
+      /*threads=*/1,
+      {half, m.tokens},
+      [&](const TransformerLm& model, long tokens) {
+        score(model, tokens == m.tokens ? &input->block_loss : &half_blocks);
+      },
+      error);
+  if (!ok) return false;
+  input->block_positions.assign(blocks, per_block);
+  input->half_data_entropy.assign(std::size_t(orders), 0.0);
+  for (const std::vector<double>& block : half_blocks) {
+    for (int n = 0; n < orders; ++n) {
+      input->half_data_entropy[std::size_t(n)] +=
+          block[std::size_t(n)] / double(per_block * blocks);
+    }
+  }
+  input->model = fmt::format(
+      "the transformer (width {}, depth {}, {} heads, context {}, N = {}; AdamW {} at {}) trained "
+      "one epoch on the first {} training tokens, its loss at window position n scored on {} "
+      "validation windows; the half-data curve is the same run's checkpoint at {} tokens",
+      m.width,
+      m.depth,
+      m.heads,
+      m.context,
+      TransformerNonEmbeddingParams(m),
+      ToString(m.schedule),
+      m.learning_rate,
+      m.tokens,
+      per_block * blocks,
+      half);
+  return true;
+}
+
+}  // namespace
+
+LanguageTargetOptions TransformerTargetOptions::Text() const {
+  LanguageTargetOptions text;
+  text.source = source;
+  text.path = path;
+  text.tokenization = tokenization;
+  text.bpe_vocab_size = bpe_vocab_size;
+  text.split = split;
+  text.max_eval_tokens = max_eval_tokens;
+  text.correlation = correlation;
+  text.words = words;
+  return text;
+}
+
+TransformerLmOptions ParamsAxisModel(const TransformerTargetOptions& options, int width) {
+  TransformerLmOptions m = options.model;
+  m.width = width;
+  m.heads = std::max(1, width / options.head_width);
+  return m;
+}
+
+// KJV characters (vocab 64) and BPE-1024: the data axis D = 32k..2M tokens (BPE: ..1M, the
+// training split's 1.1M tokens) at width 128, depth 2 (N = 0.4M), 3 seeds; the params axis
+// widths 32..192 (N = 25k..0.9M) at D = 1M, checkpoints from 128k, 2 seeds.
+TransformerTargetOptions TransformerTargetOptions::Kjv(Tokenization tokenization) {
+  TransformerTargetOptions o;
+  o.corpus = "kjv";
+  o.tokenization = tokenization;
+  o.bpe_vocab_size = 1024;
+  o.model = BaseModel();
+  const long step = long(o.model.batch) * o.model.context;
+  const double largest = tokenization == Tokenization::kBpe ? 1 << 20 : 1 << 21;
+  o.data_sizes = StepGrid(1 << 15, largest, 7, step);
+  o.model.tokens = o.data_sizes.back();
+  o.params_axis = true;
+  o.param_widths = {32, 48, 64, 96, 128, 192};
+  o.param_tokens = 1 << 20;
+  o.joint_tokens = StepGrid(1 << 17, 1 << 20, 4, step);
+  o.seeds = 3;
+  o.param_seeds = 2;  // the fit's interval is a bootstrap over seeds
+  o.entropy.max_context = 32;
+  o.entropy.min_fit_points = 4;
+  // On 2M KJV characters the transformer's H_n has converged in the data through n = 3 only
+  // (halving the data raises H_4 by 0.13 nats, 3x its gain): as on the BPE language target, the
+  // paper's three-point rule then fits n = 1..3 (Cagnetta et al. on WikiText).
+  o.entropy.three_point_rule = true;
+  o.entropy_tokens = o.data_sizes.back();
+  o.correlation.max_vocab = tokenization == Tokenization::kBpe ? 1024 : o.correlation.max_vocab;
+  // The cross-checks as the language targets run them (language.cc).
+  o.cross_check_entropy = LanguageTargetOptions::Kjv(tokenization, 1024).entropy;
+  if (tokenization == Tokenization::kBpe) {
+    // The BPE language target's MLP estimator (language.cc), as the second cross-check.
+    o.neural_cross_check = true;
+    o.entropy_neural = LanguageTargetOptions::Kjv(Tokenization::kBpe, 1024).entropy_neural;
+  }
+  return o;
+}
+
+// The default suite's cell: the data axis only, a small model (width 64, depth 2, N = 0.1M) on
+// D = 32k..512k KJV characters, 2 seeds (one per core), and the transformer's H_n from the same
+// budget; no cross-check (they cost more than the cell: see the full suite's kjv_char).
+TransformerTargetOptions TransformerTargetOptions::KjvSmall() {
+  TransformerTargetOptions o = Kjv(Tokenization::kCharacter);
+  o.model.width = 64;
+  o.model.heads = 4;
+  const long step = long(o.model.batch) * o.model.context;
+  o.data_sizes = StepGrid(1 << 15, 1 << 19, 5, step);
+  o.model.tokens = o.data_sizes.back();
+  o.seeds = 2;
+  o.params_axis = false;
+  o.param_widths = TransformerTargetOptions{}.param_widths;
+  o.param_seeds = 1;
+  o.entropy_tokens = o.data_sizes.back();
+  o.entropy.max_context = 16;
+  o.entropy.three_point_rule = false;  // converged at n = 1 only: the rule needs n = 1, 2
+  o.max_eval_tokens = 32768;
+  o.kneser_ney_cross_check = false;
+  return o;
+}
+
+// German quotations: Debian's fortunes-de (GPL-2+), /usr/share/games/fortunes/de/zitate
+// (~1.9 MB, UTF-8; the fortune separators "%" and the "-- author" lines are kept as text).
+TransformerTargetOptions TransformerTargetOptions::FortunesDe() {
+  TransformerTargetOptions o = Kjv(Tokenization::kCharacter);
+  o.source = TokenSourceKind::kTextPath;
+  o.path = "/usr/share/games/fortunes/de/zitate";
+  o.corpus = "fortunes_de";
+  // The training split holds ~1.7M characters.
+  const long step = long(o.model.batch) * o.model.context;
+  o.data_sizes = StepGrid(1 << 15, 1 << 20, 6, step);
+  o.model.tokens = o.data_sizes.back();
+  o.entropy_tokens = o.data_sizes.back();
+  return o;
+}
+
+TransformerTarget::TransformerTarget(const TransformerTargetOptions& options)
+    : TargetWith(options), source_(std::make_unique<TextSource>(options.Text())) {}
+
+TransformerTarget::~TransformerTarget() = default;
+
+TargetInfo TransformerTarget::Describe() const {
+  TargetInfo info;
+  source_->Describe(&info);
+  if (options_.source == TokenSourceKind::kTextPath) {
+    info.summary =
+        fmt::format("{} ({}){}",
+                    options_.corpus,
+                    options_.path,
+                    options_.tokenization == Tokenization::kBpe
+                        ? fmt::format(", SentencePiece BPE {} tokens", options_.bpe_vocab_size)
+                        : std::string(", characters"));
+    info.realism = Realism::kRealData;
+  }
+  info.dataset_family = options_.corpus;
+  const TransformerLmOptions& m = options_.model;
+  info.summary += fmt::format(
+      "; causal transformer (depth {}, context {}, AdamW), one epoch over fresh text: test "
+      "cross-entropy vs tokens D (width {}, N = {}){}",
+      m.depth,
+      m.context,
+      m.width,
+      TransformerNonEmbeddingParams(m),
+      options_.params_axis
+          ? fmt::format(" and vs non-embedding parameters N at D = {}", options_.param_tokens)
+          : std::string());
+  info.version = 1;
+  return info;
+}
+
+std::vector<AxisDesign> TransformerTarget::Designs() const {
+  AxisDesign data;
+  data.axis = Axis::kData;
+  data.learner = Spec(options_.model);
+  data.sizes = options_.data_sizes;
+  data.seeds = options_.seeds;
+  data.unit = RunUnit::kSeed;   // the checkpoints of one online run
+  data.single_threaded = true;  // bit-identical numbers need a fixed thread count
+  data.zero_offset = false;
+  if (!options_.params_axis) return {data};
+  AxisDesign params = data;
+  params.axis = Axis::kParams;
+  TransformerLmOptions template_model = options_.model;
+  template_model.tokens = options_.param_tokens;
+  params.learner = Spec(template_model);
+  params.learner.parameters = params.learner.flops_per_step = 0.0;  // N is swept
+  params.learner.width = params.learner.heads = 0;
+  params.learner.train_size = double(options_.param_tokens);
+  std::vector<std::int64_t> sizes;
+  for (std::int64_t w : options_.param_widths) {
+    sizes.push_back(TransformerNonEmbeddingParams(ParamsAxisModel(options_, int(w))));
+  }
+  params.sizes = SizeGrid(std::move(sizes));
+  params.seeds = options_.param_seeds;
+  params.unit = RunUnit::kSizeAndSeed;
+  return {data, params};
+}
+
+bool TransformerTarget::Corpus(std::shared_ptr<const TokenCorpus>* corpus,
+                               std::string* error) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (corpus_ == nullptr) {
+    auto loaded = std::make_shared<TokenCorpus>();
+    if (!source_->Load(loaded.get(), error)) {
+      if (options_.source == TokenSourceKind::kTextPath) {
+        *error += fmt::format(" (the {} corpus; scripts/install-deps.sh installs its package)",
+                              options_.corpus);
+      }
+      return false;
+    }
+    for (std::vector<int>* split : {&loaded->validation, &loaded->test}) {
+      if (split->size() > options_.max_eval_tokens) split->resize(options_.max_eval_tokens);
+    }
+    corpus_ = std::move(loaded);
+  }
+  *corpus = corpus_;
+  return true;
+}
+
+bool TransformerTarget::Prepare(const AxisDesign&,
+                                const RunContext& context,
+                                std::unique_ptr<const DesignData>* data,
+                                std::string* error) const {
+  context.Progress("loading the corpus");
+  auto prepared = std::make_unique<CorpusData>();
+  if (!Corpus(&prepared->corpus, error)) return false;
+  *data = std::move(prepared);
+  return true;
+}
+
+RunResult TransformerTarget::Run(const AxisDesign& design,
+                                 const RunPoint& point,
+                                 const DesignData* data,
+                                 const RunContext& context) const {
+  const TokenCorpus& corpus = *static_cast<const CorpusData*>(data)->corpus;
+  TransformerLmOptions m = options_.model;
+  std::vector<long> checkpoints;
+  if (design.axis == Axis::kData) {
+    m.tokens = options_.data_sizes.back();
+    for (std::int64_t d : point.sizes) checkpoints.push_back(long(d));
+  } else {
+    int width = 0;
+    for (std::int64_t w : options_.param_widths) {
+      if (TransformerNonEmbeddingParams(ParamsAxisModel(options_, int(w))) == point.sizes[0])
+        width = int(w);
+    }
+    if (width == 0) return RunResult::Failed(fmt::format("no width gives N = {}", point.sizes[0]));
+    m = ParamsAxisModel(options_, width);
+    m.tokens = options_.param_tokens;
+    for (std::int64_t d : options_.joint_tokens) checkpoints.push_back(long(d));
+    if (checkpoints.back() < m.tokens) checkpoints.push_back(m.tokens);
+  }
+  m.vocab_size = corpus.vocab_size;
+  m.seed = MixSeed(options_.model.seed, point.seed);
+  std::vector<int> window;
+  std::string skip;
+  if (!source_->TrainingTokens(corpus, std::size_t(m.tokens), point.seed, &window, &skip)) {
+    return RunResult::Skipped(skip);
+  }
+  std::vector<double> losses, seen;
+  std::string error;
+  try {
+    const bool ok = TrainTransformerOnline(
+        window,
+        m,
+        context.threads(),
+        checkpoints,
+        [&](const TransformerLm& model, long tokens) {
+          losses.push_back(model.MeanLoss(corpus.test));
+          seen.push_back(double(tokens));
+          context.Progress(
+              fmt::format("{}: D = {}, test loss {:.4f}", point.Label(), tokens, losses.back()));
+        },
+        &error);
+    if (!ok) return RunResult::Failed("transformer: " + error);
+  } catch (const std::exception& e) {
+    return RunResult::Failed(std::string("transformer: ") + e.what());
+  }
+  if (design.axis == Axis::kData) {
+    return RunResult::Ok(
+        losses,
+        {{"tokens_seen", "training tokens seen at the checkpoint", std::move(seen), false}});
+  }
+  std::vector<RunDiagnostic> joint;
+  for (std::size_t k = 0; k < options_.joint_tokens.size(); ++k) {
+    joint.push_back({fmt::format("test_loss_d_{}", options_.joint_tokens[k]),
+                     fmt::format("test loss after D = {} tokens (the joint (N, D) grid)",
+                                 options_.joint_tokens[k]),
+                     {losses[k]},
+                     false});
+  }
+  return RunResult::Ok({losses.back()}, std::move(joint));
+}
+
+ProfileResult TransformerTarget::MeasureProfile(const RunContext& context) const {
+  context.Progress("loading the corpus");
+  std::shared_ptr<const TokenCorpus> corpus;
+  std::string error;
+  if (!Corpus(&corpus, &error)) return ProfileResult::Failed("cannot load the corpus: " + error);
+  // The transformer trains on this thread (one thread: reproducible numbers) while the other
+  // probes and the cross-checks run beside it.
+  auto probes = std::async(std::launch::async, [&] {
+    Profile profile;
+    std::string notes, note, probe_error;
+    CorrelationDecayResult correlation;
+    if (source_->Correlation(*corpus, &correlation, &note, &probe_error)) {
+      profile.Set(Property::kCorrelationDecay, correlation.correlation_decay);
+    } else {
+      notes += "; correlation probe failed: " + probe_error;
+    }
+    WordStatisticsResult statistics;
+    if (MeasureWordStatistics(
+            source_->Words(*corpus, &note), options_.words, &statistics, &probe_error)) {
+      statistics.FillProfile(&profile);
+      if (!statistics.heaps_left_out.empty())
+        notes += "; heaps_exponent left out: " + statistics.heaps_left_out;
+      if (!statistics.zipf_left_out.empty())
+        notes += "; frequency_decay left out: " + statistics.zipf_left_out;
+    } else {
+      notes += "; word statistics failed: " + probe_error;
+    }
+    if (options_.kneser_ney_cross_check) {
+      EntropyOutcome kn;
+      kn.ok = KneserNeyEntropy(corpus->train,
+                               corpus->validation,
+                               corpus->vocab_size,
+                               options_.cross_check_entropy,
+                               &kn.result,
+                               &kn.error);
+      notes += "; Kneser-Ney gamma (cross-check, not used): " + kn.Summary();
+    }
+    if (options_.neural_cross_check) {
+      NeuralLmOptions neural = options_.entropy_neural;
+      neural.vocab_size = corpus->vocab_size;
+      EntropyOutcome mlp;
+      mlp.ok = NeuralLmEntropy(corpus->train,
+                               corpus->validation,
+                               corpus->vocab_size,
+                               neural,
+                               options_.cross_check_entropy,
+                               &mlp.result,
+                               &mlp.error);
+      notes += "; variable-context MLP gamma (cross-check, not used): " + mlp.Summary();
+    }
+    return std::pair{std::move(profile), std::move(notes)};
+  });
+  context.Progress(fmt::format("transformer H_n (n <= {}, {} training tokens)",
+                               options_.entropy.max_context,
+                               options_.entropy_tokens));
+  EntropyOutcome transformer;
+  EntropyCurveInput input;
+  try {
+    transformer.ok = TransformerEntropyCurve(*corpus, options_, &input, &transformer.error) &&
+                     FitConditionalEntropyCurve(
+                         input, options_.entropy, &transformer.result, &transformer.error);
+  } catch (const std::exception& e) {
+    transformer.ok = false;
+    transformer.error = std::string("the transformer threw: ") + e.what();
+  }
+  auto [profile, notes] = probes.get();
+  const std::string unusable = transformer.Unusable();
+  if (unusable.empty()) {
+    transformer.result.FillProfile(&profile);
+  } else {
+    notes = "; conditional_entropy_decay left out: " + unusable + notes;
+  }
+  profile.source = name() + ": " + corpus->description +
+                   "; probes on the training split only (H_n held out on the validation split); "
+                   "gamma from the transformer (" +
+                   transformer.Summary() + ")" + notes;
+  return ProfileResult::Ok(std::move(profile));
+}
+
+SCALEBENCH_REGISTER_TARGET(TransformerTarget, "transformer")
+    ->Variant("kjv_char_small", {"default", "full"}, [](auto& o) {
+      o = TransformerTargetOptions::KjvSmall();
+    }) -> Variant("kjv_char", {"full"}, [](auto& o) {
+      o = TransformerTargetOptions::Kjv(Tokenization::kCharacter);
+    }) -> Variant("kjv_bpe1024", {"full"}, [](auto& o) {
+      o = TransformerTargetOptions::Kjv(Tokenization::kBpe);
+    }) -> Variant("fortunes_de_char", {"full"}, [](auto& o) {
+      o = TransformerTargetOptions::FortunesDe();
+    });
+
+}  // namespace scalebench
