@@ -67,10 +67,13 @@ inline std::vector<std::string> CheckDesigns(const Target& target, const std::st
   std::vector<std::string> problems;
   const std::vector<AxisDesign> designs = target.Designs();
   if (designs.empty()) problems.push_back(name + ": Designs() is empty");
-  std::set<Axis> axes;
+  // An axis may repeat only with different learners (a grid of widths, each read along the
+  // steps axis, from which a compute curve is built); the same axis and learner twice is a bug.
+  std::set<std::string> axes;
   for (const AxisDesign& design : designs) {
     const std::string where = name + " [" + ToString(design.axis) + "]";
-    if (!axes.insert(design.axis).second) problems.push_back(where + ": axis appears twice");
+    if (!axes.insert(CanonicalLearner(design)).second)
+      problems.push_back(where + ": axis appears twice");
     std::string error;
     if (!design.sizes.IsValid(&error)) problems.push_back(where + ": sizes: " + error);
     if (design.sizes.size() < 3) problems.push_back(where + ": fewer than 3 sizes");
