@@ -12,7 +12,8 @@
 //     high-dimensional line (2 alpha < 1; their runs use v = 4d and 10d); above it the paper
 //     takes v -> infinity, and v = 4d keeps every term's share of the truncated modes the same at
 //     every width, so the exponents in d and r are unchanged (the levels move by a constant
-//     factor: the target power beyond v = 4d is 3-9% of the limit level at alpha = 0.7);
+//     factor: the target power beyond v = 4d is 8% of the widest width's limit level at
+//     (alpha, beta) = (0.7, 0.25), under 2% for beta >= 0.4);
 //   - learning rate gamma_d = learning_rate_scale / sum_{j<=v} j^-2alpha, as in the authors'
 //     runs (0.75 in the paper's sweep, 0.25 in the Phase IV notebooks; the default 0.5 puts the
 //     Volterra kernel norm near 0.25, well inside the stability bound norm < 1). For 2 alpha < 1
