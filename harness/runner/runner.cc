@@ -20,6 +20,7 @@
 #include "harness/report/html_report.h"
 #include "harness/report/publish.h"
 #include "harness/report/reporter.h"
+#include "harness/runner/compute_cell.h"
 #include "harness/runner/run_loop.h"
 #include "harness/score/score.h"
 #include "harness/store/history_store.h"
@@ -126,6 +127,11 @@ class SuiteRun {
     return directories;
   }
   bool MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error);
+  // The kCompute cell from the compute grid's curves (harness/runner/compute_cell.h); nullopt
+  // with a failure when a grid run is missing.
+  std::optional<MeasuredAxis> MeasureCompute(const std::string& name,
+                                             const std::vector<MeasuredCurve>& curves,
+                                             std::vector<std::string>* failures);
   void MeasureOracle(const Target& target, MeasuredTarget* measured);
   FitOptions FitOptionsFor(const AxisDesign& design) const;
 
@@ -193,13 +199,13 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
   loop.threads = options_.threads;
   loop.seeds = options_.seeds;
   loop.use_cache = options_.use_cache;
-  for (MeasuredCurve& measured_curve : MeasureCurves(
-           *target,
-           target->Designs(),
-           &cache_,
-           loop,
-           [this](const std::string& m) { Progress(m); },
-           &by_ranks_)) {
+  const std::vector<AxisDesign> designs = target->Designs();
+  std::vector<MeasuredCurve> curves = MeasureCurves(
+      *target, designs, &cache_, loop, [this](const std::string& m) { Progress(m); }, &by_ranks_);
+  // The compute cell is derived from the grid's steps curves before they are moved below.
+  std::optional<MeasuredAxis> compute;
+  if (HasComputeGrid(designs)) compute = MeasureCompute(name, curves, &failures);
+  for (MeasuredCurve& measured_curve : curves) {
     const std::string label = name + " [" + ToString(measured_curve.design.axis) + "]";
     reused_ += measured_curve.reused;
     computed_ += measured_curve.computed;
@@ -212,6 +218,7 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
       }
       continue;
     }
+    if (!measured_curve.design.own_cell) continue;  // a model size of the compute grid only
     MeasuredAxis axis;
     axis.design = measured_curve.design;
     axis.curve = std::move(measured_curve.curve);
@@ -229,10 +236,34 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
     record_.fits.push_back({name, axis.design.axis, axis.fit, "", all_reused});
     measured->axes.push_back(std::move(axis));
   }
+  if (compute) measured->axes.push_back(std::move(*compute));
   if (failures.empty()) return true;
   *error = name + ":";
   for (const std::string& f : failures) *error += "\n    " + f;
   return false;
+}
+
+std::optional<MeasuredAxis> SuiteRun::MeasureCompute(const std::string& name,
+                                                     const std::vector<MeasuredCurve>& curves,
+                                                     std::vector<std::string>* failures) {
+  ComputeFrontierOptions options;
+  options.bootstrap.resamples = options_.bootstrap_resamples;
+  options.bootstrap.threads = options_.threads;
+  ComputeCell cell;
+  std::string error;
+  Stopwatch watch;
+  if (!MeasureComputeCell(curves, options, &cell, &error)) {
+    failures->push_back("compute: " + error);
+    return std::nullopt;
+  }
+  record_.runtimes.push_back({"fit", name + " [compute]", watch.Seconds()});
+  Progress("compute frontier: " + cell.frontier.BriefReport());
+  record_.fits.push_back({name, Axis::kCompute, cell.frontier.loss_fit, "", cell.all_reused});
+  MeasuredAxis axis;
+  axis.design = cell.design;
+  axis.curve = std::move(cell.frontier.envelope);
+  axis.fit = std::move(cell.frontier.loss_fit);
+  return axis;
 }
 
 bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error) {
@@ -352,6 +383,8 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
       cell.measured = axis.fit.exponent;
       cell.measured_ci = axis.fit.exponent_ci;
       cell.measured_se = axis.fit.exponent_std_error;
+      cell.interval_method = axis.fit.interval_method;
+      cell.fit_diagnosis = axis.fit.diagnosis.Brief();
       auto allowance = measured.info.exponent_allowance.find(axis.design.axis);
       if (allowance != measured.info.exponent_allowance.end()) {
         cell.allowance = allowance->second;
@@ -481,8 +514,11 @@ int RunSuite(const RunOptions& options,
     }
     // The axes that were measured are scored even when another axis or the profile failed.
     if (measured.has_profile) run.Predict(measured, theories);
-    for (const MeasuredAxis& axis : measured.axes)
-      curves.push_back(MakeReportCurve(measured.name, axis.curve, axis.fit));
+    for (const MeasuredAxis& axis : measured.axes) {
+      // A compute frontier that could not be fitted has no envelope to draw.
+      if (axis.curve.num_sizes() > 0)
+        curves.push_back(MakeReportCurve(measured.name, axis.curve, axis.fit));
+    }
   }
 
   if (!options.quiet) {

@@ -67,7 +67,7 @@ TargetInfo PowerLawRandomFeaturesTarget::Describe() const {
           << internal::Format(2 * alpha) << "), b_j = j^-" << internal::Format(beta)
           << ", v = " << options_.data_ratio << "d, one-pass SGD (batch " << options_.batch_size
           << "), widths " << options_.widths.front() << ".." << options_.widths.back()
-          << ", loss vs steps";
+          << ", steps (width " << options_.widths.back() << ") and compute (widths x steps)";
   info.summary = summary.str();
   info.realism = Realism::kExact;
   info.dataset_family = "power_law_random_features";
@@ -80,6 +80,8 @@ TargetInfo PowerLawRandomFeaturesTarget::Describe() const {
   return info;
 }
 
+// One kSteps design per width, all in the compute grid; the widest is the steps cell (its power
+// law runs longest before the limit level), the others feed the compute cell only.
 std::vector<AxisDesign> PowerLawRandomFeaturesTarget::Designs() const {
   std::vector<AxisDesign> designs;
   for (std::int64_t width : options_.widths) {
@@ -94,11 +96,17 @@ std::vector<AxisDesign> PowerLawRandomFeaturesTarget::Designs() const {
     design.learner.learning_rate = sgd.learning_rate;
     design.learner.batch_size = sgd.batch_size;
     design.learner.steps = options_.steps.back();
+    // Paquette et al.'s cost: f = d B r FLOPs for r steps of batch B on d features (one
+    // multiply-add per feature and sample; LearnerSpec::flops_per_step), N = d.
+    design.learner.parameters = double(width);
+    design.learner.flops_per_step = double(width) * sgd.batch_size;
     design.sizes = options_.steps;
     design.seeds = options_.seeds;
     design.unit = RunUnit::kSeed;   // one SGD run per seed, read at every checkpoint
     design.single_threaded = true;  // the SGD loop is sequential
     design.zero_offset = false;     // the loss ends at the width's limit level
+    design.compute_grid = true;
+    design.own_cell = width == options_.widths.back();
     designs.push_back(design);
   }
   return designs;

@@ -6,8 +6,10 @@
 // Design: one steps design per width d (>= 5 widths): loss P(theta_r) at log-spaced checkpoints r
 // of one SGD run per seed (RunUnit::kSeed), each seed with its own feature matrix W and its own
 // sample stream. The learner spec declares the width (features = d), the batch B, the constant
-// learning rate gamma_d, optimizer "sgd" and one pass (train_size = infinity), so a compute curve
-// can be built from the designs (compute = d B r up to a constant, Paquette et al.'s f).
+// learning rate gamma_d, optimizer "sgd" and one pass (train_size = infinity). Every width is in
+// the compute grid (AxisDesign::compute_grid; docs/compute.md) with N = d and d B FLOPs per step
+// (Paquette et al.'s f = d B r), from which the harness derives the compute cell; the widest width
+// is the steps cell, the others feed the compute cell only.
 //   - data dimension v = data_ratio * d. v proportional to d is the paper's setting below the
 //     high-dimensional line (2 alpha < 1; their runs use v = 4d and 10d); above it the paper
 //     takes v -> infinity, and v = 4d keeps every term's share of the truncated modes the same at
@@ -65,7 +67,7 @@ struct PowerLawRandomFeaturesOptions {
         .AtMost(4.0)
         .Check(2 * (alpha + beta) > 1,
                "> 1/2 - alpha (a finite target power, 2(alpha + beta) > 1)");
-    f.Design("widths", widths).Check(widths.size() >= 2, "at least 2 widths");
+    f.Design("widths", widths).Check(widths.size() >= 3, "at least 3 widths (the compute grid)");
     f.Curve("data_ratio", data_ratio).AtLeast(1);
     f.Curve("learning_rate_scale", learning_rate_scale).Above(0.0).AtMost(1.0);
     f.Curve("batch_size", batch_size).AtLeast(1);

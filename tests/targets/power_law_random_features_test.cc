@@ -24,10 +24,14 @@ PowerLawRandomFeaturesOptions Small(double alpha, double beta) {
   return o;
 }
 
-TEST_CASE("power_law_random_features declares one SGD steps design per width", "[unit][targets]") {
+TEST_CASE(
+    "power_law_random_features declares one SGD steps design per width, all in the compute grid "
+    "with d B FLOPs per step, the widest the steps cell",
+    "[unit][targets]") {
   const PowerLawRandomFeaturesTarget target(Small(0.7, 0.6));
   const std::vector<AxisDesign> designs = target.Designs();
   REQUIRE(designs.size() == 3);
+  CHECK(ComputeGridProblem(designs) == "");
   for (std::size_t i = 0; i < designs.size(); ++i) {
     const AxisDesign& design = designs[i];
     const int width = int(target.options().widths[i]);
@@ -43,7 +47,19 @@ TEST_CASE("power_law_random_features declares one SGD steps design per width", "
     for (int j = 1; j <= 4 * width; ++j) trace += std::pow(j, -1.4);
     CHECK(design.learner.learning_rate == Approx(0.5 / trace).epsilon(1e-12));
     CHECK(design.sizes == target.options().steps);
+    // Paquette et al.'s f = d B r: N = d, d B FLOPs per step.
+    CHECK(design.learner.parameters == width);
+    CHECK(design.learner.flops_per_step == width * design.learner.batch_size);
+    CHECK(design.compute_grid);
+    CHECK(design.own_cell == (width == 64));
   }
+  PowerLawRandomFeaturesOptions batched = Small(0.7, 0.6);
+  batched.batch_size = 4;
+  CHECK(PowerLawRandomFeaturesTarget(batched).Designs()[1].learner.flops_per_step == 32 * 4);
+  batched.widths = SizeGrid({16, 32});  // two widths are no compute grid
+  std::string error;
+  CHECK_FALSE(ValidateFields(batched, &error));
+  CHECK(error.find("at least 3 widths") != std::string::npos);
   for (const char* name : {"power_law_random_features/alpha0.7_beta0.25",
                            "power_law_random_features/alpha0.4_beta1.0"}) {
     auto registered = TargetRegistry::Global().Create(name, nullptr);
