@@ -106,6 +106,8 @@ std::vector<AxisDesign> PowerLawRandomFeaturesTarget::Designs() const {
     design.single_threaded = true;  // the SGD loop is sequential
     design.zero_offset = false;     // the loss ends at the width's limit level
     design.compute_grid = true;
+    // The frontier has no floor: the excess risk at the compute-optimal width d* falls to 0.
+    design.frontier_zero_offset = true;
     design.own_cell = width == options_.widths.back();
     designs.push_back(design);
   }

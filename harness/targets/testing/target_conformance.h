@@ -64,6 +64,7 @@ inline std::string DesignShape(const Target& target) {
     shape += CanonicalLearner(design) + ";sizes=" + design.sizes.ToString() +
              ";seeds=" + std::to_string(design.seeds) + ";unit=" + ToString(design.unit) +
              ";compute_grid=" + std::to_string(design.compute_grid) +
+             ";frontier_zero_offset=" + std::to_string(design.frontier_zero_offset) +
              ";own_cell=" + std::to_string(design.own_cell) + "|";
   }
   return shape;
