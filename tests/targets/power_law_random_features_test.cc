@@ -51,6 +51,7 @@ TEST_CASE(
     CHECK(design.learner.parameters == width);
     CHECK(design.learner.flops_per_step == width * design.learner.batch_size);
     CHECK(design.compute_grid);
+    CHECK(design.frontier_zero_offset);  // the limit level vanishes as d grows
     CHECK(design.own_cell == (width == 64));
   }
   PowerLawRandomFeaturesOptions batched = Small(0.7, 0.6);

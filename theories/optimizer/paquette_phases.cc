@@ -25,9 +25,9 @@
 //   - a learning rate inside the stability bound, checked when the profile has the data trace
 //     (sgd_inputs.h Unstable);
 //   - Phase IV (2beta > 1, 1/4 < alpha < 1/2): the paper's exponents there were not transcribed;
-//     the reason lists the two candidate formulas at the given point (paquette_phase_map.h), and
-//     the measured Phase IV points of power_law_random_features say which one holds
-//     (docs/theories.md).
+//     the reason lists the two candidate formulas at the given point (paquette_phase_map.h); the
+//     measured Phase IV points of power_law_random_features do not yet tell them apart on widths
+//     100..1600 (docs/theories.md).
 // Not checked (no input says so): Gaussian data and N(0, 1/d) features; for 2alpha < 1 the
 // learning rate ~ d^(2alpha - 1) (gamma ~ 1 / tr D with v ~ d) that the Ib/Ic/IV balances use;
 // d large (the exponents are asymptotic in d and f). The interval is the range of the formula
