@@ -34,7 +34,7 @@ bool MeasureComputeCell(const std::vector<MeasuredCurve>& curves,
       continue;
     }
     cell->all_reused = cell->all_reused && c.computed == 0;
-    zero_offset = zero_offset && c.design.zero_offset;
+    zero_offset = zero_offset && (c.design.zero_offset || c.design.frontier_zero_offset);
     if (largest == nullptr || learner.parameters > largest->learner.parameters) {
       largest = &c.design;
     }

@@ -23,7 +23,7 @@ namespace scalebench {
 struct ComputeCell {
   // Axis kCompute. Its learner, what theories read, is the grid's largest model's spec (its N,
   // features and last checkpoint bound what the frontier can choose); zero_offset when every
-  // model's is.
+  // model's is or declares frontier_zero_offset.
   AxisDesign design;
   // The frontier: `envelope` is the cell's curve (its diagnostics the N*, D* notes), `loss_fit`
   // its fit; a failed frontier (the grid does not bracket the optimum) has an empty envelope and

@@ -43,6 +43,11 @@ struct AxisDesign {
   // Approaches 1 and 2; harness/fit/compute_frontier.h). No retraining: the grid is the steps
   // runs themselves. ComputeGridProblem checks the declaration.
   bool compute_grid = false;
+  // Fit form for the compute frontier L*(C) of a grid member: true when the frontier tends to 0
+  // although each model's curve has a floor (an excess loss whose floor, the model's limit level,
+  // vanishes as N grows: power-law random features). The compute cell fits a pure power law when
+  // every member is zero_offset or says this, E + A C^-e otherwise.
+  bool frontier_zero_offset = false;
   // False for a design that only feeds the compute grid: a target has one cell per axis, so of
   // the grid's kSteps designs one (or none) is the steps cell and the others are grid-only.
   bool own_cell = true;

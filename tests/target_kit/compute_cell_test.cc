@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "datasets/generators/random.h"
 #include "harness/runner/runner.h"
@@ -147,6 +148,70 @@ TEST_CASE(
   CHECK_THAT(error,
              Contains("compute: the compute grid lacks the runs of the model N = 25600") &&
                  Contains("deliberately failed"));
+}
+
+// Seven grid-only kSteps designs of a floorless law L = N^-0.5 + D^-0.5 (each model's curve
+// floors at N^-0.5, its own limit level), measured without noise over two seeds.
+std::vector<MeasuredCurve> FloorlessGrid(bool zero_offset, bool frontier_zero_offset) {
+  std::vector<MeasuredCurve> curves;
+  for (int k = 0; k < 7; ++k) {
+    MeasuredCurve c;
+    AxisDesign& d = c.design;
+    d.axis = Axis::kSteps;
+    d.learner.kind = "synthetic";
+    d.learner.loss = "excess_mse";
+    d.learner.batch_size = kBatch;
+    d.learner.parameters = 100.0 * std::pow(2.0, k);
+    d.learner.flops_per_step = d.learner.parameters * kBatch;
+    d.sizes = SizeGrid::Log(1, 100000, 31);
+    d.seeds = 2;
+    d.unit = RunUnit::kSeed;
+    d.compute_grid = true;
+    d.own_cell = false;
+    d.zero_offset = zero_offset;
+    d.frontier_zero_offset = frontier_zero_offset;
+    c.curve.axis = Axis::kSteps;
+    c.curve.loss = "excess_mse";
+    c.curve.seeds = {1, 2};
+    for (std::int64_t steps : d.sizes) {
+      c.curve.sizes.push_back(double(steps));
+      const double loss = std::pow(d.learner.parameters, -kA) + std::pow(steps * kBatch, -kB);
+      c.curve.values.push_back({loss, loss});
+    }
+    curves.push_back(std::move(c));
+  }
+  return curves;
+}
+
+TEST_CASE(
+    "compute cell: the frontier is a pure power law when every grid model is zero_offset or "
+    "declares frontier_zero_offset, E + A C^-e otherwise",
+    "[unit][target_kit]") {
+  ComputeFrontierOptions options;
+  options.bootstrap.resamples = 20;
+  for (const auto& [zero_offset, frontier, pure] : {std::tuple{false, false, false},
+                                                    std::tuple{false, true, true},
+                                                    std::tuple{true, false, true}}) {
+    CAPTURE(zero_offset, frontier);
+    ComputeCell cell;
+    std::string error;
+    REQUIRE(MeasureComputeCell(FloorlessGrid(zero_offset, frontier), options, &cell, &error));
+    CHECK(cell.design.axis == Axis::kCompute);
+    CHECK(cell.design.zero_offset == pure);
+    CHECK(cell.frontier.loss_fit.form ==
+          (pure ? CurveForm::kPowerLaw : CurveForm::kOffsetPowerLaw));
+  }
+  // One model without the declaration: the frontier keeps the offset.
+  std::vector<MeasuredCurve> mixed = FloorlessGrid(false, true);
+  mixed[3].design.frontier_zero_offset = false;
+  ComputeCell cell;
+  std::string error;
+  REQUIRE(MeasureComputeCell(mixed, options, &cell, &error));
+  CHECK_FALSE(cell.design.zero_offset);
+  // The pure fit recovers ab/(a+b) = 0.25 of the floorless law (the envelope is a staircase over
+  // the model sizes, hence the margin).
+  REQUIRE(MeasureComputeCell(FloorlessGrid(false, true), options, &cell, &error));
+  CHECK(cell.frontier.loss_fit.exponent == Approx(kA * kB / (kA + kB)).margin(0.03));
 }
 
 }  // namespace

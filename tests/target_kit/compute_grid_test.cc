@@ -74,10 +74,12 @@ TEST_CASE("ComputeGridProblem names each malformed declaration", "[unit][target_
 struct GridOptions {
   bool two_steps_cells = false;
   bool undeclared_flops = false;
+  bool repeated_member = false;  // a grid-only model size declared twice
   template <typename Fields>
   void Visit(Fields& f) {
     f.Design("two_steps_cells", two_steps_cells);
     f.Design("undeclared_flops", undeclared_flops);
+    f.Design("repeated_member", repeated_member);
   }
 };
 
@@ -90,6 +92,7 @@ class GridTarget final : public TargetWith<GridOptions> {
     std::vector<AxisDesign> designs = Grid();
     if (options_.two_steps_cells) designs[3].own_cell = true;
     if (options_.undeclared_flops) designs[2].learner.flops_per_step = 0;
+    if (options_.repeated_member) designs.push_back(designs[1]);
     return designs;
   }
   ProfileResult MeasureProfile(const RunContext&) const override {
@@ -113,6 +116,19 @@ TEST_CASE(
   const auto flops = testing::CheckDesigns(GridTarget(GridOptions{false, true}), "grid");
   REQUIRE(flops.size() == 1);
   CHECK_THAT(flops[0], Contains("grid: compute grid model") && Contains("flops_per_step"));
+}
+
+TEST_CASE(
+    "the conformance kit tells designs apart by axis and learner: the steps axis repeats over the "
+    "grid's model sizes, the same axis and learner twice is refused",
+    "[unit][target_kit]") {
+  // Three kSteps designs that differ in N only: distinct (the default grid passes above).
+  GridOptions repeated;
+  repeated.repeated_member = true;
+  const auto twice = testing::CheckDesigns(GridTarget(repeated), "grid");
+  REQUIRE(twice.size() == 2);
+  CHECK_THAT(twice[0], Contains("grid [steps]: the same axis and learner appear twice"));
+  CHECK_THAT(twice[1], Contains("two models of the compute grid have the same N"));
 }
 
 TEST_CASE(

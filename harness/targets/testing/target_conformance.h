@@ -12,9 +12,11 @@
 //   - the name is "<family>/<variant>", the options are valid, and Visit names every data member
 //     of the options (a member left out would be missing from the cache keys);
 //   - Describe() is complete: summary, dataset family, version >= 1; home theories are registered;
-//   - Designs(): at least one, distinct axes (among designs with a cell of their own), every grid
-//     valid with >= 3 sizes, >= 1 seed, a learner kind and a loss from the closed vocabulary
-//     (KnownLosses), and a well-formed compute grid if one is declared (ComputeGridProblem);
+//   - Designs(): at least one, no two with the same axis and learner, no two with a cell of their
+//     own on the same axis (one cell per axis; a compute grid's other model sizes are grid-only),
+//     every grid valid with >= 3 sizes, >= 1 seed, a learner kind and a loss from the closed
+//     vocabulary (KnownLosses), and a well-formed compute grid if one is declared
+//     (ComputeGridProblem);
 //   - keys are stable (the same twice) and sensitive to every declared field: perturbing a kCurve
 //     or kBoth field changes every run key, a kProfile or kBoth field changes the profile key, a
 //     kDesign field changes which runs exist; a kCurve/kDesign field leaves the profile key alone
@@ -55,6 +57,7 @@ inline std::string DesignShape(const Target& target) {
     shape += CanonicalLearner(design) + ";sizes=" + design.sizes.ToString() +
              ";seeds=" + std::to_string(design.seeds) + ";unit=" + ToString(design.unit) +
              ";compute_grid=" + std::to_string(design.compute_grid) +
+             ";frontier_zero_offset=" + std::to_string(design.frontier_zero_offset) +
              ";own_cell=" + std::to_string(design.own_cell) + "|";
   }
   return shape;
@@ -64,12 +67,19 @@ inline std::vector<std::string> CheckDesigns(const Target& target, const std::st
   std::vector<std::string> problems;
   const std::vector<AxisDesign> designs = target.Designs();
   if (designs.empty()) problems.push_back(name + ": Designs() is empty");
-  std::set<Axis> axes;
+  // Two designs are distinct when they differ in axis or learner (a compute grid reads many
+  // widths along the steps axis); the same axis and learner twice would train the same runs. A
+  // target has one cell per axis (its cells are named by target and axis), so of the designs with
+  // a cell of their own no two share an axis; the grid's other model sizes are grid-only.
+  std::set<std::string> learners;
+  std::set<Axis> cells;
   for (const AxisDesign& design : designs) {
     const std::string where = name + " [" + ToString(design.axis) + "]";
-    // One cell per axis; the other model sizes of a compute grid are grid-only.
-    if (design.own_cell && !axes.insert(design.axis).second) {
-      problems.push_back(where + ": axis appears twice");
+    if (!learners.insert(CanonicalLearner(design)).second) {
+      problems.push_back(where + ": the same axis and learner appear twice");
+    }
+    if (design.own_cell && !cells.insert(design.axis).second) {
+      problems.push_back(where + ": axis appears twice among the designs with a cell of their own");
     }
     std::string error;
     if (!design.sizes.IsValid(&error)) problems.push_back(where + ": sizes: " + error);
