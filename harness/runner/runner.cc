@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 
@@ -91,17 +92,31 @@ struct MeasuredTarget {
   std::vector<MeasuredAxis> axes;
 };
 
+// A target while the suite measures it (SuiteRun::MeasureAll).
+struct TargetWork {
+  std::unique_ptr<Target> target;  // null: it could not be created (error says why)
+  std::string error;
+  MeasuredTarget measured;
+  std::string profile_error;  // why the profile failed (empty: it did not)
+  std::string profile_note;   // "cached", or "measured in X s"
+  double probe_seconds = -1;  // >= 0: the profile was measured now
+  std::vector<MeasuredCurve> curves;
+};
+
 class SuiteRun {
  public:
   SuiteRun(const RunOptions& options, std::ostream& out)
       : options_(options), out_(out), cache_(CacheDirectories(options)) {}
 
-  // Measures one target (profile, curves, fits), using the cache where possible. Returns false
-  // with *error naming every failed probe or run; what could be measured is kept (and cached),
-  // and the run goes on with the other targets.
-  bool Measure(const std::string& name, MeasuredTarget* measured, std::string* error);
+  // Measures every target, using the cache where possible: the profiles (each on one thread, so
+  // that it does not depend on --threads and fills a slot beside the runs) and the runs of all
+  // targets on one pool of jobs x threads slots (MeasureCurvesTogether), the profiles first.
+  void MeasureAll(const std::vector<std::string>& names, std::vector<TargetWork>* work);
+  // Then, per target in suite order: the fits. Returns false with *error naming every failed
+  // probe or run; what could be measured is kept (and cached), and the suite goes on.
+  bool Finish(TargetWork& work, std::string* error);
   // Rank 0 of an MPI job: computes the uncached runs of every target on all ranks at once (the
-  // results are cached as they arrive); Measure then takes them as computed runs.
+  // results are cached as they arrive); MeasureAll then takes them as computed runs.
   void Distribute(Transport& cluster, const std::vector<std::string>& targets);
   // Runs every theory on every axis of the target and appends the scored cells.
   void Predict(const MeasuredTarget& measured, const std::vector<std::string>& theories);
@@ -109,7 +124,9 @@ class SuiteRun {
   RunRecord& record() { return record_; }
   const std::vector<CurveNote>& notes() const { return notes_; }
   void Progress(const std::string& message) const {
-    if (!options_.quiet) out_ << "  " << message << std::endl;
+    if (options_.quiet) return;
+    std::lock_guard<std::mutex> lock(progress_mutex_);
+    out_ << "  " << message << std::endl;
   }
   const RunCache& cache() const { return cache_; }
   int reused() const { return reused_; }
@@ -125,7 +142,11 @@ class SuiteRun {
     }
     return directories;
   }
-  bool MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error);
+  // The profile from the cache (and the oracle, computed if it is not cached); false on a miss.
+  bool CachedProfile(TargetWork& work);
+  // Measures the profile on one thread, and the oracle (a pool task: thread-safe against the
+  // runs and the other profiles).
+  void ComputeProfile(TargetWork& work);
   void MeasureOracle(const Target& target, MeasuredTarget* measured);
   FitOptions FitOptionsFor(const AxisDesign& design) const;
 
@@ -137,6 +158,7 @@ class SuiteRun {
   RunRecord record_;
   std::vector<CurveNote> notes_;
   ComputedRuns by_ranks_;  // computed by the MPI ranks (Distribute)
+  mutable std::mutex progress_mutex_;
 };
 
 SweepOptions SweepOptionsFor(const RunOptions& options) {
@@ -175,31 +197,65 @@ void SuiteRun::Distribute(Transport& cluster, const std::vector<std::string>& ta
        watch.Seconds()});
 }
 
-bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::string* error) {
-  std::unique_ptr<Target> target = TargetRegistry::Global().Create(name, error);
-  if (target == nullptr) return false;
-  measured->name = name;
-  measured->info = target->Info();
-  MeasureOracle(*target, measured);
-  std::vector<std::string> failures;
-  std::string profile_error;
-  if (MeasureProfile(*target, measured, &profile_error)) {
-    measured->has_profile = true;
-  } else {
-    failures.push_back("profile: " + profile_error);
+void SuiteRun::MeasureAll(const std::vector<std::string>& names, std::vector<TargetWork>* all) {
+  all->clear();
+  all->resize(names.size());
+  std::vector<CurveRequest> requests;
+  std::vector<PoolTask> profiles;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    TargetWork& work = (*all)[i];
+    work.target = TargetRegistry::Global().Create(names[i], &work.error);
+    if (work.target == nullptr) continue;
+    work.measured.name = names[i];
+    work.measured.info = work.target->Info();
+    requests.push_back({work.target.get(), work.target->Designs()});
+    if (!CachedProfile(work)) profiles.push_back({1, [this, &work] { ComputeProfile(work); }});
   }
+  if (!profiles.empty()) Progress(fmt::format("{} profiles to measure", profiles.size()));
   RunLoopOptions loop;
   loop.jobs = options_.jobs;
   loop.threads = options_.threads;
   loop.seeds = options_.seeds;
   loop.use_cache = options_.use_cache;
-  for (MeasuredCurve& measured_curve : MeasureCurves(
-           *target,
-           target->Designs(),
-           &cache_,
-           loop,
-           [this](const std::string& m) { Progress(m); },
-           &by_ranks_)) {
+  Stopwatch watch;
+  const std::size_t profile_count = profiles.size();
+  std::vector<std::vector<MeasuredCurve>> curves = MeasureCurvesTogether(
+      requests,
+      &cache_,
+      loop,
+      [this](const std::string& m) { Progress(m); },
+      std::move(profiles),
+      &by_ranks_);
+  record_.runtimes.push_back(
+      {"measure",
+       fmt::format("{} profiles and the runs of {} targets on {} x {} thread slots",
+                   profile_count,
+                   requests.size(),
+                   options_.jobs,
+                   options_.threads),
+       watch.Seconds()});
+  std::size_t next = 0;
+  for (TargetWork& work : *all) {
+    if (work.target != nullptr) work.curves = std::move(curves[next++]);
+  }
+}
+
+bool SuiteRun::Finish(TargetWork& work, std::string* error) {
+  const std::string& name = work.measured.name;
+  if (work.target == nullptr) {
+    *error = work.error;
+    return false;
+  }
+  MeasuredTarget* measured = &work.measured;
+  std::vector<std::string> failures;
+  if (work.probe_seconds >= 0) record_.runtimes.push_back({"probe", name, work.probe_seconds});
+  if (work.profile_error.empty()) {
+    measured->has_profile = true;
+    Progress("profile: " + work.profile_note);
+  } else {
+    failures.push_back("profile: " + work.profile_error);
+  }
+  for (MeasuredCurve& measured_curve : work.curves) {
     const std::string label = name + " [" + ToString(measured_curve.design.axis) + "]";
     reused_ += measured_curve.reused;
     computed_ += measured_curve.computed;
@@ -229,40 +285,11 @@ bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::s
     record_.fits.push_back({name, axis.design.axis, axis.fit, "", all_reused});
     measured->axes.push_back(std::move(axis));
   }
+  work.curves.clear();
   if (failures.empty()) return true;
   *error = name + ":";
   for (const std::string& f : failures) *error += "\n    " + f;
   return false;
-}
-
-bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error) {
-  const std::string key = ProfileKey(measured->info, target.ProfileKeyText());
-  std::string message;
-  if (options_.use_cache && cache_.LoadProfile(key, measured->name, &measured->profile, &message)) {
-    Progress("profile: cached");
-    return true;
-  }
-  if (!message.empty()) Progress("warning: " + message);
-  Stopwatch watch;
-  ProfileResult result = ProfileResult::Failed("not measured");
-  try {
-    result = target.MeasureProfile(
-        RunContext([this](const std::string& m) { Progress(m); }, options_.threads));
-  } catch (const std::exception& e) {
-    result = ProfileResult::Failed(std::string("the probe threw: ") + e.what());
-  }
-  const double seconds = watch.Seconds();
-  record_.runtimes.push_back({"probe", measured->name, seconds});
-  if (!result.ok()) {
-    *error = result.reason();
-    return false;
-  }
-  measured->profile = std::move(result.profile());
-  Progress(fmt::format("profile: measured in {:.2f} s", seconds));
-  if (!cache_.StoreProfile(key, measured->name, measured->profile, &message)) {
-    Progress("warning: " + message);
-  }
-  return true;
 }
 
 // Oracle profiles are cached like measured ones (some are computed, e.g. the RHM's exact
@@ -281,6 +308,50 @@ void SuiteRun::MeasureOracle(const Target& target, MeasuredTarget* measured) {
   measured->oracle = target.OracleProfile();
   if (measured->oracle && !cache_.StoreProfile(key, measured->name, *measured->oracle, &message)) {
     Progress("warning: " + message);
+  }
+}
+
+bool SuiteRun::CachedProfile(TargetWork& work) {
+  if (!options_.use_cache) return false;
+  MeasuredTarget& measured = work.measured;
+  const std::string key = ProfileKey(measured.info, work.target->ProfileKeyText());
+  std::string message;
+  if (!cache_.LoadProfile(key, measured.name, &measured.profile, &message)) {
+    if (!message.empty()) Progress("warning: " + message);
+    return false;
+  }
+  work.profile_note = "cached";
+  MeasureOracle(*work.target, &measured);
+  return true;
+}
+
+void SuiteRun::ComputeProfile(TargetWork& work) {
+  const Target& target = *work.target;
+  MeasuredTarget& measured = work.measured;
+  const auto report = [this, &measured](const std::string& m) {
+    Progress(measured.name + " profile: " + m);
+  };
+  MeasureOracle(target, &measured);
+  Stopwatch watch;
+  ProfileResult result = ProfileResult::Failed("not measured");
+  try {
+    result = target.MeasureProfile(RunContext(report, 1));
+  } catch (const std::exception& e) {
+    result = ProfileResult::Failed(std::string("the probe threw: ") + e.what());
+  }
+  work.probe_seconds = watch.Seconds();
+  if (!result.ok()) {
+    work.profile_error = result.reason();
+    report("failed: " + result.reason());
+    return;
+  }
+  measured.profile = std::move(result.profile());
+  work.profile_note = fmt::format("measured in {:.2f} s", work.probe_seconds);
+  report(work.profile_note);
+  std::string message;
+  const std::string key = ProfileKey(measured.info, target.ProfileKeyText());
+  if (!cache_.StoreProfile(key, measured.name, measured.profile, &message)) {
+    report("warning: " + message);
   }
 }
 
@@ -470,15 +541,17 @@ int RunSuite(const RunOptions& options,
   if (cluster != nullptr && cluster->size() > 1) run.Distribute(*cluster, targets);
   std::vector<std::string> failures;
   std::vector<ReportCurve> curves;  // for the report's figures
+  std::vector<TargetWork> work;
+  run.MeasureAll(targets, &work);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (!options.quiet)
       progress << "[" << i + 1 << "/" << targets.size() << "] " << targets[i] << std::endl;
-    MeasuredTarget measured;
     std::string target_error;
-    if (!run.Measure(targets[i], &measured, &target_error)) {
+    if (!run.Finish(work[i], &target_error)) {
       failures.push_back(target_error);
       progress << "  error: " << target_error << std::endl;
     }
+    const MeasuredTarget& measured = work[i].measured;
     // The axes that were measured are scored even when another axis or the profile failed.
     if (measured.has_profile) run.Predict(measured, theories);
     for (const MeasuredAxis& axis : measured.axes)

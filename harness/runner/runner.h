@@ -1,9 +1,12 @@
-// The suite runner: for each selected target, measure its profile (probes), train or load from
-// the cache its learning curves, fit them, run every selected theory on the profile, score,
-// report, and record the run in the history database. Started as several MPI ranks (mpirun,
-// srun), rank 0 first has the training runs of every target computed by all ranks
-// (harness/distributed/sweep_loop.h) and then goes on as a single process would; the other ranks
-// only compute runs and print nothing but progress.
+// The suite runner: measures the profile (probes) of every selected target and trains or loads
+// from the cache its learning curves, fits them, runs every selected theory on the profile,
+// scores, reports, and records the run in the history database. The profiles and the runs of all
+// targets share one pool of jobs x threads thread slots (harness/runner/run_loop.h), the profiles
+// first, each on one thread (its numbers do not depend on --threads) beside the runs. Started as
+// several MPI ranks (mpirun, srun), rank 0 first has the training runs of every target computed
+// by all ranks (harness/distributed/sweep_loop.h) and then goes on as a single process would (its
+// pool then holds the profiles only); the other ranks only compute runs and print nothing but
+// progress.
 #pragma once
 
 #include <ostream>

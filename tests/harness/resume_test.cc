@@ -35,6 +35,13 @@ std::vector<std::string> Arguments(const testing::ScratchDir& dir) {
                                    "50",
                                    "--theory",
                                    "baseline/constant_exponent",
+                                   // One-thread runs, two at a time: the profiles (one thread
+                                   // each, first in the pool) leave a slot to the runs, so the
+                                   // kills also hit finished and running runs, not only probes.
+                                   "--threads",
+                                   "1",
+                                   "--jobs",
+                                   "2",
                                    "--results-dir",
                                    dir / "results",
                                    "--cache-dir",
