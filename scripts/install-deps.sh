@@ -7,10 +7,12 @@
 # Extra package names given as arguments are installed too (the bench scripts use this for their
 # comparison tools, e.g. `scripts/install-deps.sh python3-torch`).
 set -euo pipefail
+# perl-doc: the English text of the `run --corpus` test (tests/language/corpus_identifiable_test.cc).
 packages=(cmake ninja-build g++ libeigen3-dev libceres-dev libboost-math-dev catch2
           clang-format libbenchmark-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
           libopenblas0-openmp zlib1g-dev libsentencepiece-dev libopenmpi-dev openmpi-bin
-          dataset-fashion-mnist bible-kjv bible-kjv-text python3 python3-pandas chromium "$@")
+          libtomlplusplus-dev libxtensor-dev
+          dataset-fashion-mnist bible-kjv bible-kjv-text perl-doc python3 python3-pandas chromium "$@")
 # Node.js and npm for the report tools, unless a Node.js with npm is installed already (e.g.
 # NodeSource's nodejs package, which bundles npm and conflicts with Debian's npm).
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

@@ -46,6 +46,17 @@ struct LearnerSpec {
   double weight_decay = 0.0;
   int batch_size = 0;
   long steps = 0;
+  // Trainable parameters N, for a learner whose size is not `features` (a network's parameter
+  // count); 0: not declared. The model sizes of a compute grid (AxisDesign::compute_grid) declare
+  // it.
+  double parameters = 0.0;
+  // Training FLOPs of one optimizer step; 0: not declared (closed-form learners). Convention:
+  // 6 N B for a network of N = `parameters` on batches of B = `batch_size` samples (2 N B forward,
+  // 4 N B backward; Kaplan et al. 2020, Hoffmann et al. 2022). A learner whose theories count
+  // compute otherwise declares their count: power-law random features under one-pass SGD declare
+  // d B (Paquette et al. 2024's f = d B r, d = `parameters`). Compute exponents depend only on how
+  // it grows with N; the compute-optimal N*, D* and D*/N* read the constant too.
+  double flops_per_step = 0.0;
 };
 
 }  // namespace scalebench

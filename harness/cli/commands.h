@@ -5,6 +5,7 @@
 //   list_commands.h     `list`, `export-tokens`            (the registries: what exists)
 //   fit_commands.h      `fit`, `predict`                   (a user's curve or profile file)
 //   history_commands.h  `history`, `show`, `compare`       (the run database and result folders)
+//   probe_commands.h    `probe`, `run --experiment`        (a user's data and experiment files)
 // `run` is RunSuite (harness/runner/runner.h). They are kept apart from main.cc so that CLI11
 // (slow to compile) stays in one translation unit.
 #pragma once

@@ -45,17 +45,48 @@ std::string WithFitFlagNames(const std::string& message) {
                                       {"bootstrap.seed", "--seed"},
                                       {"bootstrap.threads", "--threads"},
                                       {"min_size", "--min-size"},
-                                      {"max_size", "--max-size"}}) {
+                                      {"max_size", "--max-size"},
+                                      {"compute", "--compute"}}) {
       flags.emplace_back(std::string(options) + field, flag);
     }
   }
   return WithFlagNames(message, flags);
 }
 
+// Prints a fitted summary (JSON or the full report after `header`) and turns its status into the
+// exit code; shared by the single-axis and the joint fit.
+template <typename Summary>
+int PrintFit(const FitCommandOptions& o,
+             const char* kind,
+             const std::string& header,
+             const Summary& summary,
+             std::ostream& out,
+             std::ostream& err) {
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["file"] = o.file;
+    j["kind"] = kind;
+    j["fit"] = ToJson(summary);
+    out << j.dump(2) << "\n";
+  } else {
+    out << o.file << ": " << header << "\n" << summary.FullReport() << "\n";
+  }
+  if (summary.status == FitStatus::kFailed) {
+    err << "scalebench fit: " << o.file << ": fit failed: " << summary.message << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 int FitSingleAxis(const FitCommandOptions& o,
                   const LearningCurve& curve,
                   std::ostream& out,
                   std::ostream& err) {
+  if (o.compute) {
+    err << "scalebench fit: --compute applies to N,D curves (the joint form) only; " << o.file
+        << " holds a single-axis curve\n";
+    return kExitUsage;
+  }
   FitOptions options;
   if (o.form && !FromString(*o.form, &options.form)) {
     err << "scalebench fit: unknown --form '" << *o.form
@@ -74,21 +105,12 @@ int FitSingleAxis(const FitCommandOptions& o,
   }
   FitSummary summary;
   FitCurve(options, curve, &summary);
-  if (o.json) {
-    nlohmann::ordered_json j;
-    j["file"] = o.file;
-    j["kind"] = "single_axis";
-    j["fit"] = ToJson(summary);
-    out << j.dump(2) << "\n";
-  } else {
-    out << o.file << ": " << curve.num_sizes() << " sizes x " << curve.num_seeds() << " seeds\n"
-        << summary.FullReport() << "\n";
-  }
-  if (summary.status == FitStatus::kFailed) {
-    err << "scalebench fit: " << o.file << ": fit failed: " << summary.message << "\n";
-    return kExitFailure;
-  }
-  return kExitOk;
+  return PrintFit(o,
+                  "single_axis",
+                  fmt::format("{} sizes x {} seeds", curve.num_sizes(), curve.num_seeds()),
+                  summary,
+                  out,
+                  err);
 }
 
 int FitJointPoints(const FitCommandOptions& o,
@@ -103,6 +125,7 @@ int FitJointPoints(const FitCommandOptions& o,
   }
   JointFitOptions options;
   if (o.huber_delta) options.huber_delta = *o.huber_delta;
+  if (o.compute) options.compute = *o.compute;
   options.bootstrap = BootstrapOf(o);
   std::string error;
   if (!options.IsValid(&error)) {
@@ -111,20 +134,7 @@ int FitJointPoints(const FitCommandOptions& o,
   }
   JointFitSummary summary;
   FitJoint(options, points, &summary);
-  if (o.json) {
-    nlohmann::ordered_json j;
-    j["file"] = o.file;
-    j["kind"] = "joint";
-    j["fit"] = ToJson(summary);
-    out << j.dump(2) << "\n";
-  } else {
-    out << o.file << ": " << points.size() << " (N, D) points\n" << summary.FullReport() << "\n";
-  }
-  if (summary.status == FitStatus::kFailed) {
-    err << "scalebench fit: " << o.file << ": fit failed: " << summary.message << "\n";
-    return kExitFailure;
-  }
-  return kExitOk;
+  return PrintFit(o, "joint", fmt::format("{} (N, D) points", points.size()), summary, out, err);
 }
 
 // ---- predict ---------------------------------------------------------------------------------

@@ -20,6 +20,9 @@ struct FitCommandOptions {
   std::uint64_t seed = 1;
   std::optional<double> huber_delta;  // unset: the form's default (FitOptions / JointFitOptions)
   int threads = 1;
+  // Joint (N, D) fits only: the FLOPs C at which to report N*, D* and D*/N*
+  // (JointFitOptions::compute).
+  std::optional<double> compute;
   bool json = false;
 };
 int FitCommand(const FitCommandOptions& options, std::ostream& out, std::ostream& err);

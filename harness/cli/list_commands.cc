@@ -7,6 +7,7 @@
 
 #include "datasets/probes/probe_info.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/probe_commands.h"
 #include "harness/report/table.h"
 #include "harness/targets/language.h"
 #include "harness/targets/target.h"
@@ -88,6 +89,7 @@ void ListProbes(std::ostream& out) {
   }
   out << "Probes (" << probes.size() << ")\n";
   table.Print(out);
+  ListProbeKinds(out);
 }
 
 bool WriteInt32(const std::filesystem::path& path,

@@ -17,6 +17,7 @@
 #include "harness/cli/fit_commands.h"
 #include "harness/cli/history_commands.h"
 #include "harness/cli/list_commands.h"
+#include "harness/cli/probe_commands.h"
 #include "harness/runner/runner.h"
 #include "harness/targets/language.h"
 
@@ -105,7 +106,9 @@ struct Parsed {
   std::string history_suite;
   std::string compare_a, compare_b;
   std::int64_t show_id = 0;
-  std::string corpus;  // run --corpus PATH
+  std::string corpus;      // run --corpus PATH
+  std::string experiment;  // run --experiment FILE.toml
+  ProbeCommandOptions probe;
   std::string export_target, export_directory;
 };
 
@@ -158,6 +161,34 @@ void AddRun(CLI::App& app, Parsed& p) {
                   p.corpus,
                   "A UTF-8 text file or folder: run the language pipeline on it (a target "
                   "language/user_<name>, added to any --target)");
+  run->add_option("--experiment",
+                  p.experiment,
+                  "An experiment file (TOML, docs/experiments.md): score every theory against "
+                  "your own curves and data (a target experiment/<name>, added to any --target)");
+}
+
+void AddProbe(CLI::App& app, Parsed& p) {
+  CLI::App* probe = app.add_subcommand(
+      "probe", "Run the probes on a data file and write the profile JSON that predict reads");
+  ProbeCommandOptions& o = p.probe;
+  probe->add_option("--data", o.data, "Feature matrix (.npy, CSV), text corpus, counts or spectrum")
+      ->required();
+  probe->add_option("--labels", o.labels, "Labels of the feature matrix (.npy, CSV; n x C)");
+  probe->add_option("--kind",
+                    o.kind,
+                    "features | corpus | counts | spectrum (default: corpus for a folder or .txt, "
+                    "else features)");
+  probe->add_option("--kernel", o.kernel, "Features: linear | rbf | laplace")
+      ->capture_default_str();
+  probe->add_option("--kernel-width", o.kernel_width, "Width of the rbf or laplace kernel")
+      ->transform(FiniteNumber());
+  probe->add_option("--max-samples", o.max_samples, "Features: probe the first N rows")
+      ->transform(Integer<int>())
+      ->capture_default_str();
+  probe->add_option("--out", o.out, "Write the profile JSON here");
+  probe->add_option("--threads", o.threads, "Threads for the probes")
+      ->transform(Integer<int>())
+      ->capture_default_str();
 }
 
 void AddList(CLI::App& app, Parsed& p) {
@@ -168,7 +199,7 @@ void AddList(CLI::App& app, Parsed& p) {
 
 void AddFit(CLI::App& app, Parsed& p) {
   CLI::App* fit =
-      app.add_subcommand("fit", "Fit a learning curve CSV (size,seed,loss or N,D,loss[,seed])");
+      app.add_subcommand("fit", "Fit a learning curve CSV (size,loss[,seed] or N,D,loss[,seed])");
   FitCommandOptions& o = p.fit;
   fit->add_option("file", o.file, "The CSV file")->required();
   fit->add_option("--form", o.form, "offset_power_law (E + A x^-alpha) or power_law (A x^-alpha)")
@@ -188,6 +219,11 @@ void AddFit(CLI::App& app, Parsed& p) {
   fit->add_option("--threads", o.threads, "Threads for the bootstrap")
       ->transform(Integer<int>())
       ->capture_default_str();
+  fit->add_option("--compute",
+                  o.compute,
+                  "N,D curves: training FLOPs C (= 6 N D) at which to print the compute-optimal "
+                  "N*, D* and tokens per parameter D*/N*")
+      ->transform(FiniteNumber());
   fit->add_flag("--json", o.json, "Print the fit as JSON");
 }
 
@@ -243,6 +279,12 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
   if (name == "run") {
     p.run.command_line = command_line;
     std::string error;
+    if (!p.experiment.empty()) {
+      std::string target;
+      if (const int code = RegisterExperiment(p.experiment, &target, std::cerr); code != 0)
+        return code;  // nothing cached or recorded: the run has not started
+      p.run.targets.push_back(target);
+    }
     if (!p.corpus.empty()) {
       std::string target;
       if (!RegisterUserCorpusTarget(p.corpus, &target, &error)) {
@@ -271,6 +313,7 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
   if (name == "list") return ListCommand(p.list_what, std::cout, std::cerr);
   if (name == "fit") return FitCommand(p.fit, std::cout, std::cerr);
   if (name == "predict") return PredictCommand(p.predict, std::cout, std::cerr);
+  if (name == "probe") return ProbeCommand(p.probe, std::cout, std::cerr);
   if (name == "history")
     return HistoryCommand(p.db, p.history_theory, p.history_suite, std::cout, std::cerr);
   if (name == "compare")
@@ -281,7 +324,7 @@ int Dispatch(const CLI::App& app, Parsed& p, const std::string& command_line) {
 }
 
 const char* const kSubcommands[] = {
-    "run", "list", "fit", "predict", "history", "show", "compare", "export-tokens"};
+    "run", "list", "fit", "predict", "probe", "history", "show", "compare", "export-tokens"};
 
 // CLI11 reports a mistyped subcommand as "A subcommand is required"; name it instead.
 bool CheckSubcommand(int argc, char** argv) {
@@ -306,6 +349,7 @@ int Main(int argc, char** argv) {
   AddList(app, parsed);
   AddFit(app, parsed);
   AddPredict(app, parsed);
+  AddProbe(app, parsed);
   AddHistory(app, parsed);
   AddShow(app, parsed);
   AddCompare(app, parsed);

@@ -1,5 +1,5 @@
 // The human-readable reports of both fits (FitSummary and JointFitSummary, declared in
-// power_law_fit.h and joint_fit.h).
+// power_law_fit.h and joint_fit.h) and of a not-identifiable fit's diagnosis (fit_diagnosis.h).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -17,14 +17,75 @@ std::string FormatInterval(const Interval& interval) {
   return fmt::format("[{:.4g}, {:.4g}]", interval.lower, interval.upper);
 }
 
+// "[lower, upper] (method)", or "[n/a]".
+std::string IntervalWithMethod(const Interval& interval, IntervalMethod method) {
+  if (std::isnan(interval.lower)) return "[n/a]";
+  return FormatInterval(interval) + " (" + ToString(method) + ")";
+}
+
+// How the interval was made, for the full report.
+std::string IntervalText(const FitSummary& s) {
+  switch (s.interval_method) {
+    case IntervalMethod::kSeedBootstrap:
+      return fmt::format(
+          "seed_bootstrap: {} seeds resampled whole, alpha +- t_{{S-1}} sqrt(S/(S-1)) se",
+          s.num_seeds);
+    case IntervalMethod::kProfileLikelihood: {
+      const int parameters = s.form == CurveForm::kOffsetPowerLaw && !s.offset_fixed ? 3 : 2;
+      return fmt::format(
+          "profile_likelihood: one run per size; every alpha whose re-fitted objective stays "
+          "within t_{}^2 residual variances of the minimum",
+          s.num_sizes - parameters);
+    }
+    case IntervalMethod::kNone:
+      break;
+  }
+  return "none (see the message)";
+}
+
 }  // namespace
+
+std::string FitDiagnosis::Brief() const {
+  if (!present()) return "";
+  std::string out = fmt::format("{}: {}; needed: {}", degenerate, explanation, range_advice);
+  for (const AlternativeFit& a : alternatives) {
+    out += fmt::format("; tried {}: alpha = {:.4g} {}, {}",
+                       a.description,
+                       a.exponent,
+                       FormatInterval(a.exponent_ci),
+                       ToString(a.status));
+  }
+  return out;
+}
+
+std::string FitDiagnosis::Report() const {
+  if (!present()) return "";
+  std::string out;
+  out += fmt::format("diagnosis:  {} - {}\n", degenerate, explanation);
+  out += fmt::format("needed:     {}\n", range_advice);
+  if (!range_rule.empty()) out += fmt::format("rule:       {}\n", range_rule);
+  for (std::size_t i = 0; i < alternatives.size(); ++i) {
+    const AlternativeFit& a = alternatives[i];
+    out += fmt::format("{}{}: {}, alpha = {:.4g} {}, E = {:.4g}, sizes [{:g}, {:g}]{}\n",
+                       i == 0 ? "tried:      " : "            ",
+                       a.description,
+                       ToString(a.status),
+                       a.exponent,
+                       IntervalWithMethod(a.exponent_ci, a.interval_method),
+                       a.offset,
+                       a.fit_min_size,
+                       a.fit_max_size,
+                       a.status == FitStatus::kConverged ? "" : " - " + a.message);
+  }
+  return out;
+}
 
 std::string FitSummary::BriefReport() const {
   std::string out = fmt::format(
       "{}: alpha = {:.4g} {}, E = {:.4g}, A = {:.4g} ({}, {} sizes x {} seeds in [{:g}, {:g}])",
       ToString(status),
       exponent,
-      FormatInterval(exponent_ci),
+      IntervalWithMethod(exponent_ci, interval_method),
       offset,
       amplitude,
       ToString(form),
@@ -33,6 +94,7 @@ std::string FitSummary::BriefReport() const {
       fit_min_size,
       fit_max_size);
   if (status != FitStatus::kConverged) out += " - " + message;
+  if (diagnosis.present()) out += " - " + diagnosis.Brief();
   return out;
 }
 
@@ -67,8 +129,13 @@ std::string FitSummary::FullReport() const {
   out += fmt::format(
       "flatness:   log-loss drop {:.3g} vs noise {:.3g} per size\n", log_loss_drop, log_loss_noise);
   out += fmt::format("loss:       Huber, delta {:g} on log-loss residuals\n", huber_delta);
-  out += fmt::format(
-      "bootstrap:  {} resamples over seeds, {} failed\n", bootstrap_resamples, bootstrap_failures);
+  out += fmt::format("interval:   {}\n", IntervalText(*this));
+  if (interval_method != IntervalMethod::kProfileLikelihood) {
+    out += fmt::format("bootstrap:  {} resamples over seeds, {} failed\n",
+                       bootstrap_resamples,
+                       bootstrap_failures);
+  }
+  out += diagnosis.Report();
   out += fmt::format("time:       {:.3f} s\n", seconds);
   return out;
 }
@@ -105,12 +172,15 @@ std::string JointFitSummary::FullReport() const {
   line("B:", data_amplitude, data_amplitude_ci);
   out += "compute-optimal allocation at C = 6 N D FLOPs (N* ~ C^x, D* ~ C^y):\n";
   line("x:", params_allocation, params_allocation_ci);
+  out.insert(out.size() - 1, " (x = b/(a+b))");
   line("y:", data_allocation, data_allocation_ci);
+  out.insert(out.size() - 1, " (y = a/(a+b))");
   if (!std::isnan(compute)) {
     out += fmt::format("at C = {:.4g} FLOPs:\n", compute);
     line("N*:", optimal_params, optimal_params_ci);
     line("D*:", optimal_data, optimal_data_ci);
     line("D*/N*:", tokens_per_parameter, tokens_per_parameter_ci);
+    out.insert(out.size() - 1, " (tokens per parameter)");
   }
   out += fmt::format("points:     {}\n", num_points);
   out += fmt::format("starts:     {} grid points, best {} refined, {} at the best objective\n",

@@ -42,6 +42,18 @@ const char* ToString(FitStatus status) {
   return "unknown";
 }
 
+const char* ToString(IntervalMethod method) {
+  switch (method) {
+    case IntervalMethod::kNone:
+      return "none";
+    case IntervalMethod::kSeedBootstrap:
+      return "seed_bootstrap";
+    case IntervalMethod::kProfileLikelihood:
+      return "profile_likelihood";
+  }
+  return "unknown";
+}
+
 bool BootstrapOptions::IsValid(const char* owner, std::string* error) const {
   if (resamples < 0 || resamples == 1) {
     return Fail(

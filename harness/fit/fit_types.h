@@ -26,6 +26,15 @@ enum class FitStatus {
 };
 const char* ToString(FitStatus status);
 
+// Where a curve fit's interval came from (harness/fit/power_law_fit.h says when each is
+// used and how it is validated).
+enum class IntervalMethod {
+  kNone,               // no interval (see the fit's message)
+  kSeedBootstrap,      // whole seeds resampled, small-sample corrected (>= 2 seeds)
+  kProfileLikelihood,  // profile-t interval on the log-loss residuals (one run per size)
+};
+const char* ToString(IntervalMethod method);
+
 struct Interval {
   double lower = std::numeric_limits<double>::quiet_NaN();
   double upper = std::numeric_limits<double>::quiet_NaN();

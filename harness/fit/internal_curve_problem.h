@@ -91,17 +91,35 @@ class CurveProblem final : public ReusableProblem<Params> {
     }
     problem_.SetParameterLowerBound(&params_.exponent, 0, kMinExponent);
     problem_.SetParameterUpperBound(&params_.exponent, 0, kMaxExponent);
-    if (options.form == CurveForm::kPowerLaw || options.fixed_offset.has_value()) {
-      problem_.SetParameterBlockConstant(&params_.offset);
-    } else {
+    offset_free_ = options.form == CurveForm::kOffsetPowerLaw && !options.fixed_offset.has_value();
+    if (offset_free_) {
       problem_.SetParameterLowerBound(&params_.offset, 0, 0.0);
+    } else {
+      problem_.SetParameterBlockConstant(&params_.offset);
     }
   }
 
   SizeData& data() { return data_; }
+  // Whether E is a fitted parameter (offset power law without a fixed E).
+  bool offset_free() const { return offset_free_; }
+  // Holds alpha (or a free E) at its start value in the next solves, or frees it again: the
+  // profile likelihood (internal_profile_interval.h) minimises over the other parameters.
+  void HoldExponent(bool hold) { Hold(&params_.exponent, hold); }
+  void HoldOffset(bool hold) {
+    if (offset_free_) Hold(&params_.offset, hold);
+  }
 
  private:
+  void Hold(double* block, bool hold) {
+    if (hold) {
+      problem_.SetParameterBlockConstant(block);
+    } else {
+      problem_.SetParameterBlockVariable(block);
+    }
+  }
+
   SizeData data_;
+  bool offset_free_ = false;
 };
 
 // Means of log-loss per size over the seed columns, each counted `counts[j]` times.

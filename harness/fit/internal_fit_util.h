@@ -20,6 +20,9 @@ inline constexpr double kMinExponent = 0.0;
 inline constexpr double kMaxExponent = 10.0;
 // An exponent within this distance of a bound counts as "at the bound".
 inline constexpr double kBoundTolerance = 1e-3;
+// The flatness rule of the curve fit: the mean log-loss must fall by more than this many standard
+// errors of the difference of two sizes' mean log-loss.
+inline constexpr double kFlatnessSigmas = 3.0;
 
 // Huber loss on a residual, scaled by a weight read through a pointer, so that
 // one ceres::Problem can be refitted on bootstrap resamples (the weight is a

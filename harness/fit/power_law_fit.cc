@@ -12,7 +12,9 @@
 #include "common/status.h"
 #include "harness/fit/internal_bootstrap.h"
 #include "harness/fit/internal_curve_problem.h"
+#include "harness/fit/internal_diagnosis.h"
 #include "harness/fit/internal_fit_util.h"
+#include "harness/fit/internal_profile_interval.h"
 
 namespace scalebench {
 namespace {
@@ -28,9 +30,6 @@ using internal::SizeData;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kAlphaStarts[] = {0.1, 0.25, 0.5, 1.0, 2.0, 4.0};
 constexpr double kOffsetStartFractions[] = {0.0, 0.25, 0.5, 0.75, 0.9};
-// The flatness threshold, in standard errors of the difference of two sizes'
-// mean log-loss.
-constexpr double kFlatnessSigmas = 3.0;
 
 // The least-squares log scale c given (E, alpha): the mean of log(y - E) +
 // alpha u.
@@ -182,6 +181,7 @@ void FillIntervals(const FitOptions& options,
                    FitSummary* summary) {
   summary->bootstrap_failures = boot.failures;
   if (boot.exponents.size() < 2) return;
+  summary->interval_method = IntervalMethod::kSeedBootstrap;
   const double inflation = std::sqrt(seeds / (seeds - 1.0));
   const double t = internal::StudentTQuantile(seeds - 1.0, options.bootstrap.confidence);
   summary->exponent_std_error = inflation * internal::SampleStdDev(boot.exponents);
@@ -198,17 +198,53 @@ void FillIntervals(const FitOptions& options,
                         summary->offset + offset_half};
 }
 
+// The profile-likelihood intervals of a one-run curve (see the header); returns the note for the
+// message and sets *open when the exponent's interval runs to a bound of its search range.
+std::string FillProfileIntervals(const LogCurve& curve,
+                                 const PointFit& point,
+                                 CurveProblem* problem,
+                                 FitSummary* summary,
+                                 bool* open) {
+  const int sizes = static_cast<int>(curve.sizes.size());
+  const int parameters = problem->offset_free() ? 3 : 2;
+  if (sizes <= parameters) {
+    return fmt::format(
+        "; no interval: the profile-likelihood interval of a one-run curve needs more sizes ({}) "
+        "than fitted parameters ({})",
+        sizes,
+        parameters);
+  }
+  const internal::ProfileSetup setup{point.cost, sizes - parameters, summary->confidence};
+  const internal::ProfileResult alpha = internal::ProfileExponent(problem, point.params, setup);
+  summary->interval_method = IntervalMethod::kProfileLikelihood;
+  summary->exponent_ci = alpha.interval;
+  summary->exponent_std_error = alpha.std_error;
+  *open = alpha.open_lower || alpha.open_upper;
+  if (problem->offset_free()) {
+    const SizeData& data = problem->data();
+    const double max_loss = std::exp(*std::max_element(data.mean_log.begin(), data.mean_log.end()));
+    const internal::ProfileResult offset =
+        internal::ProfileOffset(problem, point.params, max_loss, setup);
+    summary->offset_ci = offset.interval;
+    summary->offset_std_error = offset.std_error;
+  } else {
+    summary->offset_ci = {summary->offset, summary->offset};
+  }
+  return fmt::format("; interval: profile likelihood (one run per size, {} degrees of freedom)",
+                     sizes - parameters);
+}
+
 // Applies the identifiability rules of the header; returns an empty string when
 // identifiable.
-std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s) {
-  if (!(s.log_loss_drop > kFlatnessSigmas * std::sqrt(2.0) * s.log_loss_noise)) {
+std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s, bool interval_open) {
+  if (!(s.log_loss_drop > internal::kFlatnessSigmas * std::sqrt(2.0) * s.log_loss_noise)) {
     return fmt::format(
         "curve too flat: mean log-loss falls by {:.3g} across [{:g}, {:g}], not more than {:.0f} "
         "standard errors ({:.3g}) of that difference",
         s.log_loss_drop,
         s.fit_min_size,
         s.fit_max_size,
-        kFlatnessSigmas,
+        internal::kFlatnessSigmas,
         s.log_loss_noise * std::sqrt(2.0));
   }
   const bool at_lower = s.exponent <= internal::kMinExponent + internal::kBoundTolerance;
@@ -228,6 +264,16 @@ std::string IdentifiabilityProblem(const SizeData& data, const FitSummary& s) {
           min_loss);
     }
     return message;
+  }
+  if (interval_open) {
+    return fmt::format(
+        "{:.0f}% profile-likelihood interval [{:.4g}, {:.4g}] runs to the bound of alpha's search "
+        "range [{:g}, {:g}]: the data do not bound the exponent",
+        100 * s.confidence,
+        s.exponent_ci.lower,
+        s.exponent_ci.upper,
+        internal::kMinExponent,
+        internal::kMaxExponent);
   }
   if (s.exponent_ci.upper - s.exponent_ci.lower > std::abs(s.exponent)) {
     return fmt::format("{:.0f}% interval [{:.4g}, {:.4g}] is wider than the exponent {:.4g} itself",
@@ -287,10 +333,9 @@ void Fit(const FitOptions& options, const LearningCurve& input, FitSummary* summ
   summary->log_loss_noise = LogLossNoise(curve, data, summary->rms_log_residual);
 
   std::string note;
+  bool interval_open = false;
   if (curve.num_seeds() < 2) {
-    note =
-        "; no interval: the bootstrap over seeds needs >= 2 seeds, the curve "
-        "has 1";
+    note = FillProfileIntervals(curve, point, &problem, summary, &interval_open);
   } else if (options.bootstrap.resamples == 0) {
     note = "; no interval: bootstrap disabled (bootstrap_resamples = 0)";
   } else {
@@ -301,7 +346,7 @@ void Fit(const FitOptions& options, const LearningCurve& input, FitSummary* summ
                          options.bootstrap.resamples);
     }
   }
-  const std::string problem_text = IdentifiabilityProblem(data, *summary);
+  const std::string problem_text = IdentifiabilityProblem(data, *summary, interval_open);
   summary->status = problem_text.empty() ? FitStatus::kConverged : FitStatus::kNotIdentifiable;
   summary->message = problem_text.empty()
                          ? fmt::format("converged: {} of {} starts reached the best objective",
@@ -309,6 +354,9 @@ void Fit(const FitOptions& options, const LearningCurve& input, FitSummary* summ
                                        point.starts) +
                                note
                          : problem_text + note;
+  if (summary->status == FitStatus::kNotIdentifiable && options.diagnose) {
+    internal::DiagnoseNotIdentifiable(options, input, curve, summary);
+  }
 }
 
 }  // namespace

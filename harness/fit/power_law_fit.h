@@ -30,12 +30,26 @@
 //   a normal-theory interval with the small-sample corrections; the same for E (lower end
 //   clipped at 0). exponent_std_error is the corrected sqrt(S / (S - 1)) * se. It is
 //   conservative when the fit is nearly linear in alpha (validation: 95.5% and 98.5% coverage).
-// - Fewer than 2 seeds: no interval (NaN) but the point estimate stands: status kConverged, and
-//   the message says why the interval is missing. bootstrap_resamples = 0 behaves the same.
+// - One run per size (a single seed column): the profile-likelihood (profile-t) interval of
+//   harness/fit/internal_profile_interval.h, which needs no seeds: every alpha whose profile
+//   objective (E, c re-fitted) stays within t_{n-p}((1 + confidence) / 2)^2 residual variances of
+//   the minimum, n sizes, p = 3 fitted parameters with a free E, else 2; the same for E.
+//   exponent_std_error = (upper - lower) / (2 t_{n-p}). Needs n > p; an end that reaches the
+//   search bound of alpha makes the fit kNotIdentifiable. Validation (tests/fit/
+//   single_run_interval_test.cc, 400 replicates per row, 6 sizes over [1e3, 1e5], log-normal
+//   noise): coverage 95.0-95.5% for offset power laws (1% and 3% noise; also with a large E,
+//   where most fits are not identifiable) and pure power laws (1%, 3%); the median half-width is
+//   0.80-0.94x t_{n-p} times the spread of alpha_hat over the replicates.
+//   bootstrap_resamples does not apply (nothing is resampled).
+// - Seed bootstrap with bootstrap_resamples = 0: no interval (NaN) but the point estimate stands:
+//   status kConverged, and the message says why the interval is missing. interval_method names
+//   where the interval came from (seed_bootstrap, profile_likelihood or none).
 // - kNotIdentifiable when: the log-loss drop across the range is below 3 sqrt(2) times the
 //   standard error of a size's mean log-loss (flat curve); alpha ends within 1e-3 of a bound of
 //   [0, 10] (with a free E near the smallest loss this is the E-alpha degeneracy); the interval is
-//   wider than alpha itself; or more than half of the bootstrap refits fail.
+//   wider than alpha itself; a profile-likelihood interval runs to a bound of alpha; or more than
+//   half of the bootstrap refits fail. A not-identifiable fit carries a diagnosis (which parameter
+//   is degenerate, the size range needed, alternative fits: harness/fit/fit_diagnosis.h).
 // - kFailed: invalid options or curve, fewer than 3 sizes with data in the fit range,
 //   non-positive losses, or no start converged.
 // - Determinism: resample r draws from std::mt19937_64 seeded by a SplitMix64 mix of
@@ -57,6 +71,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/fit/fit_diagnosis.h"
 #include "harness/fit/fit_types.h"
 #include "harness/learning_curve.h"
 
@@ -72,8 +87,12 @@ struct FitOptions {
   // Fit range: only sizes in [min_size, max_size] are used.
   double min_size = 0.0;
   double max_size = std::numeric_limits<double>::infinity();
-  // Resamples of whole seeds for the confidence interval.
+  // Resamples of whole seeds for the confidence interval (its confidence also sets the profile
+  // interval's of a one-run curve).
   BootstrapOptions bootstrap;
+  // Fill FitSummary::diagnosis when the fit is not identifiable (the alternative fits that the
+  // diagnosis runs turn it off).
+  bool diagnose = true;
 
   // Ceres-style validation: names the field, its value and the violated constraint.
   bool IsValid(std::string* error) const;
@@ -90,8 +109,9 @@ struct FitSummary {
   double amplitude = std::numeric_limits<double>::quiet_NaN();  // A
   double exponent = std::numeric_limits<double>::quiet_NaN();   // alpha
 
-  // Bootstrap over seeds.
+  // The interval: bootstrap over seeds, or the profile likelihood of a one-run curve.
   double confidence = 0.95;
+  IntervalMethod interval_method = IntervalMethod::kNone;
   Interval exponent_ci;
   Interval offset_ci;
   double exponent_std_error = std::numeric_limits<double>::quiet_NaN();
@@ -122,16 +142,18 @@ struct FitSummary {
   double offset_std_error = std::numeric_limits<double>::quiet_NaN();  // corrected, as exponent's
   int starts = 0;                                                      // multi-start grid size
   int starts_at_best = 0;  // starts that reached the best objective (within 1e-6 rel.)
-  double seconds = 0.0;    // wall time of the fit including the bootstrap
+  double seconds = 0.0;    // wall time of the fit including the bootstrap and the diagnosis
+  // kNotIdentifiable: what is degenerate, the range needed, the alternative fits tried.
+  FitDiagnosis diagnosis;
 
   bool usable() const { return status == FitStatus::kConverged; }
   std::string BriefReport() const;  // one line
   std::string FullReport() const;   // several lines
 
   // Every field above, by name, in declaration order: visit(name, value) with value a bool, int,
-  // double, std::string, const char* (the enums, by ToString) or Interval. The one field list of
-  // the summary's serialisations (harness/report/json_convert.cc): a field added to the struct
-  // is added here.
+  // double, std::string, const char* (the enums, by ToString), Interval or FitDiagnosis. The one
+  // field list of the summary's serialisations (harness/report/json_convert.cc): a field added to
+  // the struct is added here.
   template <typename Visitor>
   void VisitFields(Visitor&& visit) const {
     visit("status", ToString(status));
@@ -142,6 +164,7 @@ struct FitSummary {
     visit("amplitude", amplitude);
     visit("exponent", exponent);
     visit("confidence", confidence);
+    visit("interval_method", ToString(interval_method));
     visit("exponent_ci", exponent_ci);
     visit("offset_ci", offset_ci);
     visit("exponent_std_error", exponent_std_error);
@@ -164,6 +187,7 @@ struct FitSummary {
     visit("starts", starts);
     visit("starts_at_best", starts_at_best);
     visit("seconds", seconds);
+    visit("diagnosis", diagnosis);
   }
 };
 

@@ -105,13 +105,13 @@ bool ParseHeader(const Reader& reader, const std::string& line, Columns* columns
     }
   }
   *joint = columns->Find("N") && columns->Find("D");
-  const std::vector<std::string> required = *joint
-                                                ? std::vector<std::string>{"N", "D", "loss"}
-                                                : std::vector<std::string>{"size", "seed", "loss"};
+  // Without a seed column every row is one run (seed 0): most users' curves have one run per size.
+  const std::vector<std::string> required = *joint ? std::vector<std::string>{"N", "D", "loss"}
+                                                   : std::vector<std::string>{"size", "loss"};
   for (const std::string& name : required) {
     if (!columns->Find(name)) {
       return reader.Fail("header: missing column '" + name +
-                         "'; expected 'size,seed,loss' (one axis) or 'N,D,loss[,seed]' (joint), "
+                         "'; expected 'size,loss[,seed]' (one axis) or 'N,D,loss[,seed]' (joint), "
                          "found '" +
                          Trim(line) + "'");
     }
@@ -252,7 +252,7 @@ bool ParseCurveCsv(std::istream& stream,
   }
   if (!have_header) {
     *error =
-        name + ": empty file; expected a header 'size,seed,loss' or 'N,D,loss[,seed]' and rows";
+        name + ": empty file; expected a header 'size,loss[,seed]' or 'N,D,loss[,seed]' and rows";
     return false;
   }
   if (rows.empty()) {

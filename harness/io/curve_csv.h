@@ -2,8 +2,9 @@
 //
 // Two layouts, told apart by the header (required; columns in any order, names case-sensitive,
 // other columns ignored, blank lines and lines starting with '#' skipped):
-//   size,seed,loss      a single-axis curve -> LearningCurve (sizes sorted, one column per seed,
-//                       NaN where a seed lacks a size)
+//   size,loss[,seed]    a single-axis curve -> LearningCurve (sizes sorted, one column per seed,
+//                       NaN where a seed lacks a size; without a seed column, one run per size:
+//                       seed 0)
 //   N,D,loss[,seed]     points of the joint form L(N, D) -> std::vector<JointPoint>
 // Every error names the file, the line and the field, and what was expected, e.g.
 //   "curve.csv:7: field 'loss': 'abc' is not a number".

@@ -218,7 +218,9 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
                      "learning_rate",
                      "weight_decay",
                      "batch_size",
-                     "steps"})) {
+                     "steps",
+                     "parameters",
+                     "flops_per_step"})) {
     return false;
   }
   auto at = [&path](const char* key) { return Checker::Child(path, key); };
@@ -254,6 +256,13 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
       return false;
     spec.steps = integer;
   }
+  // 0: not declared.
+  if (j.contains("parameters") &&
+      !check.NonNegative(j["parameters"], at("parameters"), false, &spec.parameters))
+    return false;
+  if (j.contains("flops_per_step") &&
+      !check.NonNegative(j["flops_per_step"], at("flops_per_step"), false, &spec.flops_per_step))
+    return false;
   *out = std::move(spec);
   return true;
 }
@@ -279,6 +288,10 @@ json LearnerSpecToJson(const LearnerSpec& spec) {
   j["weight_decay"] = NumberOrInf(spec.weight_decay);
   j["batch_size"] = spec.batch_size;
   j["steps"] = spec.steps;
+  // Only when declared: the JSON of a spec without them, and so every run key (RunKey), is what it
+  // was before the fields existed.
+  if (spec.parameters != 0.0) j["parameters"] = NumberOrInf(spec.parameters);
+  if (spec.flops_per_step != 0.0) j["flops_per_step"] = NumberOrInf(spec.flops_per_step);
   return j;
 }
 

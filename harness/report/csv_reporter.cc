@@ -80,7 +80,9 @@ const std::vector<std::string>& Columns() {
                                                    "theory_error",
                                                    "estimation_error",
                                                    "curve_error",
-                                                   "predict_seconds"};
+                                                   "predict_seconds",
+                                                   "interval_method",
+                                                   "fit_diagnosis"};
   return columns;
 }
 
@@ -130,7 +132,9 @@ class CsvReporter final : public LeaderboardReporter {
                 Num(c.theory_error),
                 Num(c.estimation_error),
                 Num(c.curve_error),
-                Num(c.predict_seconds)},
+                Num(c.predict_seconds),
+                ToString(c.interval_method),
+                c.fit_diagnosis},
                out);
     }
     return static_cast<bool>(out);

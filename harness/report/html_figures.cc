@@ -68,7 +68,7 @@ std::string AxisLabel(Axis axis) {
     case Axis::kSteps:
       return "training steps t";
     case Axis::kCompute:
-      return "compute C";
+      return "training compute C (FLOPs); loss: the lower envelope over model sizes";
   }
   return ToString(axis);
 }

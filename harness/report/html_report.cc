@@ -176,6 +176,27 @@ bool HtmlReporter::Report(const ReportContext& c,
     out << "<p class=\"note\">Skill is measured against " << EscapeHtml(board.baseline_theory)
         << ". The columns are explained in the README (\"Reading the leaderboard\").</p>\n";
 
+  // Users' own curves (run --experiment, --corpus): their track and every cell, predicted vs
+  // measured, so that a user finds their answer without reading the whole board.
+  for (const Ranking& track : board.tracks) {
+    if (track.track != ToString(Realism::kUserExperiment)) continue;
+    Section(out, "your-experiment", "Your experiment (track user_experiment)");
+    internal::TrackTable(track).PrintHtml(out, "your-experiment");
+    Table cells({"theory", "target", "axis", "predicted", "measured [95% CI]", "|err|", "status"});
+    for (const Cell& cell : board.cells) {
+      if (cell.realism != Realism::kUserExperiment) continue;
+      cells.AddRow(
+          {cell.theory,
+           cell.target,
+           ToString(cell.axis),
+           cell.status == PredictionStatus::kPredicted ? FormatEstimate(cell.predicted) : "-",
+           FormatWithInterval(cell.measured, cell.measured_ci),
+           FormatNumber(cell.abs_error),
+           CellStatusText(cell)});
+    }
+    cells.PrintHtml(out, "your-experiment-cells");
+  }
+
   Section(out, "validation", "Validation on home targets (not ranked)");
   const Table validation = ValidationTable(board);
   out << "<p class=\"note\">Each theory on the model it was derived on: an implementation check, "

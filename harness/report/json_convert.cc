@@ -142,11 +142,13 @@ json ToJson(const Cell& c) {
             {"measured", Number(c.measured)},
             {"measured_ci", ToJson(c.measured_ci)},
             {"measured_se", Number(c.measured_se)},
+            {"interval_method", ToString(c.interval_method)},
             {"exact", Number(c.exact)},
             {"allowance", Number(c.allowance)},
             {"scored", c.scored()},
             {"predict_seconds", Number(c.predict_seconds)}};
   if (c.allowance) j["allowance_reason"] = c.allowance_reason;
+  if (!c.fit_diagnosis.empty()) j["fit_diagnosis"] = c.fit_diagnosis;
   // Benchmark keeps "skipped" apart from "error_occurred"; so do we: a reason sits under the key
   // of its kind, and only predicted cells carry numbers.
   switch (c.status) {
@@ -190,6 +192,37 @@ json ToJson(const Cell& c) {
   return j;
 }
 
+namespace {
+
+// A not-identifiable fit's diagnosis (harness/fit/fit_diagnosis.h); null when there is none.
+json ToJson(const FitDiagnosis& d) {
+  if (!d.present()) return nullptr;
+  json alternatives = json::array();
+  for (const AlternativeFit& a : d.alternatives) {
+    alternatives.push_back({{"name", a.name},
+                            {"description", a.description},
+                            {"status", ToString(a.status)},
+                            {"message", a.message},
+                            {"exponent", Number(a.exponent)},
+                            {"exponent_ci", ToJson(a.exponent_ci)},
+                            {"interval_method", ToString(a.interval_method)},
+                            {"offset", Number(a.offset)},
+                            {"fit_min_size", Number(a.fit_min_size)},
+                            {"fit_max_size", Number(a.fit_max_size)}});
+  }
+  return {{"degenerate", d.degenerate},
+          {"explanation", d.explanation},
+          {"offset_inflation", Number(d.offset_inflation)},
+          {"target_half_width", Number(d.target_half_width)},
+          {"needed_max_size", Number(d.needed_max_size)},
+          {"needed_seeds", Number(d.needed_seeds)},
+          {"range_advice", d.range_advice},
+          {"range_rule", d.range_rule},
+          {"alternatives", alternatives}};
+}
+
+}  // namespace
+
 // The fit summaries from their own field lists (VisitFields), so that no field is dropped.
 template <typename Summary>
 json FieldsToJson(const Summary& summary) {
@@ -198,7 +231,7 @@ json FieldsToJson(const Summary& summary) {
     using T = std::decay_t<decltype(value)>;
     if constexpr (std::is_same_v<T, double>) {
       j[name] = Number(value);
-    } else if constexpr (std::is_same_v<T, Interval>) {
+    } else if constexpr (std::is_same_v<T, Interval> || std::is_same_v<T, FitDiagnosis>) {
       j[name] = ToJson(value);
     } else {
       j[name] = value;  // bool, int, std::string, const char*

@@ -145,7 +145,11 @@ std::string CellStatusText(const Cell& cell) {
     case PredictionStatus::kPredicted:
       break;
   }
-  if (!cell.scored()) return std::string("unscored: fit ") + ToString(cell.fit_status);
+  if (!cell.scored()) {
+    std::string text = std::string("unscored: fit ") + ToString(cell.fit_status);
+    if (!cell.fit_diagnosis.empty()) text += " (" + cell.fit_diagnosis + ")";
+    return text;
+  }
   return "ok";
 }
 

@@ -72,7 +72,8 @@ bool WriteReportFile(const std::string& format,
                      std::string* error);
 
 // Human-readable status of a cell: "ok", "n/a: <reason>", "FAILED: <reason>", or
-// "unscored: fit <status>" for a prediction whose measured fit is unusable.
+// "unscored: fit <status>" for a prediction whose measured fit is unusable, followed by
+// " (<diagnosis>)" when the fit is not identifiable (FitDiagnosis::Brief()).
 std::string CellStatusText(const Cell& cell);
 
 }  // namespace scalebench

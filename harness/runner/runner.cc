@@ -21,6 +21,7 @@
 #include "harness/report/html_report.h"
 #include "harness/report/publish.h"
 #include "harness/report/reporter.h"
+#include "harness/runner/compute_cell.h"
 #include "harness/runner/run_loop.h"
 #include "harness/score/score.h"
 #include "harness/store/history_store.h"
@@ -147,6 +148,11 @@ class SuiteRun {
   // Measures the profile on one thread, and the oracle (a pool task: thread-safe against the
   // runs and the other profiles).
   void ComputeProfile(TargetWork& work);
+  // The kCompute cell from the compute grid's curves (harness/runner/compute_cell.h); nullopt
+  // with a failure when a grid run is missing.
+  std::optional<MeasuredAxis> MeasureCompute(const std::string& name,
+                                             const std::vector<MeasuredCurve>& curves,
+                                             std::vector<std::string>* failures);
   void MeasureOracle(const Target& target, MeasuredTarget* measured);
   FitOptions FitOptionsFor(const AxisDesign& design) const;
 
@@ -255,6 +261,11 @@ bool SuiteRun::Finish(TargetWork& work, std::string* error) {
   } else {
     failures.push_back("profile: " + work.profile_error);
   }
+  // The compute cell is derived from the grid's steps curves before they are moved below.
+  std::vector<AxisDesign> designs;
+  for (const MeasuredCurve& measured_curve : work.curves) designs.push_back(measured_curve.design);
+  std::optional<MeasuredAxis> compute;
+  if (HasComputeGrid(designs)) compute = MeasureCompute(name, work.curves, &failures);
   for (MeasuredCurve& measured_curve : work.curves) {
     const std::string label = name + " [" + ToString(measured_curve.design.axis) + "]";
     reused_ += measured_curve.reused;
@@ -268,6 +279,7 @@ bool SuiteRun::Finish(TargetWork& work, std::string* error) {
       }
       continue;
     }
+    if (!measured_curve.design.own_cell) continue;  // a model size of the compute grid only
     MeasuredAxis axis;
     axis.design = measured_curve.design;
     axis.curve = std::move(measured_curve.curve);
@@ -286,10 +298,34 @@ bool SuiteRun::Finish(TargetWork& work, std::string* error) {
     measured->axes.push_back(std::move(axis));
   }
   work.curves.clear();
+  if (compute) measured->axes.push_back(std::move(*compute));
   if (failures.empty()) return true;
   *error = name + ":";
   for (const std::string& f : failures) *error += "\n    " + f;
   return false;
+}
+
+std::optional<MeasuredAxis> SuiteRun::MeasureCompute(const std::string& name,
+                                                     const std::vector<MeasuredCurve>& curves,
+                                                     std::vector<std::string>* failures) {
+  ComputeFrontierOptions options;
+  options.bootstrap.resamples = options_.bootstrap_resamples;
+  options.bootstrap.threads = options_.threads;
+  ComputeCell cell;
+  std::string error;
+  Stopwatch watch;
+  if (!MeasureComputeCell(curves, options, &cell, &error)) {
+    failures->push_back("compute: " + error);
+    return std::nullopt;
+  }
+  record_.runtimes.push_back({"fit", name + " [compute]", watch.Seconds()});
+  Progress("compute frontier: " + cell.frontier.BriefReport());
+  record_.fits.push_back({name, Axis::kCompute, cell.frontier.loss_fit, "", cell.all_reused});
+  MeasuredAxis axis;
+  axis.design = cell.design;
+  axis.curve = std::move(cell.frontier.envelope);
+  axis.fit = std::move(cell.frontier.loss_fit);
+  return axis;
 }
 
 // Oracle profiles are cached like measured ones (some are computed, e.g. the RHM's exact
@@ -423,6 +459,8 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
       cell.measured = axis.fit.exponent;
       cell.measured_ci = axis.fit.exponent_ci;
       cell.measured_se = axis.fit.exponent_std_error;
+      cell.interval_method = axis.fit.interval_method;
+      cell.fit_diagnosis = axis.fit.diagnosis.Brief();
       auto allowance = measured.info.exponent_allowance.find(axis.design.axis);
       if (allowance != measured.info.exponent_allowance.end()) {
         cell.allowance = allowance->second;
@@ -554,8 +592,11 @@ int RunSuite(const RunOptions& options,
     const MeasuredTarget& measured = work[i].measured;
     // The axes that were measured are scored even when another axis or the profile failed.
     if (measured.has_profile) run.Predict(measured, theories);
-    for (const MeasuredAxis& axis : measured.axes)
-      curves.push_back(MakeReportCurve(measured.name, axis.curve, axis.fit));
+    for (const MeasuredAxis& axis : measured.axes) {
+      // A compute frontier that could not be fitted has no envelope to draw.
+      if (axis.curve.num_sizes() > 0)
+        curves.push_back(MakeReportCurve(measured.name, axis.curve, axis.fit));
+    }
   }
 
   if (!options.quiet) {

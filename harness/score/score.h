@@ -70,6 +70,8 @@ struct Cell {
   double measured = std::numeric_limits<double>::quiet_NaN();
   Interval measured_ci;
   double measured_se = std::numeric_limits<double>::quiet_NaN();  // see the file comment
+  IntervalMethod interval_method = IntervalMethod::kNone;         // where measured_ci came from
+  std::string fit_diagnosis;    // a not-identifiable fit's FitDiagnosis::Brief(); else empty
   std::optional<double> exact;  // analytically known exponent (exact targets)
 
   // Scores, valid when scored() is true (see the file comment).

@@ -200,9 +200,11 @@ class LanguageTarget final : public TargetWith<LanguageTargetOptions> {
 
 // Registers "language/user_<file name>" for the corpus at `path` (a UTF-8 file or folder),
 // through the same variant table as the built-in variants and in no suite: character tokens,
-// sizes over two decades or as many as the corpus allows (largest P = half the training split),
-// 3 seeds. Reads the corpus once to check it (UTF-8, at least 20,000 characters). On success
-// *name is the registered target name.
+// 12 sizes from 1000 characters to half the training split, 16 seeds of which seeds 4..16 train
+// only on windows disjoint from the lower seeds' (text_source.h: many independent windows at the
+// small sizes, where the text's heterogeneity dominates the noise, 3 at the largest). Why:
+// docs/fitting.md ("User corpora"). Reads the corpus once to check it (UTF-8, at least 20,000
+// characters). On success *name is the registered target name.
 bool RegisterUserCorpusTarget(const std::string& path, std::string* name, std::string* error);
 
 }  // namespace scalebench

@@ -13,6 +13,10 @@
 // +1 = learned strictly in order of frequency).
 // Profile: the frequency probe on `probe_samples` subtask labels from their own stream; the
 // oracle profile is the generating frequency decay z = alpha + 1.
+//   steps: width `steps_width` trained online, one run per seed read at `step_checkpoints`;
+//   compute: the same online runs at `compute_widths` (kSteps designs of the compute grid,
+//     AxisDesign::compute_grid; 6 N B FLOPs per step), from which the harness derives the
+//     compute-optimal frontier (harness/fit/compute_frontier.h).
 // Variants (the .cc says how the settings were chosen): alpha0.4 and alpha1.0 (default suite),
 // alpha0.4_full and alpha1.0_full (more subtasks, widths, sizes and steps; full suite only).
 // Tests may build others:
@@ -53,6 +57,15 @@ struct MultitaskSparseParityOptions {
   long data_max_steps = 3000;
   int eval_every = 25;
   int patience = 8;
+  // Steps axis: one online run per seed (the params runs' streams and schedule, here over
+  // step_checkpoints.back() steps) at width `steps_width`, its test loss read at every checkpoint;
+  // empty checkpoints: no steps axis. Compute grid: the same runs at each of `compute_widths`,
+  // read at the same checkpoints, from which the harness derives the compute cell (C = 6 N B
+  // steps); empty: no compute cell. steps_width need not be one of them.
+  // (Plain vectors, not SizeGrid: empty is a valid choice here.)
+  int steps_width = 128;
+  std::vector<std::int64_t> step_checkpoints = SizeGrid::Log(25, 4000, 12).values();
+  std::vector<std::int64_t> compute_widths;
   // Evaluation sets (fixed by seed_base, shared by every run) and the "learned" threshold (nats;
   // chance is ln 2 = 0.693).
   int test_per_subtask = 256;
@@ -84,6 +97,22 @@ struct MultitaskSparseParityOptions {
     f.Curve("data_max_steps", data_max_steps)
         .AtLeast(1)
         .Check(data_max_steps >= warmup_steps, ">= warmup_steps = " + FieldValueText(warmup_steps));
+    // Design only: which runs exist; a run's numbers depend on its width and checkpoints alone
+    // (and the curve fields), so the params and data runs keep their keys.
+    f.Design("steps_width", steps_width).AtLeast(1).AtMost(int(kMaxWidth));
+    f.Design("step_checkpoints", step_checkpoints)
+        .Check(step_checkpoints.empty() || SizeGrid(step_checkpoints).IsValid(nullptr),
+               "empty or positive and strictly increasing")
+        .Check(step_checkpoints.empty() || step_checkpoints.back() >= warmup_steps,
+               "empty or ending at >= warmup_steps = " + FieldValueText(warmup_steps))
+        .Check(compute_widths.empty() || !step_checkpoints.empty(),
+               "not empty when compute_widths is set (the compute grid reads the checkpoints)");
+    f.Design("compute_widths", compute_widths)
+        .Check(compute_widths.empty() ||
+                   (compute_widths.size() >= 3 && SizeGrid(compute_widths).IsValid(nullptr)),
+               "empty or >= 3 positive, strictly increasing widths")
+        .Check(compute_widths.empty() || compute_widths.back() <= kMaxWidth,
+               "widths <= " + FieldValueText(kMaxWidth));
     f.Curve("eval_every", eval_every).AtLeast(1);
     f.Curve("patience", patience).AtLeast(1);
     f.Curve("test_per_subtask", test_per_subtask).AtLeast(1);
@@ -120,7 +149,16 @@ class MultitaskSparseParityTarget final : public TargetWith<MultitaskSparseParit
     std::vector<double> subtask_losses;  // L_k
     long steps = 0;                      // steps taken (data axis: at the best validation)
   };
-  TrainOutcome TrainOnline(int width, long steps, std::uint64_t seed) const;
+  // Online training for checkpoints.back() steps; the outcome at each checkpoint (one for the
+  // params axis).
+  std::vector<TrainOutcome> TrainOnline(int width,
+                                        const std::vector<long>& checkpoints,
+                                        std::uint64_t seed) const;
+  // One (size, seed) of the params or data axis, one seed of a steps design.
+  RunResult RunSteps(const AxisDesign& design,
+                     const RunPoint& point,
+                     const RunContext& context) const;
+  std::vector<RunDiagnostic> Diagnostics(const std::vector<TrainOutcome>& outcomes) const;
   TrainOutcome TrainMultiEpoch(int width, long data_size, long max_steps, std::uint64_t seed) const;
 
   SparseParityTask task_;

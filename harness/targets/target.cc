@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <limits>
 
 namespace scalebench {
@@ -14,6 +15,60 @@ const char* ToString(RunUnit unit) {
       return "size_and_seed";
   }
   return "unknown";
+}
+
+std::string ComputeGridProblem(const std::vector<AxisDesign>& designs) {
+  std::vector<const AxisDesign*> members;
+  for (const AxisDesign& design : designs) {
+    const std::string where = std::string("[") + ToString(design.axis) + "] design";
+    if (design.axis == Axis::kCompute) {
+      return where +
+             ": the compute axis is derived from a compute grid of kSteps designs "
+             "(AxisDesign::compute_grid), never trained on its own";
+    }
+    if (!design.own_cell && !design.compute_grid) {
+      return where + " has no cell of its own (own_cell = false) and is not in the compute grid";
+    }
+    if (design.compute_grid) members.push_back(&design);
+  }
+  if (members.empty()) return "";
+  std::vector<double> sizes;
+  for (const AxisDesign* design : members) {
+    const LearnerSpec& learner = design->learner;
+    const std::string where = "compute grid model N = " + std::to_string(learner.parameters);
+    if (design->axis != Axis::kSteps || design->unit != RunUnit::kSeed) {
+      return where +
+             ": a compute grid's models are kSteps designs of one run per seed (the loss "
+             "at every checkpoint), not " +
+             ToString(design->axis) + " / " + ToString(design->unit);
+    }
+    if (!(learner.parameters > 0) || !std::isfinite(learner.parameters)) {
+      return where + ": learner.parameters (N) must be declared (> 0)";
+    }
+    if (!(learner.flops_per_step > 0) || !std::isfinite(learner.flops_per_step)) {
+      return where + ": learner.flops_per_step must be declared (> 0; 6 N B for a network)";
+    }
+    if (learner.batch_size < 1) {
+      return where + ": learner.batch_size (samples per step, D = steps x batch) must be >= 1";
+    }
+    const AxisDesign& first = *members.front();
+    if (learner.loss != first.learner.loss || learner.kind != first.learner.kind ||
+        design->seeds != first.seeds) {
+      return where +
+             ": every model of a compute grid has the same loss, learner kind and seeds "
+             "as the first (" +
+             first.learner.loss + ", " + first.learner.kind + ", " + std::to_string(first.seeds) +
+             " seeds)";
+    }
+    if (std::find(sizes.begin(), sizes.end(), learner.parameters) != sizes.end()) {
+      return where + ": two models of the compute grid have the same N";
+    }
+    sizes.push_back(learner.parameters);
+  }
+  if (sizes.size() < 3) {
+    return "a compute grid needs at least 3 model sizes; it has " + std::to_string(sizes.size());
+  }
+  return "";
 }
 
 const char* ToString(Realism realism) {

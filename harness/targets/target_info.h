@@ -34,7 +34,26 @@ struct AxisDesign {
   // Fit form for the measured curve: true for noiseless exact targets whose loss tends to 0
   // (pure power law), false to fit E + A x^-alpha with E >= 0.
   bool zero_offset = false;
+  // Compute grid: true for a kSteps design that is one model size of the target's compute grid
+  // (RunUnit::kSeed, so one run per seed gives the loss at every checkpoint; learner.parameters,
+  // learner.flops_per_step and learner.batch_size declared). From all such designs of a target,
+  // at least 3 model sizes with the same loss, learner kind and seeds, the harness derives the
+  // target's kCompute cell: the lower envelope of the loss over the models at C = flops_per_step x
+  // steps, with the compute-optimal N*(C) and D*(C) = steps x batch_size (Hoffmann et al. 2022,
+  // Approaches 1 and 2; harness/fit/compute_frontier.h). No retraining: the grid is the steps
+  // runs themselves. ComputeGridProblem checks the declaration.
+  bool compute_grid = false;
+  // False for a design that only feeds the compute grid: a target has one cell per axis, so of
+  // the grid's kSteps designs one (or none) is the steps cell and the others are grid-only.
+  bool own_cell = true;
 };
+
+// What is wrong with the compute grid that `designs` declare (AxisDesign::compute_grid), or ""
+// when it is well formed or absent: a grid-only design outside the grid, a member that is not a
+// kSteps design of one run per seed, an undeclared N, FLOPs or batch, fewer than 3 distinct model
+// sizes, members that differ in loss, learner kind or seeds, or a design on the derived kCompute
+// axis.
+std::string ComputeGridProblem(const std::vector<AxisDesign>& designs);
 
 // How close a target is to the settings the theories are meant for. The ranking weighs and
 // groups cells by it; see harness/score/score.h.

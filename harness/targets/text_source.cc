@@ -25,6 +25,15 @@ std::size_t WindowStart(std::size_t train_size, std::size_t size, std::uint64_t 
   return std::size_t((double(room) * double(numerator)) / double(denominator));
 }
 
+bool WindowOverlapsLowerSeed(std::size_t train_size, std::size_t size, std::uint64_t seed) {
+  const std::size_t start = WindowStart(train_size, size, seed);
+  for (std::uint64_t lower = 1; lower < seed; ++lower) {
+    const std::size_t other = WindowStart(train_size, size, lower);
+    if ((start > other ? start - other : other - start) < size) return true;
+  }
+  return false;
+}
+
 std::string CorpusPathStamp(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -109,6 +118,17 @@ bool TextSource::TrainingTokens(const TokenCorpus& corpus,
                                 std::string* skip) const {
   if (size > corpus.train.size()) {
     *skip = fmt::format("size {} exceeds the {} training tokens", size, corpus.train.size());
+    return false;
+  }
+  if (options_.source == TokenSourceKind::kTextPath && seed > kSeedsAtEverySize &&
+      WindowOverlapsLowerSeed(corpus.train.size(), size, seed)) {
+    *skip = fmt::format(
+        "seed {}'s window of {} tokens would overlap a lower seed's (of {} training tokens): on a "
+        "user corpus, seeds above {} train only on disjoint windows",
+        seed,
+        size,
+        corpus.train.size(),
+        kSeedsAtEverySize);
     return false;
   }
   const auto first = corpus.train.begin() + WindowStart(corpus.train.size(), size, seed);

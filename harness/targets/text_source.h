@@ -2,7 +2,8 @@
 // (Debian's `bible`) or a user's UTF-8 file or folder, cut once into fixed interleaved
 // train/validation/test splits (datasets/readers/text_corpus.h), tokenised into characters or
 // SentencePiece BPE tokens trained on the training split. Seed j trains on a contiguous window of
-// the training split (WindowStart); every seed is scored on the same validation and test tokens.
+// the training split (WindowStart); every seed is scored on the same validation and test tokens;
+// on a user corpus, seeds above the third train only on windows disjoint from the lower seeds'.
 // The profile reads the training split: the stationary lag-n correlations of its tokens, the
 // words of its text, and H_n from Kneser-Ney or, with entropy_learner = neural_lm, from a
 // variable-context neural LM (harness/targets/language_entropy.h).
@@ -27,6 +28,15 @@ namespace scalebench {
 // and no window depends on how many seeds run (a run's key does not hold the seed count).
 // Precondition: size <= train_size, seed >= 1.
 std::size_t WindowStart(std::size_t train_size, std::size_t size, std::uint64_t seed);
+
+// User corpora (source text_path): seeds 1..kSeedsAtEverySize train at every size (their windows
+// overlap when 3P > N_train); a higher seed trains only where its window is disjoint from every
+// lower seed's, so that the extra seeds add independent windows where they are cheap (small P)
+// and are skipped where they would mostly repeat the text of the first three. A rule of the seed,
+// the size and N_train only: a run never depends on how many seeds the design has.
+inline constexpr std::uint64_t kSeedsAtEverySize = 3;
+// Whether seed `seed`'s window of `size` tokens overlaps the window of a lower seed.
+bool WindowOverlapsLowerSeed(std::size_t train_size, std::size_t size, std::uint64_t seed);
 
 // Size and modification time of a file, or of every file in a folder: enough to notice an
 // edited corpus in the cache keys without reading it.

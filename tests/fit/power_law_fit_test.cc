@@ -215,16 +215,29 @@ TEST_CASE("NaN entries are missing runs and are skipped", "[fit]") {
   CHECK(summary.bootstrap_failures == 0);
 }
 
-TEST_CASE("A single seed gives a point estimate without an interval", "[fit]") {
+TEST_CASE("A single seed gives a profile-likelihood interval, not a seed bootstrap", "[fit]") {
+  // tests/fit/single_run_interval_test.cc checks and validates the interval itself.
   const LearningCurve curve = Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 1, 0.01, 7);
   FitSummary summary;
   FitCurve(Quick(), curve, &summary);
   INFO(summary.FullReport());
   CHECK(summary.status == FitStatus::kConverged);
   CHECK(summary.exponent == Approx(0.5).margin(0.1));
+  CHECK(summary.interval_method == IntervalMethod::kProfileLikelihood);
+  CHECK(summary.exponent_ci.Contains(summary.exponent));
+  CHECK(summary.bootstrap_failures == 0);
+}
+
+TEST_CASE("Several seeds with the bootstrap disabled give no interval and say why", "[fit]") {
+  const LearningCurve curve = Synthetic({0.05, 10.0, 0.5}, LogSpaced(1e3, 1e5, 8), 3, 0.01, 7);
+  FitOptions options;
+  options.bootstrap.resamples = 0;
+  FitSummary summary;
+  FitCurve(options, curve, &summary);
+  CHECK(summary.status == FitStatus::kConverged);
+  CHECK(summary.interval_method == IntervalMethod::kNone);
   CHECK(std::isnan(summary.exponent_ci.lower));
-  CHECK(std::isnan(summary.exponent_ci.upper));
-  CHECK(summary.message.find("needs >= 2 seeds") != std::string::npos);
+  CHECK(summary.message.find("bootstrap disabled") != std::string::npos);
   CHECK(summary.BriefReport().find("[n/a]") != std::string::npos);
 }
 
@@ -344,6 +357,7 @@ TEST_CASE("Reports carry the fit's facts", "[fit]") {
                            "residuals:",
                            "lag-1 autocorrelation",
                            "Huber, delta 0.1",
+                           "interval:   seed_bootstrap: 5 seeds resampled whole",
                            "bootstrap:  200 resamples over seeds, 0 failed"}) {
     CHECK(full.find(line) != std::string::npos);
   }

@@ -103,7 +103,7 @@ TEST_CASE("cells.csv: quoting survives commas, quotes and newlines, pandas loads
   std::string error;
   REQUIRE(WriteReportFile("csv", dir / "cells.csv", CurrentReportContext(), board, &error));
   const std::string out = LoadWithPython(dir, dir / "cells.csv");
-  CHECK_THAT(out, Contains("csv rows=3 columns=39"));
+  CHECK_THAT(out, Contains("csv rows=3 columns=41"));
   CHECK_THAT(out, Contains("reason='diverged, then \"NaN\"\\nat size 512'"));
   const double z = 0.02 / std::hypot(0.0144, 0.1 / (2 * 1.959963984540054));
   CHECK_THAT(out, Contains(fmt::format("z={:.6f} consistent=true oracle=1.01", z)));
@@ -139,7 +139,7 @@ TEST_CASE(
   const std::size_t cells = j.at("cells").size();
   REQUIRE(cells > 0);
   const std::string out = LoadWithPython(dir, dir / "results/cells.csv");
-  CHECK_THAT(out, Contains("csv rows=" + std::to_string(cells) + " columns=39"));
+  CHECK_THAT(out, Contains("csv rows=" + std::to_string(cells) + " columns=41"));
   if (out.find("pandas: not installed") == std::string::npos) {
     CHECK_THAT(out, Contains("pandas rows=" + std::to_string(cells)));
   }

@@ -62,6 +62,7 @@ MultitaskSparseParityOptions Tiny() {
   o.data_max_steps = 150;
   o.test_per_subtask = 32;
   o.validation_per_subtask = 16;
+  o.step_checkpoints = {};  // no steps axis (tests/msp/msp_steps_compute_test.cc has one)
   return o;
 }
 

@@ -12,8 +12,9 @@
 //   - the name is "<family>/<variant>", the options are valid, and Visit names every data member
 //     of the options (a member left out would be missing from the cache keys);
 //   - Describe() is complete: summary, dataset family, version >= 1; home theories are registered;
-//   - Designs(): at least one, distinct axes, every grid valid with >= 3 sizes, >= 1 seed, a
-//     learner kind and a loss from the closed vocabulary (kLosses);
+//   - Designs(): at least one, distinct axes (among designs with a cell of their own), every grid
+//     valid with >= 3 sizes, >= 1 seed, a learner kind and a loss from the closed vocabulary
+//     (kLosses), and a well-formed compute grid if one is declared (ComputeGridProblem);
 //   - keys are stable (the same twice) and sensitive to every declared field: perturbing a kCurve
 //     or kBoth field changes every run key, a kProfile or kBoth field changes the profile key, a
 //     kDesign field changes which runs exist; a kCurve/kDesign field leaves the profile key alone
@@ -53,12 +54,15 @@ inline std::vector<std::string> AllRunKeys(const Target& target) {
   return keys;
 }
 
-// What the designs ask for, independent of the options' keys: axis, learner, grid, seeds.
+// What the designs ask for, independent of the options' keys: axis, learner, grid, seeds, and
+// which designs form the compute grid or have a cell of their own.
 inline std::string DesignShape(const Target& target) {
   std::string shape;
   for (const AxisDesign& design : target.Designs()) {
     shape += CanonicalLearner(design) + ";sizes=" + design.sizes.ToString() +
-             ";seeds=" + std::to_string(design.seeds) + ";unit=" + ToString(design.unit) + "|";
+             ";seeds=" + std::to_string(design.seeds) + ";unit=" + ToString(design.unit) +
+             ";compute_grid=" + std::to_string(design.compute_grid) +
+             ";own_cell=" + std::to_string(design.own_cell) + "|";
   }
   return shape;
 }
@@ -70,7 +74,10 @@ inline std::vector<std::string> CheckDesigns(const Target& target, const std::st
   std::set<Axis> axes;
   for (const AxisDesign& design : designs) {
     const std::string where = name + " [" + ToString(design.axis) + "]";
-    if (!axes.insert(design.axis).second) problems.push_back(where + ": axis appears twice");
+    // One cell per axis; the other model sizes of a compute grid are grid-only.
+    if (design.own_cell && !axes.insert(design.axis).second) {
+      problems.push_back(where + ": axis appears twice");
+    }
     std::string error;
     if (!design.sizes.IsValid(&error)) problems.push_back(where + ": sizes: " + error);
     if (design.sizes.size() < 3) problems.push_back(where + ": fewer than 3 sizes");
@@ -80,6 +87,9 @@ inline std::vector<std::string> CheckDesigns(const Target& target, const std::st
     if (std::find(losses.begin(), losses.end(), design.learner.loss) == losses.end()) {
       problems.push_back(where + ": loss '" + design.learner.loss + "' is not in the vocabulary");
     }
+  }
+  if (const std::string grid = ComputeGridProblem(designs); !grid.empty()) {
+    problems.push_back(name + ": " + grid);
   }
   return problems;
 }
