@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <omp.h>
+#include <time.h>
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -29,7 +30,8 @@ struct DesignState {
   std::vector<RunResult> results;
   std::vector<bool> reused;
   std::vector<double> seconds;
-  std::atomic<int> remaining{0};  // runs still to compute; the data is freed at 0
+  std::vector<double> cpu_seconds;  // -1: not measured (RunJob says when)
+  std::atomic<int> remaining{0};    // runs still to compute; the data is freed at 0
 };
 
 // One target's designs, with what its keys need.
@@ -51,6 +53,13 @@ double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// CPU seconds of `clock` (CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID); -1 if unreadable.
+double CpuSeconds(clockid_t clock) {
+  timespec t{};
+  if (clock_gettime(clock, &t) != 0) return -1.0;
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
 // Fills the curve of one design from its runs.
 MeasuredCurve Assemble(const std::string& target, DesignState& state) {
   MeasuredCurve out;
@@ -68,8 +77,10 @@ MeasuredCurve Assemble(const std::string& target, DesignState& state) {
     const RunPoint& point = state.points[r];
     const RunResult& result = state.results[r];
     const std::size_t j = point.seed - 1;
-    out.timings.push_back(
-        {RunLabel(target, design, point), state.seconds[r], bool(state.reused[r])});
+    out.timings.push_back({RunLabel(target, design, point),
+                           state.seconds[r],
+                           state.cpu_seconds[r],
+                           bool(state.reused[r])});
     if (state.reused[r]) {
       ++out.reused;
     } else if (result.status() != RunStatus::kFailed) {
@@ -213,6 +224,7 @@ void PlanTarget(const std::vector<AxisDesign>& designs,
     state->results.assign(n, RunResult::Failed("not run"));
     state->reused.assign(n, false);
     state->seconds.assign(n, 0.0);
+    state->cpu_seconds.assign(n, -1.0);
     int to_compute = 0, elsewhere = 0;
     for (std::size_t r = 0; r < n; ++r) {
       const RunPoint& point = state->points[r];
@@ -250,12 +262,24 @@ void PlanTarget(const std::vector<AxisDesign>& designs,
   }
 }
 
-// Executes one run on the calling pool thread (its OpenMP threads already set), caches an Ok or
-// Skipped result at once, and frees the design's data after its last run.
+// Executes one run on the calling pool thread (its OpenMP threads already set) of a pool of
+// `slots`, reports its times to `on_finished`, caches an Ok or Skipped result at once, and frees
+// the design's data after its last run.
+//
+// The run's CPU seconds, only where they can be told apart from the rest of the process (CPU
+// time is what a run costs a dedicated core; wall time also counts whatever else the machine
+// ran). A one-thread run does all its work on this thread (OpenMP and the OpenMP build of
+// OpenBLAS run a one-thread region on the calling thread): this thread's CPU clock. A wider run
+// that holds every slot of the pool overlaps no profile and no other run: the process's CPU
+// clock (the other pool threads wait, passively). A wider run beside other work is not measured
+// (cpu -1), since summing the CPU clocks of the OpenMP threads that served it is not possible
+// from here.
 void RunJob(const Job& job,
             int threads,
+            int slots,
             const RunCache* cache,
             const ProgressFn& report,
+            const std::function<void(const RunTiming&)>& on_finished,
             std::atomic<int>* done,
             int total) {
   DesignState& state = *job.state;
@@ -265,7 +289,18 @@ void RunJob(const Job& job,
   const std::string label = RunLabel(info.name, state.design, point);
   const RunContext context(
       [&report, label](const std::string& message) { report(label + ": " + message); }, threads);
+  const clockid_t clock = threads == 1       ? CLOCK_THREAD_CPUTIME_ID
+                          : threads >= slots ? CLOCK_PROCESS_CPUTIME_ID
+                                             : clockid_t(-1);
+  const double cpu_start = clock == clockid_t(-1) ? -1.0 : CpuSeconds(clock);
   RunResult result = state.executor.Execute(point, context, &state.seconds[r]);
+  if (cpu_start >= 0) {
+    const double cpu_end = CpuSeconds(clock);
+    if (cpu_end >= cpu_start) state.cpu_seconds[r] = cpu_end - cpu_start;
+  }
+  // Before the result is cached: a kill between the two recomputes the run rather than losing
+  // its times.
+  on_finished({label, state.seconds[r], state.cpu_seconds[r], false});
   const std::string key = RunKey(info, job.target->run_key_text, state.design, point);
   std::string error;
   if (result.status() != RunStatus::kFailed && cache != nullptr &&
@@ -367,12 +402,21 @@ std::vector<std::vector<MeasuredCurve>> MeasureCurvesTogether(
 
   std::atomic<int> done{0};
   const int total = int(jobs.size());
+  const int slots = options.jobs * options.threads;
+  // Called from the pool threads, one at a time.
+  std::mutex finished_mutex;
+  const std::function<void(const RunTiming&)> finished = [&](const RunTiming& timing) {
+    if (!options.finished) return;
+    std::lock_guard<std::mutex> lock(finished_mutex);
+    options.finished(timing);
+  };
   for (const Job& job : jobs) {
     const int threads = job.state->design.single_threaded ? 1 : options.threads;
-    tasks.push_back(
-        {threads, [&, job, threads] { RunJob(job, threads, cache, report, &done, total); }});
+    tasks.push_back({threads, [&, job, threads] {
+                       RunJob(job, threads, slots, cache, report, finished, &done, total);
+                     }});
   }
-  RunInSlots(tasks, options.jobs * options.threads);
+  RunInSlots(tasks, slots);
 
   std::vector<std::vector<MeasuredCurve>> curves(targets.size());
   for (std::size_t t = 0; t < targets.size(); ++t) {

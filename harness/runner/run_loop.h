@@ -30,20 +30,27 @@
 
 namespace scalebench {
 
+// One executed or reused run, for the history's per-run times.
+struct RunTiming {
+  std::string label;  // "gaussian_spectrum/a2.0_b1.5 [data] seed 3"
+  double seconds = 0.0;
+  // CPU seconds of a run computed here, where they can be told apart from the other work of the
+  // process: a one-thread run, or a run holding every slot of the pool (run_loop.cc, RunJob).
+  // -1: not measured (a wider run beside other work, a reused run, a run from another rank).
+  double cpu_seconds = -1.0;
+  bool reused = false;
+};
+
 struct RunLoopOptions {
   int jobs = 1;     // runs executed at once
   int threads = 2;  // threads each run may use (OpenMP, Eigen, BLAS)
   int seeds = 0;    // > 0: every design's seed count is replaced by this
   bool use_cache = true;
+  // Called as each run computed here finishes (before its result is cached), from the pool's
+  // threads, one call at a time; may be empty.
+  std::function<void(const RunTiming&)> finished;
 
   bool IsValid(std::string* error) const;
-};
-
-// One executed or reused run, for the history's per-run times.
-struct RunTiming {
-  std::string label;  // "gaussian_spectrum/a2.0_b1.5 [data] seed 3"
-  double seconds = 0.0;
-  bool reused = false;
 };
 
 struct MeasuredCurve {

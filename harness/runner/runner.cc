@@ -271,7 +271,12 @@ bool SuiteRun::Finish(TargetWork& work, std::string* error) {
     reused_ += measured_curve.reused;
     computed_ += measured_curve.computed;
     for (const RunTiming& timing : measured_curve.timings) {
-      if (!timing.reused) record_.runtimes.push_back({"run", timing.label, timing.seconds});
+      if (timing.reused) continue;
+      record_.runtimes.push_back({"run", timing.label, timing.seconds});
+      // CPU seconds where the run loop could tell them apart (RunTiming::cpu_seconds).
+      if (timing.cpu_seconds >= 0) {
+        record_.runtimes.push_back({"run_cpu", timing.label, timing.cpu_seconds});
+      }
     }
     if (!measured_curve.complete()) {
       for (const std::string& f : measured_curve.failures) {
