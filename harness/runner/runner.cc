@@ -4,12 +4,15 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -130,6 +133,9 @@ class SuiteRun {
     out_ << "  " << message << std::endl;
   }
   const RunCache& cache() const { return cache_; }
+  // Opens RunOptions::times_log for appending (nothing to do when it is empty); false with
+  // *error naming the file.
+  bool OpenTimesLog(std::string* error);
   int reused() const { return reused_; }
   int computed() const { return computed_; }
 
@@ -155,6 +161,8 @@ class SuiteRun {
                                              std::vector<std::string>* failures);
   void MeasureOracle(const Target& target, MeasuredTarget* measured);
   FitOptions FitOptionsFor(const AxisDesign& design) const;
+  // Appends `row` to the times log, if there is one, at once (thread-safe).
+  void LogTime(const RuntimeRecord& row);
 
   const RunOptions& options_;
   std::ostream& out_;
@@ -165,7 +173,31 @@ class SuiteRun {
   std::vector<CurveNote> notes_;
   ComputedRuns by_ranks_;  // computed by the MPI ranks (Distribute)
   mutable std::mutex progress_mutex_;
+  std::ofstream times_log_;
+  bool times_log_failed_ = false;  // warned once
+  std::mutex times_log_mutex_;
 };
+
+bool SuiteRun::OpenTimesLog(std::string* error) {
+  if (options_.times_log.empty()) return true;
+  times_log_.open(options_.times_log, std::ios::app);
+  if (times_log_) return true;
+  *error =
+      "times log " + options_.times_log + ": cannot open for appending: " + std::strerror(errno);
+  return false;
+}
+
+void SuiteRun::LogTime(const RuntimeRecord& row) {
+  if (!times_log_.is_open()) return;
+  std::lock_guard<std::mutex> lock(times_log_mutex_);
+  times_log_ << row.stage << '\t' << row.name << '\t' << fmt::format("{:.6f}", row.seconds)
+             << std::endl;
+  if (!times_log_ && !times_log_failed_) {
+    times_log_failed_ = true;
+    Progress("warning: times log " + options_.times_log + ": a write failed (" +
+             std::strerror(errno) + "); the history database still gets the times");
+  }
+}
 
 SweepOptions SweepOptionsFor(const RunOptions& options) {
   SweepOptions sweep;
@@ -223,6 +255,10 @@ void SuiteRun::MeasureAll(const std::vector<std::string>& names, std::vector<Tar
   loop.threads = options_.threads;
   loop.seeds = options_.seeds;
   loop.use_cache = options_.use_cache;
+  loop.finished = [this](const RunTiming& timing) {
+    LogTime({"run", timing.label, timing.seconds});
+    if (timing.cpu_seconds >= 0) LogTime({"run_cpu", timing.label, timing.cpu_seconds});
+  };
   Stopwatch watch;
   const std::size_t profile_count = profiles.size();
   std::vector<std::vector<MeasuredCurve>> curves = MeasureCurvesTogether(
@@ -381,6 +417,7 @@ void SuiteRun::ComputeProfile(TargetWork& work) {
     result = ProfileResult::Failed(std::string("the probe threw: ") + e.what());
   }
   work.probe_seconds = watch.Seconds();
+  LogTime({"probe", measured.name, work.probe_seconds});
   if (!result.ok()) {
     work.profile_error = result.reason();
     report("failed: " + result.reason());
@@ -578,6 +615,7 @@ int RunSuite(const RunOptions& options,
   record.info.baseline_theory = kBaselineTheory;
   record.info.config_hash = context.config_hash;
 
+  if (!run.OpenTimesLog(error)) return 1;
   if (const int removed = run.cache().RemoveStaleTemporaries(); removed > 0) {
     run.Progress(fmt::format("removed {} temporary cache files left by killed runs", removed));
   }

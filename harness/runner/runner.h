@@ -38,6 +38,12 @@ struct RunOptions {
   std::string cache_dir = "out/cache";
   std::string committed_cache_dir = "results/cache";
   std::string db_path = "out/history.sqlite";
+  // "" or a file to which each training run's and each measured profile's times are appended the
+  // moment they are measured, one line each: stage TAB name TAB seconds, the history's rows
+  // ("run", "run_cpu", "probe"). The history database gets a run's rows only when the run ends;
+  // a killed run keeps its finished runs and profiles in the cache, and their times here
+  // (scripts/time-full-suite.sh, scripts/simulate-sweep.py --times-log). In-process runs only.
+  std::string times_log;
   std::string command_line;  // recorded with the run
 
   bool IsValid(std::string* error) const;
