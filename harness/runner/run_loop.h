@@ -119,9 +119,9 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
                                          const ProgressFn& progress,
                                          const ComputedRuns* computed = nullptr);
 
-// Work for the pool besides the runs (the suite's profiles: harness/runner/runner.cc). `work`
-// runs on a pool thread whose OpenMP thread count is set to `threads`, and takes that many slots
-// (at most all of them). It must be thread-safe against the runs and the other tasks.
+// Work for the pool besides the runs (the suite's profiles: harness/runner/suite_measurer.cc).
+// `work` runs on a pool thread whose OpenMP thread count is set to `threads`, and takes that many
+// slots (at most all of them). It must be thread-safe against the runs and the other tasks.
 struct PoolTask {
   int threads = 1;
   std::function<void()> work;

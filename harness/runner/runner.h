@@ -2,7 +2,8 @@
 // from the cache its learning curves, fits them, runs every selected theory on the profile,
 // scores, reports, and records the run in the history database. The profiles and the runs of all
 // targets share one pool of jobs x threads thread slots (harness/runner/run_loop.h), the profiles
-// first, each on one thread (its numbers do not depend on --threads) beside the runs. Started as
+// first, each on one thread (its numbers do not depend on --threads) beside the runs (measuring:
+// harness/runner/suite_measurer.h; scoring and recording: runner.cc). Started as
 // several MPI ranks (mpirun, srun), rank 0 first has the training runs of every target computed
 // by all ranks (harness/distributed/sweep_loop.h) and then goes on as a single process would (its
 // pool then holds the profiles only); the other ranks only compute runs and print nothing but

@@ -229,7 +229,7 @@ bool GaussianSpectrumTarget::ProbeSample(std::uint64_t stream,
     design_.SampleInputBlock(stream, n, first, count, &block);
     // The lower triangle only: a symmetric rank update, half the flops of the full product.
     // (Eigen does not parallelise it, but the suite measures a profile on one thread, beside the
-    // training runs: harness/runner/runner.cc.)
+    // training runs: harness/runner/suite_measurer.h.)
     kernel.selfadjointView<Eigen::Lower>().rankUpdate(block);
     y.noalias() += block * design_.teacher().segment(first, count);
   }
