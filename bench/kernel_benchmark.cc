@@ -204,7 +204,8 @@ BENCHMARK(BM_RbfCurveDouble)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-// dsyevd with eigenvectors of the RBF Gram / n (what MeasureKernelPca runs).
+// dsyevd with eigenvectors of the RBF Gram / n (what MeasureKernelPca ran before it took the
+// eigenvalues and projections from datasets/probes/eigen_projections.h).
 void BM_Eigen(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   Data data;

@@ -1,6 +1,5 @@
 #include "datasets/probes/eigen_projections.h"
 
-#include <Eigen/Eigenvalues>
 #include <Eigen/Jacobi>
 #include <algorithm>
 #include <cmath>
@@ -8,8 +7,105 @@
 #include <numeric>
 #include <vector>
 
+// LAPACK (Fortran): blocked Householder tridiagonalisation of a symmetric matrix, and the product
+// of its orthogonal factor with a matrix. The trailing arguments are the hidden lengths of the
+// character arguments (gfortran ABI).
+extern "C" void dsytrd_(const char* uplo,
+                        const int* n,
+                        double* a,
+                        const int* lda,
+                        double* d,
+                        double* e,
+                        double* tau,
+                        double* work,
+                        const int* lwork,
+                        int* info,
+                        std::size_t uplo_len);
+extern "C" void dormtr_(const char* side,
+                        const char* uplo,
+                        const char* trans,
+                        const int* m,
+                        const int* n,
+                        const double* a,
+                        const int* lda,
+                        const double* tau,
+                        double* c,
+                        const int* ldc,
+                        double* work,
+                        const int* lwork,
+                        int* info,
+                        std::size_t side_len,
+                        std::size_t uplo_len,
+                        std::size_t trans_len);
+
 namespace scalebench::internal {
 namespace {
+
+// G = Q T Q^T (LAPACK dsytrd on the lower triangle; `a` is overwritten by the reflectors), and
+// rhs <- Q^T rhs (dormtr). False on a LAPACK error.
+bool Tridiagonalize(Eigen::MatrixXd* a,
+                    Eigen::MatrixXd* rhs,
+                    Eigen::VectorXd* diag,
+                    Eigen::VectorXd* subdiag) {
+  const int n = static_cast<int>(a->rows());
+  const int m = static_cast<int>(rhs->cols());
+  diag->resize(n);
+  subdiag->resize(n - 1);
+  Eigen::VectorXd tau(n - 1);
+  int info = 0, query = -1;
+  double size = 0.0, size_apply = 0.0;
+  dsytrd_(
+      "L", &n, a->data(), &n, diag->data(), subdiag->data(), tau.data(), &size, &query, &info, 1);
+  if (info != 0) return false;
+  dormtr_("L",
+          "L",
+          "T",
+          &n,
+          &m,
+          a->data(),
+          &n,
+          tau.data(),
+          rhs->data(),
+          &n,
+          &size_apply,
+          &query,
+          &info,
+          1,
+          1,
+          1);
+  if (info != 0) return false;
+  std::vector<double> work(static_cast<std::size_t>(std::max(size, size_apply)) + 1);
+  const int lwork = static_cast<int>(work.size());
+  dsytrd_("L",
+          &n,
+          a->data(),
+          &n,
+          diag->data(),
+          subdiag->data(),
+          tau.data(),
+          work.data(),
+          &lwork,
+          &info,
+          1);
+  if (info != 0) return false;
+  dormtr_("L",
+          "L",
+          "T",
+          &n,
+          &m,
+          a->data(),
+          &n,
+          tau.data(),
+          rhs->data(),
+          &n,
+          work.data(),
+          &lwork,
+          &info,
+          1,
+          1,
+          1);
+  return info == 0;
+}
 
 // One Francis implicit QR step with Wilkinson shift on the unreduced block [start, end] of the
 // tridiagonal (diag, subdiag); the rotations G are applied as w <- w G. Transcribed from Eigen
@@ -84,7 +180,7 @@ bool TridiagonalQr(Eigen::VectorXd& diag, Eigen::VectorXd& subdiag, Eigen::Matri
 
 }  // namespace
 
-bool EigenProjections(const Eigen::MatrixXd& matrix,
+bool EigenProjections(Eigen::MatrixXd matrix,
                       const Eigen::MatrixXd& rhs,
                       Eigen::VectorXd* eigenvalues,
                       Eigen::MatrixXd* projections) {
@@ -97,10 +193,12 @@ bool EigenProjections(const Eigen::MatrixXd& matrix,
   // Scale to [-1, 1] as Eigen does, against over- and underflow in the shift.
   double scale = matrix.cwiseAbs().maxCoeff();
   if (scale == 0.0) scale = 1.0;
-  Eigen::Tridiagonalization<Eigen::MatrixXd> tri(matrix / scale);
-  Eigen::VectorXd diag = tri.diagonal();
-  Eigen::VectorXd subdiag = tri.subDiagonal();
-  Eigen::MatrixXd w = (tri.matrixQ().adjoint() * rhs).transpose();  // m x n
+  matrix /= scale;
+  Eigen::MatrixXd projected = rhs;
+  Eigen::VectorXd diag, subdiag;
+  if (!Tridiagonalize(&matrix, &projected, &diag, &subdiag)) return false;
+  matrix.resize(0, 0);
+  Eigen::MatrixXd w = projected.transpose();  // m x n
   if (!TridiagonalQr(diag, subdiag, &w)) return false;
 
   std::vector<Eigen::Index> order(n);

@@ -6,6 +6,7 @@
 
 #include "common/format.h"
 #include "common/status.h"
+#include "datasets/probes/eigen_projections.h"
 #include "datasets/probes/probe_info.h"
 
 // LAPACK (Fortran) symmetric divide-and-conquer eigensolver; the trailing arguments are the
@@ -82,12 +83,13 @@ bool Decompose(const Eigen::MatrixXd& gram,
                Eigen::VectorXd* power,
                std::string* error) {
   const double n = gram.rows();
-  Eigen::MatrixXd vectors = gram / n;
-  Eigen::VectorXd values;
-  if (!SymmetricEigen(&vectors, &values, true, error)) return false;
-  *lambda = values.reverse();
-  const Eigen::MatrixXd projections = vectors.transpose() * y;  // n x C, increasing order
-  *power = (projections.rowwise().squaredNorm() / n).reverse();
+  Eigen::MatrixXd projections;  // n x C, decreasing order
+  if (!internal::EigenProjections(gram / n, y, lambda, &projections)) {
+    return Fail(error,
+                "kernel PCA: the eigensolver did not converge on a " + std::to_string(gram.rows()) +
+                    " x " + std::to_string(gram.rows()) + " matrix");
+  }
+  *power = projections.rowwise().squaredNorm() / n;
   return true;
 }
 
@@ -231,7 +233,8 @@ ProbeInfo KernelPcaProbeInfo() {
   return {"kernel_pca",
           "datasets/probes/kernel_pca.h",
           "an n x n kernel matrix and n x C targets",
-          "uncentred kernel PCA of K / n (LAPACK dsyevd), log-log fits of lambda_k and of the tail "
+          "uncentred kernel PCA of K / n (LAPACK dsytrd and a QR iteration on the targets), "
+          "log-log fits of lambda_k and of the tail "
           "sum of p_k; standard error from the fit on the first n/2 points",
           {Property::kSpectrumDecay,
            Property::kTaskPowerDecay,

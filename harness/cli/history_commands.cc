@@ -67,7 +67,10 @@ int HistoryCommand(const std::string& db,
     auto& b = best[p.run_id];
     if (b == nullptr || p.mean_abs_error < b->mean_abs_error) b = &p;
   }
-  const std::vector<std::string> stage_names = {"probe", "train", "fit", "predict", "report"};
+  // Summed over the run's rows: "run" and "run_cpu" over its computed training runs (wall and,
+  // where measured, CPU seconds; with several jobs the wall seconds overlap).
+  const std::vector<std::string> stage_names = {
+      "probe", "run", "run_cpu", "fit", "predict", "report"};
   std::vector<std::string> header = {"run", "date", "commit", "suite", "status", "seconds"};
   for (const auto& stage : stage_names) header.push_back(stage + " s");
   header.push_back("best (MAE)");

@@ -157,6 +157,10 @@ void AddRun(CLI::App& app, Parsed& p) {
          "--committed-cache", o.committed_cache_dir, "Cache read after --cache-dir (\"\": none)")
       ->capture_default_str();
   run->add_option("--db", o.db_path, "History database")->capture_default_str();
+  run->add_option("--times-log",
+                  o.times_log,
+                  "Append each run's and profile's seconds to this file as they finish (TSV: "
+                  "stage, name, seconds), so a killed run keeps them");
   run->add_option("--corpus",
                   p.corpus,
                   "A UTF-8 text file or folder: run the language pipeline on it (a target "

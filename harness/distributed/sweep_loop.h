@@ -1,7 +1,7 @@
 // A sweep's training runs computed by many processes (ranks): rank 0 hands out the runs of a
 // SweepPlan dynamically (largest first, SweepSchedule), computes some itself, receives each
 // result, caches it at once and keeps it for the suite run, which then probes, fits, scores and
-// records as a single process does (harness/runner/runner.cc). The other ranks compute what they
+// records as a single process does (harness/runner/runner.h). The other ranks compute what they
 // are sent until rank 0 says stop.
 //
 // Ranks talk through a Transport (MPI in practice: JoinCluster; a test can use threads). Every
@@ -11,7 +11,7 @@
 // nothing is lost either: every result rank 0 received is already in the cache, and the rerun
 // computes only the rest (docs/cluster.md).
 //
-// Usage (harness/runner/runner.cc):
+// Usage (harness/runner/runner.cc and suite_measurer.cc):
 //   std::string error;
 //   std::unique_ptr<Transport> cluster = JoinCluster(&error);   // null: a single process
 //   if (cluster && cluster->rank() > 0) return ServeSweep(*cluster, options, progress, &error);

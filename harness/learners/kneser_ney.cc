@@ -1,6 +1,7 @@
 #include "harness/learners/kneser_ney.h"
 
 #include <algorithm>
+#include <boost/sort/pdqsort/pdqsort.hpp>
 #include <cmath>
 #include <limits>
 
@@ -101,7 +102,9 @@ bool KneserNeyModel::Train(const std::vector<int>& tokens,
         items.push_back(
             {(std::uint64_t(ctx[i]) << 32) | std::uint32_t(tokens[i - k]), std::uint32_t(i)});
       }
-      std::sort(
+      // The sorts are most of the training time: pdqsort (branchless) takes ~0.4x std::sort's.
+      // Neither is stable, and neither needs to be: equal keys get the same id.
+      boost::sort::pdqsort_branchless(
           items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
       level.child_offsets.assign(num_contexts[k - 1] + 1, 0);
       std::int64_t id = -1;
@@ -123,7 +126,7 @@ bool KneserNeyModel::Train(const std::vector<int>& tokens,
     for (std::size_t i = first; i < n; ++i) {
       keys.push_back((std::uint64_t(ctx[i]) << 32) | std::uint32_t(tokens[i]));
     }
-    std::sort(keys.begin(), keys.end());
+    boost::sort::pdqsort_branchless(keys.begin(), keys.end());
     RunLength(keys, num_contexts[k], &level.word_offsets, &level.words, &level.raw);
     level.cont.assign(level.words.size(), 0);
   }
@@ -139,7 +142,7 @@ bool KneserNeyModel::Train(const std::vector<int>& tokens,
         keys.push_back((std::uint64_t(parents[k + 1][c]) << 32) | upper.words[j]);
       }
     }
-    std::sort(keys.begin(), keys.end());
+    boost::sort::pdqsort_branchless(keys.begin(), keys.end());
     std::size_t j = 0;  // two-pointer merge: both sides sorted by (context, word)
     for (std::size_t c = 0; c < num_contexts[k]; ++c) {
       for (std::uint32_t i = level.word_offsets[c]; i < level.word_offsets[c + 1]; ++i) {

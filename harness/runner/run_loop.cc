@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <omp.h>
+#include <time.h>
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -29,16 +30,34 @@ struct DesignState {
   std::vector<RunResult> results;
   std::vector<bool> reused;
   std::vector<double> seconds;
-  std::atomic<int> remaining{0};  // runs still to compute; the data is freed at 0
+  std::vector<double> cpu_seconds;  // -1: not measured (RunJob says when)
+  std::atomic<int> remaining{0};    // runs still to compute; the data is freed at 0
+};
+
+// One target's designs, with what its keys need.
+struct TargetState {
+  explicit TargetState(const Target& t) : target(t), info(t.Info()), run_key_text(t.RunKeyText()) {}
+  const Target& target;
+  const TargetInfo info;
+  const std::string run_key_text;
+  std::vector<std::unique_ptr<DesignState>> states;
 };
 
 struct Job {
+  TargetState* target;
   DesignState* state;
   std::size_t index;  // into state->points
 };
 
 double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// CPU seconds of `clock` (CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID); -1 if unreadable.
+double CpuSeconds(clockid_t clock) {
+  timespec t{};
+  if (clock_gettime(clock, &t) != 0) return -1.0;
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
 }
 
 // Fills the curve of one design from its runs.
@@ -58,8 +77,10 @@ MeasuredCurve Assemble(const std::string& target, DesignState& state) {
     const RunPoint& point = state.points[r];
     const RunResult& result = state.results[r];
     const std::size_t j = point.seed - 1;
-    out.timings.push_back(
-        {RunLabel(target, design, point), state.seconds[r], bool(state.reused[r])});
+    out.timings.push_back({RunLabel(target, design, point),
+                           state.seconds[r],
+                           state.cpu_seconds[r],
+                           bool(state.reused[r])});
     if (state.reused[r]) {
       ++out.reused;
     } else if (result.status() != RunStatus::kFailed) {
@@ -182,35 +203,32 @@ std::vector<RunPoint> EnumerateRuns(const AxisDesign& design) {
   return points;
 }
 
-std::vector<MeasuredCurve> MeasureCurves(const Target& target,
-                                         const std::vector<AxisDesign>& designs,
-                                         const RunCache* cache,
-                                         const RunLoopOptions& options,
-                                         const ProgressFn& progress,
-                                         const ComputedRuns* computed) {
-  const TargetInfo info = target.Info();
-  const std::string run_key_text = target.RunKeyText();
-  std::mutex progress_mutex;
-  auto report = [&](const std::string& message) {
-    if (!progress) return;
-    std::lock_guard<std::mutex> lock(progress_mutex);
-    progress(message);
-  };
+namespace {
 
-  std::vector<std::unique_ptr<DesignState>> states;
-  std::vector<Job> jobs;
+// Fills target->states with `designs` (seed count replaced by options.seeds), takes each run from
+// `computed` or the cache where it is, and appends the others to *jobs.
+void PlanTarget(const std::vector<AxisDesign>& designs,
+                const RunCache* cache,
+                const RunLoopOptions& options,
+                const ComputedRuns* computed,
+                const ProgressFn& report,
+                bool name_target,
+                TargetState* target,
+                std::vector<Job>* jobs) {
+  const TargetInfo& info = target->info;
   for (AxisDesign design : designs) {
     if (options.seeds > 0) design.seeds = options.seeds;
-    auto state = std::make_unique<DesignState>(target, design);
+    auto state = std::make_unique<DesignState>(target->target, design);
     state->points = EnumerateRuns(design);
     const std::size_t n = state->points.size();
     state->results.assign(n, RunResult::Failed("not run"));
     state->reused.assign(n, false);
     state->seconds.assign(n, 0.0);
+    state->cpu_seconds.assign(n, -1.0);
     int to_compute = 0, elsewhere = 0;
     for (std::size_t r = 0; r < n; ++r) {
       const RunPoint& point = state->points[r];
-      const std::string key = RunKey(info, run_key_text, design, point);
+      const std::string key = RunKey(info, target->run_key_text, design, point);
       if (computed != nullptr && computed->count(key) > 0) {
         state->results[r] = computed->at(key).result;
         state->seconds[r] = computed->at(key).seconds;
@@ -227,95 +245,196 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
         }
         if (!warning.empty()) report("warning: " + warning);
       }
-      jobs.push_back({state.get(), r});
+      jobs->push_back({target, state.get(), r});
       ++to_compute;
     }
     state->remaining = to_compute;
     const int reused = int(n) - to_compute - elsewhere;
     report(
-        fmt::format("{} curve: {} runs, {} from the cache, {}{} to compute",
+        fmt::format("{}{} curve: {} runs, {} from the cache, {}{} to compute",
+                    name_target ? info.name + " " : "",
                     ToString(design.axis),
                     n,
                     reused,
                     elsewhere > 0 ? fmt::format("{} computed by the MPI ranks, ", elsewhere) : "",
                     to_compute));
-    states.push_back(std::move(state));
+    target->states.push_back(std::move(state));
   }
+}
 
-  // Largest runs first (the last size of a run bounds its cost), so the slowest start early.
-  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
-    return a.state->points[a.index].sizes.back() > b.state->points[b.index].sizes.back();
-  });
-  std::atomic<std::size_t> next{0};
-  std::atomic<int> done{0};
-  const int total = int(jobs.size());
+// Executes one run on the calling pool thread (its OpenMP threads already set) of a pool of
+// `slots`, reports its times to `on_finished`, caches an Ok or Skipped result at once, and frees
+// the design's data after its last run.
+//
+// The run's CPU seconds, only where they can be told apart from the rest of the process (CPU
+// time is what a run costs a dedicated core; wall time also counts whatever else the machine
+// ran). A one-thread run does all its work on this thread (OpenMP and the OpenMP build of
+// OpenBLAS run a one-thread region on the calling thread): this thread's CPU clock. A wider run
+// that holds every slot of the pool overlaps no profile and no other run: the process's CPU
+// clock (the other pool threads wait, passively). A wider run beside other work is not measured
+// (cpu -1), since summing the CPU clocks of the OpenMP threads that served it is not possible
+// from here.
+void RunJob(const Job& job,
+            int threads,
+            int slots,
+            const RunCache* cache,
+            const ProgressFn& report,
+            const std::function<void(const RunTiming&)>& on_finished,
+            std::atomic<int>* done,
+            int total) {
+  DesignState& state = *job.state;
+  const TargetInfo& info = job.target->info;
+  const std::size_t r = job.index;
+  const RunPoint& point = state.points[r];
+  const std::string label = RunLabel(info.name, state.design, point);
+  const RunContext context(
+      [&report, label](const std::string& message) { report(label + ": " + message); }, threads);
+  const clockid_t clock = threads == 1       ? CLOCK_THREAD_CPUTIME_ID
+                          : threads >= slots ? CLOCK_PROCESS_CPUTIME_ID
+                                             : clockid_t(-1);
+  const double cpu_start = clock == clockid_t(-1) ? -1.0 : CpuSeconds(clock);
+  RunResult result = state.executor.Execute(point, context, &state.seconds[r]);
+  if (cpu_start >= 0) {
+    const double cpu_end = CpuSeconds(clock);
+    if (cpu_end >= cpu_start) state.cpu_seconds[r] = cpu_end - cpu_start;
+  }
+  // Before the result is cached: a kill between the two recomputes the run rather than losing
+  // its times.
+  on_finished({label, state.seconds[r], state.cpu_seconds[r], false});
+  const std::string key = RunKey(info, job.target->run_key_text, state.design, point);
+  std::string error;
+  if (result.status() != RunStatus::kFailed && cache != nullptr &&
+      !cache->StoreRun(key, info.name, state.design, point, result, &error)) {
+    report("warning: " + error);
+  }
+  const int finished = ++*done;
+  if (result.status() == RunStatus::kFailed) {
+    report(fmt::format("error: {}: {}", label, result.reason()));
+  } else {
+    report(fmt::format("{} {} in {:.2f} s ({}/{})",
+                       label,
+                       result.ok() ? "done" : "skipped (" + result.reason() + ")",
+                       state.seconds[r],
+                       finished,
+                       total));
+  }
+  state.results[r] = std::move(result);
+  if (--state.remaining == 0) state.executor.Release();
+}
 
-  // Thread slots: jobs x threads. A run takes `threads` of them, or one when its design is
-  // single-threaded, so single-threaded runs go side by side and the machine is never
-  // oversubscribed. Slots are taken all at once (no worker holds some while waiting for more).
-  const int slots = options.jobs * options.threads;
+}  // namespace
+
+void RunInSlots(const std::vector<PoolTask>& tasks, int slots) {
+  const std::size_t n = tasks.size();
+  auto need = [&](std::size_t i) { return std::clamp(tasks[i].threads, 1, slots); };
+  std::mutex mutex;
+  std::condition_variable freed;
   int free_slots = slots;
-  std::mutex slot_mutex;
-  std::condition_variable slot_freed;
+  std::vector<bool> taken(n, false);
+  std::size_t first_open = 0;  // no task before it is still to start
   auto worker = [&]() {
+    std::unique_lock<std::mutex> lock(mutex);
     while (true) {
-      const std::size_t j = next++;
-      if (j >= jobs.size()) return;
-      DesignState& state = *jobs[j].state;
-      const std::size_t r = jobs[j].index;
-      const RunPoint& point = state.points[r];
-      const int threads = state.design.single_threaded ? 1 : options.threads;
-      {
-        std::unique_lock<std::mutex> lock(slot_mutex);
-        slot_freed.wait(lock, [&] { return free_slots >= threads; });
-        free_slots -= threads;
+      while (first_open < n && taken[first_open]) ++first_open;
+      if (first_open == n) return;
+      std::size_t pick = n;
+      for (std::size_t i = first_open; i < n && pick == n; ++i) {
+        if (!taken[i] && need(i) <= free_slots) pick = i;
       }
-      omp_set_num_threads(threads);
-      const std::string label = RunLabel(info.name, state.design, point);
-      const RunContext context(
-          [&report, label](const std::string& message) { report(label + ": " + message); },
-          threads);
-      RunResult result = state.executor.Execute(point, context, &state.seconds[r]);
-      const std::string key = RunKey(info, run_key_text, state.design, point);
-      std::string error;
-      if (result.status() != RunStatus::kFailed && cache != nullptr &&
-          !cache->StoreRun(key, info.name, state.design, point, result, &error)) {
-        report("warning: " + error);
+      if (pick == n) {
+        freed.wait(lock);
+        continue;
       }
-      const int finished = ++done;
-      if (result.status() == RunStatus::kFailed) {
-        report(fmt::format("error: {}: {}", label, result.reason()));
-      } else {
-        report(fmt::format("{} {} in {:.2f} s ({}/{})",
-                           label,
-                           result.ok() ? "done" : "skipped (" + result.reason() + ")",
-                           state.seconds[r],
-                           finished,
-                           total));
-      }
-      state.results[r] = std::move(result);
-      if (--state.remaining == 0) state.executor.Release();
-      {
-        std::lock_guard<std::mutex> lock(slot_mutex);
-        free_slots += threads;
-      }
-      slot_freed.notify_all();
+      taken[pick] = true;
+      free_slots -= need(pick);
+      lock.unlock();
+      omp_set_num_threads(tasks[pick].threads);
+      tasks[pick].work();
+      lock.lock();
+      free_slots += need(pick);
+      freed.notify_all();
     }
   };
-  bool any_single = false;
-  for (const Job& job : jobs) any_single = any_single || job.state->design.single_threaded;
-  const int workers = std::min<int>(any_single ? slots : options.jobs, std::max(1, total));
+  const int workers = int(std::min<std::size_t>(std::size_t(slots), n));
   if (workers <= 1) {
+    const int caller_threads = omp_get_max_threads();
     worker();
-  } else {
-    std::vector<std::thread> threads;
-    for (int w = 0; w < workers; ++w) threads.emplace_back(worker);
-    for (std::thread& t : threads) t.join();
+    omp_set_num_threads(caller_threads);
+    return;
+  }
+  std::vector<std::thread> threads;
+  for (int w = 0; w < workers; ++w) threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+}
+
+std::vector<std::vector<MeasuredCurve>> MeasureCurvesTogether(
+    const std::vector<CurveRequest>& requests,
+    const RunCache* cache,
+    const RunLoopOptions& options,
+    const ProgressFn& progress,
+    std::vector<PoolTask> tasks,
+    const ComputedRuns* computed) {
+  std::mutex progress_mutex;
+  auto report = [&](const std::string& message) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress(message);
+  };
+
+  std::vector<std::unique_ptr<TargetState>> targets;
+  std::vector<Job> jobs;
+  for (const CurveRequest& request : requests) {
+    targets.push_back(std::make_unique<TargetState>(*request.target));
+    const std::size_t first_job = jobs.size();
+    PlanTarget(request.designs,
+               cache,
+               options,
+               computed,
+               report,
+               requests.size() > 1,
+               targets.back().get(),
+               &jobs);
+    // Largest runs first (the last size of a run bounds its cost), so the slowest start early.
+    std::stable_sort(jobs.begin() + first_job, jobs.end(), [](const Job& a, const Job& b) {
+      return a.state->points[a.index].sizes.back() > b.state->points[b.index].sizes.back();
+    });
   }
 
-  std::vector<MeasuredCurve> curves;
-  for (auto& state : states) curves.push_back(Assemble(info.name, *state));
+  std::atomic<int> done{0};
+  const int total = int(jobs.size());
+  const int slots = options.jobs * options.threads;
+  // Called from the pool threads, one at a time.
+  std::mutex finished_mutex;
+  const std::function<void(const RunTiming&)> finished = [&](const RunTiming& timing) {
+    if (!options.finished) return;
+    std::lock_guard<std::mutex> lock(finished_mutex);
+    options.finished(timing);
+  };
+  for (const Job& job : jobs) {
+    const int threads = job.state->design.single_threaded ? 1 : options.threads;
+    tasks.push_back({threads, [&, job, threads] {
+                       RunJob(job, threads, slots, cache, report, finished, &done, total);
+                     }});
+  }
+  RunInSlots(tasks, slots);
+
+  std::vector<std::vector<MeasuredCurve>> curves(targets.size());
+  for (std::size_t t = 0; t < targets.size(); ++t) {
+    for (auto& state : targets[t]->states) {
+      curves[t].push_back(Assemble(targets[t]->info.name, *state));
+    }
+  }
   return curves;
+}
+
+std::vector<MeasuredCurve> MeasureCurves(const Target& target,
+                                         const std::vector<AxisDesign>& designs,
+                                         const RunCache* cache,
+                                         const RunLoopOptions& options,
+                                         const ProgressFn& progress,
+                                         const ComputedRuns* computed) {
+  return MeasureCurvesTogether({{&target, designs}}, cache, options, progress, {}, computed)
+      .front();
 }
 
 }  // namespace scalebench

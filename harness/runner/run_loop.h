@@ -1,6 +1,7 @@
 // The harness's run loop: turns a target's designs into learning curves. It enumerates every
 // (axis, size, seed) run (harness/targets/target.h, RunUnit), takes finished runs from the cache,
-// executes the others on `jobs` workers (largest sizes first), stores each successful run in the
+// executes the others on jobs x threads thread slots (largest sizes first; a run takes `threads`
+// slots, one when its design is single-threaded), stores each successful run in the
 // cache the moment it finishes, and assembles the curves. A killed sweep therefore loses only the
 // runs in flight. Failed runs are never cached; a design with a failed run gives an incomplete
 // curve whose failures name each run and its reason. Runs computed elsewhere (by the other ranks of
@@ -29,20 +30,27 @@
 
 namespace scalebench {
 
+// One executed or reused run, for the history's per-run times.
+struct RunTiming {
+  std::string label;  // "gaussian_spectrum/a2.0_b1.5 [data] seed 3"
+  double seconds = 0.0;
+  // CPU seconds of a run computed here, where they can be told apart from the other work of the
+  // process: a one-thread run, or a run holding every slot of the pool (run_loop.cc, RunJob).
+  // -1: not measured (a wider run beside other work, a reused run, a run from another rank).
+  double cpu_seconds = -1.0;
+  bool reused = false;
+};
+
 struct RunLoopOptions {
   int jobs = 1;     // runs executed at once
   int threads = 2;  // threads each run may use (OpenMP, Eigen, BLAS)
   int seeds = 0;    // > 0: every design's seed count is replaced by this
   bool use_cache = true;
+  // Called as each run computed here finishes (before its result is cached), from the pool's
+  // threads, one call at a time; may be empty.
+  std::function<void(const RunTiming&)> finished;
 
   bool IsValid(std::string* error) const;
-};
-
-// One executed or reused run, for the history's per-run times.
-struct RunTiming {
-  std::string label;  // "gaussian_spectrum/a2.0_b1.5 [data] seed 3"
-  double seconds = 0.0;
-  bool reused = false;
 };
 
 struct MeasuredCurve {
@@ -110,5 +118,37 @@ std::vector<MeasuredCurve> MeasureCurves(const Target& target,
                                          const RunLoopOptions& options,
                                          const ProgressFn& progress,
                                          const ComputedRuns* computed = nullptr);
+
+// Work for the pool besides the runs (the suite's profiles: harness/runner/suite_measurer.cc).
+// `work` runs on a pool thread whose OpenMP thread count is set to `threads`, and takes that many
+// slots (at most all of them). It must be thread-safe against the runs and the other tasks.
+struct PoolTask {
+  int threads = 1;
+  std::function<void()> work;
+};
+
+// Runs `tasks` on `slots` thread slots: in order, each as soon as enough slots are free, except
+// that when the next task needs more slots than are free, the first later one that fits starts
+// instead (a free slot never waits behind a wider task; the wider one starts when its slots are
+// free together). With one slot, or one task, they run on the calling thread.
+void RunInSlots(const std::vector<PoolTask>& tasks, int slots);
+
+// One target's designs for MeasureCurvesTogether; `target` must outlive the call.
+struct CurveRequest {
+  const Target* target = nullptr;
+  std::vector<AxisDesign> designs;
+};
+
+// MeasureCurves for several targets on one pool (RunInSlots over options.jobs x options.threads
+// slots), shared with `tasks`, which come first: the work in order is `tasks`, then each
+// target's runs, largest first. Returns the curves of each request, in order; progress lines
+// name the target of each design when there are several.
+std::vector<std::vector<MeasuredCurve>> MeasureCurvesTogether(
+    const std::vector<CurveRequest>& requests,
+    const RunCache* cache,
+    const RunLoopOptions& options,
+    const ProgressFn& progress,
+    std::vector<PoolTask> tasks = {},
+    const ComputedRuns* computed = nullptr);
 
 }  // namespace scalebench

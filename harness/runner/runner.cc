@@ -4,27 +4,17 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <ctime>
-#include <exception>
-#include <filesystem>
-#include <map>
 #include <memory>
-#include <optional>
 #include <sstream>
 
 #include "harness/distributed/sweep_loop.h"
-#include "harness/fit/power_law_fit.h"
 #include "harness/report/html_report.h"
 #include "harness/report/publish.h"
 #include "harness/report/reporter.h"
-#include "harness/runner/compute_cell.h"
-#include "harness/runner/run_loop.h"
+#include "harness/runner/suite_measurer.h"
 #include "harness/score/score.h"
 #include "harness/store/history_store.h"
-#include "harness/store/run_cache.h"
 #include "harness/targets/target.h"
 #include "theories/theory.h"
 
@@ -32,16 +22,6 @@ namespace scalebench {
 namespace {
 
 constexpr char kBaselineTheory[] = "baseline/constant_exponent";
-
-class Stopwatch {
- public:
-  double Seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
 
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
@@ -68,268 +48,18 @@ bool ResolveNames(const Registry& registry,
   return true;
 }
 
-bool SameDirectory(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  const auto ca = std::filesystem::weakly_canonical(a, ec);
-  const auto cb = std::filesystem::weakly_canonical(b, ec);
-  return ca == cb;
-}
-
-// Everything measured on one target: its profile, and per design the curve and its fit.
-struct MeasuredAxis {
-  AxisDesign design;
-  LearningCurve curve;
-  FitSummary fit;
-  int reused = 0;  // runs taken from the cache
-};
-
-struct MeasuredTarget {
-  std::string name;
-  TargetInfo info;
-  Profile profile;
-  bool has_profile = false;
-  std::optional<Profile> oracle;
-  std::vector<MeasuredAxis> axes;
-};
-
-class SuiteRun {
- public:
-  SuiteRun(const RunOptions& options, std::ostream& out)
-      : options_(options), out_(out), cache_(CacheDirectories(options)) {}
-
-  // Measures one target (profile, curves, fits), using the cache where possible. Returns false
-  // with *error naming every failed probe or run; what could be measured is kept (and cached),
-  // and the run goes on with the other targets.
-  bool Measure(const std::string& name, MeasuredTarget* measured, std::string* error);
-  // Rank 0 of an MPI job: computes the uncached runs of every target on all ranks at once (the
-  // results are cached as they arrive); Measure then takes them as computed runs.
-  void Distribute(Transport& cluster, const std::vector<std::string>& targets);
-  // Runs every theory on every axis of the target and appends the scored cells.
-  void Predict(const MeasuredTarget& measured, const std::vector<std::string>& theories);
-
-  RunRecord& record() { return record_; }
-  const std::vector<CurveNote>& notes() const { return notes_; }
-  void Progress(const std::string& message) const {
-    if (!options_.quiet) out_ << "  " << message << std::endl;
-  }
-  const RunCache& cache() const { return cache_; }
-  int reused() const { return reused_; }
-  int computed() const { return computed_; }
-
- private:
-  // New entries go into cache_dir, which is read first; the committed cache is read after it.
-  static std::vector<std::string> CacheDirectories(const RunOptions& options) {
-    std::vector<std::string> directories = {options.cache_dir};
-    if (!options.committed_cache_dir.empty() &&
-        !SameDirectory(options.cache_dir, options.committed_cache_dir)) {
-      directories.push_back(options.committed_cache_dir);
-    }
-    return directories;
-  }
-  bool MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error);
-  // The kCompute cell from the compute grid's curves (harness/runner/compute_cell.h); nullopt
-  // with a failure when a grid run is missing.
-  std::optional<MeasuredAxis> MeasureCompute(const std::string& name,
-                                             const std::vector<MeasuredCurve>& curves,
-                                             std::vector<std::string>* failures);
-  void MeasureOracle(const Target& target, MeasuredTarget* measured);
-  FitOptions FitOptionsFor(const AxisDesign& design) const;
-
-  const RunOptions& options_;
-  std::ostream& out_;
-  RunCache cache_;
-  int reused_ = 0;
-  int computed_ = 0;
-  RunRecord record_;
-  std::vector<CurveNote> notes_;
-  ComputedRuns by_ranks_;  // computed by the MPI ranks (Distribute)
-};
-
-SweepOptions SweepOptionsFor(const RunOptions& options) {
-  SweepOptions sweep;
-  sweep.jobs = options.jobs;
-  sweep.threads = options.threads;
-  sweep.seeds = options.seeds;
-  sweep.rank_timeout_s = options.rank_timeout_s;
-  return sweep;
-}
-
-void SuiteRun::Distribute(Transport& cluster, const std::vector<std::string>& targets) {
-  Stopwatch watch;
-  const SweepOptions sweep = SweepOptionsFor(options_);
-  std::vector<std::string> warnings;
-  const SweepPlan plan = PlanSweep(targets,
-                                   options_.seeds,
-                                   options_.use_cache ? &cache_ : nullptr,
-                                   RecordedRunSeconds(options_.db_path, 20),
-                                   &warnings);
-  for (const std::string& warning : warnings) Progress("warning: " + warning);
-  Progress(DescribeSweep(plan, cluster.size(), sweep));
-  SweepStats stats;
-  CoordinateSweep(
-      cluster,
-      plan,
-      &cache_,
-      sweep,
-      [this](const std::string& m) { Progress(m); },
-      &by_ranks_,
-      &stats);
-  Progress(SummarizeSweep(stats));
-  record_.runtimes.push_back(
-      {"sweep",
-       fmt::format("{} ranks x {} jobs x {} threads", cluster.size(), sweep.jobs, sweep.threads),
-       watch.Seconds()});
-}
-
-bool SuiteRun::Measure(const std::string& name, MeasuredTarget* measured, std::string* error) {
-  std::unique_ptr<Target> target = TargetRegistry::Global().Create(name, error);
-  if (target == nullptr) return false;
-  measured->name = name;
-  measured->info = target->Info();
-  MeasureOracle(*target, measured);
-  std::vector<std::string> failures;
-  std::string profile_error;
-  if (MeasureProfile(*target, measured, &profile_error)) {
-    measured->has_profile = true;
-  } else {
-    failures.push_back("profile: " + profile_error);
-  }
-  RunLoopOptions loop;
-  loop.jobs = options_.jobs;
-  loop.threads = options_.threads;
-  loop.seeds = options_.seeds;
-  loop.use_cache = options_.use_cache;
-  const std::vector<AxisDesign> designs = target->Designs();
-  std::vector<MeasuredCurve> curves = MeasureCurves(
-      *target, designs, &cache_, loop, [this](const std::string& m) { Progress(m); }, &by_ranks_);
-  // The compute cell is derived from the grid's steps curves before they are moved below.
-  std::optional<MeasuredAxis> compute;
-  if (HasComputeGrid(designs)) compute = MeasureCompute(name, curves, &failures);
-  for (MeasuredCurve& measured_curve : curves) {
-    const std::string label = name + " [" + ToString(measured_curve.design.axis) + "]";
-    reused_ += measured_curve.reused;
-    computed_ += measured_curve.computed;
-    for (const RunTiming& timing : measured_curve.timings) {
-      if (!timing.reused) record_.runtimes.push_back({"run", timing.label, timing.seconds});
-    }
-    if (!measured_curve.complete()) {
-      for (const std::string& f : measured_curve.failures) {
-        failures.push_back(std::string(ToString(measured_curve.design.axis)) + " " + f);
-      }
-      continue;
-    }
-    if (!measured_curve.design.own_cell) continue;  // a model size of the compute grid only
-    MeasuredAxis axis;
-    axis.design = measured_curve.design;
-    axis.curve = std::move(measured_curve.curve);
-    axis.reused = measured_curve.reused;
-    std::string invalid;
-    if (!axis.curve.IsValid(&invalid)) {
-      failures.push_back(std::string(ToString(axis.design.axis)) + " curve invalid: " + invalid);
-      continue;
-    }
-    Stopwatch watch;
-    FitCurve(FitOptionsFor(axis.design), axis.curve, &axis.fit);
-    record_.runtimes.push_back({"fit", label, watch.Seconds()});
-    Progress(std::string(ToString(axis.design.axis)) + " fit: " + axis.fit.BriefReport());
-    const bool all_reused = measured_curve.computed == 0;
-    record_.fits.push_back({name, axis.design.axis, axis.fit, "", all_reused});
-    measured->axes.push_back(std::move(axis));
-  }
-  if (compute) measured->axes.push_back(std::move(*compute));
-  if (failures.empty()) return true;
-  *error = name + ":";
-  for (const std::string& f : failures) *error += "\n    " + f;
-  return false;
-}
-
-std::optional<MeasuredAxis> SuiteRun::MeasureCompute(const std::string& name,
-                                                     const std::vector<MeasuredCurve>& curves,
-                                                     std::vector<std::string>* failures) {
-  ComputeFrontierOptions options;
-  options.bootstrap.resamples = options_.bootstrap_resamples;
-  options.bootstrap.threads = options_.threads;
-  ComputeCell cell;
-  std::string error;
-  Stopwatch watch;
-  if (!MeasureComputeCell(curves, options, &cell, &error)) {
-    failures->push_back("compute: " + error);
-    return std::nullopt;
-  }
-  record_.runtimes.push_back({"fit", name + " [compute]", watch.Seconds()});
-  Progress("compute frontier: " + cell.frontier.BriefReport());
-  record_.fits.push_back({name, Axis::kCompute, cell.frontier.loss_fit, "", cell.all_reused});
-  MeasuredAxis axis;
-  axis.design = cell.design;
-  axis.curve = std::move(cell.frontier.envelope);
-  axis.fit = std::move(cell.frontier.loss_fit);
-  return axis;
-}
-
-bool SuiteRun::MeasureProfile(const Target& target, MeasuredTarget* measured, std::string* error) {
-  const std::string key = ProfileKey(measured->info, target.ProfileKeyText());
-  std::string message;
-  if (options_.use_cache && cache_.LoadProfile(key, measured->name, &measured->profile, &message)) {
-    Progress("profile: cached");
-    return true;
-  }
-  if (!message.empty()) Progress("warning: " + message);
-  Stopwatch watch;
-  ProfileResult result = ProfileResult::Failed("not measured");
-  try {
-    result = target.MeasureProfile(
-        RunContext([this](const std::string& m) { Progress(m); }, options_.threads));
-  } catch (const std::exception& e) {
-    result = ProfileResult::Failed(std::string("the probe threw: ") + e.what());
-  }
-  const double seconds = watch.Seconds();
-  record_.runtimes.push_back({"probe", measured->name, seconds});
-  if (!result.ok()) {
-    *error = result.reason();
-    return false;
-  }
-  measured->profile = std::move(result.profile());
-  Progress(fmt::format("profile: measured in {:.2f} s", seconds));
-  if (!cache_.StoreProfile(key, measured->name, measured->profile, &message)) {
-    Progress("warning: " + message);
-  }
-  return true;
-}
-
-// Oracle profiles are cached like measured ones (some are computed, e.g. the RHM's exact
-// correlation decay, ~4 s each), keyed on every declared field since a generating parameter may
-// shape the curve only. A target without an oracle costs one lookup that misses.
-void SuiteRun::MeasureOracle(const Target& target, MeasuredTarget* measured) {
-  const std::string key =
-      ProfileKey(measured->info, "oracle|" + target.RunKeyText() + "|" + target.ProfileKeyText());
-  std::string message;
-  Profile cached;
-  if (options_.use_cache && cache_.LoadProfile(key, measured->name, &cached, &message)) {
-    measured->oracle = std::move(cached);
-    return;
-  }
-  if (!message.empty()) Progress("warning: " + message);
-  measured->oracle = target.OracleProfile();
-  if (measured->oracle && !cache_.StoreProfile(key, measured->name, *measured->oracle, &message)) {
-    Progress("warning: " + message);
-  }
-}
-
-FitOptions SuiteRun::FitOptionsFor(const AxisDesign& design) const {
-  FitOptions fit;
-  fit.form = design.zero_offset ? CurveForm::kPowerLaw : CurveForm::kOffsetPowerLaw;
-  fit.bootstrap.resamples = options_.bootstrap_resamples;
-  fit.bootstrap.threads = options_.threads;
-  return fit;
-}
-
 std::vector<double> MeanLosses(const LearningCurve& curve) {
   std::vector<double> means;
   for (std::size_t i = 0; i < curve.num_sizes(); ++i) means.push_back(curve.MeanLoss(i));
   return means;
 }
 
-void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::string>& theories) {
+// Runs every theory on every axis of the target and appends the scored cells to the record and
+// the curves' diagnostics to the notes.
+void Predict(const MeasuredTarget& measured,
+             const std::vector<std::string>& theories,
+             RunRecord* record,
+             std::vector<CurveNote>* notes) {
   for (const MeasuredAxis& axis : measured.axes) {
     for (const CurveDiagnostic& diagnostic : axis.curve.diagnostics) {
       if (!diagnostic.in_report) continue;
@@ -341,7 +71,7 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
                      {}};
       for (std::size_t i = 0; i < axis.curve.num_sizes(); ++i)
         note.means.push_back(diagnostic.Mean(i));
-      notes_.push_back(std::move(note));
+      notes->push_back(std::move(note));
     }
     const std::vector<double> means = MeanLosses(axis.curve);
     for (const std::string& name : theories) {
@@ -393,8 +123,8 @@ void SuiteRun::Predict(const MeasuredTarget& measured, const std::vector<std::st
       auto exact = measured.info.exact_exponents.find(axis.design.axis);
       if (exact != measured.info.exact_exponents.end()) cell.exact = exact->second;
       ScoreCell(means, &cell);
-      record_.runtimes.push_back({"predict", name + "@" + measured.name, cell.predict_seconds});
-      record_.cells.push_back(std::move(cell));
+      record->runtimes.push_back({"predict", name + "@" + measured.name, cell.predict_seconds});
+      record->cells.push_back(std::move(cell));
     }
   }
 }
@@ -483,8 +213,9 @@ int RunSuite(const RunOptions& options,
   omp_set_num_threads(options.threads);
 
   Stopwatch watch;
-  SuiteRun run(options, progress);
-  RunRecord& record = run.record();
+  RunRecord record;
+  std::vector<CurveNote> notes;
+  SuiteMeasurer run(options, progress, &record);
   ReportContext context = CurrentReportContext();
   context.suite = options.targets.empty() ? options.suite : "custom";
   context.command = options.command_line;
@@ -497,23 +228,26 @@ int RunSuite(const RunOptions& options,
   record.info.baseline_theory = kBaselineTheory;
   record.info.config_hash = context.config_hash;
 
+  if (!run.OpenTimesLog(error)) return 1;
   if (const int removed = run.cache().RemoveStaleTemporaries(); removed > 0) {
     run.Progress(fmt::format("removed {} temporary cache files left by killed runs", removed));
   }
   if (cluster != nullptr && cluster->size() > 1) run.Distribute(*cluster, targets);
   std::vector<std::string> failures;
   std::vector<ReportCurve> curves;  // for the report's figures
+  std::vector<TargetWork> work;
+  run.MeasureAll(targets, &work);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (!options.quiet)
       progress << "[" << i + 1 << "/" << targets.size() << "] " << targets[i] << std::endl;
-    MeasuredTarget measured;
     std::string target_error;
-    if (!run.Measure(targets[i], &measured, &target_error)) {
+    if (!run.Finish(work[i], &target_error)) {
       failures.push_back(target_error);
       progress << "  error: " << target_error << std::endl;
     }
+    const MeasuredTarget& measured = work[i].measured;
     // The axes that were measured are scored even when another axis or the profile failed.
-    if (measured.has_profile) run.Predict(measured, theories);
+    if (measured.has_profile) Predict(measured, theories, &record, &notes);
     for (const MeasuredAxis& axis : measured.axes) {
       // A compute frontier that could not be fitted has no envelope to draw.
       if (axis.curve.num_sizes() > 0)
@@ -530,7 +264,7 @@ int RunSuite(const RunOptions& options,
   LeaderboardOptions board_options;
   board_options.baseline_theory = kBaselineTheory;
   Leaderboard board = BuildLeaderboard(record.cells, board_options);
-  board.notes = run.notes();
+  board.notes = std::move(notes);
   record.runtimes.push_back({"score", "ranking", score_watch.Seconds()});
   record.info.finished_at = NowUtc();
   record.info.seconds = watch.Seconds();

@@ -1,9 +1,13 @@
-// The suite runner: for each selected target, measure its profile (probes), train or load from
-// the cache its learning curves, fit them, run every selected theory on the profile, score,
-// report, and record the run in the history database. Started as several MPI ranks (mpirun,
-// srun), rank 0 first has the training runs of every target computed by all ranks
-// (harness/distributed/sweep_loop.h) and then goes on as a single process would; the other ranks
-// only compute runs and print nothing but progress.
+// The suite runner: measures the profile (probes) of every selected target and trains or loads
+// from the cache its learning curves, fits them, runs every selected theory on the profile,
+// scores, reports, and records the run in the history database. The profiles and the runs of all
+// targets share one pool of jobs x threads thread slots (harness/runner/run_loop.h), the profiles
+// first, each on one thread (its numbers do not depend on --threads) beside the runs (measuring:
+// harness/runner/suite_measurer.h; scoring and recording: runner.cc). Started as
+// several MPI ranks (mpirun, srun), rank 0 first has the training runs of every target computed
+// by all ranks (harness/distributed/sweep_loop.h) and then goes on as a single process would (its
+// pool then holds the profiles only); the other ranks only compute runs and print nothing but
+// progress.
 #pragma once
 
 #include <ostream>
@@ -35,6 +39,12 @@ struct RunOptions {
   std::string cache_dir = "out/cache";
   std::string committed_cache_dir = "results/cache";
   std::string db_path = "out/history.sqlite";
+  // "" or a file to which each training run's and each measured profile's times are appended the
+  // moment they are measured, one line each: stage TAB name TAB seconds, the history's rows
+  // ("run", "run_cpu", "probe"). The history database gets a run's rows only when the run ends;
+  // a killed run keeps its finished runs and profiles in the cache, and their times here
+  // (scripts/time-full-suite.sh, scripts/simulate-sweep.py --times-log). In-process runs only.
+  std::string times_log;
   std::string command_line;  // recorded with the run
 
   bool IsValid(std::string* error) const;

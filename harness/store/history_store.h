@@ -62,9 +62,11 @@ struct FitRecord {
   bool from_cache = false;
 };
 
-// Wall time of one unit of work. stage: "probe", "train", "fit", "predict" or "report" (writing
-// the run's files); name: what was
-// timed, e.g. the target ("gaussian_spectrum/a2_b1.5"), "target/axis", or "theory@target".
+// Time of one unit of work, wall seconds unless the stage says otherwise. stage: "probe", "run"
+// (one training run), "run_cpu" (its CPU seconds, where measured: harness/runner/run_loop.h),
+// "measure" (the shared pool of profiles and runs), "sweep" (MPI), "fit", "predict", "score" or
+// "report" (writing the run's files); name: what was timed, e.g. the target
+// ("gaussian_spectrum/a2_b1.5"), the run's label, "target [axis]", or "theory@target".
 struct RuntimeRecord {
   std::string stage;
   std::string name;

@@ -12,7 +12,7 @@
 // Sizes: default variants pool n = 2000, P in 50..1000 (8 sizes, 5 seeds), P <= n/2 where the
 // self-consistent curve on the pool spectrum is within 4%
 // (tests/fashion_mnist/curve_check_test.cc); _full variants pool n = 8000, P in 100..8000 (12
-// sizes; P = n trains on the whole pool). The kernel PCA of the pool (dsyevd with vectors, plus the
+// sizes; P = n trains on the whole pool). The kernel PCA of the pool (dsytrd, no vectors, plus the
 // n/2 check) dominates the cost. Held-out variants: rbf_heldout P in 100..4000 (8 sizes, 5 seeds)
 // with a reference sample of 4000, within the default suite's time; the _full ones P in 100..16000
 // (12 sizes, 5 seeds; a 16000 Cholesky per seed) with a reference sample of 8000 (k_trust = 800

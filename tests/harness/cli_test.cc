@@ -215,7 +215,9 @@ TEST_CASE("CLI: history and show read the run database") {
       cell.measured_ci = {0.9, 1.2};
       ScoreCell({}, &cell);
       run.cells.push_back(cell);
-      run.runtimes.push_back({"train", "gaussian_spectrum/a2.0_b1.5", 2.5});
+      run.runtimes.push_back({"run", "gaussian_spectrum/a2.0_b1.5 [data] seed 1", 2.5});
+      run.runtimes.push_back({"run", "gaussian_spectrum/a2.0_b1.5 [data] seed 2", 1.5});
+      run.runtimes.push_back({"run_cpu", "gaussian_spectrum/a2.0_b1.5 [data] seed 1", 2.25});
       REQUIRE(store->AddRun(&run, &error));
     }
   }
@@ -225,6 +227,9 @@ TEST_CASE("CLI: history and show read the run database") {
   CHECK_THAT(history.output,
              Contains("deadbeefcafe") && Contains("kernel/spigler_geiger_wyart (0.100)"));
   CHECK_THAT(history.output, Contains("0.300") && Contains("-0.200"));  // trend: 0.3 -> 0.1
+  // The training runs' wall seconds summed (2.5 + 1.5) and their CPU seconds, per run.
+  CHECK_THAT(history.output,
+             Contains("run s") && Contains("run_cpu s") && Contains("4.00") && Contains("2.25"));
 
   auto one = RunScalebench("history --db " + db + " --theory kernel/spigler_geiger_wyart");
   CHECK(one.exit_code == 0);
@@ -237,7 +242,7 @@ TEST_CASE("CLI: history and show read the run database") {
   CHECK(show.exit_code == 0);
   CHECK_THAT(show.output,
              Contains("n/c   kernel/spigler_geiger_wyart") && Contains("1.100") &&
-                 Contains("Runtime per stage") && Contains("train"));
+                 Contains("Runtime per stage") && Contains("run_cpu"));
   auto absent = RunScalebench("show 9 --db " + db);
   CHECK(absent.exit_code == 1);
   CHECK_THAT(absent.output, Contains("no run 9"));

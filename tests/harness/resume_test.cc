@@ -1,6 +1,7 @@
 // kill -9 at random moments of a multi-target run: every cache entry left behind is whole (or a
 // temporary the next run removes), the next run completes, reuses the finished runs and says so,
-// the history database passes its integrity check, and the results equal an uninterrupted run's.
+// the history database passes its integrity check, the results equal an uninterrupted run's, and
+// the times log (--times-log) holds the times of every run, those finished by killed runs too.
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -13,8 +14,11 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
+#include "harness/store/history_store.h"
 #include "test_util.h"
 
 namespace scalebench {
@@ -35,6 +39,13 @@ std::vector<std::string> Arguments(const testing::ScratchDir& dir) {
                                    "50",
                                    "--theory",
                                    "baseline/constant_exponent",
+                                   // One-thread runs, two at a time: the profiles (one thread
+                                   // each, first in the pool) leave a slot to the runs, so the
+                                   // kills also hit finished and running runs, not only probes.
+                                   "--threads",
+                                   "1",
+                                   "--jobs",
+                                   "2",
                                    "--results-dir",
                                    dir / "results",
                                    "--cache-dir",
@@ -42,7 +53,9 @@ std::vector<std::string> Arguments(const testing::ScratchDir& dir) {
                                    "--committed-cache",
                                    "",
                                    "--db",
-                                   dir / "history.sqlite"};
+                                   dir / "history.sqlite",
+                                   "--times-log",
+                                   dir / "times.tsv"};
   for (const char* target : kTargets) {
     args.push_back("--target");
     args.push_back(target);
@@ -92,6 +105,40 @@ std::string IntegrityCheck(const std::string& path) {
   return result;
 }
 
+// (stage, name) of every line of a times log, checking each line's form.
+std::set<std::pair<std::string, std::string>> TimesLogRows(const std::string& path) {
+  std::set<std::pair<std::string, std::string>> rows;
+  std::istringstream lines(testing::ReadFile(path));
+  std::string line;
+  while (std::getline(lines, line)) {
+    INFO(line);
+    const std::size_t a = line.find('\t'), b = line.rfind('\t');
+    REQUIRE(a != std::string::npos);
+    REQUIRE(b > a);
+    CHECK(std::stod(line.substr(b + 1)) >= 0);
+    rows.insert({line.substr(0, a), line.substr(a + 1, b - a - 1)});
+  }
+  return rows;
+}
+
+// (stage, name) of the "run" and "run_cpu" rows of every run in a history database.
+std::set<std::pair<std::string, std::string>> RecordedRunRows(const std::string& db) {
+  std::string error;
+  auto store = HistoryStore::Open(db, HistoryStore::Mode::kReadOnly, &error);
+  REQUIRE(store != nullptr);
+  std::vector<RunInfo> runs;
+  REQUIRE(store->ListRuns(&runs, &error));
+  std::set<std::pair<std::string, std::string>> rows;
+  for (const RunInfo& info : runs) {
+    RunRecord record;
+    REQUIRE(store->LoadRun(info.id, &record, &error));
+    for (const RuntimeRecord& t : record.runtimes) {
+      if (t.stage == "run" || t.stage == "run_cpu") rows.insert({t.stage, t.name});
+    }
+  }
+  return rows;
+}
+
 // measured exponent and CI of every cell, from leaderboard.json
 std::string Measurements(const std::string& path) {
   const nlohmann::json board = nlohmann::json::parse(testing::ReadFile(path));
@@ -103,8 +150,10 @@ std::string Measurements(const std::string& path) {
   return out;
 }
 
-TEST_CASE("kill -9 at 10 random moments: the next run completes and reuses the finished runs",
-          "[slow][harness]") {
+TEST_CASE(
+    "kill -9 at 10 random moments: the next run completes, reuses the finished runs, and the "
+    "times log holds every run's times",
+    "[slow][harness]") {
   testing::ScratchDir dir;
   const std::vector<std::string> args = Arguments(dir);
   std::mt19937 rng(20261203);
@@ -145,6 +194,17 @@ TEST_CASE("kill -9 at 10 random moments: the next run completes and reuses the f
   REQUIRE(testing::RunScalebench(clean_command).exit_code == 0);
   CHECK(Measurements(dir / "results/leaderboard.json") ==
         Measurements(clean / "results/leaderboard.json"));
+
+  // Every run the uninterrupted run computed (and timed: one-thread runs have CPU seconds) has its
+  // times in the interrupted sweep's log, also those that only killed runs finished (the resumed
+  // run reused them, so its history rows lack them).
+  const auto all_runs = RecordedRunRows(clean / "history.sqlite");
+  REQUIRE(all_runs.size() > 20);
+  const auto logged = TimesLogRows(dir / "times.tsv");
+  for (const auto& row : all_runs) {
+    INFO(row.first << " " << row.second);
+    CHECK(logged.count(row) == 1);
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -83,8 +84,37 @@ TEST_CASE("runner: writes reports and history, then reuses the cache", "[suite][
   }
   // No training or probing happened the second time.
   for (const RuntimeRecord& runtime : second.runtimes) {
-    CHECK(runtime.stage != "train");
+    CHECK(runtime.stage != "run");
+    CHECK(runtime.stage != "run_cpu");
     CHECK(runtime.stage != "probe");
+  }
+}
+
+TEST_CASE(
+    "runner: a cold one-thread run records each run's CPU seconds above 0 and at most its wall "
+    "time",
+    "[suite][runner]") {
+  const fs::path dir = FreshDir("cpu");
+  RunOptions options = SmallRun(dir);
+  options.threads = 1;
+  options.jobs = 1;
+  options.theories = {"baseline/constant_exponent"};
+  std::ostringstream out;
+  std::string error;
+  REQUIRE(RunSuite(options, out, &error) == 0);
+  std::map<std::string, double> wall, cpu;
+  for (const RuntimeRecord& runtime : LastRun(options.db_path).runtimes) {
+    if (runtime.stage == "run") wall[runtime.name] = runtime.seconds;
+    if (runtime.stage == "run_cpu") cpu[runtime.name] = runtime.seconds;
+  }
+  REQUIRE(wall.size() == 4);  // two axes x 2 seeds, one run per seed
+  CHECK(cpu.size() == wall.size());
+  for (const auto& [label, seconds] : wall) {
+    INFO(label << ": wall " << seconds);
+    REQUIRE(cpu.count(label) == 1);
+    CHECK(cpu[label] > 0);
+    // The CPU clock is read just outside the wall clock's window: microseconds more at most.
+    CHECK(cpu[label] <= seconds + 1e-3);
   }
 }
 
