@@ -12,6 +12,11 @@ repository root). The kinds:
                   the validation pass count per theory on its home targets, the oracle split
     oracle-split  per theory with oracle cells: theory error vs estimation error, and whose
                   misses they are
+    cells         one row per cell whose theory and target match the marker's filters, e.g.
+                  <!-- cells:begin results/full/leaderboard.json theory=optimizer/* target=power_law_random_features/* axis=compute -->
+                  (shell patterns, alternatives separated by commas; each filter optional):
+                  predicted, measured, consistent or
+                  the reason the theory does not apply
 
 Run it after regenerating results/ (the lead does):
 
@@ -24,16 +29,19 @@ carries the ranking with its tie groups, the validation and the oracle split.
 """
 import argparse
 import difflib
+import fnmatch
 import json
 import pathlib
 import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BEGIN = re.compile(r"<!-- (?P<kind>[a-z-]+):begin (?P<path>\S+) -->")
+BEGIN = re.compile(r"<!-- (?P<kind>[a-z-]+):begin (?P<path>\S+)(?P<args>(?: [a-z]+=\S+)*) -->")
 BLOCK = re.compile(
-    r"(<!-- (?P<kind>[a-z-]+):begin (?P<path>\S+) -->\n)(?P<body>.*?)(<!-- (?P=kind):end -->)",
+    r"(<!-- (?P<kind>[a-z-]+):begin (?P<path>\S+)(?P<args>(?: [a-z]+=\S+)*) -->\n)"
+    r"(?P<body>.*?)(<!-- (?P=kind):end -->)",
     re.DOTALL)
+CELL_FILTERS = ("theory", "target", "axis")
 
 # The oracle-split verdict: an error is "small" when it is within the measured noise (the mean
 # half-width of the measured exponents' 95% intervals on the same cells); otherwise one side
@@ -333,9 +341,58 @@ RENDERERS = {"leaderboard": render_leaderboard, "verdict": render_verdict,
              "oracle-split": render_oracle_split}
 
 
-def render(kind, path):
-    if kind not in RENDERERS:
-        raise BlockError(f"unknown block kind '{kind}' (valid: {', '.join(RENDERERS)})")
+def interval_text(value, lower, upper):
+    if value is None:
+        return "-"
+    if lower is None or upper is None:
+        return number(value)
+    return f"{number(value)} [{number(lower)}, {number(upper)}]"
+
+
+def render_cells(board, filters):
+    rows = []
+    for c in board["cells"]:
+        if not all(any(fnmatch.fnmatchcase(c[key], p) for p in patterns.split(","))
+                   for key, patterns in filters.items()):
+            continue
+        measured = c.get("measured")
+        ci = c.get("measured_ci") or {}
+        measured_text = (interval_text(measured, ci.get("lower"), ci.get("upper"))
+                         if c.get("fit_status") == "converged" else
+                         f"({c.get('fit_status', '-')})")
+        if c["status"] == "predicted":
+            p = c["predicted"]
+            predicted = interval_text(p["value"], p.get("lower"), p.get("upper"))
+            verdict = "consistent" if c.get("consistent") else (
+                f"off by {number(c['abs_error'])}" if c.get("abs_error") is not None
+                else "not scored")
+        else:
+            predicted = c["status"].replace("_", " ")
+            verdict = (c.get("not_applicable_reason") or c.get("error") or
+                       c["status"]).split(";")[0]
+        rows.append((c["target"], c["axis"], c["theory"], predicted, measured_text, verdict))
+    if not rows:
+        raise BlockError(f"no cell matches {' '.join(f'{k}={v}' for k, v in filters.items())}")
+    rows.sort()
+    return table(["target", "axis", "theory", "predicted", "measured [95% CI]", "verdict"],
+                 [list(r) for r in rows])
+
+
+def parse_filters(args):
+    filters = {}
+    for item in args.split():
+        key, _, pattern = item.partition("=")
+        if key not in CELL_FILTERS:
+            raise BlockError(f"unknown filter '{key}' (valid: {', '.join(CELL_FILTERS)})")
+        filters[key] = pattern
+    return filters
+
+
+def render(kind, path, args=""):
+    if args.strip() and kind != "cells":
+        raise BlockError(f"the {kind} block takes no filters ('{args.strip()}')")
+    if kind not in RENDERERS and kind != "cells":
+        raise BlockError(f"unknown block kind '{kind}' (valid: {', '.join([*RENDERERS, 'cells'])})")
     file = ROOT / path
     try:
         board = json.loads(file.read_text())
@@ -345,7 +402,8 @@ def render(kind, path):
         raise BlockError(f"{path}:{e.lineno}: not JSON ({e.msg})")
     try:
         context = board["context"]
-        body = RENDERERS[kind](board)
+        body = (render_cells(board, parse_filters(args)) if kind == "cells" else
+                RENDERERS[kind](board))
     except KeyError as e:
         raise BlockError(f"{path}: missing field {e} (json_schema_version "
                          f"{board.get('context', {}).get('json_schema_version', '?')})")
@@ -386,13 +444,13 @@ def main():
     def replace(match):
         kind, path = match.group("kind"), match.group("path")
         try:
-            fresh = render(kind, path)
+            fresh = render(kind, path, match.group("args"))
         except BlockError as e:
             errors.append(f"{readme}:{line_of(text, match.start())}: {kind} block: {e}")
             return match.group(0)
         if fresh != match.group("body"):
             stale.append((kind, path, match.group("body"), fresh))
-        return match.group(1) + fresh + match.group(5)
+        return match.group(1) + fresh + match.group(6)
 
     updated = BLOCK.sub(replace, text)
     if errors:
