@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <Eigen/Dense>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -14,232 +14,22 @@
 #include "harness/fit/internal_bootstrap.h"
 #include "harness/fit/internal_curve_problem.h"
 #include "harness/fit/internal_fit_util.h"
+#include "harness/fit/internal_frontier_grid.h"
 
 namespace scalebench {
 namespace {
 
+using internal::CheckModels;
+using internal::Exponents;
 using internal::Fail;
+using internal::Frontier;
+using internal::Grid;
+using internal::LogModel;
+using internal::Pick;
+using internal::Select;
+using internal::Slope;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// Neighbours on each side of the minimum that enter an iso-FLOP parabola.
-constexpr int kParabolaReach = 2;
-
-// A model in log space: log C and the per-seed log-losses at each checkpoint.
-struct LogModel {
-  double log_params = 0.0;
-  double log_flops_per_sample = 0.0;  // log(flops_per_step / samples_per_step)
-  double log_flops_per_step = 0.0;
-  std::vector<double> log_compute;            // per checkpoint
-  std::vector<std::vector<double>> log_loss;  // [checkpoint][seed], NaN = missing
-};
-
-// Every model's mean curve under one seed resample, read at the compute values.
-struct Frontier {
-  // Approach 1, per compute value.
-  std::vector<double> log_loss;  // envelope; NaN where no model covers C
-  std::vector<int> argmin;       // the optimal model; -1 where none
-  std::vector<char> resolved;    // a smaller and a larger covering model
-  // Approach 2, per compute value; NaN where no parabola is kept.
-  std::vector<double> iso_log_params, iso_log_loss;
-  std::vector<int> iso_models;
-};
-
-class Grid {
- public:
-  // Models sorted by N; `seeds` the common seed columns.
-  Grid(std::vector<LogModel> models, int seeds, int points)
-      : models_(std::move(models)), seeds_(seeds) {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const LogModel& m : models_) {
-      lo = std::min(lo, m.log_compute.front());
-      hi = std::max(hi, m.log_compute.back());
-    }
-    for (int i = 0; i < points; ++i) log_c_.push_back(lo + (hi - lo) * i / (points - 1.0));
-  }
-
-  const std::vector<double>& log_compute() const { return log_c_; }
-  const std::vector<LogModel>& models() const { return models_; }
-  int seeds() const { return seeds_; }
-
-  // Mean log-loss of model k at each checkpoint over the seeds, seed j counted counts[j] times.
-  std::vector<double> MeanCurve(int k, const std::vector<int>& counts) const {
-    const LogModel& m = models_[k];
-    std::vector<double> mean(m.log_compute.size(), kNaN);
-    for (std::size_t i = 0; i < mean.size(); ++i) {
-      double sum = 0.0;
-      int n = 0;
-      for (int j = 0; j < seeds_; ++j) {
-        if (counts[j] == 0 || std::isnan(m.log_loss[i][j])) continue;
-        sum += counts[j] * m.log_loss[i][j];
-        n += counts[j];
-      }
-      if (n > 0) mean[i] = sum / n;
-    }
-    return mean;
-  }
-
-  // `values` (per checkpoint of model k, NaN = missing) at log C = c by linear interpolation
-  // between the checkpoints with a value; NaN outside them.
-  double Interpolate(int k, const std::vector<double>& values, double c) const {
-    const std::vector<double>& x = models_[k].log_compute;
-    int below = -1;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      if (std::isnan(values[i])) continue;
-      if (x[i] == c) return values[i];
-      if (x[i] < c) {
-        below = int(i);
-        continue;
-      }
-      if (below < 0) return kNaN;
-      const double w = (c - x[below]) / (x[i] - x[below]);
-      return (1.0 - w) * values[below] + w * values[i];
-    }
-    return kNaN;
-  }
-
-  // Log FLOPs per sample at log N = u, interpolated over the models (in their N order).
-  double LogFlopsPerSample(double u) const {
-    for (std::size_t k = 1; k < models_.size(); ++k) {
-      if (u <= models_[k].log_params || k + 1 == models_.size()) {
-        const LogModel &a = models_[k - 1], &b = models_[k];
-        const double w = (u - a.log_params) / (b.log_params - a.log_params);
-        return (1.0 - w) * a.log_flops_per_sample + w * b.log_flops_per_sample;
-      }
-    }
-    return models_.front().log_flops_per_sample;
-  }
-
-  Frontier Evaluate(const std::vector<int>& counts) const;
-
- private:
-  std::vector<LogModel> models_;
-  int seeds_ = 0;
-  std::vector<double> log_c_;
-};
-
-// The vertex of the least-squares parabola y = a + b u + c u^2 through (u, y); false when it is
-// not convex or the vertex lies outside [u.front(), u.back()].
-bool ParabolaMinimum(const std::vector<double>& u,
-                     const std::vector<double>& y,
-                     double* u_min,
-                     double* y_min) {
-  const double centre = u[u.size() / 2];
-  Eigen::MatrixXd x(u.size(), 3);
-  Eigen::VectorXd rhs(u.size());
-  for (std::size_t i = 0; i < u.size(); ++i) {
-    const double v = u[i] - centre;
-    x.row(Eigen::Index(i)) << 1.0, v, v * v;
-    rhs(Eigen::Index(i)) = y[i];
-  }
-  const Eigen::Vector3d p = x.colPivHouseholderQr().solve(rhs);
-  if (!(p(2) > 0.0)) return false;
-  const double vertex = -p(1) / (2.0 * p(2));
-  if (!(centre + vertex >= u.front() && centre + vertex <= u.back())) return false;
-  *u_min = centre + vertex;
-  *y_min = p(0) - p(1) * p(1) / (4.0 * p(2));
-  return true;
-}
-
-Frontier Grid::Evaluate(const std::vector<int>& counts) const {
-  const int m = int(models_.size());
-  std::vector<std::vector<double>> means(m);
-  for (int k = 0; k < m; ++k) means[k] = MeanCurve(k, counts);
-  Frontier f;
-  const std::size_t n = log_c_.size();
-  f.log_loss.assign(n, kNaN);
-  f.argmin.assign(n, -1);
-  f.resolved.assign(n, 0);
-  f.iso_log_params.assign(n, kNaN);
-  f.iso_log_loss.assign(n, kNaN);
-  f.iso_models.assign(n, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<int> covering;
-    std::vector<double> y;
-    for (int k = 0; k < m; ++k) {
-      const double v = Interpolate(k, means[k], log_c_[i]);
-      if (std::isnan(v)) continue;
-      covering.push_back(k);
-      y.push_back(v);
-    }
-    if (covering.empty()) continue;
-    const int best = int(std::min_element(y.begin(), y.end()) - y.begin());
-    f.log_loss[i] = y[best];
-    f.argmin[i] = covering[best];
-    f.resolved[i] = best > 0 && best + 1 < int(covering.size());
-    if (!f.resolved[i]) continue;
-    const int first = std::max(0, best - kParabolaReach);
-    const int last = std::min(int(covering.size()) - 1, best + kParabolaReach);
-    std::vector<double> u, w;
-    for (int q = first; q <= last; ++q) {
-      u.push_back(models_[covering[q]].log_params);
-      w.push_back(y[q]);
-    }
-    double u_min = 0.0, y_min = 0.0;
-    if (ParabolaMinimum(u, w, &u_min, &y_min)) {
-      f.iso_log_params[i] = u_min;
-      f.iso_log_loss[i] = y_min;
-      f.iso_models[i] = last - first + 1;
-    }
-  }
-  return f;
-}
-
-// Least-squares slope of y on x over the entries where y is not NaN; NaN with fewer than 2 or no
-// spread in x.
-double Slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double mx = 0.0, my = 0.0;
-  int n = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (std::isnan(y[i])) continue;
-    mx += x[i];
-    my += y[i];
-    ++n;
-  }
-  if (n < 2) return kNaN;
-  mx /= n;
-  my /= n;
-  double sxy = 0.0, sxx = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (std::isnan(y[i])) continue;
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-  }
-  return sxx > 0.0 ? sxy / sxx : kNaN;
-}
-
-// What one evaluation gives at the kept compute values: the selected points of Approach 1
-// (`kept1`, resolved in the point estimate) and Approach 2 (`kept2`).
-struct Exponents {
-  std::vector<double> log_loss1, log_params1, log_data1;  // per kept1 point
-  std::vector<double> log_loss2, log_params2, log_data2;  // per kept2 point; NaN = dropped
-};
-
-Exponents Select(const Grid& grid,
-                 const Frontier& f,
-                 const std::vector<std::size_t>& kept1,
-                 const std::vector<std::size_t>& kept2) {
-  Exponents e;
-  const auto& models = grid.models();
-  for (std::size_t i : kept1) {
-    const LogModel& m = models[f.argmin[i]];
-    e.log_loss1.push_back(f.log_loss[i]);
-    e.log_params1.push_back(m.log_params);
-    e.log_data1.push_back(grid.log_compute()[i] - m.log_flops_per_sample);
-  }
-  for (std::size_t i : kept2) {
-    const double u = f.iso_log_params[i];
-    e.log_loss2.push_back(f.iso_log_loss[i]);
-    e.log_params2.push_back(u);
-    e.log_data2.push_back(std::isnan(u) ? kNaN : grid.log_compute()[i] - grid.LogFlopsPerSample(u));
-  }
-  return e;
-}
-
-std::vector<double> Pick(const std::vector<double>& v, const std::vector<std::size_t>& idx) {
-  std::vector<double> out;
-  for (std::size_t i : idx) out.push_back(v[i]);
-  return out;
-}
 
 // The curve fit's interval (power_law_fit.h): value +- t_{S-1} sqrt(S/(S-1)) sd.
 void FillSlopeInterval(const std::vector<double>& samples,
@@ -304,62 +94,6 @@ class LossRefit {
   std::unique_ptr<internal::CurveProblem> problem_;
   internal::Params start_;
 };
-
-std::string CheckModels(const std::vector<ComputeGridModel>& models,
-                        std::vector<LogModel>* out,
-                        std::vector<std::uint64_t>* seeds) {
-  if (models.size() < 3) {
-    return fmt::format("{} models; the compute frontier needs at least 3 model sizes",
-                       models.size());
-  }
-  std::vector<const ComputeGridModel*> sorted;
-  for (const ComputeGridModel& m : models) sorted.push_back(&m);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->params < b->params; });
-  *seeds = sorted.front()->curve.seeds;
-  for (std::size_t k = 0; k < sorted.size(); ++k) {
-    const ComputeGridModel& m = *sorted[k];
-    const std::string where = fmt::format("model N = {:g}", m.params);
-    for (double x : {m.params, m.flops_per_step, m.samples_per_step}) {
-      if (!(x > 0.0) || !std::isfinite(x)) {
-        return where + fmt::format(
-                           ": N = {:g}, flops_per_step = {:g} and samples_per_step = {:g} "
-                           "must be finite and > 0",
-                           m.params,
-                           m.flops_per_step,
-                           m.samples_per_step);
-      }
-    }
-    if (k > 0 && m.params == sorted[k - 1]->params) return where + ": two models have this N";
-    std::string error;
-    if (!m.curve.IsValid(&error)) return where + ": " + error;
-    if (m.curve.num_sizes() < 2) return where + ": fewer than 2 checkpoints";
-    if (m.curve.seeds != *seeds) {
-      return where +
-             ": its seeds differ from those of the smallest model (a resample draws the "
-             "same seeds in every model)";
-    }
-    LogModel log;
-    log.log_params = std::log(m.params);
-    log.log_flops_per_step = std::log(m.flops_per_step);
-    log.log_flops_per_sample = std::log(m.flops_per_step / m.samples_per_step);
-    for (std::size_t i = 0; i < m.curve.num_sizes(); ++i) {
-      log.log_compute.push_back(log.log_flops_per_step + std::log(m.curve.sizes[i]));
-      std::vector<double> row;
-      for (double v : m.curve.values[i]) {
-        if (!std::isnan(v) && !(v > 0.0)) {
-          return where + fmt::format(": loss {:g} at step {:g} is not positive (log-loss)",
-                                     v,
-                                     m.curve.sizes[i]);
-        }
-        row.push_back(std::log(v));
-      }
-      log.log_loss.push_back(std::move(row));
-    }
-    out->push_back(std::move(log));
-  }
-  if (seeds->empty()) return "the models have no seeds";
-  return "";
-}
 
 }  // namespace
 

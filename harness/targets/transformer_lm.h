@@ -18,14 +18,14 @@
 // The learning rate is held at its peak after warm-up (WSD with no decay) in the registered
 // variants, so that a checkpoint at D is the same process as a run that stops at D.
 //
-// Profile (training split only): beta (lag correlations of the tokens), Heaps and Zipf (words),
-// and gamma from the transformer itself, the estimator of Cagnetta et al.: a model like `model`
-// (seed stream 0, never a run's) trained on the first entropy_tokens training tokens; its
-// validation loss at window position n is H_n (n = 0..entropy.max_context); the same run's
-// checkpoint at half the tokens gives the half-data curve, and the fit window keeps the n whose
-// H_n has converged in the data (FitConditionalEntropyCurve, half-data rule). The Kneser-Ney and
-// variable-context MLP estimates run as cross-checks, reported in the profile's source text only.
-// docs/language.md ("Transformer targets") gives the settings and measurements.
+// Profile (transformer_lm_profile.cc; training split only): beta (lag correlations of the tokens),
+// Heaps and Zipf (words), and gamma from the transformer itself, the estimator of Cagnetta et al.:
+// a model like `model` (seed stream 0, never a run's) trained on the first entropy_tokens training
+// tokens; its validation loss at window position n is H_n (n = 0..entropy.max_context); the same
+// run's checkpoint at half the tokens gives the half-data curve, and the fit window keeps the n
+// whose H_n has converged in the data (FitConditionalEntropyCurve, half-data rule). The Kneser-Ney
+// and variable-context MLP estimates run as cross-checks, reported in the profile's source text
+// only. docs/language.md ("Transformer targets") gives the settings and measurements.
 //
 // Variants (transformer_lm.cc): kjv_char_small (default, full: one small data-axis cell),
 // kjv_char, kjv_bpe1024, fortunes_de_char (full: data and params axes).
