@@ -136,10 +136,7 @@ bool ParseLearner(Reader& r,
                   const toml::table& table,
                   const std::string& where,
                   LearnerSpec* spec) {
-  std::vector<std::string> valid;
-  const nlohmann::json fields = LearnerSpecToJson(LearnerSpec{});
-  for (const auto& [key, value] : fields.items()) valid.push_back(key);
-  if (!r.Keys(table, where, valid)) return false;
+  if (!r.Keys(table, where, LearnerSpecKeys())) return false;
   nlohmann::json merged = LearnerSpecToJson(*spec);
   for (auto&& [key, node] : table) {
     const nlohmann::json one = {{std::string(key.str()), ToJson(node)}};

@@ -207,24 +207,7 @@ bool ParseSizes(const Checker& check, const json& j, std::vector<double>* sizes)
 }
 
 bool ParseLearner(const Checker& check, const json& j, const std::string& path, LearnerSpec* out) {
-  if (!check.Object(j,
-                    path,
-                    {"kind",
-                     "loss",
-                     "ridge",
-                     "features",
-                     "train_size",
-                     "optimizer",
-                     "learning_rate",
-                     "weight_decay",
-                     "batch_size",
-                     "steps",
-                     "parameters",
-                     "flops_per_step",
-                     "context",
-                     "width",
-                     "depth",
-                     "heads"})) {
+  if (!check.Object(j, path, LearnerSpecKeys())) {
     return false;
   }
   auto at = [&path](const char* key) { return Checker::Child(path, key); };
@@ -286,6 +269,26 @@ bool LearnerSpecFromJson(const json& j,
                          LearnerSpec* out,
                          std::string* error) {
   return ParseLearner(Checker(where, error), j, "", out);
+}
+
+const std::vector<std::string>& LearnerSpecKeys() {
+  static const std::vector<std::string> keys = {"kind",
+                                                "loss",
+                                                "ridge",
+                                                "features",
+                                                "train_size",
+                                                "optimizer",
+                                                "learning_rate",
+                                                "weight_decay",
+                                                "batch_size",
+                                                "steps",
+                                                "parameters",
+                                                "flops_per_step",
+                                                "context",
+                                                "width",
+                                                "depth",
+                                                "heads"};
+  return keys;
 }
 
 json LearnerSpecToJson(const LearnerSpec& spec) {

@@ -59,7 +59,10 @@ bool LearnerSpecFromJson(const nlohmann::json& json,
                          const std::string& where,
                          LearnerSpec* out,
                          std::string* error);
-// Every field, in a fixed order: also the canonical form hashed into cache keys.
+// Every field, in a fixed order: also the canonical form hashed into cache keys. Fields that are
+// optional (parameters, flops_per_step, context, width, depth, heads) appear only when declared.
 nlohmann::json LearnerSpecToJson(const LearnerSpec& spec);
+// Every key a learner block may carry (LearnerSpecFromJson accepts exactly these).
+const std::vector<std::string>& LearnerSpecKeys();
 
 }  // namespace scalebench

@@ -217,6 +217,33 @@ TEST_CASE("curves on two axes, each with its own learner, become two designs",
   CHECK(target->Info().realism == Realism::kUserExperiment);
 }
 
+TEST_CASE("a learner declares its size and compute (parameters, flops_per_step, width, ...)",
+          "[experiment][unit]") {
+  ScratchDir dir;
+  CopyExample(dir);
+  const std::string toml = ReadFile(dir / "kernel_experiment.toml");
+  const std::string curve =
+      "[[curve]]\naxis = \"params\"\nsizes = [10, 20, 40, 80]\nlosses = [0.4, 0.3, 0.2, 0.15]\n"
+      "learner = { parameters = 1.5e6, flops_per_step = 9e9, context = 64, width = 128, depth = 2, "
+      "heads = 8 }\n\n[data]";
+  WriteFile(
+      dir / "sized.toml",
+      Replace(Replace(toml, "[data]", curve), "name = \"kernel_example\"", "name = \"sized\""));
+  std::string name, error;
+  REQUIRE(RegisterUserExperiment(dir / "sized.toml", &name, &error) == ExperimentFileStatus::kOk);
+  const auto target = TargetRegistry::Global().Create(name, &error);
+  REQUIRE(target != nullptr);
+  const std::vector<AxisDesign> designs = target->Designs();
+  REQUIRE(designs.size() == 2);
+  const LearnerSpec& spec = designs[1].learner;
+  CHECK(spec.parameters == 1.5e6);
+  CHECK(spec.flops_per_step == 9e9);
+  CHECK(spec.context == 64);
+  CHECK(spec.width == 128);
+  CHECK(spec.depth == 2);
+  CHECK(spec.heads == 8);
+}
+
 TEST_CASE("an experiment on a text corpus is probed by the run --corpus route", "[experiment]") {
   ScratchDir dir;
   // 60,000 characters of Zipf-distributed words from a fixed stream.
@@ -281,7 +308,7 @@ TEST_CASE("every bad experiment file is refused naming its file, line and key, a
        "ridge = 1e-6\nridgee = 2",
        {"unknown key",
         2,
-        {"bad.toml:13:1: learner.ridgee", "unknown key; valid keys: batch_size, features, kind"}}},
+        {"bad.toml:13:1: learner.ridgee", "unknown key; valid keys: kind, loss, ridge, features"}}},
       {"[data]",
        "[data]\ncolour = \"red\"",
        {"unknown key in [data]", 2, {"bad.toml:", "data.colour", "valid keys: kind, file"}}},
