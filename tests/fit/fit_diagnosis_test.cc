@@ -11,44 +11,15 @@
 
 #include "harness/fit/power_law_fit.h"
 #include "harness/report/json_convert.h"
+#include "tests/fit/synthetic_curve.h"
 
 namespace scalebench {
 namespace {
 
-struct Truth {
-  double offset, amplitude, exponent;
-  double operator()(double x) const { return offset + amplitude * std::pow(x, -exponent); }
-};
-
-std::vector<double> LogSpaced(double lo, double hi, int n) {
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) out.push_back(lo * std::pow(hi / lo, i / (n - 1.0)));
-  return out;
-}
-
-LearningCurve Synthetic(const Truth& truth,
-                        const std::vector<double>& sizes,
-                        int seeds,
-                        double sigma,
-                        std::uint64_t rng_seed) {
-  std::mt19937_64 rng(rng_seed);
-  std::normal_distribution<double> z(0.0, 1.0);
-  LearningCurve curve;
-  curve.sizes = sizes;
-  for (int j = 0; j < seeds; ++j) curve.seeds.push_back(j);
-  for (double x : sizes) {
-    std::vector<double> row;
-    for (int j = 0; j < seeds; ++j) row.push_back(truth(x) * std::exp(sigma * z(rng)));
-    curve.values.push_back(row);
-  }
-  return curve;
-}
-
-FitOptions Quick() {
-  FitOptions options;
-  options.bootstrap.resamples = 200;
-  return options;
-}
+using testing::LogSpaced;
+using testing::Quick;
+using testing::Synthetic;
+using testing::Truth;
 
 const AlternativeFit* Find(const FitDiagnosis& d, const std::string& name) {
   for (const AlternativeFit& a : d.alternatives) {

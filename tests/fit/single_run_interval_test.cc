@@ -12,33 +12,20 @@
 
 #include "harness/fit/power_law_fit.h"
 #include "harness/report/json_convert.h"
+#include "tests/fit/synthetic_curve.h"
 
 namespace scalebench {
 namespace {
 
-struct Truth {
-  double offset, amplitude, exponent;
-  double operator()(double x) const { return offset + amplitude * std::pow(x, -exponent); }
-};
-
-std::vector<double> LogSpaced(double lo, double hi, int n) {
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) out.push_back(lo * std::pow(hi / lo, i / (n - 1.0)));
-  return out;
-}
+using testing::LogSpaced;
+using testing::Truth;
 
 // One run per size: loss = truth(x) exp(sigma z).
 LearningCurve OneRun(const Truth& truth,
                      const std::vector<double>& sizes,
                      double sigma,
                      std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> z(0.0, 1.0);
-  LearningCurve curve;
-  curve.sizes = sizes;
-  curve.seeds = {0};
-  for (double x : sizes) curve.values.push_back({truth(x) * std::exp(sigma * z(rng))});
-  return curve;
+  return testing::Synthetic(truth, sizes, /*seeds=*/1, sigma, seed);
 }
 
 double TQuantile975(int dof) {
