@@ -27,7 +27,7 @@ std::unique_ptr<const TokenSource> MakeTokenSource(const LanguageTargetOptions& 
   return std::make_unique<TextSource>(options);
 }
 
-// What Prepare hands the runs: the corpus every run of the design reads.
+// What LoadedCorpus::Prepare hands the runs: the corpus every run of the design reads.
 struct CorpusData final : DesignData {
   std::shared_ptr<const TokenCorpus> corpus;
 };
@@ -146,7 +146,9 @@ LanguageTargetOptions LanguageTargetOptions::Rhm(int depth, int branching, int v
 }
 
 LanguageTarget::LanguageTarget(const LanguageTargetOptions& options)
-    : TargetWith(options), source_(MakeTokenSource(options)) {}
+    : TargetWith(options),
+      source_(MakeTokenSource(options)),
+      corpus_(source_.get(), options.max_eval_tokens) {}
 
 LanguageTarget::~LanguageTarget() = default;
 
@@ -182,11 +184,19 @@ std::vector<AxisDesign> LanguageTarget::Designs() const {
   return {data};
 }
 
-bool LanguageTarget::Corpus(std::shared_ptr<const TokenCorpus>* corpus, std::string* error) const {
+LoadedCorpus::LoadedCorpus(const TokenSource* source,
+                           std::size_t max_eval_tokens,
+                           std::string load_hint)
+    : source_(source), max_eval_tokens_(max_eval_tokens), load_hint_(std::move(load_hint)) {}
+
+bool LoadedCorpus::Get(std::shared_ptr<const TokenCorpus>* corpus, std::string* error) const {
   std::lock_guard<std::mutex> lock(mutex_);
   if (corpus_ == nullptr) {
     auto loaded = std::make_shared<TokenCorpus>();
-    if (!source_->Load(loaded.get(), error)) return false;
+    if (!source_->Load(loaded.get(), error)) {
+      *error += load_hint_;
+      return false;
+    }
     if (loaded->validation.size() < 1000 || loaded->test.size() < 1000) {
       *error = fmt::format(
           "the validation ({}) and test ({}) splits need at least 1000 tokens each (a larger "
@@ -196,7 +206,7 @@ bool LanguageTarget::Corpus(std::shared_ptr<const TokenCorpus>* corpus, std::str
       return false;
     }
     for (std::vector<int>* split : {&loaded->validation, &loaded->test}) {
-      if (split->size() > options_.max_eval_tokens) split->resize(options_.max_eval_tokens);
+      if (split->size() > max_eval_tokens_) split->resize(max_eval_tokens_);
     }
     corpus_ = std::move(loaded);
   }
@@ -204,22 +214,36 @@ bool LanguageTarget::Corpus(std::shared_ptr<const TokenCorpus>* corpus, std::str
   return true;
 }
 
+bool LoadedCorpus::Prepare(const RunContext& context,
+                           std::unique_ptr<const DesignData>* data,
+                           std::string* error) const {
+  context.Progress("loading the corpus");
+  auto prepared = std::make_unique<CorpusData>();
+  if (!Get(&prepared->corpus, error)) return false;
+  *data = std::move(prepared);
+  return true;
+}
+
+const TokenCorpus& LoadedCorpus::Of(const DesignData* data) {
+  return *static_cast<const CorpusData*>(data)->corpus;
+}
+
+bool LanguageTarget::Corpus(std::shared_ptr<const TokenCorpus>* corpus, std::string* error) const {
+  return corpus_.Get(corpus, error);
+}
+
 bool LanguageTarget::Prepare(const AxisDesign&,
                              const RunContext& context,
                              std::unique_ptr<const DesignData>* data,
                              std::string* error) const {
-  context.Progress("loading the corpus");
-  auto prepared = std::make_unique<CorpusData>();
-  if (!Corpus(&prepared->corpus, error)) return false;
-  *data = std::move(prepared);
-  return true;
+  return corpus_.Prepare(context, data, error);
 }
 
 RunResult LanguageTarget::Run(const AxisDesign&,
                               const RunPoint& point,
                               const DesignData* data,
                               const RunContext&) const {
-  const TokenCorpus& corpus = *static_cast<const CorpusData*>(data)->corpus;
+  const TokenCorpus& corpus = LoadedCorpus::Of(data);
   const std::size_t size = std::size_t(point.sizes[0]);
   std::vector<int> window;
   std::string skip;

@@ -162,6 +162,32 @@ class TokenSource {
   virtual std::optional<Profile> Oracle(const std::string& name) const { return std::nullopt; }
 };
 
+// A token source's corpus, loaded on first use and kept while its target lives, so that the
+// profile and every run read one copy; a failed load is not kept (the next call retries). The
+// language and transformer targets each hold one.
+class LoadedCorpus {
+ public:
+  // `source` must outlive this; `load_hint` is appended to the source's load error (where to get
+  // the corpus).
+  LoadedCorpus(const TokenSource* source, std::size_t max_eval_tokens, std::string load_hint = "");
+
+  // The corpus with validation and test cut to max_eval_tokens; false with *error when the source
+  // cannot load it or either split holds fewer than 1000 tokens.
+  bool Get(std::shared_ptr<const TokenCorpus>* corpus, std::string* error) const;
+  // Target::Prepare of a target whose runs need only the corpus; Run reads it with Of(data).
+  bool Prepare(const RunContext& context,
+               std::unique_ptr<const DesignData>* data,
+               std::string* error) const;
+  static const TokenCorpus& Of(const DesignData* data);
+
+ private:
+  const TokenSource* source_;
+  std::size_t max_eval_tokens_;
+  std::string load_hint_;
+  mutable std::mutex mutex_;
+  mutable std::shared_ptr<const TokenCorpus> corpus_;
+};
+
 class LanguageTarget final : public TargetWith<LanguageTargetOptions> {
  public:
   // Precondition: options valid (the registry checks).
@@ -194,8 +220,7 @@ class LanguageTarget final : public TargetWith<LanguageTargetOptions> {
                         std::uint64_t seed) const;
 
   std::unique_ptr<const TokenSource> source_;
-  mutable std::mutex mutex_;
-  mutable std::shared_ptr<const TokenCorpus> corpus_;
+  LoadedCorpus corpus_;  // after source_, which it reads
 };
 
 // Registers "language/user_<file name>" for the corpus at `path` (a UTF-8 file or folder),

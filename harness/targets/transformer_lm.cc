@@ -15,10 +15,6 @@ namespace {
 constexpr char kLearner[] = "transformer_lm";
 constexpr char kLoss[] = "cross_entropy_nats";
 
-struct CorpusData final : DesignData {
-  std::shared_ptr<const TokenCorpus> corpus;
-};
-
 // `count` log-spaced token counts from `first` to `last`, each rounded to a whole number of
 // optimizer steps of `step` tokens, so that a checkpoint is exactly the tokens seen.
 SizeGrid StepGrid(double first, double last, int count, long step) {
@@ -165,7 +161,14 @@ TransformerTargetOptions TransformerTargetOptions::FortunesDe() {
 }
 
 TransformerTarget::TransformerTarget(const TransformerTargetOptions& options)
-    : TargetWith(options), source_(std::make_unique<TextSource>(options.Text())) {}
+    : TargetWith(options),
+      source_(std::make_unique<TextSource>(options.Text())),
+      corpus_(source_.get(),
+              options.max_eval_tokens,
+              options.source == TokenSourceKind::kTextPath
+                  ? fmt::format(" (the {} corpus; scripts/install-deps.sh installs its package)",
+                                options.corpus)
+                  : "") {}
 
 TransformerTarget::~TransformerTarget() = default;
 
@@ -228,41 +231,21 @@ std::vector<AxisDesign> TransformerTarget::Designs() const {
 
 bool TransformerTarget::Corpus(std::shared_ptr<const TokenCorpus>* corpus,
                                std::string* error) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (corpus_ == nullptr) {
-    auto loaded = std::make_shared<TokenCorpus>();
-    if (!source_->Load(loaded.get(), error)) {
-      if (options_.source == TokenSourceKind::kTextPath) {
-        *error += fmt::format(" (the {} corpus; scripts/install-deps.sh installs its package)",
-                              options_.corpus);
-      }
-      return false;
-    }
-    for (std::vector<int>* split : {&loaded->validation, &loaded->test}) {
-      if (split->size() > options_.max_eval_tokens) split->resize(options_.max_eval_tokens);
-    }
-    corpus_ = std::move(loaded);
-  }
-  *corpus = corpus_;
-  return true;
+  return corpus_.Get(corpus, error);
 }
 
 bool TransformerTarget::Prepare(const AxisDesign&,
                                 const RunContext& context,
                                 std::unique_ptr<const DesignData>* data,
                                 std::string* error) const {
-  context.Progress("loading the corpus");
-  auto prepared = std::make_unique<CorpusData>();
-  if (!Corpus(&prepared->corpus, error)) return false;
-  *data = std::move(prepared);
-  return true;
+  return corpus_.Prepare(context, data, error);
 }
 
 RunResult TransformerTarget::Run(const AxisDesign& design,
                                  const RunPoint& point,
                                  const DesignData* data,
                                  const RunContext& context) const {
-  const TokenCorpus& corpus = *static_cast<const CorpusData*>(data)->corpus;
+  const TokenCorpus& corpus = LoadedCorpus::Of(data);
   TransformerLmOptions m = options_.model;
   std::vector<long> checkpoints;
   if (design.axis == Axis::kData) {

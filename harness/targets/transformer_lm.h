@@ -161,8 +161,7 @@ class TransformerTarget final : public TargetWith<TransformerTargetOptions> {
 
  private:
   std::unique_ptr<const TokenSource> source_;
-  mutable std::mutex mutex_;
-  mutable std::shared_ptr<const TokenCorpus> corpus_;
+  LoadedCorpus corpus_;  // after source_, which it reads
 };
 
 }  // namespace scalebench
