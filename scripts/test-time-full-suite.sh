@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CTest check of scripts/time-full-suite.sh on two small targets (a few seconds): the first start
 # records each target as its own piece, with a run and a run_cpu row in the times log for every run
-# the database recorded; a second start skips both; the simulate-sweep command it prints works;
+# the database recorded; a start while another copy holds a target's lock passes it over; a second
+# start skips both; the simulate-sweep command it prints works;
 # a bad argument is a usage error. Usage: scripts/test-time-full-suite.sh BUILD_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,14 @@ assert len(runs) >= 8, runs
 assert all(("run_cpu", name) in recorded for name in runs), "a run without CPU seconds"
 assert recorded <= logged, sorted(recorded - logged)
 PY
+
+# A target whose lock another copy holds is passed over (this shell holds it here).
+exec {held}>"$scratch/t/locks/hutter_memorization__alpha0.5.lock"
+flock -n "$held" || fail "cannot take the lock"
+busy=$(scripts/time-full-suite.sh "${args[@]}") || fail "start beside a held lock failed: $busy"
+grep -q 'alpha0.5: being timed by another copy of this script, passed over' <<<"$busy" ||
+  fail "a locked target was not passed over: $busy"
+exec {held}>&-
 
 second=$(scripts/time-full-suite.sh "${args[@]}") || fail "second start failed: $second"
 [[ $(grep -c 'recorded before, skipped' <<<"$second") -eq 2 ]] || fail "second start reran: $second"

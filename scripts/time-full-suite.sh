@@ -10,6 +10,9 @@
 #     when a piece ends; the simulation reads both.
 #   - A failed piece (a failed run) is tried again on the next start; the script goes on with the
 #     other targets and exits 1 naming it.
+#   - Several copies may share one database (each with its own --dir), e.g. one per core with
+#     the target list in opposite orders: a target another copy is timing now is passed over
+#     (a lock file next to the database, released when that copy ends, however it ends).
 #
 #   scripts/time-full-suite.sh                          # out/timing/history.sqlite, out/timing/
 #   scripts/time-full-suite.sh --db /data/timing.sqlite --dir /data/timing
@@ -77,13 +80,26 @@ PY
 }
 
 failed=()
+busy=()
 done_before=0
 echo "time-full-suite: ${#targets[@]} targets of suite '$suite'; database $db, scratch $dir"
 for i in "${!targets[@]}"; do
   target="${targets[$i]}"
   position="[$((i + 1))/${#targets[@]}] $target"
+  # Held while this piece runs (and by its scalebench, should this script die first): another
+  # copy of the script on the same database passes the target over.
+  lock="$(dirname "$db")/locks/${target//\//__}.lock"
+  mkdir -p "$(dirname "$lock")"
+  exec {lock_fd}>"$lock"
+  if ! flock -n "$lock_fd"; then
+    echo "$position: being timed by another copy of this script, passed over"
+    exec {lock_fd}>&-
+    busy+=("$target")
+    continue
+  fi
   if recorded "$target"; then
     echo "$position: recorded before, skipped"
+    exec {lock_fd}>&-
     done_before=$((done_before + 1))
     continue
   fi
@@ -94,6 +110,7 @@ for i in "${!targets[@]}"; do
   "$bin" run --target "$target" --threads 1 --jobs 1 "${extra[@]}" \
     --cache-dir "$dir/cache" --committed-cache '' --db "$db" --times-log "$times_log" \
     --results-dir "$dir/results/${target//\//__}" >>"$log" 2>&1 || status=$?
+  exec {lock_fd}>&-
   summary=$(grep -E '^runs: ' "$log" | tail -1 || true)
   if [[ $status -eq 0 ]]; then
     echo "$position: done in $((SECONDS - start)) s (${summary:-no runs line})"
@@ -108,8 +125,11 @@ for i in "${!targets[@]}"; do
 done
 
 echo
-echo "time-full-suite: $(( ${#targets[@]} - ${#failed[@]} )) of ${#targets[@]} targets recorded" \
-     "($done_before before this start)"
+echo "time-full-suite: $(( ${#targets[@]} - ${#failed[@]} - ${#busy[@]} )) of ${#targets[@]}" \
+     "targets recorded ($done_before before this start)"
+if [[ ${#busy[@]} -gt 0 ]]; then
+  echo "time-full-suite: passed over, being timed by another copy: ${busy[*]}"
+fi
 echo "Simulate the MPI sweep from the runs' CPU seconds (--stage run for their wall seconds):"
 echo "  scripts/simulate-sweep.py --db $db --all-runs --times-log $times_log --stage run_cpu"
 if [[ ${#failed[@]} -gt 0 ]]; then

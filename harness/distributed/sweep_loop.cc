@@ -44,12 +44,18 @@ std::string Where() {
 // finished ones without blocking (only it talks to the other ranks).
 class ComputePool {
  public:
-  // `announce`: a progress line when a run starts (the other ranks; rank 0 says when each ends).
-  ComputePool(TaskRunner& runner, const SweepOptions& options, ProgressFn progress, bool announce)
+  // `coordinator`: rank 0, whose loop thread also handles the other ranks' messages and caches
+  // their results (so only its one-thread runs get CPU seconds, RunCpuTimer); the other ranks
+  // get a progress line when a run starts (rank 0 says when each ends).
+  ComputePool(TaskRunner& runner,
+              const SweepOptions& options,
+              ProgressFn progress,
+              bool coordinator)
       : runner_(runner),
         threads_(options.threads),
+        slots_(options.jobs * options.threads + (coordinator ? 1 : 0)),
         progress_(std::move(progress)),
-        announce_(announce) {
+        announce_(!coordinator) {
     for (int j = 0; j < options.jobs; ++j) workers_.emplace_back([this] { Work(); });
   }
   // Drops the tasks not started and waits for those running (a thread cannot be cancelled).
@@ -92,7 +98,7 @@ class ComputePool {
         queue_.pop_front();
       }
       if (announce_ && progress_) progress_("running " + task.label);
-      TaskResult result = runner_.Run(task, task.single_threaded ? 1 : threads_, progress_);
+      TaskResult result = runner_.Run(task, task.single_threaded ? 1 : threads_, slots_, progress_);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         done_.emplace_back(std::move(task), std::move(result));
@@ -103,6 +109,7 @@ class ComputePool {
 
   TaskRunner& runner_;
   const int threads_;
+  const int slots_;
   const ProgressFn progress_;
   const bool announce_;
   std::mutex mutex_;
@@ -216,7 +223,7 @@ void CoordinateSweep(Transport& transport,
   stats->jobs = options.jobs;
   stats->ranks[0].where = Where();
   TaskRunner runner(plan.seeds);
-  ComputePool pool(runner, options, progress, false);
+  ComputePool pool(runner, options, progress, /*coordinator=*/true);
 
   std::vector<int> unfinished(plan.designs.size(), 0);
   for (int t = 0; t < total; ++t) ++unfinished[plan.task_design[t]];
@@ -256,6 +263,7 @@ void CoordinateSweep(Transport& transport,
       rank_stats.prepare_s += result.prepare_seconds;
     }
     const SweepDesign& design = plan.DesignOf(result.task);
+    if (options.finished) options.finished({task.label, result.seconds, result.cpu_seconds, false});
     std::string error;
     if (result.result.status() != RunStatus::kFailed && cache != nullptr &&
         !cache->StoreRun(task.key,
@@ -266,7 +274,7 @@ void CoordinateSweep(Transport& transport,
                          &error)) {
       report("warning: " + error);
     }
-    (*computed)[task.key] = {result.result, result.seconds};
+    (*computed)[task.key] = {result.result, result.seconds, result.cpu_seconds};
     settle(result.task);
     if (result.result.status() == RunStatus::kFailed) {
       report(fmt::format("error: {}: {} (rank {})", task.label, result.result.reason(), rank));
@@ -367,7 +375,7 @@ bool ServeSweep(Transport& transport,
     if (progress) progress(fmt::format("[rank {}] {}", rank, line));
   });
   TaskRunner runner(options.seeds);
-  ComputePool pool(runner, options, ranked, true);
+  ComputePool pool(runner, options, ranked, /*coordinator=*/false);
   transport.Send(0, MessageKind::kHello, Where());
   double heard = 0.0, last_beat = -1e9;
   // Rank 0 plans (reads the cache and the history) before its first message.

@@ -88,6 +88,9 @@ struct SweepOptions {
   int threads = 2;  // threads per run (1 for single-threaded designs)
   int seeds = 0;    // > 0: every design's seed count is replaced by this (as RunLoopOptions)
   double rank_timeout_s = 60.0;
+  // Called on rank 0 as each run's result arrives, before it is cached (a kill between the two
+  // recomputes the run rather than losing its times; as RunLoopOptions::finished); may be empty.
+  std::function<void(const RunTiming&)> finished;
 
   bool IsValid(std::string* error) const;
   // How often a rank says it is alive: a sixth of the timeout, within [0.05 s, 10 s].

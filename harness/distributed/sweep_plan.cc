@@ -211,7 +211,8 @@ std::string EncodeResult(const SweepTask& task,
                          const TaskResult& result) {
   json message = {{"task", result.task},
                   {"seconds", result.seconds},
-                  {"prepare_seconds", result.prepare_seconds}};
+                  {"prepare_seconds", result.prepare_seconds},
+                  {"cpu_seconds", result.cpu_seconds}};
   if (result.result.status() == RunStatus::kFailed) {
     message["failed"] = result.result.reason();
   } else {
@@ -237,6 +238,7 @@ bool DecodeResult(const SweepPlan& plan,
     result->task = message.at("task").get<int>();
     result->seconds = message.at("seconds").get<double>();
     result->prepare_seconds = message.at("prepare_seconds").get<double>();
+    result->cpu_seconds = message.at("cpu_seconds").get<double>();
     if (result->task < 0 || result->task >= int(plan.tasks.size())) {
       *error = fmt::format("result of task {}, which the sweep does not have", result->task);
       return false;
@@ -293,7 +295,10 @@ bool TaskRunner::Find(const SweepTask& task,
   return true;
 }
 
-TaskResult TaskRunner::Run(const SweepTask& task, int threads, const ProgressFn& progress) {
+TaskResult TaskRunner::Run(const SweepTask& task,
+                           int threads,
+                           int slots,
+                           const ProgressFn& progress) {
   TaskResult out;
   out.task = task.id;
   AxisDesign design;
@@ -315,7 +320,9 @@ TaskResult TaskRunner::Run(const SweepTask& task, int threads, const ProgressFn&
         if (progress) progress(label + ": " + message);
       },
       threads);
+  const RunCpuTimer cpu(threads, slots);
   out.result = executor->Execute(point, context, &out.seconds, &out.prepare_seconds);
+  out.cpu_seconds = cpu.Seconds();
   std::lock_guard<std::mutex> lock(mutex_);
   prepare_seconds_ += out.prepare_seconds;
   return out;

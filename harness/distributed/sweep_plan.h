@@ -130,6 +130,7 @@ struct TaskResult {
   RunResult result = RunResult::Failed("not run");
   double seconds = 0.0;           // the run's wall time, Prepare included when it built the data
   double prepare_seconds = -1.0;  // >= 0 when this run built its design's data
+  double cpu_seconds = -1.0;      // RunCpuTimer's, on the rank that ran it (Prepare included)
 };
 
 // Messages: a task, and a result (the run cache's entry text for an Ok or Skipped run; the reason
@@ -154,7 +155,8 @@ class TaskRunner {
   explicit TaskRunner(int seeds) : seeds_(seeds) {}
   // A target or design that cannot be rebuilt, or a key that differs (another binary), gives a
   // Failed result saying so.
-  TaskResult Run(const SweepTask& task, int threads, const ProgressFn& progress);
+  // `slots`: the threads this process's runs may use in all (RunCpuTimer).
+  TaskResult Run(const SweepTask& task, int threads, int slots, const ProgressFn& progress);
   // Frees the data of a design no run of which is left for this process.
   void Release(const std::string& target, int design);
   // The design a task needs, rebuilt as Run does (for encoding its result); false with *error.

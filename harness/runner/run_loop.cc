@@ -122,6 +122,18 @@ MeasuredCurve Assemble(const std::string& target, DesignState& state) {
 
 }  // namespace
 
+RunCpuTimer::RunCpuTimer(int threads, int slots)
+    : clock_(threads == 1       ? int(CLOCK_THREAD_CPUTIME_ID)
+             : threads >= slots ? int(CLOCK_PROCESS_CPUTIME_ID)
+                                : -1),
+      start_(clock_ == -1 ? -1.0 : CpuSeconds(clockid_t(clock_))) {}
+
+double RunCpuTimer::Seconds() const {
+  if (start_ < 0) return -1.0;
+  const double end = CpuSeconds(clockid_t(clock_));
+  return end >= start_ ? end - start_ : -1.0;
+}
+
 DesignExecutor::DesignExecutor(const Target& target, AxisDesign design)
     : target_(target), design_(std::move(design)) {}
 
@@ -232,6 +244,7 @@ void PlanTarget(const std::vector<AxisDesign>& designs,
       if (computed != nullptr && computed->count(key) > 0) {
         state->results[r] = computed->at(key).result;
         state->seconds[r] = computed->at(key).seconds;
+        state->cpu_seconds[r] = computed->at(key).cpu_seconds;
         ++elsewhere;
         continue;
       }
@@ -265,15 +278,8 @@ void PlanTarget(const std::vector<AxisDesign>& designs,
 // Executes one run on the calling pool thread (its OpenMP threads already set) of a pool of
 // `slots`, reports its times to `on_finished`, caches an Ok or Skipped result at once, and frees
 // the design's data after its last run.
-//
-// The run's CPU seconds, only where they can be told apart from the rest of the process (CPU
-// time is what a run costs a dedicated core; wall time also counts whatever else the machine
-// ran). A one-thread run does all its work on this thread (OpenMP and the OpenMP build of
-// OpenBLAS run a one-thread region on the calling thread): this thread's CPU clock. A wider run
-// that holds every slot of the pool overlaps no profile and no other run: the process's CPU
-// clock (the other pool threads wait, passively). A wider run beside other work is not measured
-// (cpu -1), since summing the CPU clocks of the OpenMP threads that served it is not possible
-// from here.
+// The run's CPU seconds (RunCpuTimer; CPU time is what a run costs a dedicated core, wall time
+// also counts whatever else the machine ran).
 void RunJob(const Job& job,
             int threads,
             int slots,
@@ -289,15 +295,9 @@ void RunJob(const Job& job,
   const std::string label = RunLabel(info.name, state.design, point);
   const RunContext context(
       [&report, label](const std::string& message) { report(label + ": " + message); }, threads);
-  const clockid_t clock = threads == 1       ? CLOCK_THREAD_CPUTIME_ID
-                          : threads >= slots ? CLOCK_PROCESS_CPUTIME_ID
-                                             : clockid_t(-1);
-  const double cpu_start = clock == clockid_t(-1) ? -1.0 : CpuSeconds(clock);
+  const RunCpuTimer cpu(threads, slots);
   RunResult result = state.executor.Execute(point, context, &state.seconds[r]);
-  if (cpu_start >= 0) {
-    const double cpu_end = CpuSeconds(clock);
-    if (cpu_end >= cpu_start) state.cpu_seconds[r] = cpu_end - cpu_start;
-  }
+  state.cpu_seconds[r] = cpu.Seconds();
   // Before the result is cached: a kill between the two recomputes the run rather than losing
   // its times.
   on_finished({label, state.seconds[r], state.cpu_seconds[r], false});

@@ -36,9 +36,26 @@ struct RunTiming {
   double seconds = 0.0;
   // CPU seconds of a run computed here, where they can be told apart from the other work of the
   // process: a one-thread run, or a run holding every slot of the pool (run_loop.cc, RunJob).
-  // -1: not measured (a wider run beside other work, a reused run, a run from another rank).
+  // -1: not measured (a wider run beside other work, a reused run).
   double cpu_seconds = -1.0;
   bool reused = false;
+};
+
+// Measures the CPU seconds of one run from construction to Seconds(), where they can be told
+// apart from the process's other work: a one-thread run, on its thread's CPU clock (OpenMP and
+// the OpenMP build of OpenBLAS run a one-thread region on the calling thread); a run on `threads`
+// >= `slots`, the threads the process's runs may use in all, on the process's CPU clock (nothing
+// else computes meanwhile). A wider run beside other runs is not measured: the CPU clocks of the
+// OpenMP threads that served it cannot be summed from here.
+class RunCpuTimer {
+ public:
+  RunCpuTimer(int threads, int slots);
+  // The CPU seconds so far; -1 when this run is not measured or the clock cannot be read.
+  double Seconds() const;
+
+ private:
+  int clock_ = -1;  // a clockid_t, or -1: not measured
+  double start_ = -1.0;
 };
 
 struct RunLoopOptions {
@@ -70,6 +87,7 @@ using ProgressFn = std::function<void(const std::string& message)>;
 struct ComputedRun {
   RunResult result = RunResult::Failed("not run");
   double seconds = 0.0;
+  double cpu_seconds = -1.0;  // as RunTiming::cpu_seconds, measured on the rank that ran it
 };
 using ComputedRuns = std::map<std::string, ComputedRun>;
 

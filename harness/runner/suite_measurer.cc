@@ -58,6 +58,11 @@ bool SuiteMeasurer::OpenTimesLog(std::string* error) {
   return false;
 }
 
+void SuiteMeasurer::LogRunTimes(const RunTiming& timing) {
+  LogTime({"run", timing.label, timing.seconds});
+  if (timing.cpu_seconds >= 0) LogTime({"run_cpu", timing.label, timing.cpu_seconds});
+}
+
 void SuiteMeasurer::LogTime(const RuntimeRecord& row) {
   if (!times_log_.is_open()) return;
   std::lock_guard<std::mutex> lock(times_log_mutex_);
@@ -72,7 +77,8 @@ void SuiteMeasurer::LogTime(const RuntimeRecord& row) {
 
 void SuiteMeasurer::Distribute(Transport& cluster, const std::vector<std::string>& targets) {
   Stopwatch watch;
-  const SweepOptions sweep = SweepOptionsFor(options_);
+  SweepOptions sweep = SweepOptionsFor(options_);
+  sweep.finished = [this](const RunTiming& timing) { LogRunTimes(timing); };
   std::vector<std::string> warnings;
   const SweepPlan plan = PlanSweep(targets,
                                    options_.seeds,
@@ -118,10 +124,7 @@ void SuiteMeasurer::MeasureAll(const std::vector<std::string>& names,
   loop.threads = options_.threads;
   loop.seeds = options_.seeds;
   loop.use_cache = options_.use_cache;
-  loop.finished = [this](const RunTiming& timing) {
-    LogTime({"run", timing.label, timing.seconds});
-    if (timing.cpu_seconds >= 0) LogTime({"run_cpu", timing.label, timing.cpu_seconds});
-  };
+  loop.finished = [this](const RunTiming& timing) { LogRunTimes(timing); };
   Stopwatch watch;
   const std::size_t profile_count = profiles.size();
   std::vector<std::vector<MeasuredCurve>> curves = MeasureCurvesTogether(

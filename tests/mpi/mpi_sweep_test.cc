@@ -46,7 +46,9 @@ std::vector<std::string> RunArguments(const testing::ScratchDir& dir) {
           "--committed-cache",
           "",
           "--db",
-          dir / "history.sqlite"};
+          dir / "history.sqlite",
+          "--times-log",
+          dir / "times.tsv"};
 }
 
 std::vector<std::string> Mpirun(std::vector<std::string> mpirun_options,
@@ -201,6 +203,11 @@ TEST_CASE("mpirun -n 3: the leaderboard and the cache equal the single process's
              Catch::Contains(fmt::format("runs: 0 reused from the cache, {} computed", kRuns)));
   CHECK(Cells(mpi) == Cells(single));
   CHECK(CacheEntries(mpi) == CacheEntries(single));
+  // Each run's wall and CPU seconds reach the times log as its result arrives, whichever rank ran
+  // it (one-thread runs: every one is measured).
+  const std::regex cpu_row("(^|\n)run_cpu\t[^\t]+\t[0-9.]+");
+  CHECK(Count(testing::ReadFile(single / "times.tsv"), cpu_row) == kRuns);
+  CHECK(Count(testing::ReadFile(mpi / "times.tsv"), cpu_row) == kRuns);
 }
 
 TEST_CASE(
