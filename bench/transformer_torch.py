@@ -31,18 +31,21 @@ def gemm_peak(size, seconds):
 
 
 class Model:
-    def __init__(self, width, depth, heads, context, vocab):
-        g = torch.Generator().manual_seed(1)
+    """`seed` seeds the initial weights (drawn on the CPU, then moved to `device`); the script
+    scripts/xcheck/transformer_params_study.py trains it on a GPU."""
+
+    def __init__(self, width, depth, heads, context, vocab, seed=1, device="cpu", lr=1e-3):
+        g = torch.Generator().manual_seed(seed)
         d, std, rstd = width, 0.02, 0.02 / math.sqrt(2 * depth)
 
         def normal(*shape, s=std):
-            return torch.empty(*shape).normal_(0, s, generator=g).requires_grad_()
+            return torch.empty(*shape).normal_(0, s, generator=g).to(device).requires_grad_()
 
         def zeros(n):
-            return torch.zeros(n, requires_grad=True)
+            return torch.zeros(n, device=device, requires_grad=True)
 
         def ones(n):
-            return torch.ones(n, requires_grad=True)
+            return torch.ones(n, device=device, requires_grad=True)
 
         self.d, self.h, self.v = d, heads, vocab
         self.tok, self.pos = normal(vocab + 1, d), normal(context, d)
@@ -52,7 +55,7 @@ class Model:
                             fc1_b=zeros(4 * d), fc2_w=normal(d, 4 * d, s=rstd), fc2_b=zeros(d))
                        for _ in range(depth)]
         self.lnf_w, self.lnf_b = ones(d), zeros(d)
-        self.mask = torch.ones(context, context, dtype=torch.bool).triu(1)
+        self.mask = torch.ones(context, context, dtype=torch.bool, device=device).triu(1)
         decayed = [b[k] for b in self.blocks for k in ("qkv_w", "out_w", "fc1_w", "fc2_w")]
         undecayed = [self.tok, self.pos] + [
             b[k] for b in self.blocks
@@ -61,12 +64,12 @@ class Model:
         self.params = decayed + undecayed
         self.opt = torch.optim.AdamW([dict(params=decayed, weight_decay=0.1),
                                       dict(params=undecayed, weight_decay=0.0)],
-                                     lr=1e-3, betas=(0.9, 0.95), eps=1e-8)
+                                     lr=lr, betas=(0.9, 0.95), eps=1e-8)
 
     def forward(self, windows):
         B, T = windows.shape
         d, H = self.d, self.h
-        bos = torch.full((B, 1), self.v, dtype=torch.long)
+        bos = torch.full((B, 1), self.v, dtype=torch.long, device=windows.device)
         x_in = torch.cat([bos, windows[:, :T - 1]], 1)
         h = F.embedding(x_in, self.tok) + self.pos[:T]
         mask = self.mask[:T, :T]
@@ -85,7 +88,8 @@ class Model:
         h = F.layer_norm(h, (d,), self.lnf_w, self.lnf_b)
         return F.linear(h, self.tok[:self.v])
 
-    def step(self, windows, lr):
+    def step(self, windows, lr, value=True):
+        """One AdamW step; the training loss (value=False: None, sparing a device sync)."""
         self.opt.zero_grad()
         B, T = windows.shape
         loss = F.cross_entropy(self.forward(windows).view(B * T, self.v), windows.view(B * T))
@@ -94,7 +98,7 @@ class Model:
         for group in self.opt.param_groups:
             group["lr"] = lr
         self.opt.step()
-        return loss.item()
+        return loss.item() if value else None
 
 
 def main():

@@ -11,6 +11,7 @@
 #include "harness/report/table.h"
 #include "harness/targets/language.h"
 #include "harness/targets/target.h"
+#include "harness/targets/transformer_lm.h"
 #include "theories/theory.h"
 
 namespace scalebench {
@@ -135,17 +136,23 @@ int ExportTokensCommand(const std::string& target,
   static_assert(sizeof(int) == sizeof(std::int32_t));
   std::string error;
   std::unique_ptr<Target> created = TargetRegistry::Global().Create(target, &error);
+  // The targets that read a token corpus: the language and the transformer targets.
   const auto* language = dynamic_cast<const LanguageTarget*>(created.get());
-  if (language == nullptr) {
+  const auto* transformer = dynamic_cast<const TransformerTarget*>(created.get());
+  if (language == nullptr && transformer == nullptr) {
     std::vector<std::string> names;
-    for (const std::string& name : TargetRegistry::Global().Names())
-      if (name.rfind("language/", 0) == 0) names.push_back(name);
-    err << "scalebench export-tokens: '" << target << "' is not a language target. Valid targets: "
+    for (const std::string& name : TargetRegistry::Global().Names()) {
+      if (name.rfind("language/", 0) == 0 || name.rfind("transformer/", 0) == 0) {
+        names.push_back(name);
+      }
+    }
+    err << "scalebench export-tokens: '" << target
+        << "' is not a language or transformer target. Valid targets: "
         << JoinList(names, [](const std::string& n) { return n; }) << "\n";
     return kExitUsage;
   }
   std::shared_ptr<const TokenCorpus> corpus;
-  if (!language->Corpus(&corpus, &error)) {
+  if (!(language ? language->Corpus(&corpus, &error) : transformer->Corpus(&corpus, &error))) {
     err << "scalebench export-tokens: " << target << ": " << error << "\n";
     return kExitFailure;
   }
@@ -157,17 +164,19 @@ int ExportTokensCommand(const std::string& target,
     return kExitFailure;
   }
   if (!WriteInt32(folder / "train.i32", corpus->train, err) ||
-      !WriteInt32(folder / "validation.i32", corpus->validation, err)) {
+      !WriteInt32(folder / "validation.i32", corpus->validation, err) ||
+      !WriteInt32(folder / "test.i32", corpus->test, err)) {
     return kExitFailure;
   }
   std::ofstream about(folder / "tokens.txt");
   about << "target " << target << "\nvocab_size " << corpus->vocab_size << "\ntrain_tokens "
         << corpus->train.size() << "\nvalidation_tokens " << corpus->validation.size()
+        << "\ntest_tokens " << corpus->test.size()
         << "\nformat raw little-endian int32, ids in [0, vocab_size)\ncorpus "
         << corpus->description << "\n";
-  out << "wrote " << corpus->train.size() << " training and " << corpus->validation.size()
-      << " validation tokens of " << target << " (vocab " << corpus->vocab_size << ") to "
-      << directory << "\n";
+  out << "wrote " << corpus->train.size() << " training, " << corpus->validation.size()
+      << " validation and " << corpus->test.size() << " test tokens of " << target << " (vocab "
+      << corpus->vocab_size << ") to " << directory << "\n";
   return kExitOk;
 }
 

@@ -265,8 +265,10 @@ void AddCompare(CLI::App& app, Parsed& p) {
 
 void AddExportTokens(CLI::App& app, Parsed& p) {
   CLI::App* export_tokens = app.add_subcommand(
-      "export-tokens", "Write a language target's train/validation tokens as int32 files");
-  export_tokens->add_option("--target", p.export_target, "Language target name")->required();
+      "export-tokens",
+      "Write a language or transformer target's train/validation/test tokens as int32 files");
+  export_tokens->add_option("--target", p.export_target, "Language or transformer target name")
+      ->required();
   export_tokens->add_option("--out", p.export_directory, "Folder to write into")->required();
 }
 

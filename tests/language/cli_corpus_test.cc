@@ -144,7 +144,7 @@ TEST_CASE(
   CHECK(CountFiles(dir / "cache") == 1 + 12 * 16);
 }
 
-TEST_CASE("CLI: export-tokens writes a language target's token streams, refuses other targets",
+TEST_CASE("CLI: export-tokens writes a corpus target's token streams, refuses other targets",
           "[language]") {
   REQUIRE(BinaryExists());
   testing::ScratchDir dir;
@@ -154,6 +154,7 @@ TEST_CASE("CLI: export-tokens writes a language target's token streams, refuses 
   REQUIRE(ok.exit_code == 0);
   CHECK(std::filesystem::file_size(dir / "rhm/train.i32") == 4 * 1000000u);
   CHECK(std::filesystem::file_size(dir / "rhm/validation.i32") == 4 * 100000u);
+  CHECK(std::filesystem::file_size(dir / "rhm/test.i32") == 4 * 100000u);
   const std::string train = testing::ReadFile(dir / "rhm/train.i32");
   bool in_range = true;
   for (std::size_t i = 0; i + 4 <= train.size(); i += 4) {
@@ -165,7 +166,9 @@ TEST_CASE("CLI: export-tokens writes a language target's token streams, refuses 
   CHECK_THAT(testing::ReadFile(dir / "rhm/tokens.txt"), Contains("vocab_size 16"));
   const auto wrong = RunScalebench("export-tokens --target gaussian/nope --out " + (dir / "x"));
   CHECK(wrong.exit_code == 2);
-  CHECK_THAT(wrong.output, Contains("not a language target") && Contains("language/kjv_char"));
+  CHECK_THAT(wrong.output,
+             Contains("not a language or transformer target") && Contains("language/kjv_char") &&
+                 Contains("transformer/kjv_bpe1024"));
 }
 
 }  // namespace
