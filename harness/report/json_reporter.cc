@@ -1,7 +1,8 @@
 // The canonical report: {"context": {...}, "baseline_theory": ..., "null_theories": [...],
 // "leaderboard": [...] (one row per theory, in ranking order), "ranking": {...} (tie groups,
 // entries, pairwise comparisons, Bradley-Terry check), "tracks": [...] (the same per realism),
-// "validation": [...] (home cells), "cells": [...], "curve_notes": [...]}. Other formats can be
+// "validation": [...] (home cells), "cells": [...], "curve_notes": [...], "joint_fits":
+// [{"target", "fit"}] (the joint (N, D) fits, harness/runner/joint_cell.h)}. Other formats can be
 // produced from it; its schema changes bump ReportContext::json_schema_version.
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,11 @@ class JsonReporter final : public LeaderboardReporter {
     nlohmann::json notes = nlohmann::json::array();
     for (const CurveNote& note : board.notes) notes.push_back(ToJson(note));
     j["curve_notes"] = notes;
+    nlohmann::json joint = nlohmann::json::array();
+    for (const JointFitNote& note : board.joint_fits) {
+      joint.push_back({{"target", note.target}, {"fit", ToJson(note.fit)}});
+    }
+    j["joint_fits"] = joint;
     out << j.dump(2) << "\n";
     return static_cast<bool>(out);
   }

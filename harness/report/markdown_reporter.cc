@@ -1,7 +1,7 @@
 // Markdown report (results/LEADERBOARD.md): provenance header, the ranking (overall and per
 // track) with its tie groups, the validation table of home cells, the oracle split, the pairwise
-// comparisons, then one table per measured curve (target x axis) with the measured exponent, its
-// CI and fit status.
+// comparisons, the joint (N, D) fits, then one table per measured curve (target x axis) with the
+// measured exponent, its CI and fit status.
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -26,6 +26,7 @@ class MarkdownReporter final : public LeaderboardReporter {
     out << "\n|err| a - b: family-weighted mean of |err(a)| - |err(b)| on the cells both "
            "predicted (negative: a is closer), with its bootstrap interval; a closer: share of "
            "bootstrap replicates in which a is closer.\n\n";
+    JointFits(board, out);
     out << "## Cells\n";
     Cells(board, out);
     return static_cast<bool>(out);
@@ -131,6 +132,30 @@ class MarkdownReporter final : public LeaderboardReporter {
     table.PrintMarkdown(out);
     out << "\n";
     for (const CurveNote* n : notes) out << "- `" << n->name << "`: " << n->description << "\n";
+    out << "\n";
+  }
+
+  // Measured only: no theory predicts a and b yet.
+  static void JointFits(const Leaderboard& board, std::ostream& out) {
+    if (board.joint_fits.empty()) return;
+    out << "## Joint (N, D) fits (measured, not scored)\n\n"
+        << "L(N, D) = E + A N^-a + B D^-b fitted to every (N, D, seed) point of the params axis's "
+           "grid (Hoffmann et al. 2022, Approach 3; bootstrap over points, 95% intervals); the "
+           "compute-optimal allocation at C = 6 N D is N* ~ C^(b/(a+b)), D* ~ C^(a/(a+b)).\n\n";
+    Table table({"target", "points", "a (N)", "b (D)", "E", "N* ~ C^", "D* ~ C^", "fit"});
+    for (const JointFitNote& n : board.joint_fits) {
+      const JointFitSummary& f = n.fit;
+      table.AddRow({n.target,
+                    std::to_string(f.num_points),
+                    FormatWithInterval(f.params_exponent, f.params_exponent_ci),
+                    FormatWithInterval(f.data_exponent, f.data_exponent_ci),
+                    FormatWithInterval(f.offset, f.offset_ci),
+                    FormatWithInterval(f.params_allocation, f.params_allocation_ci),
+                    FormatWithInterval(f.data_allocation, f.data_allocation_ci),
+                    std::string(ToString(f.status)) +
+                        (f.status == FitStatus::kConverged ? "" : " (" + f.message + ")")});
+    }
+    table.PrintMarkdown(out);
     out << "\n";
   }
 

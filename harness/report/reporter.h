@@ -23,7 +23,7 @@
 namespace scalebench {
 
 struct ReportContext {
-  int json_schema_version = 2;  // 2: the verdict (ranking, validation, oracle split)
+  int json_schema_version = 3;  // 2: the verdict (ranking, validation, oracle split); 3: joint_fits
   std::string date;             // ISO 8601 UTC
   std::string host;
   std::string git_commit;  // full hash of the source tree's HEAD; "unknown" outside git

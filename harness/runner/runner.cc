@@ -236,6 +236,7 @@ int RunSuite(const RunOptions& options,
   std::vector<std::string> failures;
   std::vector<ReportCurve> curves;  // for the report's figures
   std::vector<TargetWork> work;
+  std::vector<JointFitNote> joint_fits;
   run.MeasureAll(targets, &work);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (!options.quiet)
@@ -248,6 +249,7 @@ int RunSuite(const RunOptions& options,
     const MeasuredTarget& measured = work[i].measured;
     // The axes that were measured are scored even when another axis or the profile failed.
     if (measured.has_profile) Predict(measured, theories, &record, &notes);
+    if (measured.joint) joint_fits.push_back({measured.name, *measured.joint});
     for (const MeasuredAxis& axis : measured.axes) {
       // A compute frontier that could not be fitted has no envelope to draw.
       if (axis.curve.num_sizes() > 0)
@@ -265,6 +267,7 @@ int RunSuite(const RunOptions& options,
   board_options.baseline_theory = kBaselineTheory;
   Leaderboard board = BuildLeaderboard(record.cells, board_options);
   board.notes = std::move(notes);
+  board.joint_fits = std::move(joint_fits);
   record.runtimes.push_back({"score", "ranking", score_watch.Seconds()});
   record.info.finished_at = NowUtc();
   record.info.seconds = watch.Seconds();

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "harness/runner/compute_cell.h"
+#include "harness/runner/joint_cell.h"
 
 namespace scalebench {
 namespace {
@@ -202,6 +203,15 @@ bool SuiteMeasurer::Finish(TargetWork& work, std::string* error) {
     Progress(std::string(ToString(axis.design.axis)) + " fit: " + axis.fit.BriefReport());
     const bool all_reused = measured_curve.computed == 0;
     record_.fits.push_back({name, axis.design.axis, axis.fit, "", all_reused});
+    if (!axis.design.joint_data.empty()) {
+      JointFitOptions joint;
+      joint.bootstrap = FitOptionsFor(axis.design).bootstrap;
+      Stopwatch joint_watch;
+      measured->joint.emplace();
+      MeasureJointFit(axis.design, axis.curve, joint, &*measured->joint);
+      record_.runtimes.push_back({"fit", name + " [joint]", joint_watch.Seconds()});
+      Progress("joint (N, D) fit: " + measured->joint->BriefReport());
+    }
     measured->axes.push_back(std::move(axis));
   }
   work.curves.clear();

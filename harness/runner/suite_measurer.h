@@ -25,6 +25,7 @@
 
 #include "datasets/profile.h"
 #include "harness/distributed/sweep_loop.h"
+#include "harness/fit/joint_fit.h"
 #include "harness/fit/power_law_fit.h"
 #include "harness/learning_curve.h"
 #include "harness/runner/run_loop.h"
@@ -61,6 +62,8 @@ struct MeasuredTarget {
   bool has_profile = false;
   std::optional<Profile> oracle;
   std::vector<MeasuredAxis> axes;
+  // The joint (N, D) fit of a params design that declares a grid (AxisDesign::joint_data).
+  std::optional<JointFitSummary> joint;
 };
 
 // A target while the suite measures it (SuiteMeasurer::MeasureAll).

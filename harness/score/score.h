@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/fit/joint_fit.h"
 #include "harness/fit/power_law_fit.h"
 #include "harness/score/ranking.h"
 #include "harness/targets/target_info.h"
@@ -168,6 +169,13 @@ struct LeaderboardOptions {
   bool IsValid(std::string* error) const;
 };
 
+// A target's joint (N, D) fit (harness/runner/joint_cell.h): measured, shown beside the cells,
+// never scored (no theory predicts a and b yet).
+struct JointFitNote {
+  std::string target;
+  JointFitSummary fit;
+};
+
 struct Leaderboard {
   std::string baseline_theory;  // the theory skill is measured against
   std::vector<std::string> null_theories;
@@ -176,6 +184,7 @@ struct Leaderboard {
   Ranking ranking;               // overall, on away cells
   std::vector<Ranking> tracks;   // one per realism with away cells, in Realism order
   std::vector<CurveNote> notes;  // in measurement order; not part of the ranking
+  std::vector<JointFitNote> joint_fits;  // in measurement order; not part of the ranking
 };
 
 // Aggregates cells into rows, ranks them on away cells and keeps home cells for validation.

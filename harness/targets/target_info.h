@@ -51,6 +51,11 @@ struct AxisDesign {
   // False for a design that only feeds the compute grid: a target has one cell per axis, so of
   // the grid's kSteps designs one (or none) is the steps cell and the others are grid-only.
   bool own_cell = true;
+  // Joint (N, D) grid of a kParams design: the curve diagnostics that hold each run's loss after
+  // D training samples, by name, with their D. The harness fits them, N being the run's size, by
+  // L(N, D) = E + A N^-a + B D^-b (Hoffmann et al. 2022, Approach 3; harness/runner/joint_cell.h)
+  // and reports a, b and the compute-optimal allocation exponents beside the target's cells.
+  std::map<std::string, double> joint_data;
 };
 
 // What is wrong with the compute grid that `designs` declare (AxisDesign::compute_grid), or ""

@@ -15,6 +15,12 @@ namespace {
 constexpr char kLearner[] = "transformer_lm";
 constexpr char kLoss[] = "cross_entropy_nats";
 
+// The params-axis run's diagnostic holding its test loss after `tokens` training tokens (one
+// point of the joint (N, D) grid, AxisDesign::joint_data).
+std::string JointDiagnosticName(std::int64_t tokens) {
+  return fmt::format("test_loss_d_{}", tokens);
+}
+
 // `count` log-spaced token counts from `first` to `last`, each rounded to a whole number of
 // optimizer steps of `step` tokens, so that a checkpoint is exactly the tokens seen.
 SizeGrid StepGrid(double first, double last, int count, long step) {
@@ -230,6 +236,9 @@ std::vector<AxisDesign> TransformerTarget::Designs() const {
   params.sizes = SizeGrid(std::move(sizes));
   params.seeds = options_.param_seeds;
   params.unit = RunUnit::kSizeAndSeed;
+  for (std::int64_t d : options_.joint_tokens) {
+    params.joint_data[JointDiagnosticName(d)] = double(d);
+  }
   return {data, params};
 }
 
@@ -300,7 +309,7 @@ RunResult TransformerTarget::Run(const AxisDesign& design,
   }
   std::vector<RunDiagnostic> joint;
   for (std::size_t k = 0; k < options_.joint_tokens.size(); ++k) {
-    joint.push_back({fmt::format("test_loss_d_{}", options_.joint_tokens[k]),
+    joint.push_back({JointDiagnosticName(options_.joint_tokens[k]),
                      fmt::format("test loss after D = {} tokens (the joint (N, D) grid)",
                                  options_.joint_tokens[k]),
                      {losses[k]},

@@ -42,6 +42,21 @@ Leaderboard SmallBoard() {
                          "share of rows with norm > 1/2",
                          {16, 32},
                          {0.25, 0.5}});
+  JointFitNote joint;
+  joint.target = "transformer/kjv_char";
+  joint.fit.status = FitStatus::kConverged;
+  joint.fit.num_points = 96;
+  joint.fit.params_exponent = 0.44;
+  joint.fit.params_exponent_ci = {0.30, 0.60};
+  joint.fit.data_exponent = 0.20;
+  joint.fit.data_exponent_ci = {0.18, 0.26};
+  joint.fit.offset = 0.5;
+  joint.fit.offset_ci = {0.1, 0.9};
+  joint.fit.params_allocation = 0.31;
+  joint.fit.params_allocation_ci = {0.17, 0.62};
+  joint.fit.data_allocation = 0.69;
+  joint.fit.data_allocation_ci = {0.38, 0.83};
+  board.joint_fits.push_back(joint);
   return board;
 }
 
@@ -126,6 +141,13 @@ TEST_CASE("Markdown reporter: provenance, ranking, per-target cells") {
   CHECK_THAT(text, Contains("| size | row_norm_share |"));
   CHECK_THAT(text, Contains("| 32 | 0.500 |"));
   CHECK_THAT(text, Contains("- `row_norm_share`: share of rows with norm > 1/2"));
+  // The joint (N, D) fits, measured and not scored, before the cells.
+  CHECK_THAT(text, Contains("## Joint (N, D) fits (measured, not scored)"));
+  CHECK_THAT(text,
+             Contains("| transformer/kjv_char | 96 | 0.440 [0.300, 0.600] | 0.200 [0.180, 0.260] "
+                      "| 0.500 [0.100, 0.900] | 0.310 [0.170, 0.620] | 0.690 [0.380, 0.830] | "
+                      "converged |"));
+  CHECK(text.find("## Joint (N, D) fits") < text.find("## Cells"));
 }
 
 TEST_CASE("JSON reporter: curve notes with their seed means") {
@@ -138,11 +160,21 @@ TEST_CASE("JSON reporter: curve notes with their seed means") {
   CHECK(note.at("seed_means")[1] == 0.5);
 }
 
+TEST_CASE("JSON reporter: joint (N, D) fits with their intervals and allocation exponents") {
+  const auto j = nlohmann::json::parse(Render("json"));
+  REQUIRE(j.at("joint_fits").size() == 1);
+  const auto& joint = j.at("joint_fits")[0];
+  CHECK(joint.at("target") == "transformer/kjv_char");
+  CHECK(joint.at("fit").at("status") == "converged");
+  CHECK(joint.at("fit").at("params_exponent") == 0.44);
+  CHECK(joint.at("fit").at("data_allocation_ci").at("upper") == 0.83);
+}
+
 TEST_CASE("JSON reporter: context first, rows, cells with n/a apart from failed") {
   const std::string text = Render("json");
   CHECK(text.rfind("{\n  \"context\"", 0) == 0);  // the context block opens the file
   const auto j = nlohmann::json::parse(text);
-  CHECK(j["context"]["json_schema_version"] == 2);
+  CHECK(j["context"]["json_schema_version"] == 3);
   CHECK(j["context"]["suite"] == "default");
   CHECK(j["context"]["config_hash"] == "00ff00ff00ff00ff");
   CHECK(j["context"]["seconds"] == 12.5);

@@ -3,6 +3,7 @@
 // the transformer or says why not, and bad options are refused with the field named.
 #include <catch2/catch.hpp>
 
+#include "harness/runner/joint_cell.h"
 #include "harness/targets/testing/train.h"
 #include "harness/targets/transformer_lm.h"
 
@@ -72,6 +73,10 @@ TEST_CASE(
     // The last joint checkpoint is the run's end: the same loss as the curve's.
     CHECK(at_end->values[i][0] == grid.values[i][0]);
   }
+  // The design declares that grid, so the suite fits it: every (N, D) of the runs is a point.
+  CHECK(params.joint_data == std::map<std::string, double>{{"test_loss_d_4096", 4096.0},
+                                                           {"test_loss_d_16384", 16384.0}});
+  CHECK(JointPoints(params, grid).size() == 2 * 2);
 }
 
 TEST_CASE(
