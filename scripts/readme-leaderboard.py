@@ -17,6 +17,8 @@ repository root). The kinds:
                   (shell patterns, alternatives separated by commas; each filter optional):
                   predicted, measured, consistent or
                   the reason the theory does not apply
+    joint         the joint (N, D) fits: a, b, E and the compute-optimal allocation exponents
+                  with their intervals (json_schema_version 3)
 
 Run it after regenerating results/ (the lead does):
 
@@ -25,7 +27,8 @@ Run it after regenerating results/ (the lead does):
 
 Standard library only. Files of json_schema_version 1 (before the verdict) carry only the MAE
 columns, which the leaderboard kind renders and the other kinds say they lack; version 2
-carries the ranking with its tie groups, the validation and the oracle split.
+carries the ranking with its tie groups, the validation and the oracle split; version 3 the
+joint (N, D) fits.
 """
 import argparse
 import difflib
@@ -337,8 +340,26 @@ def render_verdict(board):
 
 # ------------------------------------------------------------------------------------ driver
 
+def render_joint(board):
+    """The joint (N, D) fits (schema 3): measured, not scored."""
+    rows = []
+    for note in board.get("joint_fits", []):
+        f = note["fit"]
+
+        def ci(name):
+            interval = f.get(name + "_ci") or {}
+            return interval_text(f.get(name), interval.get("lower"), interval.get("upper"))
+        status = f["status"] if f["status"] == "converged" else f"{f['status']}: {f['message']}"
+        rows.append([note["target"], str(f["num_points"]), ci("params_exponent"),
+                     ci("data_exponent"), ci("offset"), ci("params_allocation"),
+                     ci("data_allocation"), status])
+    if not rows:
+        raise BlockError("no joint (N, D) fit in this file (json_schema_version >= 3 records them)")
+    return table(["target", "points", "a (N)", "b (D)", "E", "N* ~ C^", "D* ~ C^", "fit"], rows)
+
+
 RENDERERS = {"leaderboard": render_leaderboard, "verdict": render_verdict,
-             "oracle-split": render_oracle_split}
+             "oracle-split": render_oracle_split, "joint": render_joint}
 
 
 def interval_text(value, lower, upper):

@@ -63,21 +63,6 @@ std::vector<std::string> Arguments(const testing::ScratchDir& dir) {
   return args;
 }
 
-pid_t Spawn(const std::vector<std::string>& args) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
 // Every finished entry parses as JSON; temporaries are allowed (the next run removes them).
 void CheckEntriesWhole(const fs::path& cache) {
   if (!fs::exists(cache)) return;
@@ -160,12 +145,11 @@ TEST_CASE(
   std::uniform_int_distribution<int> delay_ms(50, 2500);
   int killed_running = 0;
   for (int attempt = 0; attempt < 10; ++attempt) {
-    const pid_t pid = Spawn(args);
+    const pid_t pid = testing::Spawn(args);
     REQUIRE(pid > 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     if (::kill(pid, SIGKILL) == 0) ++killed_running;
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+    testing::WaitExit(pid);
     CheckEntriesWhole(dir.path() / "cache");
     if (fs::exists(dir / "history.sqlite")) CHECK(IntegrityCheck(dir / "history.sqlite") == "ok");
   }

@@ -2,6 +2,7 @@
 // scalebench binary.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace scalebench::testing {
 
@@ -71,6 +73,30 @@ inline CommandResult RunCommand(const std::string& command_line) {
 // Runs `scalebench <arguments>` from the build tree.
 inline CommandResult RunScalebench(const std::string& arguments) {
   return RunCommand(std::string(SCALEBENCH_BINARY_DIR) + "/harness/scalebench " + arguments);
+}
+
+// Starts `args` (args[0]: the program's path) as a child process with stdout and stderr into
+// `output` ("/dev/null": dropped); its pid. For tests that kill or watch a running process.
+inline pid_t Spawn(const std::vector<std::string>& args, const std::string& output = "/dev/null") {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Waits for the child `pid`: its exit code, or 128 + the signal that ended it.
+inline int WaitExit(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace scalebench::testing

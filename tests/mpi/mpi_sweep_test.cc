@@ -60,31 +60,9 @@ std::vector<std::string> Mpirun(std::vector<std::string> mpirun_options,
   return args;
 }
 
-// Starts `args` with stdout and stderr into `output`.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& output) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-int Wait(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 testing::CommandResult Run(const std::vector<std::string>& args, const testing::ScratchDir& dir) {
   testing::CommandResult result;
-  result.exit_code = Wait(Spawn(args, dir / "output.txt"));
+  result.exit_code = testing::WaitExit(testing::Spawn(args, dir / "output.txt"));
   result.output = testing::ReadFile(dir / "output.txt");
   return result;
 }
@@ -221,11 +199,11 @@ TEST_CASE(
   std::vector<std::string> command = RunArguments(mpi);
   command.insert(command.end(), {"--rank-timeout", "3"});
   const std::string output = mpi / "output.txt";
-  const pid_t mpirun = Spawn(Mpirun({"--enable-recovery"}, command), output);
+  const pid_t mpirun = testing::Spawn(Mpirun({"--enable-recovery"}, command), output);
   const pid_t rank2 = std::stoi(WaitFor(output, std::regex("rank 2: \\S+ pid (\\d+)"), mpirun));
   WaitFor(output, std::regex("\\[rank 2\\] running "), mpirun);  // it holds a run now
   REQUIRE(::kill(rank2, SIGKILL) == 0);
-  const int exit_code = Wait(mpirun);
+  const int exit_code = testing::WaitExit(mpirun);
   const std::string text = testing::ReadFile(output);
   INFO(text);
   CHECK(exit_code == 0);
@@ -246,11 +224,11 @@ TEST_CASE(
   testing::ScratchDir mpi;
   const std::vector<std::string> command = RunArguments(mpi);
   const std::string output = mpi / "output.txt";
-  const pid_t mpirun = Spawn(Mpirun({}, command), output);
+  const pid_t mpirun = testing::Spawn(Mpirun({}, command), output);
   const pid_t rank2 = std::stoi(WaitFor(output, std::regex("rank 2: \\S+ pid (\\d+)"), mpirun));
   WaitFor(output, std::regex("done in [0-9.]+ s on rank"), mpirun, 2);  // two results in
   REQUIRE(::kill(rank2, SIGKILL) == 0);
-  CHECK(Wait(mpirun) != 0);  // Open MPI ends the whole job
+  CHECK(testing::WaitExit(mpirun) != 0);  // Open MPI ends the whole job
   const std::string text = testing::ReadFile(output);
   INFO(text);
   const int received = Count(text, std::regex("done in [0-9.]+ s on rank"));
