@@ -173,8 +173,9 @@ bool HtmlReporter::Report(const ReportContext& c,
         return t.track == ToString(Realism::kUserExperiment);
       }))
     out << "<a href=\"#your-experiment\">Your experiment</a>";
-  out << "<a href=\"#validation\">Validation</a>"
-      << "<a href=\"#heatmap\">Heat-map</a><a href=\"#curves\">Learning curves</a>"
+  out << "<a href=\"#validation\">Validation</a>";
+  if (!board.joint_fits.empty()) out << "<a href=\"#joint\">Joint (N, D) fits</a>";
+  out << "<a href=\"#heatmap\">Heat-map</a><a href=\"#curves\">Learning curves</a>"
       << "<a href=\"#history\">History</a></nav>\n";
 
   Section(out, "ranking", "Ranking");
@@ -212,6 +213,12 @@ bool HtmlReporter::Report(const ReportContext& c,
     out << "<p>No cell of this run is on a theory's home target.</p>\n";
   else
     validation.PrintHtml(out, "validation");
+
+  if (!board.joint_fits.empty()) {
+    Section(out, "joint", "Joint (N, D) fits (measured, not scored)");
+    out << "<p class=\"note\">" << EscapeHtml(internal::kJointFitLegend) << "</p>\n";
+    internal::JointFitTable(board).PrintHtml(out, "joint");
+  }
 
   Section(out, "heatmap", "Heat-map");
   FigureDivs(figures, "heatmap", out);

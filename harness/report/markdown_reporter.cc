@@ -138,24 +138,8 @@ class MarkdownReporter final : public LeaderboardReporter {
   // Measured only: no theory predicts a and b yet.
   static void JointFits(const Leaderboard& board, std::ostream& out) {
     if (board.joint_fits.empty()) return;
-    out << "## Joint (N, D) fits (measured, not scored)\n\n"
-        << "L(N, D) = E + A N^-a + B D^-b fitted to every (N, D, seed) point of the params axis's "
-           "grid (Hoffmann et al. 2022, Approach 3; bootstrap over points, 95% intervals); the "
-           "compute-optimal allocation at C = 6 N D is N* ~ C^(b/(a+b)), D* ~ C^(a/(a+b)).\n\n";
-    Table table({"target", "points", "a (N)", "b (D)", "E", "N* ~ C^", "D* ~ C^", "fit"});
-    for (const JointFitNote& n : board.joint_fits) {
-      const JointFitSummary& f = n.fit;
-      table.AddRow({n.target,
-                    std::to_string(f.num_points),
-                    FormatWithInterval(f.params_exponent, f.params_exponent_ci),
-                    FormatWithInterval(f.data_exponent, f.data_exponent_ci),
-                    FormatWithInterval(f.offset, f.offset_ci),
-                    FormatWithInterval(f.params_allocation, f.params_allocation_ci),
-                    FormatWithInterval(f.data_allocation, f.data_allocation_ci),
-                    std::string(ToString(f.status)) +
-                        (f.status == FitStatus::kConverged ? "" : " (" + f.message + ")")});
-    }
-    table.PrintMarkdown(out);
+    out << "## Joint (N, D) fits (measured, not scored)\n\n" << internal::kJointFitLegend << "\n\n";
+    internal::JointFitTable(board).PrintMarkdown(out);
     out << "\n";
   }
 

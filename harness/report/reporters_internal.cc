@@ -213,4 +213,21 @@ Table OracleCellTable(const Leaderboard& board) {
   return table;
 }
 
+Table JointFitTable(const Leaderboard& board) {
+  Table table({"target", "points", "a (N)", "b (D)", "E", "N* ~ C^", "D* ~ C^", "fit"});
+  for (const JointFitNote& n : board.joint_fits) {
+    const JointFitSummary& f = n.fit;
+    table.AddRow({n.target,
+                  std::to_string(f.num_points),
+                  FormatWithInterval(f.params_exponent, f.params_exponent_ci),
+                  FormatWithInterval(f.data_exponent, f.data_exponent_ci),
+                  FormatWithInterval(f.offset, f.offset_ci),
+                  FormatWithInterval(f.params_allocation, f.params_allocation_ci),
+                  FormatWithInterval(f.data_allocation, f.data_allocation_ci),
+                  std::string(ToString(f.status)) +
+                      (f.status == FitStatus::kConverged ? "" : " (" + f.message + ")")});
+  }
+  return table;
+}
+
 }  // namespace scalebench::internal

@@ -27,6 +27,13 @@ Table PairTable(const Ranking& ranking);
 // The oracle split: per theory (aggregates) and per cell; empty when no cell has an oracle.
 Table OracleTheoryTable(const Leaderboard& board);
 Table OracleCellTable(const Leaderboard& board);
+// The joint (N, D) fits, one row per target (markdown and HTML); empty when there are none.
+Table JointFitTable(const Leaderboard& board);
+// What the joint fit table shows, one sentence (markdown and HTML).
+inline constexpr char kJointFitLegend[] =
+    "L(N, D) = E + A N^-a + B D^-b fitted to every (N, D, seed) point of the params axis's grid "
+    "(Hoffmann et al. 2022, Approach 3; bootstrap over points, 95% intervals); the "
+    "compute-optimal allocation at C = 6 N D is N* ~ C^(b/(a+b)), D* ~ C^(a/(a+b)).";
 
 // "1", "prelim", "n/c" or "-" for a ranking entry.
 std::string RankText(const RankEntry& entry);

@@ -204,6 +204,36 @@ TEST_CASE("html report: the page inlines Vega and every figure, and loads nothin
   CHECK(html.find("needs </script>") == std::string::npos);
 }
 
+TEST_CASE("html report: the joint (N, D) fits get a section and a link only when there are some",
+          "[unit][report]") {
+  std::string error;
+  auto reporter = HtmlReporter::Create(HtmlReportOptions{}, &error);
+  REQUIRE(reporter != nullptr);
+  Leaderboard board;
+  board.cells = {PredictedCell("k/slope", 1.0)};
+  ReportContext context;
+  std::ostringstream without;
+  REQUIRE(reporter->Report(context, board, without));
+  CHECK(without.str().find("id=\"joint\"") == std::string::npos);
+  CHECK(without.str().find("href=\"#joint\"") == std::string::npos);
+
+  JointFitNote joint;
+  joint.target = "transformer/fortunes_de_char";
+  joint.fit.status = FitStatus::kConverged;
+  joint.fit.num_points = 96;
+  joint.fit.params_exponent = 0.59;
+  joint.fit.params_exponent_ci = {0.33, 0.88};
+  board.joint_fits.push_back(joint);
+  std::ostringstream with;
+  REQUIRE(reporter->Report(context, board, with));
+  const std::string html = with.str();
+  CHECK_THAT(html, Contains("<a href=\"#joint\">Joint (N, D) fits</a>"));
+  CHECK_THAT(html, Contains("<h2 id=\"joint\">Joint (N, D) fits (measured, not scored)</h2>"));
+  CHECK_THAT(html, Contains("<table class=\"joint\">"));
+  CHECK_THAT(html, Contains("transformer/fortunes_de_char"));
+  CHECK_THAT(html, Contains("0.590 [0.330, 0.880]"));
+}
+
 TEST_CASE("html report: missing Vega files are an error naming the file and the installer",
           "[unit][report]") {
   HtmlReportOptions options;
