@@ -30,6 +30,14 @@ std::vector<std::string> CacheDirectories(const RunOptions& options) {
   return directories;
 }
 
+// A computed run's runtime rows, for the history and the times log alike: "run" (wall) and,
+// where the run loop or the rank could tell them apart (RunTiming::cpu_seconds), "run_cpu".
+std::vector<RuntimeRecord> RunRows(const RunTiming& timing) {
+  std::vector<RuntimeRecord> rows = {{"run", timing.label, timing.seconds}};
+  if (timing.cpu_seconds >= 0) rows.push_back({"run_cpu", timing.label, timing.cpu_seconds});
+  return rows;
+}
+
 }  // namespace
 
 SuiteMeasurer::SuiteMeasurer(const RunOptions& options, std::ostream& out, RunRecord* record)
@@ -60,8 +68,7 @@ bool SuiteMeasurer::OpenTimesLog(std::string* error) {
 }
 
 void SuiteMeasurer::LogRunTimes(const RunTiming& timing) {
-  LogTime({"run", timing.label, timing.seconds});
-  if (timing.cpu_seconds >= 0) LogTime({"run_cpu", timing.label, timing.cpu_seconds});
+  for (const RuntimeRecord& row : RunRows(timing)) LogTime(row);
 }
 
 void SuiteMeasurer::LogTime(const RuntimeRecord& row) {
@@ -175,11 +182,7 @@ bool SuiteMeasurer::Finish(TargetWork& work, std::string* error) {
     computed_ += measured_curve.computed;
     for (const RunTiming& timing : measured_curve.timings) {
       if (timing.reused) continue;
-      record_.runtimes.push_back({"run", timing.label, timing.seconds});
-      // CPU seconds where the run loop could tell them apart (RunTiming::cpu_seconds).
-      if (timing.cpu_seconds >= 0) {
-        record_.runtimes.push_back({"run_cpu", timing.label, timing.cpu_seconds});
-      }
+      for (RuntimeRecord& row : RunRows(timing)) record_.runtimes.push_back(std::move(row));
     }
     if (!measured_curve.complete()) {
       for (const std::string& f : measured_curve.failures) {

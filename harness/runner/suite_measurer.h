@@ -118,7 +118,7 @@ class SuiteMeasurer {
   FitOptions FitOptionsFor(const AxisDesign& design) const;
   // Appends `row` to the times log, if there is one, at once (thread-safe).
   void LogTime(const RuntimeRecord& row);
-  // A computed run's rows: "run" (wall) and, where measured, "run_cpu".
+  // Appends a computed run's rows (RunRows: "run" and, where measured, "run_cpu").
   void LogRunTimes(const RunTiming& timing);
 
   const RunOptions& options_;
