@@ -41,4 +41,9 @@ std::vector<Axis> AllAxes() {
   return all;
 }
 
+double LearningRateAtWidth(double learning_rate, int base_width, int width) {
+  if (base_width <= 0 || width <= base_width) return learning_rate;
+  return learning_rate * double(base_width) / double(width);
+}
+
 }  // namespace scalebench

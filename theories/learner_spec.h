@@ -66,6 +66,15 @@ struct LearnerSpec {
   int width = 0;
   int depth = 0;
   int heads = 0;
+  // A design that sweeps width with a width-dependent peak rate (0: every width trains at
+  // `learning_rate`): widths up to this base width train at `learning_rate`, a wider model of width
+  // w at learning_rate x base / w, the 1/width rule of muP for Adam (Yang et al. 2022) applied to
+  // every parameter, so that the declared optimizer follows the model as it grows.
+  int learning_rate_base_width = 0;
 };
+
+// The peak rate of a model of `width` under learning_rate_base_width's rule (`base_width` 0: the
+// rate itself): LearningRateAtWidth(spec.learning_rate, spec.learning_rate_base_width, w).
+double LearningRateAtWidth(double learning_rate, int base_width, int width);
 
 }  // namespace scalebench

@@ -250,10 +250,12 @@ bool ParseLearner(const Checker& check, const json& j, const std::string& path, 
   if (j.contains("flops_per_step") &&
       !check.NonNegative(j["flops_per_step"], at("flops_per_step"), false, &spec.flops_per_step))
     return false;
-  for (auto [key, field] : {std::pair{"context", &spec.context},
-                            std::pair{"width", &spec.width},
-                            std::pair{"depth", &spec.depth},
-                            std::pair{"heads", &spec.heads}}) {
+  for (auto [key, field] :
+       {std::pair{"context", &spec.context},
+        std::pair{"width", &spec.width},
+        std::pair{"depth", &spec.depth},
+        std::pair{"heads", &spec.heads},
+        std::pair{"learning_rate_base_width", &spec.learning_rate_base_width}}) {
     if (!j.contains(key)) continue;
     if (!check.Integer(j[key], at(key), 0, std::numeric_limits<int>::max(), &integer)) return false;
     *field = static_cast<int>(integer);
@@ -287,7 +289,8 @@ const std::vector<std::string>& LearnerSpecKeys() {
                                                 "context",
                                                 "width",
                                                 "depth",
-                                                "heads"};
+                                                "heads",
+                                                "learning_rate_base_width"};
   return keys;
 }
 
@@ -311,6 +314,8 @@ json LearnerSpecToJson(const LearnerSpec& spec) {
   if (spec.width > 0) j["width"] = spec.width;
   if (spec.depth > 0) j["depth"] = spec.depth;
   if (spec.heads > 0) j["heads"] = spec.heads;
+  if (spec.learning_rate_base_width > 0)
+    j["learning_rate_base_width"] = spec.learning_rate_base_width;
   return j;
 }
 

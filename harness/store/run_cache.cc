@@ -239,17 +239,8 @@ bool ParseRunEntry(const std::string& text,
 }
 
 std::string CanonicalLearner(const AxisDesign& design) {
-  json learner = LearnerSpecToJson(design.learner);
-  // The transformer LM's runs were keyed, and committed to the cache, when the spec named its N
-  // `params` and declared no FLOPs (before LearnerSpec::parameters and flops_per_step): its keys
-  // keep that spelling so that those runs are still found. The FLOPs add nothing to a key that
-  // holds N and batch_size (6 N B).
-  if (design.learner.kind == "transformer_lm" && learner.contains("parameters")) {
-    learner["params"] = learner["parameters"];
-    learner.erase("parameters");
-    learner.erase("flops_per_step");
-  }
-  return fmt::format("axis={};learner={}", ToString(design.axis), learner.dump());
+  return fmt::format(
+      "axis={};learner={}", ToString(design.axis), LearnerSpecToJson(design.learner).dump());
 }
 
 std::string RunKey(const TargetInfo& info,

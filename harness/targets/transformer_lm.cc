@@ -89,6 +89,8 @@ TransformerLmOptions ParamsAxisModel(const TransformerTargetOptions& options, in
   TransformerLmOptions m = options.model;
   m.width = width;
   m.heads = std::max(1, width / options.head_width);
+  m.learning_rate =
+      LearningRateAtWidth(options.model.learning_rate, options.param_lr_base_width, width);
   return m;
 }
 
@@ -98,7 +100,9 @@ TransformerLmOptions ParamsAxisModel(const TransformerTargetOptions& options, in
 // width range and the third seed are what make L(N) identifiable at this D: on 32..192 with 2
 // seeds the offset power law was not (the intervals' t_1 quantile is 12.7, and the flattening at
 // the wide end and the curvature at the narrow end were both outside the range); the GPU study
-// behind the choice is docs/language.md ("Why the params axis is 16..256 with 3 seeds").
+// behind the choice is docs/language.md ("Why the params axis is 16..256 with 3 seeds"). Widths
+// above 64 train at 5e-3 x 64 / width: at the shared 5e-3 the widest models ended one epoch worse
+// than width 128 on every corpus (docs/language.md, "The params axis's peak rate").
 TransformerTargetOptions TransformerTargetOptions::Kjv(Tokenization tokenization) {
   TransformerTargetOptions o;
   o.corpus = "kjv";
@@ -112,6 +116,7 @@ TransformerTargetOptions TransformerTargetOptions::Kjv(Tokenization tokenization
   o.params_axis = true;
   o.param_widths = {16, 32, 48, 64, 96, 128, 192, 256};
   o.param_tokens = 1 << 20;
+  o.param_lr_base_width = 64;
   o.joint_tokens = StepGrid(1 << 17, 1 << 20, 4, step);
   o.seeds = 3;
   o.param_seeds = 3;  // the fit's interval is a bootstrap over seeds
@@ -228,6 +233,7 @@ std::vector<AxisDesign> TransformerTarget::Designs() const {
   params.learner = Spec(template_model);
   params.learner.parameters = params.learner.flops_per_step = 0.0;  // N is swept
   params.learner.width = params.learner.heads = 0;
+  params.learner.learning_rate_base_width = options_.param_lr_base_width;
   params.learner.train_size = double(options_.param_tokens);
   std::vector<std::int64_t> sizes;
   for (std::int64_t w : options_.param_widths) {

@@ -12,9 +12,10 @@
 //     online curve L(D) of one model (`model`, fixed N).
 //   - params (params_axis): one run per (N, seed), N = Kaplan's non-embedding parameter count of
 //     width w in param_widths (depth and optimizer of `model`, heads = w / head_width), each
-//     trained on param_tokens tokens; its test loss at each D of joint_tokens is recorded as the
-//     diagnostic test_loss_d_<D> (not in the report): the (N, D) grid of the Chinchilla joint fit
-//     (scripts/transformer-joint-fit.py reads it from the cache and runs `scalebench fit`).
+//     trained on param_tokens tokens at the peak rate of param_lr_base_width's 1/width rule
+//     (declared as the design's LearnerSpec::learning_rate_base_width); its test loss at each D
+//     of joint_tokens is recorded as the diagnostic test_loss_d_<D>: the (N, D) grid of the
+//     Chinchilla joint fit (AxisDesign::joint_data; harness/runner/joint_cell.h fits it).
 // The learning rate is held at its peak after warm-up (WSD with no decay) in the registered
 // variants, so that a checkpoint at D is the same process as a run that stops at D.
 //
@@ -55,8 +56,11 @@ struct TransformerTargetOptions {
   // The learner: `model` is the data axis's model (vocab_size from the corpus, tokens =
   // data_sizes.back(), seed mixed with the run's seed) and the template of the params axis.
   TransformerLmOptions model;
-  int head_width = 16;                                  // params axis: heads = width / head_width
-  long param_tokens = 1 << 20;                          // params axis: training tokens of every run
+  int head_width = 16;          // params axis: heads = width / head_width
+  long param_tokens = 1 << 20;  // params axis: training tokens of every run
+  // params axis: the peak rate of width w is model.learning_rate x min(1, base / w) (0: every width
+  // at model.learning_rate; LearnerSpec::learning_rate_base_width).
+  int param_lr_base_width = 0;
   SizeGrid joint_tokens = {1 << 18, 1 << 19, 1 << 20};  // params axis: recorded checkpoints
   // The runs.
   SizeGrid data_sizes = SizeGrid::Log(1 << 14, 1 << 20, 7);
@@ -91,6 +95,7 @@ struct TransformerTargetOptions {
     f.Both("model", model);  // the profile trains one too
     f.Curve("head_width", head_width).AtLeast(1);
     f.Curve("param_tokens", param_tokens).AtLeast(step);
+    f.Curve("param_lr_base_width", param_lr_base_width).AtLeast(0);
     f.Curve("joint_tokens", joint_tokens)
         .Check(joint_tokens.empty() ||
                    (joint_tokens.front() >= step && joint_tokens.back() <= param_tokens),
@@ -135,8 +140,8 @@ struct TransformerTargetOptions {
   LanguageTargetOptions Text() const;
 };
 
-// The model of width `width` on the params axis: `model` with that width and width / head_width
-// heads.
+// The model of width `width` on the params axis: `model` with that width, width / head_width
+// heads and the peak rate of param_lr_base_width's rule.
 TransformerLmOptions ParamsAxisModel(const TransformerTargetOptions& options, int width);
 
 class TransformerTarget final : public TargetWith<TransformerTargetOptions> {

@@ -14,13 +14,19 @@
 #
 # Usage (tokens from `scalebench export-tokens --target transformer/NAME --out DIR/NAME`):
 #   transformer_params_study.py --tokens DIR --corpora kjv_char,kjv_bpe1024 --widths 16,32,64
-#       [--seeds 1,2] [--epochs 8] [--schedules constant,wsd] [--lr 5e-3] [--tokens-per-run 1048576]
-#       [--workers 12] [--out results.jsonl]
+#       [--seeds 1,2] [--epochs 8] [--schedules constant,wsd] [--lr 5e-3] [--lr-base-width 64]
+#       [--tokens-per-run 1048576] [--workers 12] [--out results.jsonl]
+# --lr is the peak rate; with --lr-base-width B a width w > B trains at lr x B / w (the targets'
+# param_lr_base_width, LearnerSpec::learning_rate_base_width).
 # One JSON line per run (corpus, width, N, seed, schedule, epochs, val/test loss after each epoch,
 # seconds) is appended to --out as each run ends; runs already there are skipped (resumable).
 #   transformer_params_study.py --out results.jsonl --compare results/cache/transformer
+#       [--lr 5e-3] [--lr-base-width 64]
 # compares the epoch-1 losses with the C++ learner's committed params-axis runs (the agreement
-# check: same model, data and rate, within the seed noise).
+# check: same model, data and rate, within the seed noise); the rate options name the C++ runs'
+# rule, and only Python runs at that rule's rate of their width are compared.
+#   transformer_params_study.py --curve-csv results/cache/transformer/kjv_bpe1024
+# prints that variant's C++ params-axis curve as size,loss,seed (for `scalebench fit`).
 import argparse
 import json
 import math
@@ -58,6 +64,11 @@ def rate(step, total, peak, schedule):
         if step > total - decay:
             return peak * (1.0 - 0.9 * (step - (total - decay)) / decay)
     return peak
+
+
+def width_rate(lr, base_width, width):
+    """The peak rate of `width` under the 1/width rule (LearningRateAtWidth in C++)."""
+    return lr if base_width <= 0 or width <= base_width else lr * base_width / width
 
 
 def mean_loss(model, ids):
@@ -119,21 +130,27 @@ def train_one(job):
     return record
 
 
-def compare(out, cache):
+def cpp_runs(cache, corpus):
+    """The C++ learner's params-axis runs in the cache: {N: {seed: test loss at the end}}."""
+    import glob
+    runs = {}
+    for path in glob.glob(os.path.join(cache, corpus, "params", "*.json")):
+        entry = json.load(open(path))
+        if entry.get("status") == "ok":
+            runs.setdefault(entry["sizes"][0], {})[entry["seed"]] = entry["losses"][0]
+    return runs
+
+
+def compare(out, cache, lr, base_width):
     """The C++ learner's committed params-axis runs (one epoch at the constant rate: the runs'
     test loss at D = tokens) against this script's loss after epoch 1 of the same width and
     seed (before the WSD decay, which starts in the last 20% of all epochs: the same process),
     per (corpus, width); then the mean difference and the seed-to-seed spread."""
-    import glob
     rows = [json.loads(line) for line in open(out) if line.strip()]
     diffs, spreads = [], []
     print("corpus            width  N        C++ (seeds)            Python epoch 1 (seeds)")
     for corpus in sorted({r["corpus"] for r in rows}):
-        cpp = {}
-        for path in glob.glob(os.path.join(cache, corpus, "params", "*.json")):
-            entry = json.load(open(path))
-            if entry.get("status") == "ok":
-                cpp.setdefault(entry["sizes"][0], {})[entry["seed"]] = entry["losses"][0]
+        cpp = cpp_runs(cache, corpus)
         for width in sorted({r["width"] for r in rows if r["corpus"] == corpus}):
             n = non_embedding_params(width)
             if n not in cpp:
@@ -142,7 +159,8 @@ def compare(out, cache):
             # another part of the text.
             py = {r["seed"]: r["test"][0] for r in rows
                   if r["corpus"] == corpus and r["width"] == width and r["tokens"] == 1 << 20
-                  and r["seed"] in cpp[n]}
+                  and r["seed"] in cpp[n]
+                  and math.isclose(r["lr"], width_rate(lr, base_width, width), rel_tol=1e-9)}
             if not py:
                 continue
             a, b = [cpp[n][k] for k in sorted(py)], [py[k] for k in sorted(py)]
@@ -173,14 +191,24 @@ def main():
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--schedules", default="constant,wsd")
     parser.add_argument("--lr", type=float, default=5e-3)
+    parser.add_argument("--lr-base-width", type=int, default=0)
     parser.add_argument("--tokens-per-run", type=int, default=1 << 20)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--out", default="params_study.jsonl")
     parser.add_argument("--compare", metavar="CACHE",
                         help="compare --out with the C++ runs in CACHE (results/cache/transformer)")
+    parser.add_argument("--curve-csv", metavar="CACHE_DIR",
+                        help="print the C++ params-axis runs in CACHE_DIR as size,loss,seed")
     a = parser.parse_args()
+    if a.curve_csv:
+        print("size,loss,seed")
+        for n, seeds in sorted(cpp_runs(os.path.dirname(a.curve_csv.rstrip("/")),
+                                        os.path.basename(a.curve_csv.rstrip("/"))).items()):
+            for seed, loss in sorted(seeds.items()):
+                print(f"{n},{loss!r},{seed}")
+        return
     if a.compare:
-        compare(a.out, a.compare)
+        compare(a.out, a.compare, a.lr, a.lr_base_width)
         return
     done = set()
     if os.path.exists(a.out):
@@ -188,7 +216,8 @@ def main():
     # In the order given: every width and corpus of the first schedule and seed before the next
     # seed, and every seed before the next schedule (a run cut short keeps whole sweeps), widest
     # first within each (the longest runs start early).
-    jobs = [(c, w, s, sch, a.epochs, a.lr, a.tokens_per_run, a.tokens)
+    jobs = [(c, w, s, sch, a.epochs, width_rate(a.lr, a.lr_base_width, w), a.tokens_per_run,
+             a.tokens)
             for sch in a.schedules.split(",") for s in (int(v) for v in a.seeds.split(","))
             for w in sorted((int(v) for v in a.widths.split(",")), reverse=True)
             for c in a.corpora.split(",")]

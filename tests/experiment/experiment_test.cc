@@ -225,7 +225,7 @@ TEST_CASE("a learner declares its size and compute (parameters, flops_per_step, 
   const std::string curve =
       "[[curve]]\naxis = \"params\"\nsizes = [10, 20, 40, 80]\nlosses = [0.4, 0.3, 0.2, 0.15]\n"
       "learner = { parameters = 1.5e6, flops_per_step = 9e9, context = 64, width = 128, depth = 2, "
-      "heads = 8 }\n\n[data]";
+      "heads = 8, learning_rate_base_width = 64 }\n\n[data]";
   WriteFile(
       dir / "sized.toml",
       Replace(Replace(toml, "[data]", curve), "name = \"kernel_example\"", "name = \"sized\""));
@@ -242,6 +242,7 @@ TEST_CASE("a learner declares its size and compute (parameters, flops_per_step, 
   CHECK(spec.width == 128);
   CHECK(spec.depth == 2);
   CHECK(spec.heads == 8);
+  CHECK(spec.learning_rate_base_width == 64);
 }
 
 TEST_CASE("an experiment on a text corpus is probed by the run --corpus route", "[experiment]") {

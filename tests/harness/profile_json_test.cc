@@ -135,6 +135,29 @@ TEST_CASE("LearnerSpec JSON is canonical: every field in a fixed order") {
   CHECK(std::isinf(back.features));
 }
 
+TEST_CASE("LearnerSpec JSON: a declared rate rule round-trips, a learner without it keeps its key",
+          "[unit][harness]") {
+  LearnerSpec spec;
+  spec.kind = "transformer_lm";
+  spec.learning_rate = 5e-3;
+  const std::string before = LearnerSpecToJson(spec).dump();
+  CHECK(before.find("learning_rate_base_width") == std::string::npos);
+  spec.learning_rate_base_width = 64;
+  LearnerSpec back;
+  std::string error;
+  REQUIRE(LearnerSpecFromJson(LearnerSpecToJson(spec), "spec", &back, &error));
+  CHECK(back.learning_rate_base_width == 64);
+  // The rule: the rate up to the base width, then 1/width.
+  CHECK(LearningRateAtWidth(5e-3, 64, 32) == 5e-3);
+  CHECK(LearningRateAtWidth(5e-3, 64, 64) == 5e-3);
+  CHECK(LearningRateAtWidth(5e-3, 64, 256) == 1.25e-3);
+  CHECK(LearningRateAtWidth(5e-3, 0, 256) == 5e-3);
+  nlohmann::json bad = LearnerSpecToJson(spec);
+  bad["learning_rate_base_width"] = -1;
+  CHECK_FALSE(LearnerSpecFromJson(bad, "spec", &back, &error));
+  CHECK_THAT(error, Contains("learning_rate_base_width"));
+}
+
 TEST_CASE("ParseProfileJson: a UTF-8 byte-order mark is skipped, as by the CSV reader",
           "[unit][harness]") {
   ProfileFile file;

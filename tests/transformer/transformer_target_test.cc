@@ -23,6 +23,7 @@ TransformerTargetOptions Tiny() {
   o.params_axis = true;
   o.param_widths = {16, 32};
   o.param_tokens = 16384;
+  o.param_lr_base_width = 16;
   o.joint_tokens = {4096, 16384};
   o.entropy_tokens = 32768;
   o.entropy.max_context = 8;
@@ -57,6 +58,12 @@ TEST_CASE(
                                   TransformerNonEmbeddingParams(ParamsAxisModel(o, 32))}));
   CHECK(params.learner.train_size == 16384.0);
   CHECK(params.learner.parameters == 0.0);  // swept: not declared
+  // The 1/width peak rate: declared in the spec, applied by the model of each width.
+  CHECK(params.learner.learning_rate == o.model.learning_rate);
+  CHECK(params.learner.learning_rate_base_width == 16);
+  CHECK(ParamsAxisModel(o, 16).learning_rate == o.model.learning_rate);
+  CHECK(ParamsAxisModel(o, 32).learning_rate == o.model.learning_rate / 2);
+  CHECK(data.learner.learning_rate_base_width == 0);
 
   const LearningCurve curve = testing::TrainCurve(target, data);
   REQUIRE(curve.num_sizes() == 3);
