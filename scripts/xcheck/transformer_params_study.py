@@ -14,7 +14,7 @@
 #
 # Usage (tokens from `scalebench export-tokens --target transformer/NAME --out DIR/NAME`):
 #   transformer_params_study.py --tokens DIR --corpora kjv_char,kjv_bpe1024 --widths 16,32,64
-#       [--seeds 1,2] [--epochs 8] [--schedules constant,wsd] [--lr 5e-3] [--lr-base-width 64]
+#       [--seeds 1,2] [--epochs 8] [--schedules constant,wsd] [--lr 5e-3] [--lr-base-width 64|0]
 #       [--tokens-per-run 1048576] [--workers 12] [--out results.jsonl]
 # --lr is the peak rate; with --lr-base-width B a width w > B trains at lr x B / w (the targets'
 # param_lr_base_width, LearnerSpec::learning_rate_base_width).
@@ -191,7 +191,8 @@ def main():
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--schedules", default="constant,wsd")
     parser.add_argument("--lr", type=float, default=5e-3)
-    parser.add_argument("--lr-base-width", type=int, default=0)
+    # The defaults are the targets' (harness/targets/transformer_lm.cc); 0: one rate for all widths.
+    parser.add_argument("--lr-base-width", type=int, default=64)
     parser.add_argument("--tokens-per-run", type=int, default=1 << 20)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--out", default="params_study.jsonl")
