@@ -147,11 +147,6 @@ TEST_CASE("LearnerSpec JSON: a declared rate rule round-trips, a learner without
   std::string error;
   REQUIRE(LearnerSpecFromJson(LearnerSpecToJson(spec), "spec", &back, &error));
   CHECK(back.learning_rate_base_width == 64);
-  // The rule: the rate up to the base width, then 1/width.
-  CHECK(LearningRateAtWidth(5e-3, 64, 32) == 5e-3);
-  CHECK(LearningRateAtWidth(5e-3, 64, 64) == 5e-3);
-  CHECK(LearningRateAtWidth(5e-3, 64, 256) == 1.25e-3);
-  CHECK(LearningRateAtWidth(5e-3, 0, 256) == 5e-3);
   nlohmann::json bad = LearnerSpecToJson(spec);
   bad["learning_rate_base_width"] = -1;
   CHECK_FALSE(LearnerSpecFromJson(bad, "spec", &back, &error));

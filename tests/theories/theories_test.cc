@@ -368,6 +368,16 @@ TEST_CASE("random projection: the first-power formula of lit-spectral 5.1", "[pr
   CHECK(p.curve().back() == Approx(5.283e-4).epsilon(1e-3));
 }
 
+// ----------------------------------------------------------------------- the learner spec
+
+TEST_CASE("LearnerSpec: the declared peak rate is the rate up to the base width, then 1/width",
+          "[unit]") {
+  CHECK(LearningRateAtWidth(5e-3, 64, 32) == 5e-3);
+  CHECK(LearningRateAtWidth(5e-3, 64, 64) == 5e-3);
+  CHECK(LearningRateAtWidth(5e-3, 64, 256) == 1.25e-3);
+  CHECK(LearningRateAtWidth(5e-3, 0, 256) == 5e-3);
+}
+
 // ----------------------------------------------------------------------- baseline and README
 
 TEST_CASE("baseline: 0.5 on every axis, whatever the profile", "[baseline]") {
