@@ -96,14 +96,15 @@ TransformerLmOptions ParamsAxisModel(const TransformerTargetOptions& options, in
 
 // KJV characters (vocab 64) and BPE-1024: the data axis D = 32k..2M tokens (BPE: ..1M, the
 // training split's 1.1M tokens) at width 128, depth 2 (N = 0.4M), 3 seeds; the params axis
-// widths 16..512 (N = 6.6k..6.3M, 10 sizes) at D = 1M, checkpoints from 128k, 4 seeds. The
-// width range and the seeds are what make L(N) identifiable at this D: on 32..192 with 2 seeds
-// the offset power law was not (the intervals' t_1 quantile is 12.7, and the flattening at the
-// wide end and the curvature at the narrow end were both outside the range; docs/language.md,
-// "Why the params axis is 16..256 with 3 seeds"), and on 16..256 at the rate rule below the BPE
-// curve was a straight line in log-log until widths 384 and 512 showed its bend ("The params
-// axis's peak rate"). Widths above 64 train at 5e-3 x 64 / width: at the shared 5e-3 the widest
-// models ended one epoch worse than width 128 on every corpus.
+// widths 16..512 (N = 6.6k..6.3M, 10 sizes) at D = 1M, checkpoints from 128k, 4 seeds (3 on the
+// German text: FortunesDe). The width range and the seeds are what make L(N) identifiable at
+// this D: on 32..192 with 2 seeds the offset power law was not (the intervals' t_1 quantile is
+// 12.7, and the flattening at the wide end and the curvature at the narrow end were both outside
+// the range; docs/language.md, "Why the params axis is 16..256 with 3 seeds"), and on 16..256 at
+// the rate rule below the BPE curve was a straight line in log-log until widths 384 and 512 and a
+// fourth seed showed its bend ("Widths 384 and 512, and a fourth seed"). Widths above 64 train
+// at 5e-3 x 64 / width: at the shared 5e-3 the widest models ended one epoch worse than width 128
+// on every corpus ("The params axis's peak rate").
 TransformerTargetOptions TransformerTargetOptions::Kjv(Tokenization tokenization) {
   TransformerTargetOptions o;
   o.corpus = "kjv";
